@@ -1,0 +1,5 @@
+"""``python -m assessment`` runs the saleshealth command line."""
+
+from assessment.cli import main
+
+main()

@@ -1,0 +1,18 @@
+"""The ``saleshealth`` command line."""
+
+from __future__ import annotations
+
+import click
+
+from assessment.cli.questionnaire_cmd import questionnaire
+from assessment.cli.score_cmd import score_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="saleshealth")
+def main() -> None:
+    """Assess the health of a sales organization against twelve elements."""
+
+
+main.add_command(questionnaire)
+main.add_command(score_command)

@@ -1,0 +1,39 @@
+"""Helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from assessment.core.loader import QuestionnaireError, find_questionnaire, load_questionnaire
+from assessment.core.model import Questionnaire
+
+DEFAULT_QUESTIONNAIRE = "sales-org-health"
+EXIT_INVALID = 2
+
+
+def fail(lines: str | list[str]) -> NoReturn:
+    """Print problems on stderr and exit with status 2."""
+    for line in [lines] if isinstance(lines, str) else lines:
+        click.echo(line, err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def resolve_questionnaire(ref: str, version: str | None = None) -> Questionnaire:
+    """Load a questionnaire by id (searching the shipped folder) or by path."""
+    try:
+        if Path(ref).exists():
+            return load_questionnaire(ref)
+        return find_questionnaire(ref, version)
+    except QuestionnaireError as exc:
+        fail([str(p) for p in exc.problems])
+    except LookupError as exc:
+        fail(f"error: {exc.args[0]}")
+
+
+def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    """Format an optional number for a table cell ("-" when missing)."""
+    return "-" if value is None else f"{value:.{digits}f}{suffix}"

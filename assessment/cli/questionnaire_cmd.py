@@ -1,0 +1,124 @@
+"""``saleshealth questionnaire validate|show``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from assessment.cli.common import fail, resolve_questionnaire
+from assessment.core.loader import QuestionnaireError, load_questionnaire
+from assessment.core.model import Questionnaire
+
+
+@click.group()
+def questionnaire() -> None:
+    """Validate and inspect questionnaire definitions."""
+
+
+@questionnaire.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Validate questionnaire folders or files; print every problem found."""
+    problems: list[str] = []
+    for path in paths:
+        try:
+            q = load_questionnaire(path)
+        except QuestionnaireError as exc:
+            problems.extend(str(p) for p in exc.problems)
+            continue
+        n_questions = sum(len(el.questions) for el in q.elements)
+        n_recs = sum(len(el.recommendations) for el in q.elements)
+        click.echo(
+            f"{path}: ok: {q.id} {q.version} ({len(q.elements)} elements, "
+            f"{n_questions} questions, {n_recs} recommendations) hash {q.content_hash[:12]}"
+        )
+    if problems:
+        fail(problems + [f"{len(problems)} problem(s) found"])
+
+
+def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
+    """The normalized questionnaire as plain data (the ``show --json`` shape)."""
+    return {
+        "id": q.id,
+        "version": q.version,
+        "hash": q.content_hash,
+        "title": q.title,
+        "language": q.language,
+        "roles": [{"id": r.id, "label": r.label} for r in q.roles],
+        "leadership_roles": list(q.leadership_roles),
+        "frontline_roles": list(q.frontline_roles),
+        "min_group_size": q.min_group_size,
+        "levels": [{"level": lv.level, "name": lv.name, "min": lv.min} for lv in q.levels],
+        "elements": [
+            {
+                "id": el.id,
+                "title": el.title,
+                "description": el.description,
+                "weight": el.weight,
+                "target": el.target,
+                "levels": {str(k): v for k, v in sorted(el.levels.items())},
+                "questions": [
+                    {
+                        "id": qu.id,
+                        "text": qu.text,
+                        "help": qu.help,
+                        "type": qu.type.value,
+                        "weight": qu.weight,
+                        "roles": list(qu.roles),
+                        "options": None
+                        if qu.options is None
+                        else [{"value": o.value, "label": o.label, "score": o.score} for o in qu.options],
+                        "bands": None
+                        if qu.bands is None
+                        else [
+                            {"id": b.id, "min": b.min, "max": b.max, "score": b.score, "label": b.label}
+                            for b in qu.bands
+                        ],
+                        "unit": qu.unit or None,
+                        "range": None if qu.range is None else {"min": qu.range.min, "max": qu.range.max},
+                        "allow_na": qu.allow_na,
+                        "allow_dk": qu.allow_dk,
+                    }
+                    for qu in el.questions
+                ],
+                "recommendations": [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "why": r.why,
+                        "actions": list(r.actions),
+                        "effort": r.effort.value,
+                        "impact": r.impact.value,
+                        "horizon_days": r.horizon,
+                        "when": r.when,
+                    }
+                    for r in el.recommendations
+                ],
+            }
+            for el in q.elements
+        ],
+    }
+
+
+@questionnaire.command("show")
+@click.argument("ref")
+@click.option("--version", "version", default=None, help="A specific version (default: newest).")
+@click.option("--lang", default=None, help="Language of the texts (default: the questionnaire's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the normalized questionnaire as JSON.")
+def show(ref: str, version: str | None, lang: str | None, as_json: bool) -> None:
+    """Show a questionnaire by id (or path)."""
+    q = resolve_questionnaire(ref, version)
+    if lang is not None and lang != q.language:
+        fail(f"error: language {lang!r} is not available for {q.id} {q.version}")
+    doc = questionnaire_document(q)
+    if as_json:
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{q.title} ({q.id} {q.version}, hash {q.content_hash[:12]})")
+    for el in q.elements:
+        click.echo(f"\n{el.title}  [{el.id}, weight {el.weight:g}, target {el.target:g}]")
+        for qu in el.questions:
+            roles = "" if set(qu.roles) == set(q.role_ids) else f"  ({', '.join(qu.roles)})"
+            click.echo(f"  - {qu.id} [{qu.type.value}] {qu.text}{roles}")

@@ -1,0 +1,217 @@
+"""Semantic checks on a structurally valid questionnaire.
+
+Pydantic checks shapes and types; these checks look across the document: unique ids,
+references between parts, question types with the fields they need, bands that do not
+overlap, levels described for every element and conditions that name real things.
+Each problem is returned with its location so the loader can name file and path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assessment.core.conditions import (
+    ELEMENT_METRICS,
+    BoolOp,
+    Compare,
+    Condition,
+    Member,
+    Not,
+    metrics_of,
+)
+from assessment.core.model import Element, Question, Questionnaire, QuestionType
+
+Loc = tuple[int | str, ...]
+
+
+def semantic_problems(q: Questionnaire) -> list[tuple[Loc, str]]:
+    """Every cross-reference problem of the questionnaire, in document order."""
+    problems: list[tuple[Loc, str]] = []
+    problems.extend(_roles(q))
+    problems.extend(_levels(q))
+    if not any(el.weight > 0 for el in q.elements):
+        problems.append((("elements",), "at least one element needs a weight above 0"))
+    seen_ids: dict[str, str] = {}
+    for ei, el in enumerate(q.elements):
+        base: Loc = ("elements", ei)
+        problems.extend(_unique(seen_ids, el.id, "element", (*base, "id")))
+        missing = sorted({lvl.level for lvl in q.levels} - set(el.levels))
+        if missing:
+            problems.append(((*base, "levels"), f"no description for maturity level(s) {missing}"))
+        extra = sorted(set(el.levels) - {lvl.level for lvl in q.levels})
+        if extra:
+            problems.append(((*base, "levels"), f"unknown maturity level(s) {extra}"))
+        if not el.scored_questions:
+            problems.append(((*base, "questions"), "an element needs at least one scored question"))
+        for qi, question in enumerate(el.questions):
+            qloc: Loc = (*base, "questions", qi)
+            problems.extend(_unique(seen_ids, question.id, "question", (*qloc, "id")))
+            if not question.id.startswith(el.id + "."):
+                problems.append(
+                    ((*qloc, "id"), f"question id {question.id!r} must start with '{el.id}.'")
+                )
+            problems.extend(_question(q, question, qloc))
+        for ri, rec in enumerate(el.recommendations):
+            rloc: Loc = (*base, "recommendations", ri)
+            problems.extend(_unique(seen_ids, rec.id, "recommendation", (*rloc, "id")))
+            if not rec.id.startswith(el.id + "."):
+                problems.append(
+                    ((*rloc, "id"), f"recommendation id {rec.id!r} must start with '{el.id}.'")
+                )
+    for ei, el in enumerate(q.elements):
+        for ri, rec in enumerate(el.recommendations):
+            loc: Loc = ("elements", ei, "recommendations", ri, "when")
+            problems.extend((loc, msg) for msg in _condition_refs(q, el, rec.condition))
+    return problems
+
+
+def _unique(seen: dict[str, str], ident: str, kind: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if ident in seen:
+        yield loc, f"duplicate {kind} id {ident!r}" + (
+            f" (already used by a {seen[ident]})" if seen[ident] != kind else ""
+        )
+    else:
+        seen[ident] = kind
+
+
+def _roles(q: Questionnaire) -> Iterator[tuple[Loc, str]]:
+    ids: set[str] = set()
+    for i, role in enumerate(q.roles):
+        if role.id in ids:
+            yield ("roles", i, "id"), f"duplicate role id {role.id!r}"
+        ids.add(role.id)
+    for key in ("leadership_roles", "frontline_roles"):
+        for i, rid in enumerate(getattr(q, key)):
+            if rid not in ids:
+                yield (key, i), f"unknown role {rid!r}"
+    overlap = set(q.leadership_roles) & set(q.frontline_roles)
+    if overlap:
+        yield ("frontline_roles",), f"roles both leadership and frontline: {sorted(overlap)}"
+
+
+def _levels(q: Questionnaire) -> Iterator[tuple[Loc, str]]:
+    if not q.levels:
+        yield ("levels",), "at least one maturity level is required"
+        return
+    numbers = [lvl.level for lvl in q.levels]
+    if len(set(numbers)) != len(numbers):
+        yield ("levels",), "maturity level numbers must be unique"
+    for i in range(1, len(q.levels)):
+        prev, cur = q.levels[i - 1], q.levels[i]
+        if cur.level <= prev.level or cur.min <= prev.min:
+            yield ("levels", i, "min"), (
+                f"levels must rise in number and threshold (level {cur.level} min {cur.min:g} "
+                f"after level {prev.level} min {prev.min:g})"
+            )
+    if q.levels[0].min != 0:
+        yield ("levels", 0, "min"), "the lowest maturity level must start at 0"
+
+
+def _question(q: Questionnaire, question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    role_ids = set(q.role_ids)
+    for i, rid in enumerate(question.roles):
+        if rid not in role_ids:
+            yield (*loc, "roles", i), f"unknown role {rid!r}"
+    t = question.type
+    if t in (QuestionType.LIKERT, QuestionType.CHOICE, QuestionType.YES_NO):
+        if not question.options:
+            yield (*loc, "options"), f"a {t.value} question needs options or a scale"
+        else:
+            values = [o.value for o in question.options]
+            for i, value in enumerate(values):
+                if value in values[:i]:
+                    yield (*loc, "options", i, "value"), f"duplicate option value {value!r}"
+            if value_clash := {"na", "dk"} & set(values):
+                yield (*loc, "options"), f"option values {sorted(value_clash)} are reserved"
+            lo, hi = question.score_bounds
+            if lo == hi:
+                yield (*loc, "options"), "options must not all have the same score"
+        if question.bands or question.range:
+            yield (*loc, "type"), f"a {t.value} question takes no bands or range"
+    elif t is QuestionType.NUMBER:
+        yield from _number(question, loc)
+    elif question.options or question.bands:
+        yield (*loc, "type"), "a text question takes no options or bands"
+
+
+def _number(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if question.options:
+        yield (*loc, "options"), "a number question takes bands, not options"
+    if question.range is None:
+        yield (*loc, "range"), "a number question needs a range {min, max}"
+    elif question.range.min >= question.range.max:
+        yield (*loc, "range"), "range min must be below max"
+    if not question.unit:
+        yield (*loc, "unit"), "a number question needs a unit"
+    bands = question.bands or ()
+    if len(bands) < 2:
+        yield (*loc, "bands"), "a number question needs at least two bands"
+        return
+    ids = [b.id for b in bands]
+    for i, band in enumerate(bands):
+        if band.id in ids[:i]:
+            yield (*loc, "bands", i, "id"), f"duplicate band id {band.id!r}"
+        if band.min is not None and band.max is not None and band.min >= band.max:
+            yield (*loc, "bands", i), f"band {band.id!r}: min must be below max"
+    ordered = sorted(bands, key=lambda b: float("-inf") if b.min is None else b.min)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        a_max = float("inf") if a.max is None else a.max
+        b_min = float("-inf") if b.min is None else b.min
+        if b_min < a_max:
+            yield (*loc, "bands"), f"bands {a.id!r} and {b.id!r} overlap"
+        elif b_min > a_max:
+            yield (*loc, "bands"), f"values from {a_max:g} to {b_min:g} fall in no band"
+    if question.range is not None:
+        r = question.range
+        if not any(b.matches(r.min) for b in bands) or not (
+            any(b.matches(r.max) for b in bands) or any(b.max == r.max for b in bands)
+        ):
+            yield (*loc, "bands"), f"bands do not cover the range {r.min:g}..{r.max:g}"
+    if len({b.score for b in bands}) < 2:
+        yield (*loc, "bands"), "bands must not all have the same score"
+
+
+def _condition_refs(q: Questionnaire, el: Element, cond: Condition) -> Iterator[str]:
+    questions = q.questions()
+    elements = {e.id for e in q.elements}
+    for metric in metrics_of(cond):
+        if metric.name in ELEMENT_METRICS:
+            if metric.args and metric.args[0] not in elements:
+                yield f"unknown element {metric.args[0]!r} in {metric}"
+            continue
+        qid = metric.args[0]
+        question = questions.get(qid)
+        if question is None:
+            yield f"unknown question {qid!r} in {metric}"
+            continue
+        if metric.name in ("kpi", "band") and question.type is not QuestionType.NUMBER:
+            yield f"{metric.name}() needs a number question; {qid!r} is {question.type.value}"
+        if metric.name == "question" and not question.scored:
+            yield f"question() needs a scored question; {qid!r} is text"
+        if metric.name == "share":
+            if not question.options:
+                yield f"share() needs a question with options; {qid!r} has none"
+                continue
+            values = {o.value for o in question.options}
+            for v in metric.args[1:]:
+                if v not in values:
+                    yield f"{qid!r} has no option {v!r} (options: {', '.join(sorted(values))})"
+    for m in _band_members(cond):
+        question = questions.get(m[0])
+        if question is not None and question.bands:
+            known = {b.id for b in question.bands}
+            for v in m[1]:
+                if v not in known:
+                    yield f"{m[0]!r} has no band {v!r} (bands: {', '.join(sorted(known))})"
+
+
+def _band_members(cond: Condition) -> Iterator[tuple[str, tuple[str, ...]]]:
+    if isinstance(cond, Member) and cond.metric.name == "band":
+        yield cond.metric.args[0], cond.values
+    elif isinstance(cond, Compare) and cond.metric.name == "band" and isinstance(cond.value, str):
+        yield cond.metric.args[0], (cond.value,)
+    elif isinstance(cond, Not):
+        yield from _band_members(cond.operand)
+    elif isinstance(cond, BoolOp):
+        for o in cond.operands:
+            yield from _band_members(o)

@@ -1,0 +1,331 @@
+"""Load questionnaires from YAML and validate them, reporting every problem at once.
+
+Layout of a questionnaire folder::
+
+    questionnaire.yaml       id, version, roles, levels, scales, elements (ids or inline)
+    elements/<id>.yaml       one element each, when ``elements`` lists ids
+
+A single self-contained file (elements inline) is accepted too, which is what a user
+uploads.  Each problem names the file, the path inside it and the offending value, e.g.
+``questionnaires/x/elements/crm.yaml: questions[2].id: duplicate question id 'crm.usage'``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from assessment.core.checks import semantic_problems
+from assessment.core.conditions import ConditionSyntaxError, parse_condition
+from assessment.core.model import Questionnaire
+
+MANIFEST = "questionnaire.yaml"
+MAX_FILE_BYTES = 2 * 1024 * 1024
+DEFAULT_YES_NO = (
+    {"value": "yes", "label": "Yes", "score": 1},
+    {"value": "no", "label": "No", "score": 0},
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located in a file."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "
+        return where + self.message
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class _Source:
+    """Where each part of the assembled document came from, to locate problems."""
+
+    manifest: str
+    element_files: dict[int, str] = field(default_factory=dict)
+
+    def locate(self, loc: Iterable[int | str]) -> tuple[str, str]:
+        parts = list(loc)
+        if len(parts) >= 2 and parts[0] == "elements" and isinstance(parts[1], int):
+            file = self.element_files.get(parts[1])
+            if file is not None:
+                return file, format_path(parts[2:])
+        return self.manifest, format_path(parts)
+
+
+def format_path(loc: Iterable[int | str]) -> str:
+    """Render a location tuple as ``elements[3].questions[2].id``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses duplicate keys instead of keeping the last."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return dict(loader.construct_pairs(node))  # type: ignore[no-untyped-call]
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse YAML text safely; raise QuestionnaireError naming the line on failure."""
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError([Problem(name, where, f"invalid YAML: {problem}")]) from exc
+
+
+def _read_yaml(path: Path, display: str) -> Any:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise QuestionnaireError([Problem(display, "", f"cannot read: {exc.strerror}")]) from exc
+    if size > MAX_FILE_BYTES:
+        raise QuestionnaireError(
+            [Problem(display, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError([Problem(display, "", "file is not valid UTF-8")]) from exc
+    return parse_yaml(text, display)
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
+    """Load and validate a questionnaire folder or a single YAML file."""
+    p = Path(path)
+    manifest = p / MANIFEST if p.is_dir() else p
+    display = _display(manifest)
+    if not manifest.exists():
+        raise QuestionnaireError([Problem(display, "", "file not found")])
+    data = _read_yaml(manifest, display)
+    source = _Source(display)
+    problems: list[Problem] = []
+    if isinstance(data, dict) and isinstance(data.get("elements"), list):
+        data["elements"] = list(
+            _expand_elements(data["elements"], manifest.parent, source, problems)
+        )
+    if problems:
+        raise QuestionnaireError(problems)
+    return build_questionnaire(data, source)
+
+
+def load_questionnaire_text(text: str, name: str = "upload.yaml") -> Questionnaire:
+    """Validate a single-file questionnaire given as text (e.g. an upload)."""
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise QuestionnaireError([Problem(name, "", f"larger than {MAX_FILE_BYTES} bytes")])
+    data = parse_yaml(text, name)
+    if isinstance(data, dict) and any(isinstance(e, str) for e in data.get("elements") or []):
+        raise QuestionnaireError(
+            [Problem(name, "elements", "an uploaded questionnaire must define elements inline")]
+        )
+    return build_questionnaire(data, _Source(name))
+
+
+def _expand_elements(
+    entries: list[Any], base: Path, source: _Source, problems: list[Problem]
+) -> Iterator[Any]:
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, str):
+            yield entry
+            continue
+        file = base / "elements" / f"{entry}.yaml"
+        display = _display(file)
+        if not file.exists():
+            problems.append(
+                Problem(source.manifest, f"elements[{i}]", f"no file {display} for element {entry!r}")
+            )
+            continue
+        try:
+            yield _read_yaml(file, display)
+            source.element_files[i] = display
+        except QuestionnaireError as exc:
+            problems.extend(exc.problems)
+
+
+def build_questionnaire(data: Any, source: _Source | str) -> Questionnaire:
+    """Validate an assembled questionnaire document and return the immutable model."""
+    if isinstance(source, str):
+        source = _Source(source)
+    if not isinstance(data, dict):
+        raise QuestionnaireError([Problem(source.manifest, "", "expected a mapping at the top")])
+    problems: list[Problem] = []
+    _prepare(data, source, problems)
+    try:
+        q = Questionnaire.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            file, path = source.locate(err["loc"])
+            problems.append(Problem(file, path, _pydantic_message(err)))
+        # The model could not be built, so the semantic checks cannot run; still report
+        # duplicate ids, the commonest cross-reference mistake, in the same run.
+        for loc, message in _raw_duplicate_ids(data):
+            file, path = source.locate(loc)
+            problems.append(Problem(file, path, message))
+        raise QuestionnaireError(problems) from exc
+    for loc, message in semantic_problems(q):
+        file, path = source.locate(loc)
+        problems.append(Problem(file, path, message))
+    if problems:
+        raise QuestionnaireError(problems)
+    return q.model_copy(update={"content_hash": content_hash(q)})
+
+
+def _raw_duplicate_ids(data: dict[str, Any]) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    seen: set[str] = set()
+    kinds = (("questions", "question"), ("recommendations", "recommendation"))
+    elements = data.get("elements") if isinstance(data.get("elements"), list) else []
+    for ei, el in enumerate(elements or []):
+        if not isinstance(el, dict):
+            continue
+        for key, kind in kinds:
+            items = el.get(key)
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                ident = item.get("id") if isinstance(item, dict) else None
+                if isinstance(ident, str):
+                    if ident in seen:
+                        yield ("elements", ei, key, i, "id"), f"duplicate {kind} id {ident!r}"
+                    seen.add(ident)
+
+
+def _pydantic_message(err: Mapping[str, Any]) -> str:
+    value = err.get("input")
+    shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
+    return f"{err['msg']}{shown}"
+
+
+def _prepare(data: dict[str, Any], source: _Source, problems: list[Problem]) -> None:
+    """Resolve scales into options, default yes/no options, parse conditions."""
+    scales = data.pop("scales", None) or {}
+    if not isinstance(scales, dict):
+        problems.append(Problem(source.manifest, "scales", "expected a mapping of scale ids"))
+        scales = {}
+    elements = data.get("elements")
+    if not isinstance(elements, list):
+        return
+    for ei, element in enumerate(elements):
+        if not isinstance(element, dict):
+            continue
+        for qi, question in enumerate(element.get("questions") or []):
+            if not isinstance(question, dict):
+                continue
+            scale = question.get("scale")
+            if scale is not None and "options" not in question:
+                if isinstance(scale, str) and scale in scales:
+                    question["options"] = scales[scale]
+                else:
+                    file, path = source.locate(("elements", ei, "questions", qi, "scale"))
+                    problems.append(Problem(file, path, f"unknown scale {scale!r}"))
+            if question.get("type") == "yes_no" and "options" not in question:
+                question["options"] = [dict(o) for o in DEFAULT_YES_NO]
+        for ri, rec in enumerate(element.get("recommendations") or []):
+            if not isinstance(rec, dict):
+                continue
+            rec["element"] = element.get("id")
+            when = rec.get("when")
+            if not isinstance(when, str):
+                file, path = source.locate(("elements", ei, "recommendations", ri, "when"))
+                problems.append(Problem(file, path, "a condition string is required"))
+                rec["condition"] = parse_condition("score < 0")
+                continue
+            try:
+                rec["condition"] = parse_condition(when)
+            except ConditionSyntaxError as exc:
+                file, path = source.locate(("elements", ei, "recommendations", ri, "when"))
+                problems.append(Problem(file, path, f"{exc} in {when!r}"))
+                rec["condition"] = parse_condition("score < 0")
+
+
+def content_hash(q: Questionnaire) -> str:
+    """SHA-256 of the canonical JSON of the questionnaire (ids, scores, weights and texts)."""
+    payload = q.model_dump(mode="json", exclude={"content_hash"})
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def default_search_path() -> list[Path]:
+    """Folders searched for questionnaires: ``SALESHEALTH_QUESTIONNAIRES`` or the shipped ones."""
+    env = os.environ.get("SALESHEALTH_QUESTIONNAIRES")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    return [Path(__file__).resolve().parents[2] / "questionnaires"]
+
+
+def discover(search_path: Iterable[Path] | None = None) -> list[Path]:
+    """Every questionnaire manifest under the search path."""
+    found: list[Path] = []
+    for root in search_path or default_search_path():
+        if root.is_dir():
+            found.extend(sorted(root.rglob(MANIFEST)))
+    return found
+
+
+def find_questionnaire(
+    qid: str, version: str | None = None, search_path: Iterable[Path] | None = None
+) -> Questionnaire:
+    """Load the questionnaire with this id (the newest version unless one is named)."""
+    candidates: list[Questionnaire] = []
+    for manifest in discover(search_path):
+        try:
+            head = _read_yaml(manifest, _display(manifest))
+        except QuestionnaireError:
+            continue
+        if isinstance(head, dict) and head.get("id") == qid:
+            if version is None or str(head.get("version")) == version:
+                candidates.append(load_questionnaire(manifest.parent))
+    if not candidates:
+        what = f"{qid!r} version {version!r}" if version else repr(qid)
+        raise LookupError(f"no questionnaire {what} found")
+    return max(candidates, key=lambda q: _version_key(q.version))
+
+
+def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in version.split("."))

@@ -1,0 +1,235 @@
+"""Typed, immutable questionnaire model.
+
+A questionnaire is data: elements, questions, answer scales, maturity levels and a
+recommendation library, each with a stable dotted id.  The classes here describe one
+questionnaire *as validated*; :mod:`assessment.core.loader` builds them from YAML and
+reports every problem it finds with the file and the path inside it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assessment.core.conditions import Condition
+
+ROLE_IDS: tuple[str, ...] = ("executive", "sales_manager", "sales_rep", "sales_ops", "other")
+"""The respondent role ids every questionnaire uses."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
+DottedId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$", max_length=120)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class QuestionType(StrEnum):
+    """How a question is answered and scored."""
+
+    LIKERT = "likert"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    TEXT = "text"
+
+
+class MaturityLevel(_Frozen):
+    """A maturity level: the score (0-100) from which it applies."""
+
+    level: int = Field(ge=1, le=10)
+    name: str = Field(min_length=1)
+    min: float = Field(ge=0, le=100)
+    description: str = ""
+
+
+class Role(_Frozen):
+    """A respondent role the questionnaire knows."""
+
+    id: Slug
+    label: str = Field(min_length=1)
+
+
+class Option(_Frozen):
+    """One answer option with an explicit score."""
+
+    value: Slug
+    label: str = Field(min_length=1)
+    score: float
+
+
+class Scale(_Frozen):
+    """An ordered list of options (first = lowest position)."""
+
+    id: Slug
+    options: tuple[Option, ...] = Field(min_length=2)
+
+
+class Band(_Frozen):
+    """A scoring band for a numeric KPI: matches ``min <= x < max``; either end may be open."""
+
+    id: Slug
+    min: float | None = None
+    max: float | None = None
+    score: float
+    label: str = ""
+
+    def matches(self, x: float) -> bool:
+        """Whether ``x`` falls in this band."""
+        return (self.min is None or self.min <= x) and (self.max is None or x < self.max)
+
+
+class ValueRange(_Frozen):
+    """Inclusive range of values a numeric answer may take."""
+
+    min: float
+    max: float
+
+
+class Question(_Frozen):
+    """A question of an element.  Option lists are already resolved from scales."""
+
+    id: DottedId
+    type: QuestionType
+    text: str = Field(min_length=1)
+    help: str = ""
+    weight: float = Field(default=1.0, ge=0)
+    roles: tuple[str, ...] = ROLE_IDS
+    allow_na: bool = False
+    allow_dk: bool = False
+    scale: str | None = None
+    options: tuple[Option, ...] | None = None
+    unit: str = ""
+    range: ValueRange | None = None
+    bands: tuple[Band, ...] | None = None
+    source: str = ""
+
+    @property
+    def scored(self) -> bool:
+        """Text questions carry no score."""
+        return self.type is not QuestionType.TEXT
+
+    @property
+    def score_bounds(self) -> tuple[float, float]:
+        """Lowest and highest score this question can give."""
+        if self.bands:
+            scores = [b.score for b in self.bands]
+        elif self.options:
+            scores = [o.score for o in self.options]
+        else:
+            return (0.0, 0.0)
+        return (min(scores), max(scores))
+
+    def option(self, value: str) -> Option | None:
+        """The option with this value, if any."""
+        for opt in self.options or ():
+            if opt.value == value:
+                return opt
+        return None
+
+    def band_for(self, x: float) -> Band | None:
+        """The band a numeric value falls into, if any."""
+        for band in self.bands or ():
+            if band.matches(x):
+                return band
+        return None
+
+
+class Effort(StrEnum):
+    """Effort a recommendation takes."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Impact(StrEnum):
+    """Impact a recommendation is expected to have."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Recommendation(_Frozen):
+    """A recommendation, with the condition that triggers it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    id: DottedId
+    element: str
+    title: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    actions: tuple[str, ...] = Field(min_length=3)
+    effort: Effort
+    impact: Impact
+    horizon: Literal[30, 60, 90]
+    when: str
+    condition: Condition = Field(exclude=True)
+
+
+class Element(_Frozen):
+    """One of the elements of a sales organization that the questionnaire rates."""
+
+    id: DottedId
+    title: str = Field(min_length=1)
+    description: str = ""
+    weight: float = Field(default=1.0, ge=0)
+    target: float = Field(default=80.0, ge=0, le=100)
+    levels: dict[int, str]
+    questions: tuple[Question, ...]
+    recommendations: tuple[Recommendation, ...] = ()
+
+    @property
+    def scored_questions(self) -> tuple[Question, ...]:
+        """Questions that contribute to the score."""
+        return tuple(q for q in self.questions if q.scored)
+
+
+class Questionnaire(_Frozen):
+    """A complete, validated questionnaire version."""
+
+    id: Slug
+    version: str = Field(min_length=1, max_length=32)
+    title: str
+    description: str = ""
+    language: str = "en"
+    roles: tuple[Role, ...]
+    leadership_roles: tuple[str, ...]
+    frontline_roles: tuple[str, ...]
+    min_group_size: int = Field(default=3, ge=1)
+    levels: tuple[MaturityLevel, ...]
+    elements: tuple[Element, ...]
+    content_hash: str = ""
+
+    @property
+    def role_ids(self) -> tuple[str, ...]:
+        """Ids of the roles, in declaration order."""
+        return tuple(r.id for r in self.roles)
+
+    def element(self, element_id: str) -> Element:
+        """The element with this id (KeyError if unknown)."""
+        for el in self.elements:
+            if el.id == element_id:
+                return el
+        raise KeyError(element_id)
+
+    def questions(self) -> dict[str, Question]:
+        """Every question by id."""
+        return {q.id: q for el in self.elements for q in el.questions}
+
+    def element_of(self) -> dict[str, str]:
+        """Map of question id to element id."""
+        return {q.id: el.id for el in self.elements for q in el.questions}
+
+    def level_for(self, score: float | None) -> MaturityLevel | None:
+        """The highest maturity level whose threshold is at most ``score``."""
+        if score is None:
+            return None
+        best: MaturityLevel | None = None
+        for lvl in self.levels:
+            if lvl.min <= score and (best is None or lvl.min >= best.min):
+                best = lvl
+        return best

@@ -1,0 +1,212 @@
+"""Results of scoring: plain immutable data that serializes to JSON and explains itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+FLAG_LOW_COVERAGE = "low_coverage"
+FLAG_LOW_AGREEMENT = "low_agreement"
+FLAG_LARGE_GAP = "large_gap"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupScore:
+    """A group's score for an element; ``score`` is None when suppressed or unanswered."""
+
+    n: int
+    score: float | None
+    suppressed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape ``{"n", "score", "suppressed"}``."""
+        return {"n": self.n, "score": self.score, "suppressed": self.suppressed}
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionExplanation:
+    """How one question entered (or did not enter) its element's score."""
+
+    id: str
+    type: str
+    weight: float
+    asked: int
+    answered: int
+    na: int
+    dk: int
+    mean: float | None
+    """Mean normalized answer in [0, 1] over everyone who answered."""
+    contribution: float | None
+    """Share of the element score this question carries, ``w_q·m_q / Σ w``, in points."""
+    status: str
+    """``included``, ``no_answers``, ``zero_weight`` or ``not_scored``."""
+    distribution: Mapping[str, int]
+    """Answer counts by option value or band id (text questions: empty)."""
+    median: float | None = None
+    median_band: str | None = None
+    agreement: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data view."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "weight": self.weight,
+            "asked": self.asked,
+            "answered": self.answered,
+            "na": self.na,
+            "dk": self.dk,
+            "mean": self.mean,
+            "contribution": self.contribution,
+            "status": self.status,
+            "distribution": dict(self.distribution),
+            "median": self.median,
+            "median_band": self.median_band,
+            "agreement": self.agreement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """An anonymised comment: the text and the language it was written in, no author."""
+
+    text: str
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ElementResult:
+    """Scores, flags and explanation for one element."""
+
+    id: str
+    title: str
+    score: float | None
+    weight: float
+    target: float
+    level: int | None
+    level_name: str | None
+    coverage: float | None
+    agreement: float | None
+    leadership: float | None
+    frontline: float | None
+    gap: float | None
+    leadership_suppressed: bool
+    frontline_suppressed: bool
+    flags: tuple[str, ...]
+    roles: Mapping[str, GroupScore]
+    questions: tuple[QuestionExplanation, ...]
+    comments: tuple[Comment, ...]
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The ``score --json`` element shape; ``explain`` adds questions and comments."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "weight": self.weight,
+            "target": self.target,
+            "level": self.level,
+            "level_name": self.level_name,
+            "coverage": self.coverage,
+            "agreement": self.agreement,
+            "leadership": self.leadership,
+            "frontline": self.frontline,
+            "gap": self.gap,
+            "flags": list(self.flags),
+            "roles": {role: g.to_dict() for role, g in self.roles.items()},
+        }
+        if explain:
+            out["questions"] = [q.to_dict() for q in self.questions]
+            out["comments"] = [{"text": c.text, "language": c.language} for c in self.comments]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TriggeredRecommendation:
+    """A recommendation whose condition held, with its priority."""
+
+    id: str
+    element: str
+    title: str
+    why: str
+    actions: tuple[str, ...]
+    priority: float
+    effort: str
+    impact: str
+    horizon_days: int
+
+    def to_dict(self, full: bool = False) -> dict[str, Any]:
+        """The ``score --json`` recommendation shape; ``full`` adds why and actions."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "element": self.element,
+            "title": self.title,
+            "priority": self.priority,
+            "effort": self.effort,
+            "impact": self.impact,
+            "horizon_days": self.horizon_days,
+        }
+        if full:
+            out["why"] = self.why
+            out["actions"] = list(self.actions)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Overall:
+    """The weighted overall score and its maturity level."""
+
+    score: float | None
+    level: int | None
+    level_name: str | None
+    leadership: float | None = None
+    frontline: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape ``{"score", "level", "level_name", ...}``."""
+        return {
+            "score": self.score,
+            "level": self.level,
+            "level_name": self.level_name,
+            "leadership": self.leadership,
+            "frontline": self.frontline,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """Everything scoring produces for one set of respondents."""
+
+    questionnaire_id: str
+    questionnaire_version: str
+    questionnaire_hash: str
+    respondents: int
+    respondents_by_role: Mapping[str, int]
+    min_group_size: int
+    overall: Overall
+    elements: tuple[ElementResult, ...]
+    recommendations: tuple[TriggeredRecommendation, ...]
+
+    def element(self, element_id: str) -> ElementResult:
+        """The result for one element (KeyError if unknown)."""
+        for el in self.elements:
+            if el.id == element_id:
+                return el
+        raise KeyError(element_id)
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The ``score --json`` document; ``explain`` adds the per-question explanation."""
+        return {
+            "questionnaire": {
+                "id": self.questionnaire_id,
+                "version": self.questionnaire_version,
+                "hash": self.questionnaire_hash,
+            },
+            "respondents": self.respondents,
+            "respondents_by_role": dict(self.respondents_by_role),
+            "min_group_size": self.min_group_size,
+            "overall": self.overall.to_dict(),
+            "elements": [el.to_dict(explain) for el in self.elements],
+            "recommendations": [r.to_dict(full=explain) for r in self.recommendations],
+        }
