@@ -22,12 +22,14 @@ def fail(lines: str | list[str]) -> NoReturn:
     sys.exit(EXIT_INVALID)
 
 
-def resolve_questionnaire(ref: str, version: str | None = None) -> Questionnaire:
-    """Load a questionnaire by id (searching the shipped folder) or by path."""
+def resolve_questionnaire(
+    ref: str, version: str | None = None, lang: str | None = None
+) -> Questionnaire:
+    """Load a questionnaire by id (searching the shipped folder) or by path, in ``lang``."""
     try:
         if Path(ref).exists():
-            return load_questionnaire(ref)
-        return find_questionnaire(ref, version)
+            return load_questionnaire(ref, lang)
+        return find_questionnaire(ref, version, lang=lang)
     except QuestionnaireError as exc:
         fail([str(p) for p in exc.problems])
     except LookupError as exc:

@@ -109,9 +109,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print the normalized questionnaire as JSON.")
 def show(ref: str, version: str | None, lang: str | None, as_json: bool) -> None:
     """Show a questionnaire by id (or path)."""
-    q = resolve_questionnaire(ref, version)
-    if lang is not None and lang != q.language:
-        fail(f"error: language {lang!r} is not available for {q.id} {q.version}")
+    q = resolve_questionnaire(ref, version, lang)
     doc = questionnaire_document(q)
     if as_json:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))

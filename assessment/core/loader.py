@@ -25,9 +25,11 @@ from pydantic import ValidationError
 
 from assessment.core.checks import semantic_problems
 from assessment.core.conditions import ConditionSyntaxError, parse_condition
+from assessment.core.i18n import localize
 from assessment.core.model import Questionnaire
 
 MANIFEST = "questionnaire.yaml"
+I18N_DIR = "i18n"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 DEFAULT_YES_NO = (
     {"value": "yes", "label": "Yes", "score": 1},
@@ -139,9 +141,33 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
-    """Load and validate a questionnaire folder or a single YAML file."""
+def load_questionnaire(path: str | os.PathLike[str], lang: str | None = None) -> Questionnaire:
+    """Load and validate a questionnaire folder or file, translated into ``lang`` if given."""
+    q = _load_source(Path(path))
+    if lang is None or lang == q.language:
+        return q
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    catalogue_file = folder / I18N_DIR / f"{lang}.yaml"
+    if not catalogue_file.exists():
+        available = ", ".join(available_languages(path)) or q.language
+        raise LookupError(f"language {lang!r} is not available for {q.id} (available: {available})")
+    catalogue = _read_yaml(catalogue_file, _display(catalogue_file))
+    if not isinstance(catalogue, dict):
+        raise QuestionnaireError([Problem(_display(catalogue_file), "", "expected a mapping")])
+    return localize(q, catalogue, lang)
+
+
+def available_languages(path: str | os.PathLike[str]) -> list[str]:
+    """Languages a questionnaire folder offers: its own plus every ``i18n/<lang>.yaml``."""
     p = Path(path)
+    folder = p if p.is_dir() else p.parent
+    head = _read_yaml(folder / MANIFEST, _display(folder / MANIFEST)) if (folder / MANIFEST).exists() else {}
+    own = str(head.get("language", "en")) if isinstance(head, dict) else "en"
+    found = {f.stem for f in (folder / I18N_DIR).glob("*.yaml")} if (folder / I18N_DIR).is_dir() else set()
+    return [own, *sorted(found - {own})]
+
+
+def _load_source(p: Path) -> Questionnaire:
     manifest = p / MANIFEST if p.is_dir() else p
     display = _display(manifest)
     if not manifest.exists():
@@ -309,10 +335,21 @@ def discover(search_path: Iterable[Path] | None = None) -> list[Path]:
 
 
 def find_questionnaire(
-    qid: str, version: str | None = None, search_path: Iterable[Path] | None = None
+    qid: str,
+    version: str | None = None,
+    search_path: Iterable[Path] | None = None,
+    lang: str | None = None,
 ) -> Questionnaire:
     """Load the questionnaire with this id (the newest version unless one is named)."""
-    candidates: list[Questionnaire] = []
+    folder = find_questionnaire_dir(qid, version, search_path)
+    return load_questionnaire(folder, lang)
+
+
+def find_questionnaire_dir(
+    qid: str, version: str | None = None, search_path: Iterable[Path] | None = None
+) -> Path:
+    """The folder of the questionnaire with this id (newest version unless one is named)."""
+    candidates: list[tuple[Questionnaire, Path]] = []
     for manifest in discover(search_path):
         try:
             head = _read_yaml(manifest, _display(manifest))
@@ -320,11 +357,11 @@ def find_questionnaire(
             continue
         if isinstance(head, dict) and head.get("id") == qid:
             if version is None or str(head.get("version")) == version:
-                candidates.append(load_questionnaire(manifest.parent))
+                candidates.append((load_questionnaire(manifest.parent), manifest.parent))
     if not candidates:
         what = f"{qid!r} version {version!r}" if version else repr(qid)
         raise LookupError(f"no questionnaire {what} found")
-    return max(candidates, key=lambda q: _version_key(q.version))
+    return max(candidates, key=lambda c: _version_key(c[0].version))[1]
 
 
 def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
