@@ -12,6 +12,7 @@ uploads.  Each problem names the file, the path inside it and the offending valu
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -168,6 +169,35 @@ def available_languages(path: str | os.PathLike[str]) -> list[str]:
 
 
 def _load_source(p: Path) -> Questionnaire:
+    data, source = _assemble(p)
+    return build_questionnaire(data, source)
+
+
+def assemble_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The questionnaire as one self-contained document (element files inlined).
+
+    This is what an assessment stores to pin the exact version it was created with;
+    :func:`build_questionnaire` turns it back into the model with the same hash.
+    """
+    data, source = _assemble(Path(path))
+    build_questionnaire(data, source)  # validate before anyone stores it
+    return data
+
+
+def read_catalogues(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Every translation catalogue of a questionnaire folder, by language."""
+    p = Path(path)
+    folder = p if p.is_dir() else p.parent
+    out: dict[str, Any] = {}
+    if (folder / I18N_DIR).is_dir():
+        for f in sorted((folder / I18N_DIR).glob("*.yaml")):
+            data = _read_yaml(f, _display(f))
+            if isinstance(data, dict):
+                out[f.stem] = data
+    return out
+
+
+def _assemble(p: Path) -> tuple[Any, _Source]:
     manifest = p / MANIFEST if p.is_dir() else p
     display = _display(manifest)
     if not manifest.exists():
@@ -181,7 +211,7 @@ def _load_source(p: Path) -> Questionnaire:
         )
     if problems:
         raise QuestionnaireError(problems)
-    return build_questionnaire(data, source)
+    return data, source
 
 
 def load_questionnaire_text(text: str, name: str = "upload.yaml") -> Questionnaire:
@@ -223,6 +253,7 @@ def build_questionnaire(data: Any, source: _Source | str) -> Questionnaire:
         source = _Source(source)
     if not isinstance(data, dict):
         raise QuestionnaireError([Problem(source.manifest, "", "expected a mapping at the top")])
+    data = copy.deepcopy(data)  # the caller's document stays plain, storable data
     problems: list[Problem] = []
     _prepare(data, source, problems)
     try:

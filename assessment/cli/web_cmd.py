@@ -1,0 +1,86 @@
+"""``saleshealth serve``, ``demo`` and ``db-upgrade``: run the web application."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+
+
+def _app() -> Flask:
+    from assessment.web import create_app
+
+    return create_app()
+
+
+def prepare_database(app: Flask) -> None:
+    """Migrate the database to the newest schema and publish the shipped questionnaire."""
+    from flask_migrate import upgrade
+
+    from assessment.extensions import db
+    from assessment.services.questionnaires import publish_shipped
+
+    with app.app_context():
+        upgrade()
+        publish_shipped(db.session)
+        db.session.remove()
+
+
+@click.command("db-upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations and publish the shipped questionnaire."""
+    prepare_database(_app())
+    click.echo("database is up to date")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn worker processes (default: 2 x cores)")
+@click.option("--dev", is_flag=True, help="Flask's reloading development server instead of gunicorn.")
+def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
+    """Migrate the database and serve the app (gunicorn, threads per worker)."""
+    app = _app()
+    prepare_database(app)
+    click.echo(f"saleshealth on http://{host}:{port}/  (database: {_safe_url(app)})")
+    if dev:
+        app.run(host=host, port=port, debug=True)
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers or min(4, 2 * (os.cpu_count() or 1)))
+            self.cfg.set("threads", 4)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("accesslog", os.environ.get("SALESHEALTH_ACCESS_LOG") or None)
+
+        def load(self) -> Flask:
+            from assessment.web import create_app
+
+            return create_app()
+
+    _Gunicorn().run()
+
+
+def _safe_url(app: Flask) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+@click.command("demo")
+@click.option("--respondents", default=30, show_default=True, type=int)
+def demo(respondents: int) -> None:
+    """Load a clearly labelled demo client with synthetic respondents."""
+    from assessment.extensions import db
+    from assessment.services.demo import load_demo
+
+    app = _app()
+    prepare_database(app)
+    with app.app_context():
+        summary = load_demo(db.session, respondents)
+    click.echo(summary)

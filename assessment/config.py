@@ -1,0 +1,87 @@
+"""Configuration from the environment and the instance folder.
+
+Nothing insecure is defaulted: outside development and testing a ``SECRET_KEY`` must be
+given; for the local default (``saleshealth serve`` on SQLite) a random key is generated
+once and kept in ``instance/secret_key`` with owner-only permissions.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """Configuration that would be unsafe or cannot work."""
+
+
+def _secret_key(instance: Path, env: str) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters")
+        return key
+    if env == "production":
+        raise ConfigError("SECRET_KEY must be set in production (export SECRET_KEY=...)")
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def normalize_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgres://`` / ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def build_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The app configuration: defaults < environment < explicit overrides (tests)."""
+    overrides = overrides or {}
+    instance = Path(instance_path)
+    env = os.environ.get("SALESHEALTH_ENV", "development")
+    testing = bool(overrides.get("TESTING"))
+    database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
+    if not database_url:
+        instance.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance / 'saleshealth.sqlite'}"
+    secure_cookies = env == "production" or os.environ.get("SALESHEALTH_SECURE_COOKIES") == "1"
+    config: dict[str, Any] = {
+        "ENV_NAME": env,
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "PERMANENT_SESSION_LIFETIME": 30 * 24 * 3600,
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "") == "1",
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "saleshealth@localhost"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        "REPORT_TIMEOUT_S": float(os.environ.get("REPORT_TIMEOUT_S", "120")),
+        "REPORT_MEMORY_MB": int(os.environ.get("REPORT_MEMORY_MB", "1500")),
+        "RATELIMIT_ENABLED": True,
+    }
+    if not testing:
+        config["SECRET_KEY"] = _secret_key(instance, env)
+    config.update(overrides)
+    if not config.get("SECRET_KEY"):
+        raise ConfigError("no SECRET_KEY configured")
+    return config

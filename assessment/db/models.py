@@ -1,0 +1,230 @@
+"""Typed SQLAlchemy 2.0 models.
+
+Workspace data inherits :class:`~assessment.db.tenancy.WorkspaceScoped`, which is what keeps
+one consultancy's clients invisible to another (see ``tenancy.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from assessment.db.base import Base, UTCDateTime, utcnow
+from assessment.db.tenancy import WorkspaceScoped
+
+
+class MemberRole(enum.StrEnum):
+    """What a member may do in a workspace."""
+
+    OWNER = "owner"
+    CONSULTANT = "consultant"
+    VIEWER = "viewer"
+
+
+class AssessmentStatus(enum.StrEnum):
+    """Life cycle of an assessment: draft → open → closed (→ reopened as open)."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Workspace(Base):
+    """A consultancy or a company's sales team: the unit of data isolation."""
+
+    __tablename__ = "workspace"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    firm_name: Mapped[str] = mapped_column(String(200), default="")
+    primary_color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
+    footer_text: Mapped[str] = mapped_column(String(300), default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    logo_mime: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class User(Base):
+    """A person who signs in (consultant, sales leader)."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    session_nonce: Mapped[str] = mapped_column(String(64))
+    """Rotated on logout and password change so copied session cookies stop working."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+
+class Membership(Base):
+    """A user's role in a workspace."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "workspace_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    role: Mapped[MemberRole] = mapped_column(Enum(MemberRole, native_enum=False, length=20))
+    user: Mapped[User] = relationship(back_populates="memberships")
+    workspace: Mapped[Workspace] = relationship()
+
+
+class QuestionnaireVersion(Base):
+    """An immutable, published questionnaire document, pinned by assessments.
+
+    ``workspace_id`` is null for the shipped standard questionnaires.
+    """
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), nullable=True
+    )
+    qid: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    catalogues: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Client(WorkspaceScoped, Base):
+    """An organization being assessed."""
+
+    __tablename__ = "client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str] = mapped_column(String(100), default="")
+    size_band: Mapped[str] = mapped_column(String(20), default="")
+    sales_motion: Mapped[str] = mapped_column(String(20), default="")
+    regions: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="client")
+
+
+class Assessment(WorkspaceScoped, Base):
+    """One run of a questionnaire for a client."""
+
+    __tablename__ = "assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[AssessmentStatus] = mapped_column(
+        Enum(AssessmentStatus, native_enum=False, length=10), default=AssessmentStatus.DRAFT
+    )
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    min_group_size: Mapped[int] = mapped_column(Integer, default=3)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    is_self_assessment: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    client: Mapped[Client] = relationship(back_populates="assessments")
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    respondents: WriteOnlyMapped[Respondent] = relationship(
+        back_populates="assessment", passive_deletes=True
+    )
+
+
+class Respondent(WorkspaceScoped, Base):
+    """A person answering an assessment through a personal link (no account)."""
+
+    __tablename__ = "respondent"
+    __table_args__ = (UniqueConstraint("token_hash"), UniqueConstraint("assessment_id", "code"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    role: Mapped[str] = mapped_column(String(40))
+    team: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(10), default="")
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assessment: Mapped[Assessment] = relationship(back_populates="respondents")
+
+
+class Answer(WorkspaceScoped, Base):
+    """One saved answer; one row per (respondent, question), updated in place."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("respondent_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("respondent.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))
+    value_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    value_number: Mapped[float | None] = mapped_column(Float, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ElementComment(WorkspaceScoped, Base):
+    """A respondent's free comment on one element, in the language it was written in."""
+
+    __tablename__ = "element_comment"
+    __table_args__ = (UniqueConstraint("respondent_id", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("respondent.id", ondelete="CASCADE"), index=True
+    )
+    element_id: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReportJob(WorkspaceScoped, Base):
+    """A PDF report rendered off the request path."""
+
+    __tablename__ = "report_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    error: Mapped[str] = mapped_column(Text, default="")
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

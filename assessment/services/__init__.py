@@ -1,0 +1,1 @@
+"""Use cases.  Each owns its transaction and raises domain errors that views map to HTTP."""

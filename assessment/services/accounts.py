@@ -1,0 +1,105 @@
+"""First-run setup, sign-in and passwords."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from assessment.db import write_transaction
+from assessment.db.models import Membership, MemberRole, User, Workspace
+from assessment.db.tenancy import unscoped
+from assessment.services.errors import Conflict, Invalid
+
+MIN_PASSWORD = 10
+# A hash to compare against when the e-mail is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def needs_setup(session: Session) -> bool:
+    """True until the first workspace and owner exist."""
+    with unscoped(session):
+        return not session.scalar(select(func.count()).select_from(User))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"use at least {MIN_PASSWORD} characters", field="password")
+
+
+def create_workspace_with_owner(
+    session: Session, workspace_name: str, name: str, email: str, password: str
+) -> User:
+    """First run: create the workspace and its owner (refused once any user exists)."""
+    _check_password(password)
+    with unscoped(session), write_transaction(session):
+        if session.scalar(select(func.count()).select_from(User)):
+            raise Conflict("set-up is already done; sign in instead")
+        workspace = Workspace(name=workspace_name.strip(), firm_name=workspace_name.strip())
+        user = User(
+            email=email.strip().lower(),
+            name=name.strip(),
+            password_hash=generate_password_hash(password, method="scrypt"),
+            session_nonce=secrets.token_hex(16),
+        )
+        session.add_all([workspace, user])
+        session.flush()
+        session.add(Membership(user_id=user.id, workspace_id=workspace.id, role=MemberRole.OWNER))
+    return user
+
+
+def add_member(
+    session: Session, workspace_id: int, name: str, email: str, password: str, role: MemberRole
+) -> User:
+    """Add a member to a workspace (owner action; the caller checks the actor)."""
+    _check_password(password)
+    email = email.strip().lower()
+    with unscoped(session), write_transaction(session):
+        if session.scalar(select(User).where(User.email == email)) is not None:
+            raise Invalid("a user with this e-mail already exists", field="email")
+        user = User(
+            email=email,
+            name=name.strip(),
+            password_hash=generate_password_hash(password, method="scrypt"),
+            session_nonce=secrets.token_hex(16),
+        )
+        session.add(user)
+        session.flush()
+        session.add(Membership(user_id=user.id, workspace_id=workspace_id, role=role))
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user with these credentials, or None (same timing for unknown e-mails)."""
+    with unscoped(session):
+        user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change a password; every other session of the user stops working."""
+    if not check_password_hash(user.password_hash, current):
+        raise Invalid("the current password is wrong", field="current")
+    _check_password(new)
+    with write_transaction(session):
+        user.password_hash = generate_password_hash(new, method="scrypt")
+        user.session_nonce = secrets.token_hex(16)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Revoke every session of the user server-side (logout)."""
+    with write_transaction(session):
+        user.session_nonce = secrets.token_hex(16)
+
+
+def membership_of(session: Session, user: User) -> Membership | None:
+    """The user's membership (one workspace per user in this version)."""
+    with unscoped(session):
+        return session.scalar(
+            select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+        )

@@ -1,0 +1,289 @@
+"""Assessments: create, configure, open/close, and compute live results."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment.core.answers import Answer as CoreAnswer
+from assessment.core.answers import AnswerKind
+from assessment.core.answers import Respondent as CoreRespondent
+from assessment.core.model import Questionnaire
+from assessment.core.results import Results
+from assessment.core.scoring import ElementOverride, score
+from assessment.db import write_transaction
+from assessment.db.base import utcnow
+from assessment.db.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    ElementComment,
+    QuestionnaireVersion,
+    Respondent,
+)
+from assessment.services.actor import Actor
+from assessment.services.clients import get_client
+from assessment.services.errors import Conflict, Invalid, NotFound
+from assessment.services.questionnaires import available_versions, languages_of, model_of
+
+MAX_WEIGHT = 10.0
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    """Editable settings of an assessment."""
+
+    title: str
+    language: str = "en"
+    min_group_size: int = 3
+    overrides: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def get_assessment(session: Session, assessment_id: int) -> Assessment:
+    """An assessment of the current workspace, or NotFound."""
+    found = session.scalar(select(Assessment).where(Assessment.id == assessment_id))
+    if found is None:
+        raise NotFound("assessment")
+    return found
+
+
+def questionnaire_of(assessment: Assessment, lang: str | None = None) -> Questionnaire:
+    """The pinned questionnaire of an assessment, in ``lang`` if available."""
+    return model_of(assessment.questionnaire_version, lang)
+
+
+def validate_settings(settings: AssessmentSettings, q: Questionnaire, languages: list[str]) -> None:
+    """Raise Invalid naming the field (and element) that breaks a rule."""
+    if not settings.title.strip():
+        raise Invalid("a title is required", field="title")
+    if settings.language not in languages:
+        raise Invalid(f"language must be one of {', '.join(languages)}", field="language")
+    if not 1 <= settings.min_group_size <= 50:
+        raise Invalid("minimum group size must be between 1 and 50", field="min_group_size")
+    element_ids = {el.id for el in q.elements}
+    for element_id, values in settings.overrides.items():
+        if element_id not in element_ids:
+            raise Invalid(f"unknown element {element_id!r}", field="overrides")
+        unknown = set(values) - {"weight", "target"}
+        if unknown:
+            raise Invalid(f"{element_id}: unknown setting(s) {sorted(unknown)}", field="overrides")
+        weight = values.get("weight")
+        if weight is not None and not 0 <= weight <= MAX_WEIGHT:
+            raise Invalid(f"{element_id}: weight must be between 0 and {MAX_WEIGHT:g}", field="overrides")
+        target = values.get("target")
+        if target is not None and not 0 <= target <= 100:
+            raise Invalid(f"{element_id}: target must be between 0 and 100", field="overrides")
+    weights = {el.id: el.weight for el in q.elements}
+    for element_id, values in settings.overrides.items():
+        if values.get("weight") is not None:
+            weights[element_id] = values["weight"]
+    if not any(w > 0 for w in weights.values()):
+        raise Invalid("at least one element needs a weight above 0", field="overrides")
+
+
+def create_assessment(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    version_id: int,
+    settings: AssessmentSettings,
+    *,
+    self_assessment: bool = False,
+    demo: bool = False,
+) -> Assessment:
+    """Create a draft assessment pinned to a questionnaire version."""
+    actor.require_editor()
+    get_client(session, client_id)
+    version = next((v for v in available_versions(session) if v.id == version_id), None)
+    if version is None:
+        raise Invalid("choose a questionnaire", field="questionnaire")
+    validate_settings(settings, model_of(version), languages_of(version))
+    with write_transaction(session):
+        assessment = Assessment(
+            client_id=client_id,
+            questionnaire_version_id=version.id,
+            title=settings.title.strip(),
+            language=settings.language,
+            min_group_size=settings.min_group_size,
+            overrides=settings.overrides,
+            is_self_assessment=self_assessment,
+            is_demo=demo,
+        )
+        session.add(assessment)
+    return assessment
+
+
+def update_settings(
+    session: Session, actor: Actor, assessment_id: int, settings: AssessmentSettings
+) -> Assessment:
+    """Change title, language, minimum group size and element overrides."""
+    actor.require_editor()
+    assessment = get_assessment(session, assessment_id)
+    version: QuestionnaireVersion = assessment.questionnaire_version
+    validate_settings(settings, model_of(version), languages_of(version))
+    with write_transaction(session):
+        assessment.title = settings.title.strip()
+        assessment.language = settings.language
+        assessment.min_group_size = settings.min_group_size
+        assessment.overrides = settings.overrides
+    return assessment
+
+
+_TRANSITIONS = {
+    ("draft", "open"),
+    ("open", "closed"),
+    ("closed", "open"),
+    ("open", "draft"),
+}
+
+
+def set_status(session: Session, actor: Actor, assessment_id: int, status: str) -> Assessment:
+    """Move an assessment along draft → open → closed (and reopen)."""
+    actor.require_editor()
+    assessment = get_assessment(session, assessment_id)
+    try:
+        new = AssessmentStatus(status)
+    except ValueError:
+        raise Invalid(f"unknown status {status!r}", field="status") from None
+    if (assessment.status.value, new.value) not in _TRANSITIONS:
+        raise Conflict(f"cannot go from {assessment.status.value} to {new.value}")
+    with write_transaction(session):
+        assessment.status = new
+        if new is AssessmentStatus.OPEN:
+            assessment.opened_at = assessment.opened_at or utcnow()
+            assessment.closed_at = None
+        elif new is AssessmentStatus.CLOSED:
+            assessment.closed_at = utcnow()
+    return assessment
+
+
+def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespondent]:
+    """Every respondent who saved something, as plain core objects (three queries)."""
+    people = session.execute(
+        select(Respondent.id, Respondent.code, Respondent.role, Respondent.team, Respondent.language)
+        .where(Respondent.assessment_id == assessment.id)
+        .order_by(Respondent.id)
+    ).all()
+    answers: dict[int, dict[str, CoreAnswer]] = defaultdict(dict)
+    rows = session.execute(
+        select(Answer.respondent_id, Answer.question_id, Answer.kind, Answer.value_text, Answer.value_number)
+        .join(Respondent, Respondent.id == Answer.respondent_id)
+        .where(Respondent.assessment_id == assessment.id)
+    )
+    for rid, qid, kind, text, number in rows:
+        answers[rid][qid] = _core_answer(kind, text, number)
+    comments: dict[int, dict[str, str]] = defaultdict(dict)
+    langs: dict[int, str] = {}
+    crow = session.execute(
+        select(ElementComment.respondent_id, ElementComment.element_id, ElementComment.text, ElementComment.language)
+        .join(Respondent, Respondent.id == ElementComment.respondent_id)
+        .where(Respondent.assessment_id == assessment.id)
+    )
+    for rid, element_id, text, lang in crow:
+        comments[rid][element_id] = text
+        langs[rid] = lang
+    return [
+        CoreRespondent(
+            id=code,
+            role=role,
+            answers=answers.get(rid, {}),
+            comments=comments.get(rid, {}),
+            team=team,
+            language=language or langs.get(rid, ""),
+        )
+        for rid, code, role, team, language in people
+        if rid in answers or rid in comments
+    ]
+
+
+def _core_answer(kind: str, text: str | None, number: float | None) -> CoreAnswer:
+    k = AnswerKind(kind)
+    if k is AnswerKind.NUMBER:
+        return CoreAnswer(k, number)
+    if k in (AnswerKind.NA, AnswerKind.DK):
+        return CoreAnswer(k)
+    return CoreAnswer(k, text)
+
+
+def overrides_of(assessment: Assessment) -> dict[str, ElementOverride]:
+    """The assessment's element overrides as core values."""
+    out: dict[str, ElementOverride] = {}
+    for element_id, values in (assessment.overrides or {}).items():
+        out[element_id] = ElementOverride(weight=values.get("weight"), target=values.get("target"))
+    return out
+
+
+def compute_results(session: Session, assessment: Assessment, lang: str | None = None) -> Results:
+    """Live results from every answer saved so far."""
+    q = questionnaire_of(assessment, lang)
+    return score(
+        q,
+        core_respondents(session, assessment),
+        min_group_size=assessment.min_group_size,
+        overrides=overrides_of(assessment),
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Completion counts, overall and per role."""
+
+    invited: int
+    started: int
+    submitted: int
+    by_role: dict[str, dict[str, int]]
+
+    @property
+    def completion(self) -> float:
+        """Share of respondents who submitted (0 when there are none)."""
+        return self.submitted / self.invited if self.invited else 0.0
+
+
+def progress_of(session: Session, assessment_id: int) -> Progress:
+    """Invited / started / submitted counts per role."""
+    rows = session.execute(
+        select(Respondent.role, Respondent.started_at, Respondent.submitted_at).where(
+            Respondent.assessment_id == assessment_id
+        )
+    ).all()
+    by_role: dict[str, Counter[str]] = defaultdict(Counter)
+    for role, started, submitted in rows:
+        by_role[role]["invited"] += 1
+        if started or submitted:
+            by_role[role]["started"] += 1
+        if submitted:
+            by_role[role]["submitted"] += 1
+    total = Counter[str]()
+    for c in by_role.values():
+        total.update(c)
+    return Progress(
+        invited=total["invited"],
+        started=total["started"],
+        submitted=total["submitted"],
+        by_role={r: dict(c) for r, c in by_role.items()},
+    )
+
+
+def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
+    """Parse ``element: weight=2 target=85`` lines (one element per line)."""
+    out: dict[str, dict[str, Any]] = {}
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if ":" not in line:
+            raise Invalid(f"line {lineno}: expected 'element: weight=N target=N'", field="overrides")
+        element_id, rest = (part.strip() for part in line.split(":", 1))
+        values: dict[str, Any] = {}
+        for item in rest.split():
+            key, _, value = item.partition("=")
+            try:
+                values[key] = float(value)
+            except ValueError:
+                raise Invalid(f"line {lineno}: {item!r} is not key=number", field="overrides") from None
+        out[element_id] = values
+    return out

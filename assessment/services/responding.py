@@ -1,0 +1,265 @@
+"""A respondent answering: pages, autosave, resume and an idempotent submit.
+
+All functions take the respondent's id (from the session the link was exchanged for) and
+re-read the respondent inside their transaction, locking its row on PostgreSQL, so that
+concurrent requests of one respondent are applied one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment.core.answers import AnswerError, AnswerKind, parse_answer
+from assessment.core.answers import Answer as CoreAnswer
+from assessment.core.model import Element, Question, Questionnaire
+from assessment.db import write_transaction
+from assessment.db.base import utcnow
+from assessment.db.models import Answer, AssessmentStatus, ElementComment, Respondent
+from assessment.services.assessments import questionnaire_of
+from assessment.services.errors import Conflict, Invalid, NotFound
+
+MAX_COMMENT = 5000
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the respondent flow: an element and the questions this role sees."""
+
+    number: int
+    element: Element
+    questions: tuple[Question, ...]
+
+
+def pages_for(q: Questionnaire, role: str) -> list[Page]:
+    """The pages a role answers: one per element that has questions for it."""
+    pages: list[Page] = []
+    for el in q.elements:
+        visible = tuple(question for question in el.questions if role in question.roles)
+        if visible:
+            pages.append(Page(len(pages) + 1, el, visible))
+    return pages
+
+
+def load_respondent(session: Session, respondent_id: int, *, lock: bool = False) -> Respondent:
+    """The respondent (row-locked on PostgreSQL when ``lock``), or NotFound."""
+    stmt = select(Respondent).where(Respondent.id == respondent_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    respondent = session.scalar(stmt)
+    if respondent is None:
+        raise NotFound("respondent")
+    return respondent
+
+
+def saved_answers(session: Session, respondent_id: int) -> dict[str, CoreAnswer]:
+    """The respondent's saved answers by question id."""
+    rows = session.execute(
+        select(Answer.question_id, Answer.kind, Answer.value_text, Answer.value_number).where(
+            Answer.respondent_id == respondent_id
+        )
+    )
+    out: dict[str, CoreAnswer] = {}
+    for qid, kind, text, number in rows:
+        k = AnswerKind(kind)
+        if k is AnswerKind.NUMBER:
+            out[qid] = CoreAnswer(k, number)
+        elif k in (AnswerKind.NA, AnswerKind.DK):
+            out[qid] = CoreAnswer(k)
+        else:
+            out[qid] = CoreAnswer(k, text)
+    return out
+
+
+def saved_comments(session: Session, respondent_id: int) -> dict[str, str]:
+    """The respondent's comments by element id."""
+    rows = session.execute(
+        select(ElementComment.element_id, ElementComment.text).where(
+            ElementComment.respondent_id == respondent_id
+        )
+    )
+    return {element_id: text for element_id, text in rows}
+
+
+def first_open_page(pages: list[Page], answers: Mapping[str, CoreAnswer]) -> int:
+    """Number of the first page with an unanswered question (review page when none)."""
+    for page in pages:
+        if any(q.id not in answers for q in page.questions if q.scored):
+            return page.number
+    return len(pages) + 1
+
+
+def _ensure_can_answer(respondent: Respondent) -> None:
+    if respondent.submitted_at is not None:
+        raise Conflict("your answers have already been submitted")
+    if respondent.assessment.status is not AssessmentStatus.OPEN:
+        raise Conflict("this assessment is not open for answers")
+
+
+def _upsert(session: Session, respondent: Respondent, question: Question, answer: CoreAnswer | None) -> None:
+    row = session.scalar(
+        select(Answer).where(Answer.respondent_id == respondent.id, Answer.question_id == question.id)
+    )
+    if answer is None:
+        if row is not None:
+            session.delete(row)
+        return
+    number = float(answer.value) if answer.kind is AnswerKind.NUMBER and answer.value is not None else None
+    text = None if number is not None or answer.value is None else str(answer.value)
+    if row is None:
+        session.add(
+            Answer(
+                workspace_id=respondent.workspace_id,
+                respondent_id=respondent.id,
+                question_id=question.id,
+                kind=answer.kind.value,
+                value_text=text,
+                value_number=number,
+            )
+        )
+    else:
+        row.kind = answer.kind.value
+        row.value_text = text
+        row.value_number = number
+
+
+def _questions_for(respondent: Respondent) -> dict[str, Question]:
+    q = questionnaire_of(respondent.assessment)
+    return {question.id: question for question in q.questions().values() if respondent.role in question.roles}
+
+
+def save_answer(session: Session, respondent_id: int, question_id: str, raw: str) -> None:
+    """Autosave one answer (an empty value clears it)."""
+    with write_transaction(session):
+        respondent = load_respondent(session, respondent_id, lock=True)
+        _ensure_can_answer(respondent)
+        question = _questions_for(respondent).get(question_id)
+        if question is None:
+            raise Invalid("unknown question", field=question_id)
+        answer = None
+        if raw.strip():
+            try:
+                answer = parse_answer(question, raw)
+            except AnswerError as exc:
+                raise Invalid(str(exc).split(": ", 1)[-1], field=question_id) from None
+        _upsert(session, respondent, question, answer)
+        respondent.started_at = respondent.started_at or utcnow()
+
+
+def save_comment(session: Session, respondent_id: int, element_id: str, text: str, language: str) -> None:
+    """Save (or clear) a respondent's comment on an element."""
+    if len(text) > MAX_COMMENT:
+        raise Invalid(f"comments are limited to {MAX_COMMENT} characters", field=f"comment-{element_id}")
+    with write_transaction(session):
+        respondent = load_respondent(session, respondent_id, lock=True)
+        _ensure_can_answer(respondent)
+        if element_id not in {el.id for el in questionnaire_of(respondent.assessment).elements}:
+            raise Invalid("unknown element", field=f"comment-{element_id}")
+        row = session.scalar(
+            select(ElementComment).where(
+                ElementComment.respondent_id == respondent.id, ElementComment.element_id == element_id
+            )
+        )
+        if not text.strip():
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(
+                ElementComment(
+                    workspace_id=respondent.workspace_id,
+                    respondent_id=respondent.id,
+                    element_id=element_id,
+                    text=text.strip(),
+                    language=language,
+                )
+            )
+        else:
+            row.text = text.strip()
+            row.language = language
+        respondent.started_at = respondent.started_at or utcnow()
+
+
+def save_page(
+    session: Session,
+    respondent_id: int,
+    page: Page,
+    raw: Mapping[str, str],
+    comment: str | None,
+    language: str,
+) -> dict[str, str]:
+    """Save every valid answer of a page in one transaction; return errors by question id.
+
+    Invalid values are not saved but reported, so the page can be shown again with what the
+    respondent typed; valid answers on the same page are kept.
+    """
+    errors: dict[str, str] = {}
+    if comment is not None and len(comment) > MAX_COMMENT:
+        errors[f"comment-{page.element.id}"] = f"comments are limited to {MAX_COMMENT} characters"
+        comment = None
+    with write_transaction(session):
+        respondent = load_respondent(session, respondent_id, lock=True)
+        _ensure_can_answer(respondent)
+        for question in page.questions:
+            if question.id not in raw:
+                continue
+            value = raw[question.id]
+            try:
+                answer = parse_answer(question, value) if value.strip() else None
+            except AnswerError as exc:
+                errors[question.id] = str(exc).split(": ", 1)[-1]
+                continue
+            _upsert(session, respondent, question, answer)
+        if comment is not None:
+            row = session.scalar(
+                select(ElementComment).where(
+                    ElementComment.respondent_id == respondent.id,
+                    ElementComment.element_id == page.element.id,
+                )
+            )
+            if comment.strip():
+                if row is None:
+                    session.add(
+                        ElementComment(
+                            workspace_id=respondent.workspace_id,
+                            respondent_id=respondent.id,
+                            element_id=page.element.id,
+                            text=comment.strip(),
+                            language=language,
+                        )
+                    )
+                else:
+                    row.text, row.language = comment.strip(), language
+            elif row is not None:
+                session.delete(row)
+        respondent.started_at = respondent.started_at or utcnow()
+    return errors
+
+
+def set_language(session: Session, respondent_id: int, language: str, allowed: list[str]) -> None:
+    """Record the language the respondent chose."""
+    if language not in allowed:
+        raise Invalid(f"language must be one of {', '.join(allowed)}", field="language")
+    with write_transaction(session):
+        respondent = load_respondent(session, respondent_id, lock=True)
+        respondent.language = language
+
+
+def submit(session: Session, respondent_id: int) -> bool:
+    """Submit once.  Returns True for the submission that counted, False for repeats.
+
+    Double clicks, retries and concurrent posts all end in the same state: exactly one
+    submission time is recorded and every caller can show the thank-you page.
+    """
+    with write_transaction(session):
+        respondent = load_respondent(session, respondent_id, lock=True)
+        if respondent.submitted_at is not None:
+            return False
+        if respondent.assessment.status is not AssessmentStatus.OPEN:
+            raise Conflict("this assessment is not open for answers")
+        now = utcnow()
+        respondent.submitted_at = now
+        respondent.started_at = respondent.started_at or now
+        return True

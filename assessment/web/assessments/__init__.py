@@ -1,0 +1,7 @@
+"""Assessments: settings, status, respondents and their links."""
+
+from flask import Blueprint
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+from assessment.web.assessments import views  # noqa: E402,F401

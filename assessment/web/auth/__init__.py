@@ -1,0 +1,7 @@
+"""First-run setup, sign-in, sign-out and password change."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from assessment.web.auth import views  # noqa: E402,F401

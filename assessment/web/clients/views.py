@@ -1,0 +1,81 @@
+"""Client pages."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from assessment.db.models import Assessment
+from assessment.extensions import db
+from assessment.services import clients as svc
+from assessment.services.errors import Invalid
+from assessment.web.clients import bp
+from assessment.web.clients.forms import ClientForm
+from assessment.web.tenancy import actor
+
+
+def _data(form: ClientForm) -> svc.ClientData:
+    return svc.ClientData(
+        name=form.name.data or "",
+        industry=form.industry.data or "",
+        size_band=form.size_band.data or "",
+        sales_motion=form.sales_motion.data or "",
+        regions=form.regions.data or "",
+        notes=form.notes.data or "",
+    )
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    """All clients of the workspace."""
+    return render_template("web/clients/index.html", clients=svc.list_clients(db.session))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    """Create a client."""
+    actor().require_editor()
+    form = ClientForm()
+    if form.validate_on_submit():
+        try:
+            client = svc.create_client(db.session, actor(), _data(form))
+        except Invalid as exc:
+            getattr(form, exc.field or "name").errors = [str(exc)]
+        else:
+            flash(_("Client created."), "success")
+            return redirect(url_for("clients.show", client_id=client.id))
+    return render_template("web/clients/form.html", form=form, client=None)
+
+
+@bp.route("/<int:client_id>")
+@login_required
+def show(client_id: int) -> str:
+    """A client and its assessments."""
+    client = svc.get_client(db.session, client_id)
+    assessments = db.session.scalars(
+        select(Assessment).where(Assessment.client_id == client.id).order_by(Assessment.created_at.desc())
+    )
+    return render_template("web/clients/show.html", client=client, assessments=list(assessments))
+
+
+@bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(client_id: int) -> str | Response:
+    """Edit a client."""
+    actor().require_editor()
+    client = svc.get_client(db.session, client_id)
+    form = ClientForm(obj=client)
+    if form.validate_on_submit():
+        try:
+            svc.update_client(db.session, actor(), client_id, _data(form))
+        except Invalid as exc:
+            getattr(form, exc.field or "name").errors = [str(exc)]
+        else:
+            flash(_("Client saved."), "success")
+            return redirect(url_for("clients.show", client_id=client_id))
+    return render_template("web/clients/form.html", form=form, client=client)

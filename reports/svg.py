@@ -1,0 +1,154 @@
+"""Tiny SVG writing helpers: escaping, colours and text measurement for hand-made charts.
+
+Charts are drawn in CSS pixels at their printed size (1 px = 0.75 pt), so a font size of
+``MIN_FONT`` px is 8.25 pt on paper.  Every text and attribute value is escaped here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+
+MIN_FONT = 11.0
+"""Smallest font size used in charts, in px (8.25 pt)."""
+LATIN_STACK = "'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+CJK_STACK = "'Noto Sans CJK SC', 'Noto Sans', sans-serif"
+
+
+def num(x: float) -> str:
+    """A compact coordinate."""
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def tag(name: str, body: str = "", **attrs: object) -> str:
+    """An SVG element; ``attrs`` with ``_`` become ``-`` and None values are left out."""
+    parts = [name]
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = num(value)
+        parts.append(f'{key.rstrip("_").replace("_", "-")}="{escape(str(value))}"')
+    head = " ".join(parts)
+    return f"<{head}>{body}</{name}>" if body else f"<{head}/>"
+
+
+def text(x: float, y: float, content: str, size: float = MIN_FONT, **attrs: object) -> str:
+    """A text element; ``content`` is escaped."""
+    return tag("text", str(escape(content)), x=x, y=y, font_size=size, **attrs)
+
+
+def document(width: float, height: float, body: Iterable[str], label: str, lang: str = "en") -> Markup:
+    """A complete inline SVG of ``width`` × ``height`` px with an accessible label."""
+    stack = CJK_STACK if lang.split("-")[0] in ("zh", "ja", "ko") else LATIN_STACK
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{num(width)}" height="{num(height)}" '
+        f'viewBox="0 0 {num(width)} {num(height)}" role="img" aria-label="{escape(label)}" '
+        f'font-family="{escape(stack)}" fill="#1a1a1a">'
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def char_width(ch: str) -> float:
+    """Approximate advance of a character in em for Noto Sans (CJK full width = 1)."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    if ch in "il.,:;'|!ıj ":
+        return 0.3
+    if ch.isupper() or ch in "mwMW@%":
+        return 0.68
+    return 0.55
+
+
+def width_of(content: str, size: float) -> float:
+    """Approximate rendered width of ``content`` at ``size`` px."""
+    return sum(char_width(ch) for ch in content) * size
+
+
+def wrap(content: str, max_width: float, size: float, max_lines: int = 2) -> list[str]:
+    """Break ``content`` into lines no wider than ``max_width``; ellipsize past ``max_lines``."""
+    words = _words(content)
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = current + word if current else word.lstrip()
+        if current and width_of(candidate, size) > max_width:
+            lines.append(current.rstrip())
+            current = word.lstrip()
+        else:
+            current = candidate
+    if current:
+        lines.append(current.rstrip())
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and width_of(last + "…", size) > max_width:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
+    return lines or [""]
+
+
+def _words(content: str) -> list[str]:
+    """Words with their leading space; CJK characters are words of their own."""
+    out: list[str] = []
+    buf = ""
+    for ch in content:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(ch)
+        elif ch == " " and buf.strip():
+            out.append(buf)
+            buf = " "
+        else:
+            buf += ch
+    if buf:
+        out.append(buf)
+    return out
+
+
+def lines(x: float, y: float, rows: list[str], size: float = MIN_FONT, leading: float = 1.2,
+          **attrs: object) -> str:
+    """Several text lines starting at baseline ``y``."""
+    return "".join(text(x, y + i * size * leading, row, size, **attrs) for i, row in enumerate(rows))
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` to a tuple."""
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def rgb_to_hex(rgb: tuple[float, float, float]) -> str:
+    """A tuple to ``#rrggbb``."""
+    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
+
+
+def mix(a: str, b: str, t: float) -> str:
+    """Blend colour ``a`` towards ``b`` by ``t`` in [0, 1]."""
+    ra, rb = hex_to_rgb(a), hex_to_rgb(b)
+    return rgb_to_hex(tuple(x + (y - x) * t for x, y in zip(ra, rb, strict=True)))  # type: ignore[arg-type]
+
+
+def luminance(color: str) -> float:
+    """Relative luminance (WCAG)."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in hex_to_rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(color: str) -> str:
+    """Dark or white text, whichever reads better on ``color``."""
+    return "#ffffff" if contrast(color, "#ffffff") >= contrast(color, "#1a1a1a") else "#1a1a1a"

@@ -1,0 +1,313 @@
+"""The report view-model: plain, frozen data the templates read, and the report's inputs.
+
+Nothing here refers to the ORM, Flask or the scoring internals.  Texts are already
+translated and numbers already formatted for the report language; charts are finished SVG
+markup.  A group whose score is suppressed carries ``value=None`` and ``suppressed=True``:
+the number never reaches the view-model, so no template can show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from reports.branding import Branding
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """What the report is about and who made it."""
+
+    client_name: str
+    assessment_title: str
+    date: dt.date
+    prepared_by: str = ""
+    language: str = "en"
+    branding: Branding = field(default_factory=Branding)
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """Colours derived from the branding primary colour."""
+
+    primary: str
+    ink: str
+    """The primary colour, darkened if needed to be readable as text on white."""
+    tints: tuple[str, ...]
+    """Five steps from pale to full primary, one per maturity level."""
+    on_tints: tuple[str, ...]
+    """Text colour readable on each tint."""
+    light: str
+    muted: str = "#6b7280"
+    rule: str = "#d6d9de"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A group score as shown: a formatted value, or suppressed, or no data."""
+
+    label: str
+    n: int
+    value: str | None
+    suppressed: bool
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ElementBrief:
+    """An element named in the executive summary."""
+
+    title: str
+    anchor: str
+    score: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """One row of the scorecard."""
+
+    number: int
+    anchor: str
+    title: str
+    score: str
+    level: str
+    target: str
+    to_target: str
+    leadership: Cell
+    frontline: Cell
+    gap: str
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LegendItem:
+    """One answer option of a question: label, colour, count and share."""
+
+    label: str
+    color: str
+    count: int
+    share: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    """A question in an element section: its distribution bar and legend."""
+
+    id: str
+    text: str
+    kind: str
+    answered: int
+    score: str
+    chart: Markup
+    legend: tuple[LegendItem, ...]
+    extra: str
+    """n/a and don't-know counts, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class BandView:
+    """One band of a KPI; ``active`` marks where the median falls."""
+
+    label: str
+    active: bool
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class KpiView:
+    """A numeric KPI answer: the median against its bands."""
+
+    text: str
+    median: str
+    band: str
+    answered: int
+    bands: tuple[BandView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlagNote:
+    """A flag raised on an element, explained in a sentence."""
+
+    kind: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    """An anonymised comment."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class ElementSection:
+    """Everything the per-element section shows."""
+
+    number: int
+    anchor: str
+    title: str
+    description: str
+    score: str
+    level: str
+    level_text: str
+    target: str
+    to_target: str
+    coverage: str
+    agreement: str
+    strip: Markup
+    roles: tuple[Cell, ...]
+    leadership: Cell
+    frontline: Cell
+    gap: str
+    flags: tuple[FlagNote, ...]
+    kpis: tuple[KpiView, ...]
+    questions: tuple[QuestionView, ...]
+    comments: tuple[CommentView, ...]
+    recommendations: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecView:
+    """A prioritized recommendation."""
+
+    number: int
+    id: str
+    title: str
+    element: str
+    element_anchor: str
+    why: str
+    actions: tuple[str, ...]
+    effort: str
+    impact: str
+    horizon: str
+    horizon_days: int
+    priority: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapPhase:
+    """One phase of the 30/60/90-day roadmap."""
+
+    title: str
+    subtitle: str
+    items: tuple[RecView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCount:
+    """Respondents of one role."""
+
+    label: str
+    n: int
+    share: str
+    suppressed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LevelView:
+    """A maturity level and its threshold."""
+
+    number: int
+    name: str
+    range: str
+    description: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OptionRow:
+    """An answer option in the appendix."""
+
+    label: str
+    score: str
+    count: int
+    share: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppendixQuestion:
+    """A question with its full answer distribution."""
+
+    id: str
+    text: str
+    kind: str
+    weight: str
+    answered: int
+    na: int
+    dk: int
+    score: str
+    contribution: str
+    options: tuple[OptionRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AppendixElement:
+    """The appendix block of one element."""
+
+    anchor: str
+    title: str
+    questions: tuple[AppendixQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    """A leadership-versus-frontline gap (both groups visible)."""
+
+    title: str
+    anchor: str
+    leadership: str
+    frontline: str
+    gap: str
+    large: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """The whole report as plain data."""
+
+    language: str
+    client: str
+    title: str
+    date: str
+    prepared_by: str
+    firm_name: str
+    footer_text: str
+    logo_uri: str | None
+    credit: str
+    palette: Palette
+    overall_score: str
+    overall_level: str
+    overall_level_text: str
+    overall_leadership: Cell
+    overall_frontline: Cell
+    gauge: Markup
+    strengths: tuple[ElementBrief, ...]
+    gaps: tuple[ElementBrief, ...]
+    key_message: str
+    key_points: tuple[str, ...]
+    respondents: int
+    roles: tuple[RoleCount, ...]
+    coverage: str
+    min_group_size: int
+    levels: tuple[LevelView, ...]
+    low_coverage: str
+    low_agreement: str
+    large_gap: str
+    scorecard: tuple[ScoreRow, ...]
+    bars: Markup
+    radar: Markup
+    radar_note: str
+    elements: tuple[ElementSection, ...]
+    heatmap: Markup
+    gap_rows: tuple[GapRow, ...]
+    gap_summary: str
+    matrix: Markup
+    recommendations: tuple[RecView, ...]
+    roadmap: tuple[RoadmapPhase, ...]
+    roadmap_note: str
+    appendix: tuple[AppendixElement, ...]
