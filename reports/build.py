@@ -143,6 +143,8 @@ class _Builder:
             low_coverage=f.percent(LOW_COVERAGE),
             low_agreement=f.number(LOW_AGREEMENT, 2),
             large_gap=f.number(LARGE_GAP),
+            flag_codes=(self.flag_code(FLAG_LOW_COVERAGE), self.flag_code(FLAG_LOW_AGREEMENT),
+                        self.flag_code(FLAG_LARGE_GAP)),
             scorecard=tuple(self.score_row(i, el) for i, el in enumerate(r.elements, 1)),
             bars=self.bars(),
             radar=radar,
@@ -198,7 +200,7 @@ class _Builder:
         return tuple(out)
 
     def score_row(self, number: int, el: ElementResult) -> ScoreRow:
-        flags = tuple(self.flag_title(flag) for flag in el.flags)
+        flags = tuple((self.flag_code(flag), self.flag_title(flag)) for flag in el.flags)
         return ScoreRow(
             number=number, anchor=anchor(el.id), title=el.title, score=self.score(el.score),
             level=str(el.level) if el.level is not None else "–",
@@ -207,6 +209,12 @@ class _Builder:
             leadership=self.leadership(el), frontline=self.frontline(el),
             gap=self.f.signed(el.gap), flags=flags,
         )
+
+    def flag_code(self, flag: str) -> str:
+        _ = self._
+        # Translators: one-letter codes for the scorecard flags (coverage, agreement, gap).
+        return {FLAG_LOW_COVERAGE: _("C"), FLAG_LOW_AGREEMENT: _("A"),
+                FLAG_LARGE_GAP: _("G")}.get(flag, "?")
 
     def flag_title(self, flag: str) -> str:
         _ = self._

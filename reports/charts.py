@@ -91,7 +91,7 @@ def score_bars(rows: Sequence[tuple[str, float | None, float, str]],
                thresholds: Sequence[float], palette: Palette, labels: dict[str, str],
                lang: str) -> Markup:
     """Horizontal bars of element scores with a tick at each element's target."""
-    label_w, x0, x1, row_h, top = 205.0, 215.0, 596.0, 30.0, 34.0
+    label_w, x0, x1, row_h, top = 205.0, 215.0, 596.0, 27.0, 34.0
     height = top + row_h * len(rows) + 24
     body: list[str] = []
     bounds = [*thresholds, 100.0]
@@ -113,13 +113,16 @@ def score_bars(rows: Sequence[tuple[str, float | None, float, str]],
         if score is not None:
             body.append(tag("rect", x=x0, y=cy - 7, width=max(1.0, _x(score, x0, x1) - x0),
                             height=14.0, fill=palette.primary))
-            body.append(text(_x(score, x0, x1) + 5, cy + 4, score_text, font_weight="bold"))
+            end = _x(score, x0, x1)
+            tx = _x(target, x0, x1)
+            lx = max(end, tx + 2) + 5 if abs(end - tx) < 14 else end + 5
+            body.append(text(lx, cy + 4, score_text, font_weight="bold"))
         tx = _x(target, x0, x1)
         body.append(tag("rect", x=tx - 1.25, y=cy - 11, width=2.5, height=22.0, fill=DARK))
     lx = x1 - width_of(labels["target"], MIN_FONT) - 14
     body.append(tag("rect", x=lx, y=5.0, width=2.5, height=14.0, fill=DARK))
     body.append(text(lx + 8, 16, labels["target"], fill=MUTED))
-    body.append(text(x0, 16, labels["levels"], fill=MUTED))
+    body.append(text(label_w, top - 8, labels["levels"], fill=MUTED, text_anchor="end"))
     return document(WIDTH, height, body, labels["title"], lang)
 
 

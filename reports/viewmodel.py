@@ -79,7 +79,8 @@ class ScoreRow:
     leadership: Cell
     frontline: Cell
     gap: str
-    flags: tuple[str, ...]
+    flags: tuple[tuple[str, str], ...]
+    """(one-letter code, title) of each flag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +299,8 @@ class ReportView:
     low_coverage: str
     low_agreement: str
     large_gap: str
+    flag_codes: tuple[str, str, str]
+    """One-letter codes for low coverage, low agreement and large gap."""
     scorecard: tuple[ScoreRow, ...]
     bars: Markup
     radar: Markup

@@ -91,7 +91,7 @@ def current_respondent(restore_from_form: bool = False) -> Respondent | None:
 def _require() -> Respondent:
     respondent = current_respondent()
     if respondent is None:
-        abort(render_template("web/respond/expired.html"), 403)  # type: ignore[arg-type]
+        abort(Response(render_template("web/respond/expired.html"), status=403))
     return respondent
 
 
@@ -161,7 +161,7 @@ def language() -> Response:
 def start() -> Response:
     """Start (or resume) at the first page with an unanswered question."""
     respondent = _require()
-    _, pages = _pages(respondent)
+    _q, pages = _pages(respondent)
     answers = svc.saved_answers(db.session, respondent.id)
     number = svc.first_open_page(pages, answers)
     if number > len(pages):
@@ -227,7 +227,7 @@ def page(number: int) -> str | Response | tuple[str, int]:
         return _require()  # type: ignore[return-value]
     if respondent.submitted_at:
         return redirect(url_for("respond.thanks"))
-    _, pages = _pages(respondent)
+    _q, pages = _pages(respondent)
     if not 1 <= number <= len(pages):
         abort(404)
     if request.method == "GET":
@@ -321,7 +321,7 @@ def recover_from_csrf_error() -> tuple[str, int] | None:
     if respondent is None:
         return None
     number = (request.view_args or {}).get("number", 1)
-    _, pages = _pages(respondent)
+    _q, pages = _pages(respondent)
     if not 1 <= number <= len(pages) or respondent.submitted_at:
         return None
     raw, comment = _form_values(pages[number - 1])
