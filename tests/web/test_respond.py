@@ -171,8 +171,10 @@ def test_revoked_link_stops_working(owner: FlaskClient) -> None:
     assert person.get("/respond/page/1").status_code == 403
 
 
-def test_comments_autosave(owner: FlaskClient, app: Flask) -> None:
-    _, _, person = _started(owner)
+def test_comments_and_text_answers_autosave(owner: FlaskClient, app: Flask) -> None:
+    aid, _, person = _started(owner)
     assert _save(person, {"comment": "crm", "value": "The CRM is slow"})[0] == 200
-    page = person.get("/respond/page/2").get_data(as_text=True)
-    assert "The CRM is slow" in page
+    assert _save(person, {"question": "crm.comments", "value": "Fewer mandatory fields"})[0] == 200
+    assert "Fewer mandatory fields" in person.get("/respond/page/2").get_data(as_text=True)
+    results = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
+    assert "The CRM is slow" in results and "Fewer mandatory fields" in results

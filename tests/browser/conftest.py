@@ -1,0 +1,78 @@
+"""A real server (``saleshealth serve``) and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``saleshealth serve`` on a fresh SQLite database; yields its base URL."""
+    folder = tmp_path_factory.mktemp("server")
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}", "SECRET_KEY": "browser-test-" + "k" * 40}
+    env.pop("REDIS_URL", None)
+    exe = Path(sys.executable).with_name("saleshealth")
+    log = (folder / "server.log").open("w")
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError((folder / "server.log").read_text()) from None
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start: " + (folder / "server.log").read_text())
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    """Where screenshots go (kept as CI artifacts)."""
+    out = Path(os.environ.get("SALESHEALTH_TEST_OUTPUT", "test-output")) / "screens"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
