@@ -95,14 +95,14 @@ def test_expired_form_keeps_typed_answers(owner: FlaskClient, app: Flask) -> Non
     page = person.get("/respond/page/1").get_data(as_text=True)
     rk = re.search(r'name="rk" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     fresh = owner.application.test_client()  # the session cookie is gone (e.g. expired)
-    res = fresh.post("/respond/page/1", data={"csrf_token": "stale", "rk": rk, "mgmt_rep.one_to_ones": "monthly", "comment": "typed before the session expired", "go": "next"})
+    res = fresh.post("/respond/page/1", data={"csrf_token": "stale", "rk": rk, "mgmt_rep.one_to_ones": "monthly", "mgmt_rep.comments": "typed before the session expired", "go": "next"})
     assert res.status_code == 400
     html = res.get_data(as_text=True)
     assert "not saved yet" in html
     assert 'value="monthly" checked' in html and "typed before the session expired" in html
     # the page came back with a fresh token bound to the restored session: saving works now
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-    res = fresh.post("/respond/page/1", data={"csrf_token": token, "rk": rk, "mgmt_rep.one_to_ones": "monthly", "comment": "typed before the session expired", "go": "next"})
+    res = fresh.post("/respond/page/1", data={"csrf_token": token, "rk": rk, "mgmt_rep.one_to_ones": "monthly", "mgmt_rep.comments": "typed before the session expired", "go": "next"})
     assert res.status_code == 302
     assert _answers(app)["mgmt_rep.one_to_ones"][1] == "monthly"
 
