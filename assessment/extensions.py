@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from assessment.db import db
 
@@ -17,4 +18,9 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["babel", "csrf", "current_session", "db", "limiter", "login_manager", "migrate"]
+
+
+def current_session() -> Session:
+    """The request's (or app context's) database session, typed as a plain Session."""
+    return db.session()

@@ -32,11 +32,18 @@ def main() -> None:
         results = score(q, people)
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
-    print(f"questionnaire: {q.id} {q.version}, {sum(len(e.questions) for e in q.elements)} questions")
+    print(
+        f"questionnaire: {q.id} {q.version}, {sum(len(e.questions) for e in q.elements)} questions"
+    )
     print(f"respondents: {args.respondents}, answers: {answers}")
-    print(f"overall score: {results.overall.score:.1f}, recommendations: {len(results.recommendations)}")
-    print(f"score(): median {median * 1000:.1f} ms, min {min(times) * 1000:.1f} ms, "
-          f"max {max(times) * 1000:.1f} ms over {args.runs} runs")
+    print(
+        f"overall score: {results.overall.score:.1f}, "
+        f"recommendations: {len(results.recommendations)}"
+    )
+    print(
+        f"score(): median {median * 1000:.1f} ms, min {min(times) * 1000:.1f} ms, "
+        f"max {max(times) * 1000:.1f} ms over {args.runs} runs"
+    )
     print(f"target < 300 ms: {'met' if median < 0.3 else 'MISSED'}")
 
 

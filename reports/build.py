@@ -14,7 +14,9 @@ from assessment.core.results import (
     Results,
 )
 from assessment.core.scoring import LARGE_GAP, LOW_AGREEMENT, LOW_COVERAGE
-from reports import charts, insights
+from collections import Counter
+
+from reports import charts, insights, minicharts
 from reports.i18n import Formatter, Translator, clean_language
 from reports.palette import make_palette
 from reports.viewmodel import (
@@ -355,7 +357,7 @@ class _Builder:
         lead, front = self.leadership(el), self.frontline(el)
         marks = [(f"{c.label} {c.value}", v) for c, v in ((lead, el.leadership), (front, el.frontline))
                  if c.value is not None and v is not None]
-        strip = charts.strip(el.score, self.score(el.score), el.target, marks, self.palette,
+        strip = minicharts.strip(el.score, self.score(el.score), el.target, marks, self.palette,
                              {"target": _("Target %(n)s", n=self.score(el.target)),
                               "title": _("Score against target")}, self.lang)
         roles = tuple(
@@ -365,6 +367,7 @@ class _Builder:
                  el.roles[r].suppressed, r)
             for r in self.q.role_ids
         )
+        shared = self.shared_options(el, questions)
         kpis, views = [], []
         for qx in el.questions:
             qu = questions.get(qx.id)
@@ -373,7 +376,10 @@ class _Builder:
             if qu.type is QuestionType.NUMBER:
                 kpis.append(self.kpi(qu, qx))
             else:
-                views.append(self.question(qu, qx))
+                views.append(self.question(qu, qx, shared))
+        scale_legend: tuple[LegendItem, ...] = ()
+        if shared:
+            scale_legend = next(v.legend for v in views if v.shared_legend)
         return ElementSection(
             number=number, anchor=anchor(el.id), title=el.title,
             description=definition.description, score=self.score(el.score), level=level,
@@ -381,7 +387,7 @@ class _Builder:
             to_target=self.f.signed(None if el.score is None else el.score - el.target),
             coverage=self.f.percent(el.coverage),
             agreement=self.f.number(el.agreement, 2) if el.agreement is not None else "–",
-            strip=strip, roles=roles, leadership=lead, frontline=front,
+            strip=strip, scale_legend=scale_legend, roles=roles, leadership=lead, frontline=front,
             gap=self.f.signed(el.gap), flags=tuple(self.flag_note(el, flag) for flag in el.flags),
             kpis=tuple(kpis), questions=tuple(views),
             comments=tuple(CommentView(c.text, clean_language(c.language) if c.language else "")
@@ -389,6 +395,19 @@ class _Builder:
             recommendations=tuple((self.rec_number[rec.id], rec.title)
                                   for rec in self.r.recommendations if rec.element == el.id),
         )
+
+    def shared_options(self, el: ElementResult, questions: dict[str, Question]
+                       ) -> tuple[str, ...] | None:
+        """The option labels most questions of the element share (two or more), if any."""
+        sets: Counter[tuple[str, ...]] = Counter()
+        for qx in el.questions:
+            qu = questions.get(qx.id)
+            if qu is not None and qu.options and qu.type is not QuestionType.NUMBER:
+                sets[tuple(o.label for o in qu.options)] += 1
+        if not sets:
+            return None
+        labels, count = sets.most_common(1)[0]
+        return labels if count >= 2 else None
 
     def flag_note(self, el: ElementResult, flag: str) -> FlagNote:
         _ = self._
@@ -420,18 +439,21 @@ class _Builder:
         band = next((b.label or b.id for b in bands if b.id == qx.median_band), "–")
         return KpiView(qu.text, self.f.measure(qx.median, qu.unit), band, qx.answered, views)
 
-    def question(self, qu: Question, qx: QuestionExplanation) -> QuestionView:
+    def question(self, qu: Question, qx: QuestionExplanation,
+                 shared: tuple[str, ...] | None) -> QuestionView:
         _ = self._
         options = qu.options or ()
-        colors = charts.option_colors([o.score for o in options], self.palette)
+        colors = minicharts.option_colors([o.score for o in options], self.palette)
         total = sum(qx.distribution.get(o.value, 0) for o in options)
         legend = tuple(
             LegendItem(o.label, c, qx.distribution.get(o.value, 0),
                        self.f.percent(qx.distribution.get(o.value, 0) / total if total else None))
             for o, c in zip(options, colors, strict=True)
         )
-        chart = charts.distribution([(item.count, item.color) for item in legend],
-                                    _("Answers to: %(question)s", question=qu.text[:80]), self.lang)
+        is_shared = shared is not None and tuple(o.label for o in options) == shared
+        chart = minicharts.distribution(
+            [(item.count, item.color) for item in legend],
+            _("Answers to: %(question)s", question=qu.text[:80]), self.lang)
         extra = []
         if qx.na:
             extra.append(_("not applicable: %(n)s", n=qx.na))
@@ -439,7 +461,7 @@ class _Builder:
             extra.append(_("don't know: %(n)s", n=qx.dk))
         return QuestionView(qu.id, qu.text, qu.type.value, qx.answered,
                             self.score(None if qx.mean is None else 100 * qx.mean), chart, legend,
-                            " · ".join(extra))
+                            is_shared, " · ".join(extra))
 
     def appendix(self, el: ElementResult) -> AppendixElement:
         _ = self._
@@ -469,6 +491,10 @@ class _Builder:
                 score=self.score(None if qx.mean is None else 100 * qx.mean),
                 contribution=self.f.number(qx.contribution, 1) if qx.contribution is not None else "–",
                 options=options,
+                distribution="  ·  ".join(
+                    f"{o.label}\u00a0{o.count}\u00a0({o.share})".replace(" ", "\u00a0")
+                    if len(o.label) < 40 else f"{o.label}\u00a0{o.count}\u00a0({o.share})"
+                    for o in options),
             ))
         return AppendixElement(anchor(el.id) + "-data", el.title, tuple(out))
 

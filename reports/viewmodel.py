@@ -104,6 +104,8 @@ class QuestionView:
     score: str
     chart: Markup
     legend: tuple[LegendItem, ...]
+    shared_legend: bool
+    """True when the legend is drawn once for the element instead of under the bar."""
     extra: str
     """n/a and don't-know counts, if any."""
 
@@ -161,6 +163,8 @@ class ElementSection:
     coverage: str
     agreement: str
     strip: Markup
+    scale_legend: tuple[LegendItem, ...]
+    """Answer options shared by several questions, explained once (empty if none)."""
     roles: tuple[Cell, ...]
     leadership: Cell
     frontline: Cell
@@ -244,6 +248,8 @@ class AppendixQuestion:
     score: str
     contribution: str
     options: tuple[OptionRow, ...]
+    distribution: str
+    """The options as one line of text: label, count and share."""
 
 
 @dataclass(frozen=True, slots=True)

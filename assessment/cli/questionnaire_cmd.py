@@ -35,7 +35,7 @@ def validate(paths: tuple[str, ...]) -> None:
             f"{n_questions} questions, {n_recs} recommendations) hash {q.content_hash[:12]}"
         )
     if problems:
-        fail(problems + [f"{len(problems)} problem(s) found"])
+        fail([*problems, f"{len(problems)} problem(s) found"])
 
 
 def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
@@ -69,15 +69,26 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         "roles": list(qu.roles),
                         "options": None
                         if qu.options is None
-                        else [{"value": o.value, "label": o.label, "score": o.score} for o in qu.options],
+                        else [
+                            {"value": o.value, "label": o.label, "score": o.score}
+                            for o in qu.options
+                        ],
                         "bands": None
                         if qu.bands is None
                         else [
-                            {"id": b.id, "min": b.min, "max": b.max, "score": b.score, "label": b.label}
+                            {
+                                "id": b.id,
+                                "min": b.min,
+                                "max": b.max,
+                                "score": b.score,
+                                "label": b.label,
+                            }
                             for b in qu.bands
                         ],
                         "unit": qu.unit or None,
-                        "range": None if qu.range is None else {"min": qu.range.min, "max": qu.range.max},
+                        "range": None
+                        if qu.range is None
+                        else {"min": qu.range.min, "max": qu.range.max},
                         "allow_na": qu.allow_na,
                         "allow_dk": qu.allow_dk,
                     }

@@ -18,16 +18,25 @@ def score_file(answers: str, questionnaire_ref: str, min_group_size: int | None)
     try:
         respondents = read_answers_file(answers, q)
     except AnswersFileError as exc:
-        fail(str(exc).splitlines() + [f"{len(exc.problems)} problem(s); nothing was scored"])
+        fail([*str(exc).splitlines(), f"{len(exc.problems)} problem(s); nothing was scored"])
     return score(q, respondents, min_group_size=min_group_size)
 
 
 @click.command("score")
 @click.option("--answers", required=True, type=click.Path(dir_okay=False), help="Answers CSV.")
-@click.option("--questionnaire", "questionnaire_ref", default=DEFAULT_QUESTIONNAIRE,
-              show_default=True, help="Questionnaire id or path.")
-@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
-              help="Smallest group whose scores are shown (default: the questionnaire's, 3).")
+@click.option(
+    "--questionnaire",
+    "questionnaire_ref",
+    default=DEFAULT_QUESTIONNAIRE,
+    show_default=True,
+    help="Questionnaire id or path.",
+)
+@click.option(
+    "--min-group-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Smallest group whose scores are shown (default: the questionnaire's, 3).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--explain", is_flag=True, help="With --json: add per-question explanations.")
 def score_command(

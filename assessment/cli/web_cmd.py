@@ -18,13 +18,13 @@ def prepare_database(app: Flask) -> None:
     """Migrate the database to the newest schema and publish the shipped questionnaire."""
     from flask_migrate import upgrade
 
-    from assessment.extensions import db
+    from assessment.extensions import current_session, db
     from assessment.services.questionnaires import publish_shipped
 
     with app.app_context():
         upgrade()
-        publish_shipped(db.session)
-        db.session.remove()
+        publish_shipped(current_session())
+        db.session.remove()  # end of app context
 
 
 @click.command("db-upgrade")
@@ -37,8 +37,12 @@ def db_upgrade() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="gunicorn worker processes (default: 2 x cores)")
-@click.option("--dev", is_flag=True, help="Flask's reloading development server instead of gunicorn.")
+@click.option(
+    "--workers", default=None, type=int, help="gunicorn worker processes (default: 2 x cores)"
+)
+@click.option(
+    "--dev", is_flag=True, help="Flask's reloading development server instead of gunicorn."
+)
 def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
     """Migrate the database and serve the app (gunicorn, threads per worker)."""
     app = _app()
@@ -49,7 +53,7 @@ def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
         return
     from gunicorn.app.base import BaseApplication
 
-    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    class _Gunicorn(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers or min(4, 2 * (os.cpu_count() or 1)))
@@ -76,11 +80,11 @@ def _safe_url(app: Flask) -> str:
 @click.option("--respondents", default=30, show_default=True, type=int)
 def demo(respondents: int) -> None:
     """Load a clearly labelled demo client with synthetic respondents."""
-    from assessment.extensions import db
+    from assessment.extensions import current_session
     from assessment.services.demo import load_demo
 
     app = _app()
     prepare_database(app)
     with app.app_context():
-        summary = load_demo(db.session, respondents)
+        summary = load_demo(current_session(), respondents)
     click.echo(summary)

@@ -78,7 +78,7 @@ def parse_answer(question: Question, raw: str | float | int) -> Answer:
         kind = AnswerKind.NA if text.lower() == NA else AnswerKind.DK
         allowed = question.allow_na if kind is AnswerKind.NA else question.allow_dk
         if not allowed:
-            what = "N/A" if kind is AnswerKind.NA else "\"don't know\""
+            what = "N/A" if kind is AnswerKind.NA else '"don\'t know"'
             raise AnswerError(f"{question.id}: {what} is not offered for this question")
         return Answer(kind)
     if text == "":

@@ -8,6 +8,7 @@ Each problem is returned with its location so the loader can name file and path.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from assessment.core.conditions import (
@@ -67,8 +68,10 @@ def semantic_problems(q: Questionnaire) -> list[tuple[Loc, str]]:
 
 def _unique(seen: dict[str, str], ident: str, kind: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
     if ident in seen:
-        yield loc, f"duplicate {kind} id {ident!r}" + (
-            f" (already used by a {seen[ident]})" if seen[ident] != kind else ""
+        yield (
+            loc,
+            f"duplicate {kind} id {ident!r}"
+            + (f" (already used by a {seen[ident]})" if seen[ident] != kind else ""),
         )
     else:
         seen[ident] = kind
@@ -99,9 +102,12 @@ def _levels(q: Questionnaire) -> Iterator[tuple[Loc, str]]:
     for i in range(1, len(q.levels)):
         prev, cur = q.levels[i - 1], q.levels[i]
         if cur.level <= prev.level or cur.min <= prev.min:
-            yield ("levels", i, "min"), (
-                f"levels must rise in number and threshold (level {cur.level} min {cur.min:g} "
-                f"after level {prev.level} min {prev.min:g})"
+            yield (
+                ("levels", i, "min"),
+                (
+                    f"levels must rise in number and threshold (level {cur.level} min {cur.min:g} "
+                    f"after level {prev.level} min {prev.min:g})"
+                ),
             )
     if q.levels[0].min != 0:
         yield ("levels", 0, "min"), "the lowest maturity level must start at 0"
@@ -154,7 +160,7 @@ def _number(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
         if band.min is not None and band.max is not None and band.min >= band.max:
             yield (*loc, "bands", i), f"band {band.id!r}: min must be below max"
     ordered = sorted(bands, key=lambda b: float("-inf") if b.min is None else b.min)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         a_max = float("inf") if a.max is None else a.max
         b_min = float("-inf") if b.min is None else b.min
         if b_min < a_max:

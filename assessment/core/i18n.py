@@ -95,7 +95,9 @@ def check_catalogue(
         if isinstance(text, list) and isinstance(got, list):
             if len(got) != len(text):
                 extra.append(f"{key} (has {len(got)} items, source has {len(text)})")
-            if any(a == b and not _allowed(a, allow_identical) for a, b in zip(text, got, strict=False)):
+            if any(
+                a == b and not _allowed(a, allow_identical) for a, b in zip(text, got, strict=False)
+            ):
                 untranslated.append(key)
         elif got == text and not _allowed(str(text), allow_identical):
             untranslated.append(key)
@@ -118,7 +120,9 @@ def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Q
         if question.options is None:
             return None
         labels = scales.get(question.scale, {}) if question.scale else entry.get("options") or {}
-        return tuple(o.model_copy(update={"label": labels.get(o.value) or o.label}) for o in question.options)
+        return tuple(
+            o.model_copy(update={"label": labels.get(o.value) or o.label}) for o in question.options
+        )
 
     elements = []
     for el in q.elements:
@@ -179,7 +183,9 @@ def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Q
             "title": c.get("title") or q.title,
             "description": c.get("description") or q.description,
             "language": language,
-            "roles": tuple(r.model_copy(update={"label": role_labels.get(r.id) or r.label}) for r in q.roles),
+            "roles": tuple(
+                r.model_copy(update={"label": role_labels.get(r.id) or r.label}) for r in q.roles
+            ),
             "levels": tuple(
                 lv.model_copy(
                     update={

@@ -93,25 +93,25 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen.add(key)
-    return dict(loader.construct_pairs(node))  # type: ignore[no-untyped-call]
+    return dict(loader.construct_pairs(node))
 
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
 def parse_yaml(text: str, name: str) -> Any:
     """Parse YAML text safely; raise QuestionnaireError naming the line on failure."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -162,9 +162,17 @@ def available_languages(path: str | os.PathLike[str]) -> list[str]:
     """Languages a questionnaire folder offers: its own plus every ``i18n/<lang>.yaml``."""
     p = Path(path)
     folder = p if p.is_dir() else p.parent
-    head = _read_yaml(folder / MANIFEST, _display(folder / MANIFEST)) if (folder / MANIFEST).exists() else {}
+    head = (
+        _read_yaml(folder / MANIFEST, _display(folder / MANIFEST))
+        if (folder / MANIFEST).exists()
+        else {}
+    )
     own = str(head.get("language", "en")) if isinstance(head, dict) else "en"
-    found = {f.stem for f in (folder / I18N_DIR).glob("*.yaml")} if (folder / I18N_DIR).is_dir() else set()
+    found = (
+        {f.stem for f in (folder / I18N_DIR).glob("*.yaml")}
+        if (folder / I18N_DIR).is_dir()
+        else set()
+    )
     return [own, *sorted(found - {own})]
 
 
@@ -181,7 +189,7 @@ def assemble_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     data, source = _assemble(Path(path))
     build_questionnaire(data, source)  # validate before anyone stores it
-    return data
+    return dict(data)
 
 
 def read_catalogues(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -237,7 +245,9 @@ def _expand_elements(
         display = _display(file)
         if not file.exists():
             problems.append(
-                Problem(source.manifest, f"elements[{i}]", f"no file {display} for element {entry!r}")
+                Problem(
+                    source.manifest, f"elements[{i}]", f"no file {display} for element {entry!r}"
+                )
             )
             continue
         try:
@@ -386,9 +396,9 @@ def find_questionnaire_dir(
             head = _read_yaml(manifest, _display(manifest))
         except QuestionnaireError:
             continue
-        if isinstance(head, dict) and head.get("id") == qid:
-            if version is None or str(head.get("version")) == version:
-                candidates.append((load_questionnaire(manifest.parent), manifest.parent))
+        matches = isinstance(head, dict) and head.get("id") == qid
+        if matches and (version is None or str(head.get("version")) == version):
+            candidates.append((load_questionnaire(manifest.parent), manifest.parent))
     if not candidates:
         what = f"{qid!r} version {version!r}" if version else repr(qid)
         raise LookupError(f"no questionnaire {what} found")

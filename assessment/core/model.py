@@ -19,7 +19,9 @@ ROLE_IDS: tuple[str, ...] = ("executive", "sales_manager", "sales_rep", "sales_o
 """The respondent role ids every questionnaire uses."""
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
-DottedId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$", max_length=120)]
+DottedId = Annotated[
+    str, Field(pattern=r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$", max_length=120)
+]
 
 
 class _Frozen(BaseModel):

@@ -272,9 +272,7 @@ def _element_result(
     roles = {r: _group(el, t, ei, (r,), mgs)[0] for r in all_roles}
     lead, lead_sup = _group(el, t, ei, q.leadership_roles, mgs)
     front, front_sup = _group(el, t, ei, q.frontline_roles, mgs)
-    gap = (
-        lead.score - front.score if lead.score is not None and front.score is not None else None
-    )
+    gap = lead.score - front.score if lead.score is not None and front.score is not None else None
     questions = _with_contributions(
         tuple(_explain(question, t, all_roles) for question in el.questions)
     )

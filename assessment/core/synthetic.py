@@ -11,7 +11,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 from assessment.core.answers import Answer, AnswerKind, Respondent
-from assessment.core.model import Question, Questionnaire, QuestionType
+from assessment.core.model import Band, Question, Questionnaire, QuestionType
 
 DEFAULT_MIX: Mapping[str, int] = {
     "executive": 3,
@@ -92,7 +92,7 @@ def _answer(question: Question, latent: float, rng: random.Random) -> Answer | N
 
 
 def _number_for(question: Question, level: float, rng: random.Random) -> float:
-    bands: Sequence = sorted(question.bands or (), key=lambda b: b.score)
+    bands: Sequence[Band] = sorted(question.bands or (), key=lambda b: b.score)
     band = bands[int(level * len(bands))]
     assert question.range is not None
     lo = question.range.min if band.min is None else max(band.min, question.range.min)

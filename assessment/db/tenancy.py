@@ -37,7 +37,7 @@ class WorkspaceScoped:
     """Mixin for models whose rows belong to one workspace."""
 
     @declared_attr
-    def workspace_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr convention
+    def workspace_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
 
 
@@ -67,10 +67,7 @@ def unscoped(session: Session) -> Iterator[Session]:
 
 
 def _touches_scoped(state: ORMExecuteState) -> bool:
-    for mapper in state.all_mappers:
-        if issubclass(mapper.class_, WorkspaceScoped):
-            return True
-    return False
+    return any(issubclass(mapper.class_, WorkspaceScoped) for mapper in state.all_mappers)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -107,5 +104,7 @@ def _stamp_new_rows(session: Session, flush_context: Any, instances: Any) -> Non
             if workspace_id is None:
                 raise TenancyError(f"new {type(obj).__name__} has no workspace")
             obj.workspace_id = workspace_id
-        elif workspace_id is not None and current != workspace_id and not session.info.get(_UNSCOPED):
+        elif (
+            workspace_id is not None and current != workspace_id and not session.info.get(_UNSCOPED)
+        ):
             raise TenancyError(f"{type(obj).__name__} belongs to another workspace")

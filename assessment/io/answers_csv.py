@@ -58,7 +58,9 @@ def read_answers_file(path: str | os.PathLike[str], q: Questionnaire) -> list[Re
     return read_answers_bytes(p.read_bytes(), q, name)
 
 
-def read_answers_bytes(data: bytes, q: Questionnaire, name: str = "answers.csv") -> list[Respondent]:
+def read_answers_bytes(
+    data: bytes, q: Questionnaire, name: str = "answers.csv"
+) -> list[Respondent]:
     """Read and validate answers CSV content."""
     if len(data) > MAX_BYTES:
         raise AnswersFileError(name, [f"file is {len(data)} bytes; the limit is {MAX_BYTES}"])
@@ -134,9 +136,7 @@ def _parse(rows: Iterator[list[str]], q: Questionnaire, name: str) -> list[Respo
             problems.append(f"row {rownum}: respondent is empty")
             continue
         if role not in roles:
-            problems.append(
-                f"row {rownum}: unknown role {role!r} (roles: {', '.join(q.role_ids)})"
-            )
+            problems.append(f"row {rownum}: unknown role {role!r} (roles: {', '.join(q.role_ids)})")
             continue
         person = people.setdefault(rid, _Builder(role=role, first_row=rownum))
         if person.role != role:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.db import write_transaction
-from assessment.db.models import Membership, MemberRole, User, Workspace
+from assessment.db.models import MemberRole, Membership, User, Workspace
 from assessment.db.tenancy import unscoped
 from assessment.services.errors import Conflict, Invalid
 

@@ -73,7 +73,9 @@ def validate_settings(settings: AssessmentSettings, q: Questionnaire, languages:
             raise Invalid(f"{element_id}: unknown setting(s) {sorted(unknown)}", field="overrides")
         weight = values.get("weight")
         if weight is not None and not 0 <= weight <= MAX_WEIGHT:
-            raise Invalid(f"{element_id}: weight must be between 0 and {MAX_WEIGHT:g}", field="overrides")
+            raise Invalid(
+                f"{element_id}: weight must be between 0 and {MAX_WEIGHT:g}", field="overrides"
+            )
         target = values.get("target")
         if target is not None and not 0 <= target <= 100:
             raise Invalid(f"{element_id}: target must be between 0 and 100", field="overrides")
@@ -164,13 +166,21 @@ def set_status(session: Session, actor: Actor, assessment_id: int, status: str) 
 def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespondent]:
     """Every respondent who saved something, as plain core objects (three queries)."""
     people = session.execute(
-        select(Respondent.id, Respondent.code, Respondent.role, Respondent.team, Respondent.language)
+        select(
+            Respondent.id, Respondent.code, Respondent.role, Respondent.team, Respondent.language
+        )
         .where(Respondent.assessment_id == assessment.id)
         .order_by(Respondent.id)
     ).all()
     answers: dict[int, dict[str, CoreAnswer]] = defaultdict(dict)
     rows = session.execute(
-        select(Answer.respondent_id, Answer.question_id, Answer.kind, Answer.value_text, Answer.value_number)
+        select(
+            Answer.respondent_id,
+            Answer.question_id,
+            Answer.kind,
+            Answer.value_text,
+            Answer.value_number,
+        )
         .join(Respondent, Respondent.id == Answer.respondent_id)
         .where(Respondent.assessment_id == assessment.id)
     )
@@ -179,7 +189,12 @@ def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespo
     comments: dict[int, dict[str, str]] = defaultdict(dict)
     langs: dict[int, str] = {}
     crow = session.execute(
-        select(ElementComment.respondent_id, ElementComment.element_id, ElementComment.text, ElementComment.language)
+        select(
+            ElementComment.respondent_id,
+            ElementComment.element_id,
+            ElementComment.text,
+            ElementComment.language,
+        )
         .join(Respondent, Respondent.id == ElementComment.respondent_id)
         .where(Respondent.assessment_id == assessment.id)
     )
@@ -276,7 +291,9 @@ def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
         if not line or line.startswith("#"):
             continue
         if ":" not in line:
-            raise Invalid(f"line {lineno}: expected 'element: weight=N target=N'", field="overrides")
+            raise Invalid(
+                f"line {lineno}: expected 'element: weight=N target=N'", field="overrides"
+            )
         element_id, rest = (part.strip() for part in line.split(":", 1))
         values: dict[str, Any] = {}
         for item in rest.split():
@@ -284,6 +301,8 @@ def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
             try:
                 values[key] = float(value)
             except ValueError:
-                raise Invalid(f"line {lineno}: {item!r} is not key=number", field="overrides") from None
+                raise Invalid(
+                    f"line {lineno}: {item!r} is not key=number", field="overrides"
+                ) from None
         out[element_id] = values
     return out

@@ -60,7 +60,9 @@ def list_respondents(session: Session, assessment_id: int) -> list[Respondent]:
     """Respondents of an assessment in the order they were added."""
     return list(
         session.scalars(
-            select(Respondent).where(Respondent.assessment_id == assessment_id).order_by(Respondent.id)
+            select(Respondent)
+            .where(Respondent.assessment_id == assessment_id)
+            .order_by(Respondent.id)
         )
     )
 
@@ -99,9 +101,14 @@ def add_respondents(
         raise Invalid(f"at most {MAX_BULK} respondents at once", field="people")
     issued: list[IssuedLink] = []
     with write_transaction(session):
-        count = session.scalar(
-            select(func.count()).select_from(Respondent).where(Respondent.assessment_id == assessment.id)
-        ) or 0
+        count = (
+            session.scalar(
+                select(func.count())
+                .select_from(Respondent)
+                .where(Respondent.assessment_id == assessment.id)
+            )
+            or 0
+        )
         for offset, person in enumerate(people, start=1):
             token = new_token()
             respondent = Respondent(
@@ -151,7 +158,11 @@ def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> li
         if email and "@" not in email:
             problems.append(f"line {lineno}: {email!r} is not an e-mail address")
             continue
-        people.append(RespondentData(role=role_id, name=name, email=email, team=cells[3] if len(cells) > 3 else ""))
+        people.append(
+            RespondentData(
+                role=role_id, name=name, email=email, team=cells[3] if len(cells) > 3 else ""
+            )
+        )
     if problems:
         raise Invalid("\n".join(problems), field="people")
     if not people:
@@ -211,7 +222,16 @@ def links_csv(issued: list[IssuedLink], base_url: str) -> str:
     writer.writerow(["code", "name", "email", "role", "team", "link"])
     for link in issued:
         r = link.respondent
-        writer.writerow([r.code, _safe_cell(r.name), _safe_cell(r.email), r.role, _safe_cell(r.team), f"{base_url}/r/{link.token}"])
+        writer.writerow(
+            [
+                r.code,
+                _safe_cell(r.name),
+                _safe_cell(r.email),
+                r.role,
+                _safe_cell(r.team),
+                f"{base_url}/r/{link.token}",
+            ]
+        )
     return out.getvalue()
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.core.answers import AnswerError, AnswerKind, parse_answer
 from assessment.core.answers import Answer as CoreAnswer
+from assessment.core.answers import AnswerError, AnswerKind, parse_answer
 from assessment.core.model import Element, Question, Questionnaire
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
@@ -99,15 +99,23 @@ def _ensure_can_answer(respondent: Respondent) -> None:
         raise Conflict("this assessment is not open for answers")
 
 
-def _upsert(session: Session, respondent: Respondent, question: Question, answer: CoreAnswer | None) -> None:
+def _upsert(
+    session: Session, respondent: Respondent, question: Question, answer: CoreAnswer | None
+) -> None:
     row = session.scalar(
-        select(Answer).where(Answer.respondent_id == respondent.id, Answer.question_id == question.id)
+        select(Answer).where(
+            Answer.respondent_id == respondent.id, Answer.question_id == question.id
+        )
     )
     if answer is None:
         if row is not None:
             session.delete(row)
         return
-    number = float(answer.value) if answer.kind is AnswerKind.NUMBER and answer.value is not None else None
+    number = (
+        float(answer.value)
+        if answer.kind is AnswerKind.NUMBER and answer.value is not None
+        else None
+    )
     text = None if number is not None or answer.value is None else str(answer.value)
     if row is None:
         session.add(
@@ -128,7 +136,11 @@ def _upsert(session: Session, respondent: Respondent, question: Question, answer
 
 def _questions_for(respondent: Respondent) -> dict[str, Question]:
     q = questionnaire_of(respondent.assessment)
-    return {question.id: question for question in q.questions().values() if respondent.role in question.roles}
+    return {
+        question.id: question
+        for question in q.questions().values()
+        if respondent.role in question.roles
+    }
 
 
 def save_answer(session: Session, respondent_id: int, question_id: str, raw: str) -> None:
@@ -149,10 +161,14 @@ def save_answer(session: Session, respondent_id: int, question_id: str, raw: str
         respondent.started_at = respondent.started_at or utcnow()
 
 
-def save_comment(session: Session, respondent_id: int, element_id: str, text: str, language: str) -> None:
+def save_comment(
+    session: Session, respondent_id: int, element_id: str, text: str, language: str
+) -> None:
     """Save (or clear) a respondent's comment on an element."""
     if len(text) > MAX_COMMENT:
-        raise Invalid(f"comments are limited to {MAX_COMMENT} characters", field=f"comment-{element_id}")
+        raise Invalid(
+            f"comments are limited to {MAX_COMMENT} characters", field=f"comment-{element_id}"
+        )
     with write_transaction(session):
         respondent = load_respondent(session, respondent_id, lock=True)
         _ensure_can_answer(respondent)
@@ -160,7 +176,8 @@ def save_comment(session: Session, respondent_id: int, element_id: str, text: st
             raise Invalid("unknown element", field=f"comment-{element_id}")
         row = session.scalar(
             select(ElementComment).where(
-                ElementComment.respondent_id == respondent.id, ElementComment.element_id == element_id
+                ElementComment.respondent_id == respondent.id,
+                ElementComment.element_id == element_id,
             )
         )
         if not text.strip():

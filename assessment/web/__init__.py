@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+def create_app(
+    test_config: dict[str, Any] | None = None, instance_path: str | None = None
+) -> Flask:
     """Create and configure an app; ``test_config`` overrides everything (tests)."""
     app = Flask(
         "assessment",
@@ -34,7 +36,11 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
 
     from assessment.web import i18n, security, tenancy
 
-    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(Path(__file__).resolve().parents[1] / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).resolve().parents[1] / "translations"),
+    )
     security.init_app(app)
     tenancy.init_app(app)
     i18n.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -10,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from assessment.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 
 
-def _page(status: int, title: str, message: str) -> tuple[object, int]:
+def _page(status: int, title: str, message: str) -> ResponseReturnValue:
     if request.accept_mimetypes.best == "application/json" or request.is_json:
         return jsonify({"error": message}), status
     return render_template("web/error.html", title=title, message=message, status=status), status
@@ -20,32 +21,38 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(NotFound)
-    def _not_found(exc: NotFound) -> tuple[object, int]:
-        return _page(404, _("Not found"), _("This page does not exist or you have no access to it."))
+    def _not_found(exc: NotFound) -> ResponseReturnValue:
+        return _page(
+            404, _("Not found"), _("This page does not exist or you have no access to it.")
+        )
 
     @app.errorhandler(PermissionDenied)
-    def _forbidden(exc: PermissionDenied) -> tuple[object, int]:
-        return _page(403, _("Not allowed"), _("Your role in this workspace is read-only for this action."))
+    def _forbidden(exc: PermissionDenied) -> ResponseReturnValue:
+        return _page(
+            403, _("Not allowed"), _("Your role in this workspace is read-only for this action.")
+        )
 
     @app.errorhandler(Conflict)
-    def _conflict(exc: Conflict) -> tuple[object, int]:
+    def _conflict(exc: Conflict) -> ResponseReturnValue:
         return _page(409, _("Not possible right now"), str(exc))
 
     @app.errorhandler(Invalid)
-    def _invalid(exc: Invalid) -> tuple[object, int]:
+    def _invalid(exc: Invalid) -> ResponseReturnValue:
         return _page(400, _("Please check your input"), str(exc))
 
     @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError) -> tuple[object, int]:
+    def _csrf(exc: CSRFError) -> ResponseReturnValue:
         from assessment.web.respond.views import recover_from_csrf_error
 
         recovered = recover_from_csrf_error()
         if recovered is not None:
             return recovered
-        return _page(400, _("Please try again"), _("The form expired. Reload the page and submit it again."))
+        return _page(
+            400, _("Please try again"), _("The form expired. Reload the page and submit it again.")
+        )
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> tuple[object, int]:
+    def _http(exc: HTTPException) -> ResponseReturnValue:
         messages = {
             404: _("This page does not exist or you have no access to it."),
             405: _("This action is not available here."),

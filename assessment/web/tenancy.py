@@ -9,9 +9,9 @@ from flask import Flask, abort
 from flask_login import UserMixin, current_user
 from sqlalchemy import select
 
-from assessment.db.models import Membership, MemberRole, User
+from assessment.db.models import MemberRole, Membership, User
 from assessment.db.tenancy import bind_workspace, unscoped
-from assessment.extensions import db, login_manager
+from assessment.extensions import current_session, login_manager
 from assessment.services.actor import Actor
 
 
@@ -47,7 +47,7 @@ def load_user(key: str) -> SignedInUser | None:
     user_id, _, nonce = key.partition(":")
     if not user_id.isdigit() or not nonce:
         return None
-    session = db.session
+    session = current_session()
     with unscoped(session):
         user = session.get(User, int(user_id))
         if user is None or not hmac.compare_digest(user.session_nonce, nonce):
@@ -58,8 +58,13 @@ def load_user(key: str) -> SignedInUser | None:
         if membership is None:
             return None
         return SignedInUser(
-            user.id, user.session_nonce, user.name, user.email,
-            membership.workspace_id, membership.workspace.name, membership.role,
+            user.id,
+            user.session_nonce,
+            user.name,
+            user.email,
+            membership.workspace_id,
+            membership.workspace.name,
+            membership.role,
         )
 
 
@@ -67,7 +72,7 @@ def actor() -> Actor:
     """The current member's actor (401 when nobody is signed in)."""
     if not current_user.is_authenticated:
         abort(401)
-    return current_user.actor  # type: ignore[no-any-return]
+    return current_user.actor
 
 
 def init_app(app: Flask) -> None:
@@ -78,6 +83,6 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _bind() -> None:
-        bind_workspace(db.session, None)
+        bind_workspace(current_session(), None)
         if current_user.is_authenticated:
-            bind_workspace(db.session, current_user.workspace_id)
+            bind_workspace(current_session(), current_user.workspace_id)

@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -36,11 +43,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``saleshealth serve`` on a fresh SQLite database; yields its base URL."""
     folder = tmp_path_factory.mktemp("server")
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}", "SECRET_KEY": "browser-test-" + "k" * 40}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
+        "SECRET_KEY": "browser-test-" + "k" * 40,
+    }
     env.pop("REDIS_URL", None)
     exe = Path(sys.executable).with_name("saleshealth")
     log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:

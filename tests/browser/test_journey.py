@@ -30,10 +30,14 @@ def answer_page(page: Any, pick: int) -> None:
 
 
 def wait_saved(page: Any) -> None:
-    page.wait_for_function("document.querySelector('.autosave-status') && document.querySelector('.autosave-status').textContent.indexOf('saved') >= 0 || document.querySelector('.autosave-status').textContent === ''")
+    page.wait_for_function(
+        "document.querySelector('.autosave-status') && document.querySelector('.autosave-status').textContent.indexOf('saved') >= 0 || document.querySelector('.autosave-status').textContent === ''"
+    )
 
 
-def answer_all(page: Any, pick: int, stop_after: int | None = None, shot: Path | None = None) -> None:
+def answer_all(
+    page: Any, pick: int, stop_after: int | None = None, shot: Path | None = None
+) -> None:
     number = 0
     while "/respond/page/" in page.url:
         number += 1
@@ -101,7 +105,9 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     r1.screenshot(path=str(shots / "09-thanks.png"), full_page=True)
 
     # respondent 2 on a phone
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    phone = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     r2 = phone.new_page()
     r2.goto(links[1])
     r2.get_by_role("button", name="Start").click()

@@ -30,7 +30,9 @@ def test_validate_ok(runner: CliRunner) -> None:
 
 def test_validate_reports_every_error_and_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     text = (DATA / "mini" / "questionnaire.yaml").read_text()
-    text = text.replace("id: a.q2", "id: a.q1").replace("weight: 2\n    target: 80", "weight: -2\n    target: 80")
+    text = text.replace("id: a.q2", "id: a.q1").replace(
+        "weight: 2\n    target: 80", "weight: -2\n    target: 80"
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     result = runner.invoke(main, ["questionnaire", "validate", str(bad), MINI])
@@ -44,13 +46,26 @@ def test_show_json_shape(runner: CliRunner) -> None:
     result = runner.invoke(main, ["questionnaire", "show", MINI, "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert {"id", "version", "hash", "roles", "leadership_roles", "frontline_roles", "levels", "elements"} <= set(doc)
+    assert {
+        "id",
+        "version",
+        "hash",
+        "roles",
+        "leadership_roles",
+        "frontline_roles",
+        "levels",
+        "elements",
+    } <= set(doc)
     assert doc["levels"][0] == {"level": 1, "name": "Low", "min": 0}
     q3 = doc["elements"][0]["questions"][2]
     assert q3["type"] == "number" and q3["unit"] == "%" and q3["options"] is None
     assert q3["bands"][0] == {"id": "low", "min": None, "max": 20, "score": 0, "label": ""}
     q1 = doc["elements"][0]["questions"][0]
-    assert q1["options"][0] == {"value": "strongly_disagree", "label": "Strongly disagree", "score": 1}
+    assert q1["options"][0] == {
+        "value": "strongly_disagree",
+        "label": "Strongly disagree",
+        "score": 1,
+    }
     assert q1["allow_na"] and q1["allow_dk"] and q1["bands"] is None
 
 
@@ -60,15 +75,35 @@ def test_show_unknown_id(runner: CliRunner) -> None:
 
 
 def test_score_json(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["score", "--answers", ANSWERS, "--questionnaire", MINI, "--json", "--min-group-size", "1"])
+    result = runner.invoke(
+        main,
+        ["score", "--answers", ANSWERS, "--questionnaire", MINI, "--json", "--min-group-size", "1"],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["respondents"] == 4
     assert doc["overall"]["score"] == pytest.approx(54.4444444)
     a = doc["elements"][0]
-    assert {"id", "title", "score", "weight", "target", "level", "coverage", "agreement", "leadership",
-            "frontline", "gap", "flags", "roles"} <= set(a)
-    assert a["roles"]["executive"] == {"n": 1, "score": pytest.approx(100 * (0.75 + 2 + 1) / 4), "suppressed": False}
+    assert {
+        "id",
+        "title",
+        "score",
+        "weight",
+        "target",
+        "level",
+        "coverage",
+        "agreement",
+        "leadership",
+        "frontline",
+        "gap",
+        "flags",
+        "roles",
+    } <= set(a)
+    assert a["roles"]["executive"] == {
+        "n": 1,
+        "score": pytest.approx(100 * (0.75 + 2 + 1) / 4),
+        "suppressed": False,
+    }
     rec = doc["recommendations"][0]
     assert set(rec) == {"id", "element", "title", "priority", "effort", "impact", "horizon_days"}
 
@@ -83,7 +118,9 @@ def test_score_table(runner: CliRunner) -> None:
 def test_score_bad_answers_exit_2_and_print_no_result(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("respondent,role,question,value\nE1,ceo,a.q1,agree\nE1,executive,a.q3,500\n")
-    result = runner.invoke(main, ["score", "--answers", str(bad), "--questionnaire", MINI, "--json"])
+    result = runner.invoke(
+        main, ["score", "--answers", str(bad), "--questionnaire", MINI, "--json"]
+    )
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "row 2: unknown role 'ceo'" in result.stderr
@@ -94,8 +131,19 @@ def test_console_script_exit_code(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     proc = subprocess.run(
-        [sys.executable, "-m", "assessment", "score", "--answers", str(empty), "--questionnaire", MINI],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "assessment",
+            "score",
+            "--answers",
+            str(empty),
+            "--questionnaire",
+            MINI,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert "the file is empty" in proc.stderr and proc.stdout == ""

@@ -15,14 +15,16 @@ class Table:
         return self.values.get((name, args))
 
 
-T = Table({
-    ("score", ("crm",)): 55.0,
-    ("gap", ("crm",)): None,
-    ("coverage", ("crm",)): 40.0,
-    ("score", ("pipeline",)): 80.0,
-    ("share", ("crm.x", "no")): 60.0,
-    ("band", ("crm.k",)): "low",
-})
+T = Table(
+    {
+        ("score", ("crm",)): 55.0,
+        ("gap", ("crm",)): None,
+        ("coverage", ("crm",)): 40.0,
+        ("score", ("pipeline",)): 80.0,
+        ("share", ("crm.x", "no")): 60.0,
+        ("band", ("crm.k",)): "low",
+    }
+)
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,9 @@ def test_golden_groups_suppressed_by_default(mini: Questionnaire, golden: list[R
     assert "large_gap" not in a.flags
 
 
-def test_golden_groups_with_min_group_size_one(mini: Questionnaire, golden: list[Respondent]) -> None:
+def test_golden_groups_with_min_group_size_one(
+    mini: Questionnaire, golden: list[Respondent]
+) -> None:
     r = score(mini, golden, min_group_size=1)
     a = r.element("a")
     # leaders: a.q1 (0.75+1)/2, a.q2 0.5 (w2), a.q3 1.0 -> (0.875 + 1 + 1) / 4
@@ -159,7 +161,9 @@ def test_only_zero_weight_answers_give_null(mini: Questionnaire) -> None:
 
 
 def test_overrides_change_weight_and_target(mini: Questionnaire, golden: list[Respondent]) -> None:
-    r = score(mini, golden, overrides={"b": ElementOverride(weight=0), "a": ElementOverride(target=90)})
+    r = score(
+        mini, golden, overrides={"b": ElementOverride(weight=0), "a": ElementOverride(target=90)}
+    )
     assert r.overall.score == pytest.approx(r.element("a").score)
     assert r.element("a").target == 90
     with pytest.raises(ValueError, match="unknown elements"):
@@ -202,7 +206,19 @@ def test_results_serialize_to_json(mini: Questionnaire, golden: list[Respondent]
     doc = json.loads(json.dumps(score(mini, golden).to_dict(explain=True)))
     assert doc["questionnaire"]["id"] == "mini"
     assert set(doc["elements"][0]) >= {
-        "id", "title", "score", "weight", "target", "level", "coverage", "agreement",
-        "leadership", "frontline", "gap", "flags", "roles", "questions",
+        "id",
+        "title",
+        "score",
+        "weight",
+        "target",
+        "level",
+        "coverage",
+        "agreement",
+        "leadership",
+        "frontline",
+        "gap",
+        "flags",
+        "roles",
+        "questions",
     }
     assert doc["elements"][0]["roles"]["sales_rep"] == {"n": 1, "score": None, "suppressed": True}

@@ -49,7 +49,9 @@ def test_hash_changes_with_content() -> None:
 
 def test_model_is_immutable() -> None:
     q = load_questionnaire(DATA / "mini")
-    with pytest.raises(Exception):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
         q.elements[0].weight = 5  # type: ignore[misc]
 
 
@@ -87,27 +89,55 @@ def test_semantic_errors_reported_together() -> None:
     assert "q.yaml: elements[0].questions[1].roles[0]: unknown role 'ceo'" in found
     assert any("elements[1].recommendations[0].when: 'b.q1' has no option 'w'" in m for m in found)
     assert any("elements[1].recommendations[1].when: unknown element 'zz'" in m for m in found)
-    assert any("elements[0].questions[2].bands: values from 20 to 25 fall in no band" in m for m in found)
+    assert any(
+        "elements[0].questions[2].bands: values from 20 to 25 fall in no band" in m for m in found
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["elements"][0]["questions"][2].pop("range"), "questions[2].range: a number question needs a range"),
+        (
+            lambda d: d["elements"][0]["questions"][2].pop("range"),
+            "questions[2].range: a number question needs a range",
+        ),
         (lambda d: d["elements"][0]["questions"][2]["bands"][2].update(min=40), "overlap"),
         (lambda d: d["elements"][0]["questions"][0].update(id="b.q9"), "must start with 'a.'"),
         (lambda d: d["elements"][0]["levels"].pop(3), "no description for maturity level(s) [3]"),
-        (lambda d: d["elements"][0]["recommendations"][0].update(when="score <"), "recommendations[0].when: expected"),
-        (lambda d: d["elements"][0]["recommendations"][0].update(actions=["one"]), "recommendations[0].actions"),
-        (lambda d: d["elements"][0]["recommendations"][0].update(horizon=45), "recommendations[0].horizon"),
+        (
+            lambda d: d["elements"][0]["recommendations"][0].update(when="score <"),
+            "recommendations[0].when: expected",
+        ),
+        (
+            lambda d: d["elements"][0]["recommendations"][0].update(actions=["one"]),
+            "recommendations[0].actions",
+        ),
+        (
+            lambda d: d["elements"][0]["recommendations"][0].update(horizon=45),
+            "recommendations[0].horizon",
+        ),
         (lambda d: d["levels"][1].update(min=0), "levels must rise"),
         (lambda d: d.update(leadership_roles=["boss"]), "leadership_roles[0]: unknown role 'boss'"),
-        (lambda d: d["elements"][1]["questions"][0]["options"][1].update(value="x"), "duplicate option value 'x'"),
+        (
+            lambda d: d["elements"][1]["questions"][0]["options"][1].update(value="x"),
+            "duplicate option value 'x'",
+        ),
         (lambda d: d["elements"][1]["questions"][0]["options"][1].update(value="na"), "reserved"),
         (lambda d: d["elements"][0]["questions"][1].update(type="slider"), "questions[1].type"),
-        (lambda d: d["elements"][0]["questions"][3].update(options=[{"value": "a", "label": "A", "score": 1}]), "text question takes no options"),
-        (lambda d: d["elements"][0]["recommendations"][1].update(when="band(a.q3) == huge"), "has no band 'huge'"),
-        (lambda d: d["elements"][0]["recommendations"][1].update(when="kpi(a.q1) < 3"), "needs a number question"),
+        (
+            lambda d: d["elements"][0]["questions"][3].update(
+                options=[{"value": "a", "label": "A", "score": 1}]
+            ),
+            "text question takes no options",
+        ),
+        (
+            lambda d: d["elements"][0]["recommendations"][1].update(when="band(a.q3) == huge"),
+            "has no band 'huge'",
+        ),
+        (
+            lambda d: d["elements"][0]["recommendations"][1].update(when="kpi(a.q1) < 3"),
+            "needs a number question",
+        ),
         (lambda d: d.update(extra_field=1), "extra_field: Extra inputs are not permitted"),
     ],
 )
@@ -142,7 +172,9 @@ def test_folder_with_missing_element_file(tmp_path: Path) -> None:
     with pytest.raises(QuestionnaireError) as info:
         load_questionnaire(tmp_path)
     assert any("elements[1]: no file" in str(p) and "b.yaml" in str(p) for p in info.value.problems)
-    (tmp_path / "elements" / "b.yaml").write_text(yaml.safe_dump(BASE["elements"][1]), encoding="utf-8")
+    (tmp_path / "elements" / "b.yaml").write_text(
+        yaml.safe_dump(BASE["elements"][1]), encoding="utf-8"
+    )
     with pytest.raises(QuestionnaireError) as info:
         load_questionnaire(tmp_path)
     # problems inside an element file are reported against that file

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment.core.answers import Answer, AnswerKind, Respondent
+from assessment.core.loader import load_questionnaire
 from assessment.core.model import Questionnaire, QuestionType
 from assessment.core.scoring import score
 from tests.conftest import DATA
-from assessment.core.loader import load_questionnaire
 
 MINI = load_questionnaire(DATA / "mini")
 ROLES = MINI.role_ids
@@ -93,14 +93,14 @@ def test_order_of_respondents_and_answers_does_not_matter(
 
 @SETTINGS
 @given(respondents(min_size=1), st.data())
-def test_raising_one_answer_never_lowers_its_element(people: list[Respondent], data: st.DataObject) -> None:
+def test_raising_one_answer_never_lowers_its_element(
+    people: list[Respondent], data: st.DataObject
+) -> None:
     questions = MINI.questions()
     element_of = MINI.element_of()
     who = data.draw(st.integers(0, len(people) - 1))
     person = people[who]
-    option_answers = [
-        (qid, a) for qid, a in person.answers.items() if a.kind is AnswerKind.OPTION
-    ]
+    option_answers = [(qid, a) for qid, a in person.answers.items() if a.kind is AnswerKind.OPTION]
     if not option_answers:
         return
     qid, answer = data.draw(st.sampled_from(option_answers))
@@ -110,7 +110,9 @@ def test_raising_one_answer_never_lowers_its_element(people: list[Respondent], d
     better = [o for o in question.options if o.score >= current.score]
     new = data.draw(st.sampled_from(better))
     changed = list(people)
-    changed[who] = Respondent(person.id, person.role, {**person.answers, qid: Answer(AnswerKind.OPTION, new.value)})
+    changed[who] = Respondent(
+        person.id, person.role, {**person.answers, qid: Answer(AnswerKind.OPTION, new.value)}
+    )
     before = score(MINI, people).element(element_of[qid]).score
     after = score(MINI, changed).element(element_of[qid]).score
     if before is None:  # only zero-weight answers in the element: no score either way
@@ -127,14 +129,17 @@ def test_adding_na_changes_no_score(people: list[Respondent], data: st.DataObjec
     who = data.draw(st.integers(0, len(people) - 1))
     person = people[who]
     open_na = [
-        qid for qid, q in questions.items()
+        qid
+        for qid, q in questions.items()
         if q.allow_na and person.role in q.roles and qid not in person.answers
     ]
     if not open_na:
         return
     qid = data.draw(st.sampled_from(open_na))
     changed = list(people)
-    changed[who] = Respondent(person.id, person.role, {**person.answers, qid: Answer(AnswerKind.NA)})
+    changed[who] = Respondent(
+        person.id, person.role, {**person.answers, qid: Answer(AnswerKind.NA)}
+    )
     before, after = score(MINI, people), score(MINI, changed)
     for el_b, el_a in zip(before.elements, after.elements, strict=True):
         assert el_b.score == el_a.score

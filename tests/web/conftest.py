@@ -88,13 +88,20 @@ def csrf_token(client: FlaskClient, url: str) -> str:
     return match.group(1)
 
 
-def post_form(client: FlaskClient, url: str, data: dict[str, Any], form_url: str | None = None, **kw: Any) -> Any:
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], form_url: str | None = None, **kw: Any
+) -> Any:
     """Post a form with the CSRF token of the page it lives on."""
     token = csrf_token(client, form_url or url)
     return client.post(url, data={"csrf_token": token, **data}, **kw)
 
 
-OWNER = {"workspace": "Acme Consulting", "name": "Olga Owner", "email": "owner@acme-consulting.eu", "password": "correct horse battery"}
+OWNER = {
+    "workspace": "Acme Consulting",
+    "name": "Olga Owner",
+    "email": "owner@acme-consulting.eu",
+    "password": "correct horse battery",
+}
 
 
 @pytest.fixture
@@ -107,19 +114,34 @@ def owner(client: FlaskClient) -> FlaskClient:
 
 def new_client(client: FlaskClient, name: str = "Northwind") -> int:
     """Create a client through the form; returns its id."""
-    res = post_form(client, "/clients/new", {"name": name, "industry": "Distribution", "size_band": "51-200", "sales_motion": "hybrid"})
+    res = post_form(
+        client,
+        "/clients/new",
+        {"name": name, "industry": "Distribution", "size_band": "51-200", "sales_motion": "hybrid"},
+    )
     assert res.status_code == 302, res.get_data(as_text=True)
     return int(res.headers["Location"].rstrip("/").split("/")[-1])
 
 
-def new_assessment(client: FlaskClient, client_id: int, title: str = "Q1 health check", **extra: Any) -> int:
+def new_assessment(
+    client: FlaskClient, client_id: int, title: str = "Q1 health check", **extra: Any
+) -> int:
     """Create an assessment through the form; returns its id."""
     page = client.get(f"/assessments/new?client_id={client_id}").get_data(as_text=True)
     version = re.search(r'<select[^>]*name="questionnaire"[^>]*>\s*<option[^>]*value="(\d+)"', page)
     assert version, page
-    data = {"client_id": client_id, "questionnaire": version.group(1), "title": title, "language": "en", "min_group_size": 3, "overrides": ""}
+    data = {
+        "client_id": client_id,
+        "questionnaire": version.group(1),
+        "title": title,
+        "language": "en",
+        "min_group_size": 3,
+        "overrides": "",
+    }
     data.update(extra)
-    res = post_form(client, "/assessments/new", data, form_url=f"/assessments/new?client_id={client_id}")
+    res = post_form(
+        client, "/assessments/new", data, form_url=f"/assessments/new?client_id={client_id}"
+    )
     assert res.status_code == 302, res.get_data(as_text=True)
     return int(res.headers["Location"].rstrip("/").split("/")[-1])
 
@@ -129,12 +151,22 @@ LINK = re.compile(r'value="http://localhost(/r/[A-Za-z0-9_\-]+)"')
 
 def add_people(client: FlaskClient, assessment_id: int, lines: str) -> list[str]:
     """Add respondents via the bulk form; returns their link paths in order."""
-    res = post_form(client, f"/assessments/{assessment_id}/respondents/bulk", {"people": lines}, form_url=f"/assessments/{assessment_id}")
+    res = post_form(
+        client,
+        f"/assessments/{assessment_id}/respondents/bulk",
+        {"people": lines},
+        form_url=f"/assessments/{assessment_id}",
+    )
     assert res.status_code == 200, res.get_data(as_text=True)
     return LINK.findall(res.get_data(as_text=True))
 
 
 def open_assessment(client: FlaskClient, assessment_id: int) -> None:
     """Open an assessment for answers."""
-    res = post_form(client, f"/assessments/{assessment_id}/status", {"status": "open"}, form_url=f"/assessments/{assessment_id}")
+    res = post_form(
+        client,
+        f"/assessments/{assessment_id}/status",
+        {"status": "open"},
+        form_url=f"/assessments/{assessment_id}",
+    )
     assert res.status_code == 302

@@ -24,9 +24,14 @@ def test_setup_validates(client: FlaskClient) -> None:
 
 def test_wrong_password_and_unknown_email(owner: FlaskClient) -> None:
     c = owner.application.test_client()
-    for email, pw in ((OWNER["email"], "wrong password!!"), ("nobody@acme-consulting.eu", OWNER["password"])):
+    for email, pw in (
+        (OWNER["email"], "wrong password!!"),
+        ("nobody@acme-consulting.eu", OWNER["password"]),
+    ):
         res = post_form(c, "/login", {"email": email, "password": pw})
-        assert res.status_code == 200 and "E-mail or password is wrong" in res.get_data(as_text=True)
+        assert res.status_code == 200 and "E-mail or password is wrong" in res.get_data(
+            as_text=True
+        )
 
 
 def test_password_is_hashed(owner: FlaskClient, db: object) -> None:
@@ -59,7 +64,15 @@ def test_password_change_signs_out_other_sessions(owner: FlaskClient) -> None:
     second = owner.application.test_client()
     _sign_in(second)
     assert second.get("/").status_code == 200
-    res = post_form(owner, "/account/password", {"current": OWNER["password"], "password": "a new long password", "confirm": "a new long password"})
+    res = post_form(
+        owner,
+        "/account/password",
+        {
+            "current": OWNER["password"],
+            "password": "a new long password",
+            "confirm": "a new long password",
+        },
+    )
     assert res.status_code == 302
     assert owner.get("/").status_code == 200  # the session that changed it stays
     assert second.get("/").status_code == 302
@@ -68,22 +81,38 @@ def test_password_change_signs_out_other_sessions(owner: FlaskClient) -> None:
 
 
 def test_password_change_wrong_current(owner: FlaskClient) -> None:
-    res = post_form(owner, "/account/password", {"current": "nope nope nope", "password": "another long one", "confirm": "another long one"})
+    res = post_form(
+        owner,
+        "/account/password",
+        {
+            "current": "nope nope nope",
+            "password": "another long one",
+            "confirm": "another long one",
+        },
+    )
     assert res.status_code == 200 and "current password is wrong" in res.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_no_open_redirect_after_login(owner: FlaskClient, target: str) -> None:
     c = owner.application.test_client()
     token = csrf_token(c, "/login")
-    res = c.post(f"/login?next={target}", data={"csrf_token": token, "email": OWNER["email"], "password": OWNER["password"]})
+    res = c.post(
+        f"/login?next={target}",
+        data={"csrf_token": token, "email": OWNER["email"], "password": OWNER["password"]},
+    )
     assert res.status_code == 302 and res.headers["Location"] in ("/", "http://localhost/")
 
 
 def test_next_on_site_is_followed(owner: FlaskClient) -> None:
     c = owner.application.test_client()
     token = csrf_token(c, "/login")
-    res = c.post("/login?next=/clients/", data={"csrf_token": token, "email": OWNER["email"], "password": OWNER["password"]})
+    res = c.post(
+        "/login?next=/clients/",
+        data={"csrf_token": token, "email": OWNER["email"], "password": OWNER["password"]},
+    )
     assert res.headers["Location"].endswith("/clients/")
 
 
@@ -95,7 +124,11 @@ def test_post_without_csrf_token_is_refused(owner: FlaskClient) -> None:
 def test_security_headers(owner: FlaskClient) -> None:
     res = owner.get("/")
     csp = res.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert (
+        "default-src 'self'" in csp
+        and "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+    )
     assert res.headers["X-Content-Type-Options"] == "nosniff"
     assert res.headers["X-Frame-Options"] == "DENY"
     set_cookie = owner.application.test_client().get("/login").headers.get("Set-Cookie", "")

@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 
 from assessment.db.models import Answer, Respondent
 from assessment.db.tenancy import unscoped
-from tests.web.conftest import add_people, csrf_token, new_assessment, new_client, open_assessment, post_form
+from tests.web.conftest import (
+    add_people,
+    csrf_token,
+    new_assessment,
+    new_client,
+    open_assessment,
+    post_form,
+)
 
 
 def _started(owner: FlaskClient, role: str = "sales_rep") -> tuple[int, str, FlaskClient]:
@@ -33,13 +40,18 @@ def _answers(app: Flask) -> dict[str, tuple[str, str | None, float | None]]:
     from assessment.extensions import db
 
     with app.app_context(), unscoped(db.session):
-        rows = db.session.execute(select(Answer.question_id, Answer.kind, Answer.value_text, Answer.value_number))
+        rows = db.session.execute(
+            select(Answer.question_id, Answer.kind, Answer.value_text, Answer.value_number)
+        )
         return {q: (k, t, n) for q, k, t, n in rows}
 
 
 def test_autosave_saves_changes_and_clears(owner: FlaskClient, app: Flask) -> None:
     _, _, person = _started(owner)
-    assert _save(person, {"question": "mgmt_rep.one_to_ones", "value": "monthly"}) == (200, {"saved": True})
+    assert _save(person, {"question": "mgmt_rep.one_to_ones", "value": "monthly"}) == (
+        200,
+        {"saved": True},
+    )
     assert _answers(app)["mgmt_rep.one_to_ones"] == ("option", "monthly", None)
     assert _save(person, {"question": "mgmt_rep.one_to_ones", "value": "weekly"})[0] == 200
     assert _answers(app)["mgmt_rep.one_to_ones"][1] == "weekly"
@@ -66,7 +78,9 @@ def test_autosave_refuses_question_of_another_role(owner: FlaskClient) -> None:
 
 def test_autosave_needs_csrf_header(owner: FlaskClient) -> None:
     _, _, person = _started(owner)
-    res = person.post("/respond/answer", json={"question": "mgmt_rep.one_to_ones", "value": "monthly"})
+    res = person.post(
+        "/respond/answer", json={"question": "mgmt_rep.one_to_ones", "value": "monthly"}
+    )
     assert res.status_code == 400
 
 
@@ -95,14 +109,32 @@ def test_expired_form_keeps_typed_answers(owner: FlaskClient, app: Flask) -> Non
     page = person.get("/respond/page/1").get_data(as_text=True)
     rk = re.search(r'name="rk" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     fresh = owner.application.test_client()  # the session cookie is gone (e.g. expired)
-    res = fresh.post("/respond/page/1", data={"csrf_token": "stale", "rk": rk, "mgmt_rep.one_to_ones": "monthly", "mgmt_rep.comments": "typed before the session expired", "go": "next"})
+    res = fresh.post(
+        "/respond/page/1",
+        data={
+            "csrf_token": "stale",
+            "rk": rk,
+            "mgmt_rep.one_to_ones": "monthly",
+            "mgmt_rep.comments": "typed before the session expired",
+            "go": "next",
+        },
+    )
     assert res.status_code == 400
     html = res.get_data(as_text=True)
     assert "not saved yet" in html
     assert 'value="monthly" checked' in html and "typed before the session expired" in html
     # the page came back with a fresh token bound to the restored session: saving works now
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-    res = fresh.post("/respond/page/1", data={"csrf_token": token, "rk": rk, "mgmt_rep.one_to_ones": "monthly", "mgmt_rep.comments": "typed before the session expired", "go": "next"})
+    res = fresh.post(
+        "/respond/page/1",
+        data={
+            "csrf_token": token,
+            "rk": rk,
+            "mgmt_rep.one_to_ones": "monthly",
+            "mgmt_rep.comments": "typed before the session expired",
+            "go": "next",
+        },
+    )
     assert res.status_code == 302
     assert _answers(app)["mgmt_rep.one_to_ones"][1] == "monthly"
 
@@ -110,7 +142,15 @@ def test_expired_form_keeps_typed_answers(owner: FlaskClient, app: Flask) -> Non
 def test_invalid_value_on_page_post_keeps_the_rest(owner: FlaskClient, app: Flask) -> None:
     _, _, person = _started(owner, "executive")
     token = csrf_token(person, "/respond/page/1")
-    res = person.post("/respond/page/1", data={"csrf_token": token, "mgmt_rep.one_to_ones": "monthly", "mgmt_rep.coaching_hours": "5000", "go": "next"})
+    res = person.post(
+        "/respond/page/1",
+        data={
+            "csrf_token": token,
+            "mgmt_rep.one_to_ones": "monthly",
+            "mgmt_rep.coaching_hours": "5000",
+            "go": "next",
+        },
+    )
     assert res.status_code == 422
     html = res.get_data(as_text=True)
     assert 'value="5000"' in html and "outside the allowed range" in html
@@ -142,21 +182,34 @@ def test_twenty_concurrent_submits_make_one_submission(owner: FlaskClient, app: 
     from assessment.extensions import db
 
     with app.app_context(), unscoped(db.session):
-        assert db.session.scalar(select(func.count()).select_from(Respondent).where(Respondent.submitted_at.is_not(None))) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Respondent)
+                .where(Respondent.submitted_at.is_not(None))
+            )
+            == 1
+        )
 
 
 def test_answers_frozen_when_closed(owner: FlaskClient) -> None:
     aid, _, person = _started(owner)
-    post_form(owner, f"/assessments/{aid}/status", {"status": "closed"}, form_url=f"/assessments/{aid}")
+    post_form(
+        owner, f"/assessments/{aid}/status", {"status": "closed"}, form_url=f"/assessments/{aid}"
+    )
     status, body = _save(person, {"question": "mgmt_rep.one_to_ones", "value": "monthly"})
     assert status == 409 and "not open" in str(body["error"])
-    post_form(owner, f"/assessments/{aid}/status", {"status": "open"}, form_url=f"/assessments/{aid}")
+    post_form(
+        owner, f"/assessments/{aid}/status", {"status": "open"}, form_url=f"/assessments/{aid}"
+    )
     assert _save(person, {"question": "mgmt_rep.one_to_ones", "value": "monthly"})[0] == 200
 
 
 def test_reissued_link_ends_old_session_and_old_link(owner: FlaskClient) -> None:
     aid, link, person = _started(owner)
-    res = post_form(owner, f"/assessments/{aid}/respondents/1/reissue", {}, form_url=f"/assessments/{aid}")
+    res = post_form(
+        owner, f"/assessments/{aid}/respondents/1/reissue", {}, form_url=f"/assessments/{aid}"
+    )
     new_link = re.search(r'value="http://localhost(/r/[^"]+)"', res.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     assert new_link != link
     assert person.get("/respond/").status_code == 403

@@ -24,12 +24,16 @@ def _second_workspace(app: Flask) -> FlaskClient:
         with unscoped(s), write_transaction(s):
             ws = Workspace(name="Rival Partners")
             s.add(ws)
-        user = accounts.add_member(s, ws.id, "Rita Rival", "rita@rival-partners.eu", "rival password 123", MemberRole.OWNER)
+        user = accounts.add_member(
+            s, ws.id, "Rita Rival", "rita@rival-partners.eu", "rival password 123", MemberRole.OWNER
+        )
         with unscoped(s):
             assert s.scalar(select(Membership).where(Membership.user_id == user.id)) is not None
         db.session.remove()
     c = app.test_client()
-    res = post_form(c, "/login", {"email": "rita@rival-partners.eu", "password": "rival password 123"})
+    res = post_form(
+        c, "/login", {"email": "rita@rival-partners.eu", "password": "rival password 123"}
+    )
     assert res.status_code == 302
     return c
 
@@ -39,9 +43,19 @@ def test_other_workspace_ids_are_404(owner: FlaskClient, app: Flask) -> None:
     aid = new_assessment(owner, cid)
     add_people(owner, aid, "Ann, , sales_rep")
     rival = _second_workspace(app)
-    for url in (f"/clients/{cid}", f"/clients/{cid}/edit", f"/assessments/{aid}", f"/assessments/{aid}/results", f"/assessments/{aid}/settings"):
+    for url in (
+        f"/clients/{cid}",
+        f"/clients/{cid}/edit",
+        f"/assessments/{aid}",
+        f"/assessments/{aid}/results",
+        f"/assessments/{aid}/settings",
+    ):
         assert rival.get(url).status_code == 404, url
-    for url in (f"/assessments/{aid}/status", f"/assessments/{aid}/links", f"/assessments/{aid}/respondents/1/revoke"):
+    for url in (
+        f"/assessments/{aid}/status",
+        f"/assessments/{aid}/links",
+        f"/assessments/{aid}/respondents/1/revoke",
+    ):
         res = post_form(rival, url, {"status": "open"}, form_url="/")
         assert res.status_code == 404, url
     assert "Secret Client" not in rival.get("/").get_data(as_text=True)
@@ -76,13 +90,30 @@ def test_viewer_is_read_only(owner: FlaskClient, app: Flask) -> None:
     from assessment.extensions import db
 
     with app.app_context():
-        accounts.add_member(db.session, 1, "Vera Viewer", "vera@acme-consulting.eu", "viewer password 1", MemberRole.VIEWER)
+        accounts.add_member(
+            db.session,
+            1,
+            "Vera Viewer",
+            "vera@acme-consulting.eu",
+            "viewer password 1",
+            MemberRole.VIEWER,
+        )
         db.session.remove()
     viewer = app.test_client()
-    assert post_form(viewer, "/login", {"email": "vera@acme-consulting.eu", "password": "viewer password 1"}).status_code == 302
+    assert (
+        post_form(
+            viewer, "/login", {"email": "vera@acme-consulting.eu", "password": "viewer password 1"}
+        ).status_code
+        == 302
+    )
     assert viewer.get(f"/assessments/{aid}/results").status_code == 200
     assert viewer.get("/clients/new").status_code == 403
-    assert post_form(viewer, f"/assessments/{aid}/status", {"status": "open"}, form_url="/").status_code == 403
+    assert (
+        post_form(
+            viewer, f"/assessments/{aid}/status", {"status": "open"}, form_url="/"
+        ).status_code
+        == 403
+    )
     assert post_form(viewer, f"/assessments/{aid}/links", {}, form_url="/").status_code == 403
     page = viewer.get(f"/assessments/{aid}").get_data(as_text=True)
     assert "Add a respondent" not in page

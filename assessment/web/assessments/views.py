@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from assessment.db.base import utcnow
 from assessment.db.models import Assessment
-from assessment.extensions import db
+from assessment.extensions import current_session
 from assessment.services import assessments as svc
 from assessment.services import respondents as people
 from assessment.services.clients import list_clients
@@ -31,8 +31,10 @@ def _base_url() -> str:
     return str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
 
 
-def _settings(form: AssessmentForm, assessment: Assessment | None, version_id: int) -> svc.AssessmentSettings:
-    version = next(v for v in available_versions(db.session) if v.id == version_id)
+def _settings(
+    form: AssessmentForm, assessment: Assessment | None, version_id: int
+) -> svc.AssessmentSettings:
+    version = next(v for v in available_versions(current_session()) if v.id == version_id)
     q = model_of(version)
     return svc.AssessmentSettings(
         title=form.title.data or "",
@@ -52,12 +54,12 @@ def new() -> str | Response:
     """Create an assessment for a client."""
     actor().require_editor()
     form = AssessmentForm()
-    clients = list_clients(db.session)
+    clients = list_clients(current_session())
     if not clients:
         flash(_("Add a client first."), "info")
         return redirect(url_for("clients.new"))
     form.client_id.choices = [(c.id, c.name) for c in clients]
-    versions = available_versions(db.session)
+    versions = available_versions(current_session())
     form.questionnaire.choices = [(v.id, f"{v.title} {v.version}") for v in versions]
     form.language.choices = _language_choices()
     if request.method == "GET":
@@ -65,7 +67,10 @@ def new() -> str | Response:
     if form.validate_on_submit():
         try:
             assessment = svc.create_assessment(
-                db.session, actor(), form.client_id.data, form.questionnaire.data,
+                current_session(),
+                actor(),
+                form.client_id.data,
+                form.questionnaire.data,
                 _settings(form, None, form.questionnaire.data),
             )
         except Invalid as exc:
@@ -80,7 +85,7 @@ def new() -> str | Response:
 @login_required
 def show(assessment_id: int) -> str:
     """Overview: status, progress per role, respondents and their links."""
-    assessment = svc.get_assessment(db.session, assessment_id)
+    assessment = svc.get_assessment(current_session(), assessment_id)
     q = svc.questionnaire_of(assessment)
     form = RespondentForm()
     form.role.choices = [(r.id, r.label) for r in q.roles]
@@ -88,8 +93,8 @@ def show(assessment_id: int) -> str:
         "web/assessments/show.html",
         assessment=assessment,
         q=q,
-        progress=svc.progress_of(db.session, assessment.id),
-        respondents=people.list_respondents(db.session, assessment.id),
+        progress=svc.progress_of(current_session(), assessment.id),
+        respondents=people.list_respondents(current_session(), assessment.id),
         form=form,
         bulk=BulkRespondentsForm(),
         action=ActionForm(),
@@ -102,7 +107,7 @@ def show(assessment_id: int) -> str:
 def settings(assessment_id: int) -> str | Response:
     """Edit title, language, minimum group size and element overrides."""
     actor().require_editor()
-    assessment = svc.get_assessment(db.session, assessment_id)
+    assessment = svc.get_assessment(current_session(), assessment_id)
     form = AssessmentForm(obj=assessment)
     form.client_id.choices = [(assessment.client_id, assessment.client.name)]
     version = assessment.questionnaire_version
@@ -117,13 +122,17 @@ def settings(assessment_id: int) -> str | Response:
         )
     if form.validate_on_submit():
         try:
-            svc.update_settings(db.session, actor(), assessment_id, _settings(form, assessment, version.id))
+            svc.update_settings(
+                current_session(), actor(), assessment_id, _settings(form, assessment, version.id)
+            )
         except Invalid as exc:
             getattr(form, exc.field or "title", form.overrides).errors = [str(exc)]
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    return render_template("web/assessments/settings.html", form=form, assessment=assessment, q=model_of(version))
+    return render_template(
+        "web/assessments/settings.html", form=form, assessment=assessment, q=model_of(version)
+    )
 
 
 @bp.route("/<int:assessment_id>/status", methods=["POST"])
@@ -133,12 +142,12 @@ def status(assessment_id: int) -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         raise Invalid(_("The form expired. Please try again."))
-    svc.set_status(db.session, actor(), assessment_id, request.form.get("status", ""))
+    svc.set_status(current_session(), actor(), assessment_id, request.form.get("status", ""))
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
 
 
 def _links_page(assessment_id: int, issued: list[people.IssuedLink], title: str) -> str:
-    assessment = svc.get_assessment(db.session, assessment_id)
+    assessment = svc.get_assessment(current_session(), assessment_id)
     base = _base_url()
     return render_template(
         "web/assessments/links.html",
@@ -154,7 +163,7 @@ def _links_page(assessment_id: int, issued: list[people.IssuedLink], title: str)
 @login_required
 def add_respondent(assessment_id: int) -> str | Response:
     """Add one respondent and show their new link."""
-    assessment = svc.get_assessment(db.session, assessment_id)
+    assessment = svc.get_assessment(current_session(), assessment_id)
     q = svc.questionnaire_of(assessment)
     form = RespondentForm()
     form.role.choices = [(r.id, r.label) for r in q.roles]
@@ -163,9 +172,17 @@ def add_respondent(assessment_id: int) -> str | Response:
             flash(f"{field}: {'; '.join(map(str, errors))}", "error")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
     issued = people.add_respondents(
-        db.session, actor(), assessment_id,
-        [people.RespondentData(role=form.role.data or "", name=form.name.data or "",
-                               email=form.email.data or "", team=form.team.data or "")],
+        current_session(),
+        actor(),
+        assessment_id,
+        [
+            people.RespondentData(
+                role=form.role.data or "",
+                name=form.name.data or "",
+                email=form.email.data or "",
+                team=form.team.data or "",
+            )
+        ],
     )
     return _links_page(assessment_id, issued, _("New respondent link"))
 
@@ -174,7 +191,7 @@ def add_respondent(assessment_id: int) -> str | Response:
 @login_required
 def add_bulk(assessment_id: int) -> str | Response:
     """Add a pasted or uploaded list of respondents (all or none)."""
-    assessment = svc.get_assessment(db.session, assessment_id)
+    assessment = svc.get_assessment(current_session(), assessment_id)
     q = svc.questionnaire_of(assessment)
     form = BulkRespondentsForm()
     if not form.validate_on_submit():
@@ -191,7 +208,7 @@ def add_bulk(assessment_id: int) -> str | Response:
             return redirect(url_for("assessments.show", assessment_id=assessment_id))
     try:
         parsed = people.parse_people(text, list(q.role_ids), {r.id: r.label for r in q.roles})
-        issued = people.add_respondents(db.session, actor(), assessment_id, parsed)
+        issued = people.add_respondents(current_session(), actor(), assessment_id, parsed)
     except Invalid as exc:
         flash(_("Nothing was added:") + "\n" + str(exc), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
@@ -204,7 +221,7 @@ def reissue(assessment_id: int, respondent_id: int) -> str:
     """Issue a new link for one respondent (the old one stops working)."""
     if not ActionForm().validate_on_submit():
         raise Invalid(_("The form expired. Please try again."))
-    issued = people.reissue_links(db.session, actor(), assessment_id, [respondent_id])
+    issued = people.reissue_links(current_session(), actor(), assessment_id, [respondent_id])
     return _links_page(assessment_id, issued, _("New link"))
 
 
@@ -214,7 +231,7 @@ def revoke(assessment_id: int, respondent_id: int) -> Response:
     """Make a respondent's link stop working."""
     if not ActionForm().validate_on_submit():
         raise Invalid(_("The form expired. Please try again."))
-    people.revoke_link(db.session, actor(), assessment_id, respondent_id)
+    people.revoke_link(current_session(), actor(), assessment_id, respondent_id)
     flash(_("Link revoked. Answers already saved are kept."), "success")
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
 
@@ -225,7 +242,7 @@ def links(assessment_id: int) -> str:
     """New links for everyone who has not submitted, as a list and CSV."""
     if not ActionForm().validate_on_submit():
         raise Invalid(_("The form expired. Please try again."))
-    issued = people.reissue_links(db.session, actor(), assessment_id)
+    issued = people.reissue_links(current_session(), actor(), assessment_id)
     return _links_page(assessment_id, issued, _("Links for everyone who has not submitted"))
 
 
@@ -239,21 +256,25 @@ def invite(assessment_id: int) -> Response:
     if settings is None:
         flash(_("E-mail is not configured; copy the links instead."), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    assessment = svc.get_assessment(db.session, assessment_id)
-    targets = [r.id for r in people.list_respondents(db.session, assessment_id) if r.email and not r.submitted_at]
+    assessment = svc.get_assessment(current_session(), assessment_id)
+    targets = [
+        r.id
+        for r in people.list_respondents(current_session(), assessment_id)
+        if r.email and not r.submitted_at
+    ]
     if not targets:
         flash(_("Nobody to invite: add e-mail addresses first."), "info")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    issued = people.reissue_links(db.session, actor(), assessment_id, targets)
+    issued = people.reissue_links(current_session(), actor(), assessment_id, targets)
     base = _base_url()
     mails = [
         Mail(
             to=link.respondent.email,
             subject=_("Your input: %(title)s", title=assessment.title),
             body=_(
-                "Hello %(name)s,\n\nyou are invited to a short assessment of our sales organization "
-                "(%(title)s). Your individual answers are confidential.\n\nYour personal link: "
-                "%(link)s\n\nThank you!",
+                "Hello %(name)s,\n\nyou are invited to a short assessment of our sales "
+                "organization (%(title)s). Your individual answers are confidential.\n\n"
+                "Your personal link: %(link)s\n\nThank you!",
                 name=link.respondent.name or "",
                 title=assessment.title,
                 link=f"{base}/r/{link.token}",
@@ -264,7 +285,7 @@ def invite(assessment_id: int) -> Response:
     sent = send_all(settings, mails)
     from assessment.db import write_transaction
 
-    with write_transaction(db.session):
+    with write_transaction(current_session()):
         now = utcnow()
         for link in issued:
             if link.respondent.invited_at is None:

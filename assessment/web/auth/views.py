@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from assessment.db.models import User
 from assessment.db.tenancy import unscoped
-from assessment.extensions import db, limiter
+from assessment.extensions import current_session, limiter
 from assessment.services import accounts
 from assessment.services.errors import Conflict, Invalid
 from assessment.web.auth import bp
@@ -34,14 +34,17 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/setup", methods=["GET", "POST"])
 def setup() -> str | Response:
     """First run: create the workspace and its owner."""
-    if not accounts.needs_setup(db.session):
+    if not accounts.needs_setup(current_session()):
         return redirect(url_for("auth.login"))
     form = SetupForm()
     if form.validate_on_submit():
         try:
             user = accounts.create_workspace_with_owner(
-                db.session, form.workspace.data or "", form.name.data or "",
-                form.email.data or "", form.password.data or "",
+                current_session(),
+                form.workspace.data or "",
+                form.name.data or "",
+                form.email.data or "",
+                form.password.data or "",
             )
         except Invalid as exc:
             form.password.errors = [str(exc)]
@@ -65,13 +68,15 @@ def _sign_in(user: User) -> None:
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def login() -> str | Response:
     """Sign in with e-mail and password."""
-    if accounts.needs_setup(db.session):
+    if accounts.needs_setup(current_session()):
         return redirect(url_for("auth.setup"))
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data or "", form.password.data or "")
+        user = accounts.authenticate(
+            current_session(), form.email.data or "", form.password.data or ""
+        )
         if user is None:
             form.password.errors = [_("E-mail or password is wrong.")]
         else:
@@ -84,10 +89,10 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out everywhere: the server forgets the session, not just this browser."""
-    with unscoped(db.session):
-        user = db.session.get(User, current_user.user_id)
+    with unscoped(current_session()):
+        user = current_session().get(User, current_user.user_id)
     if user is not None:
-        accounts.end_sessions(db.session, user)
+        accounts.end_sessions(current_session(), user)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -99,11 +104,13 @@ def password() -> str | Response:
     """Change the password; other sessions of this user stop working."""
     form = PasswordForm()
     if form.validate_on_submit():
-        with unscoped(db.session):
-            user = db.session.get(User, current_user.user_id)
+        with unscoped(current_session()):
+            user = current_session().get(User, current_user.user_id)
         assert user is not None
         try:
-            accounts.change_password(db.session, user, form.current.data or "", form.password.data or "")
+            accounts.change_password(
+                current_session(), user, form.current.data or "", form.password.data or ""
+            )
         except Invalid as exc:
             getattr(form, exc.field or "password").errors = [str(exc)]
         else:

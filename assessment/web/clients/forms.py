@@ -20,7 +20,12 @@ class ClientForm(FlaskForm):
     )
     sales_motion = SelectField(
         _l("Sales motion"),
-        choices=[("", "—"), ("field", _l("Field sales")), ("inside", _l("Inside sales")), ("hybrid", _l("Hybrid"))],
+        choices=[
+            ("", "—"),
+            ("field", _l("Field sales")),
+            ("inside", _l("Inside sales")),
+            ("hybrid", _l("Hybrid")),
+        ],
     )
     regions = StringField(_l("Regions"), validators=[Length(max=300)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])

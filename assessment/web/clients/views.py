@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from assessment.db.models import Assessment
-from assessment.extensions import db
+from assessment.extensions import current_session
 from assessment.services import clients as svc
 from assessment.services.errors import Invalid
 from assessment.web.clients import bp
@@ -32,7 +32,7 @@ def _data(form: ClientForm) -> svc.ClientData:
 @login_required
 def index() -> str:
     """All clients of the workspace."""
-    return render_template("web/clients/index.html", clients=svc.list_clients(db.session))
+    return render_template("web/clients/index.html", clients=svc.list_clients(current_session()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -43,7 +43,7 @@ def new() -> str | Response:
     form = ClientForm()
     if form.validate_on_submit():
         try:
-            client = svc.create_client(db.session, actor(), _data(form))
+            client = svc.create_client(current_session(), actor(), _data(form))
         except Invalid as exc:
             getattr(form, exc.field or "name").errors = [str(exc)]
         else:
@@ -56,9 +56,11 @@ def new() -> str | Response:
 @login_required
 def show(client_id: int) -> str:
     """A client and its assessments."""
-    client = svc.get_client(db.session, client_id)
-    assessments = db.session.scalars(
-        select(Assessment).where(Assessment.client_id == client.id).order_by(Assessment.created_at.desc())
+    client = svc.get_client(current_session(), client_id)
+    assessments = current_session().scalars(
+        select(Assessment)
+        .where(Assessment.client_id == client.id)
+        .order_by(Assessment.created_at.desc())
     )
     return render_template("web/clients/show.html", client=client, assessments=list(assessments))
 
@@ -68,11 +70,11 @@ def show(client_id: int) -> str:
 def edit(client_id: int) -> str | Response:
     """Edit a client."""
     actor().require_editor()
-    client = svc.get_client(db.session, client_id)
+    client = svc.get_client(current_session(), client_id)
     form = ClientForm(obj=client)
     if form.validate_on_submit():
         try:
-            svc.update_client(db.session, actor(), client_id, _data(form))
+            svc.update_client(current_session(), actor(), client_id, _data(form))
         except Invalid as exc:
             getattr(form, exc.field or "name").errors = [str(exc)]
         else:

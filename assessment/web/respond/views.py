@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 from assessment.core.answers import AnswerKind
 from assessment.db.models import AssessmentStatus, Respondent
 from assessment.db.tenancy import bind_workspace, unscoped
-from assessment.extensions import db, limiter
+from assessment.extensions import current_session, limiter
 from assessment.services import responding as svc
 from assessment.services.assessments import questionnaire_of
 from assessment.services.errors import Conflict, Invalid
@@ -61,8 +61,8 @@ def _remember(respondent: Respondent) -> None:
 def _from_claim(claim: Any) -> Respondent | None:
     if not isinstance(claim, dict) or not isinstance(claim.get("id"), int):
         return None
-    with unscoped(db.session):
-        respondent = db.session.get(Respondent, claim["id"])
+    with unscoped(current_session()):
+        respondent = current_session().get(Respondent, claim["id"])
     if respondent is None or respondent.token_hash is None:
         return None
     if not hmac.compare_digest(respondent.token_hash[:16], str(claim.get("t", ""))):
@@ -82,7 +82,7 @@ def current_respondent(restore_from_form: bool = False) -> Respondent | None:
         if respondent is not None:
             _remember(respondent)
     if respondent is not None:
-        bind_workspace(db.session, respondent.workspace_id)
+        bind_workspace(current_session(), respondent.workspace_id)
         g.page_language = respondent.language or respondent.assessment.language
         g.workspace_name = _workspace_name(respondent)
     return respondent
@@ -99,7 +99,7 @@ def _require() -> Respondent:
 @limiter.limit("30 per minute")
 def open_link(token: str) -> Response:
     """Exchange the link token for a session and redirect (the token leaves the URL)."""
-    respondent = resolve_token(db.session, token)
+    respondent = resolve_token(current_session(), token)
     if respondent is None:
         return Response(render_template("web/respond/invalid.html"), status=404)
     _remember(respondent)
@@ -120,7 +120,7 @@ def intro() -> str | Response:
         return redirect(url_for("respond.thanks"))
     assessment = respondent.assessment
     q, pages = _pages(respondent)
-    answers = svc.saved_answers(db.session, respondent.id)
+    answers = svc.saved_answers(current_session(), respondent.id)
     versions_langs = languages_of(assessment.questionnaire_version)
     return render_template(
         "web/respond/intro.html",
@@ -140,8 +140,8 @@ def intro() -> str | Response:
 def _workspace_name(respondent: Respondent) -> str:
     from assessment.db.models import Workspace
 
-    with unscoped(db.session):
-        workspace = db.session.get(Workspace, respondent.workspace_id)
+    with unscoped(current_session()):
+        workspace = current_session().get(Workspace, respondent.workspace_id)
     return (workspace.firm_name or workspace.name) if workspace else ""
 
 
@@ -151,7 +151,7 @@ def language() -> Response:
     respondent = _require()
     allowed = languages_of(respondent.assessment.questionnaire_version)
     try:
-        svc.set_language(db.session, respondent.id, request.form.get("lang", ""), allowed)
+        svc.set_language(current_session(), respondent.id, request.form.get("lang", ""), allowed)
     except Invalid as exc:
         flash(str(exc), "error")
     return redirect(url_for("respond.intro"))
@@ -162,7 +162,7 @@ def start() -> Response:
     """Start (or resume) at the first page with an unanswered question."""
     respondent = _require()
     _q, pages = _pages(respondent)
-    answers = svc.saved_answers(db.session, respondent.id)
+    answers = svc.saved_answers(current_session(), respondent.id)
     number = svc.first_open_page(pages, answers)
     if number > len(pages):
         return redirect(url_for("respond.review"))
@@ -198,8 +198,8 @@ def render_page(
     """Render a page with saved answers, or with the values just typed (kept on errors)."""
     q, pages = _pages(respondent)
     page = pages[number - 1]
-    saved = _display_values(svc.saved_answers(db.session, respondent.id))
-    comments = svc.saved_comments(db.session, respondent.id)
+    saved = _display_values(svc.saved_answers(current_session(), respondent.id))
+    comments = svc.saved_comments(current_session(), respondent.id)
     shown = {**saved, **(values or {})}
     return (
         render_template(
@@ -222,9 +222,7 @@ def render_page(
 @bp.route("/respond/page/<int:number>", methods=["GET", "POST"])
 def page(number: int) -> str | Response | tuple[str, int]:
     """One element's questions; POST saves them (the no-JavaScript path) and moves on."""
-    respondent = current_respondent(restore_from_form=request.method == "POST")
-    if respondent is None:
-        return _require()  # type: ignore[return-value]
+    respondent = current_respondent(restore_from_form=request.method == "POST") or _require()
     if respondent.submitted_at:
         return redirect(url_for("respond.thanks"))
     _q, pages = _pages(respondent)
@@ -236,11 +234,15 @@ def page(number: int) -> str | Response | tuple[str, int]:
     raw, comment = _form_values(current)
     lang = respondent.language or respondent.assessment.language
     try:
-        errors = svc.save_page(db.session, respondent.id, current, raw, comment, lang)
+        errors = svc.save_page(current_session(), respondent.id, current, raw, comment, lang)
     except Conflict as exc:
-        return render_page(respondent, number, values=raw, comment=comment, notice=str(exc), status=409)
+        return render_page(
+            respondent, number, values=raw, comment=comment, notice=str(exc), status=409
+        )
     if errors:
-        return render_page(respondent, number, values=raw, comment=comment, errors=errors, status=422)
+        return render_page(
+            respondent, number, values=raw, comment=comment, errors=errors, status=422
+        )
     if request.form.get("go") == "back" and number > 1:
         return redirect(url_for("respond.page", number=number - 1))
     if number < len(pages) and request.form.get("go") != "review":
@@ -259,9 +261,9 @@ def autosave() -> tuple[Response, int]:
     try:
         if data.get("comment"):
             lang = respondent.language or respondent.assessment.language
-            svc.save_comment(db.session, respondent.id, str(data["comment"]), value, lang)
+            svc.save_comment(current_session(), respondent.id, str(data["comment"]), value, lang)
         else:
-            svc.save_answer(db.session, respondent.id, str(data.get("question", "")), value)
+            svc.save_answer(current_session(), respondent.id, str(data.get("question", "")), value)
     except Invalid as exc:
         return jsonify({"saved": False, "error": str(exc), "field": exc.field}), 422
     except Conflict as exc:
@@ -276,7 +278,7 @@ def review() -> str | Response:
     if respondent.submitted_at:
         return redirect(url_for("respond.thanks"))
     q, pages = _pages(respondent)
-    answers = svc.saved_answers(db.session, respondent.id)
+    answers = svc.saved_answers(current_session(), respondent.id)
     open_questions = {
         p.number: [qq for qq in p.questions if qq.scored and qq.id not in answers] for p in pages
     }
@@ -294,11 +296,9 @@ def review() -> str | Response:
 @bp.route("/respond/submit", methods=["POST"])
 def submit() -> Response:
     """Submit once; repeats and concurrent posts land on the same thank-you page."""
-    respondent = current_respondent(restore_from_form=True)
-    if respondent is None:
-        return _require()
+    respondent = current_respondent(restore_from_form=True) or _require()
     if respondent.submitted_at is None:
-        svc.submit(db.session, respondent.id)
+        svc.submit(current_session(), respondent.id)
     return redirect(url_for("respond.thanks"))
 
 
@@ -326,7 +326,13 @@ def recover_from_csrf_error() -> tuple[str, int] | None:
         return None
     raw, comment = _form_values(pages[number - 1])
     return render_page(
-        respondent, number, values=raw, comment=comment, status=400,
-        notice=_("Your session had expired, so this page was not saved yet. Everything you "
-                 "typed is still here: press Save to keep it."),
+        respondent,
+        number,
+        values=raw,
+        comment=comment,
+        status=400,
+        notice=_(
+            "Your session had expired, so this page was not saved yet. Everything you "
+            "typed is still here: press Save to keep it."
+        ),
     )

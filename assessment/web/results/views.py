@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from assessment.db.models import Client
-from assessment.extensions import db
+from assessment.extensions import current_session
 from assessment.services import assessments as svc
 from assessment.services.clients import ClientData, create_client
 from assessment.services.questionnaires import publish_shipped
@@ -33,11 +33,33 @@ def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
 
     if any(el.score is None for el in results.elements):
         return None
-    series = [Series(_("Overall"), tuple(el.score or 0.0 for el in results.elements), "#1f4e79", fill="#1f4e79", width=2.0)]
+    series = [
+        Series(
+            _("Overall"),
+            tuple(el.score or 0.0 for el in results.elements),
+            "#1f4e79",
+            fill="#1f4e79",
+            width=2.0,
+        )
+    ]
     if all(el.leadership is not None for el in results.elements):
-        series.append(Series(_("Leadership"), tuple(el.leadership or 0.0 for el in results.elements), "#b4541a", dash="6 3"))
+        series.append(
+            Series(
+                _("Leadership"),
+                tuple(el.leadership or 0.0 for el in results.elements),
+                "#b4541a",
+                dash="6 3",
+            )
+        )
     if all(el.frontline is not None for el in results.elements):
-        series.append(Series(_("Frontline"), tuple(el.frontline or 0.0 for el in results.elements), "#2e7d4f", dash="2 2"))
+        series.append(
+            Series(
+                _("Frontline"),
+                tuple(el.frontline or 0.0 for el in results.elements),
+                "#2e7d4f",
+                dash="2 2",
+            )
+        )
     return radar(
         [el.title for el in results.elements],
         series,
@@ -51,10 +73,10 @@ def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
 @login_required
 def show(assessment_id: int) -> str:
     """Overall score, radar, element table, role breakdown, recommendations, explanations."""
-    assessment = svc.get_assessment(db.session, assessment_id)
+    assessment = svc.get_assessment(current_session(), assessment_id)
     lang = select_locale()
     q = svc.questionnaire_of(assessment, lang)
-    results = svc.compute_results(db.session, assessment, lang)
+    results = svc.compute_results(current_session(), assessment, lang)
     recs = {r.id: r for el in q.elements for r in el.recommendations}
     return render_template(
         "web/results/show.html",
@@ -62,7 +84,7 @@ def show(assessment_id: int) -> str:
         q=q,
         results=results,
         radar=radar_svg(q, results, lang),
-        progress=svc.progress_of(db.session, assessment.id),
+        progress=svc.progress_of(current_session(), assessment.id),
         questions=q.questions(),
         recs=recs,
         roles={r.id: r.label for r in q.roles},
@@ -72,10 +94,15 @@ def show(assessment_id: int) -> str:
 class SelfAssessmentForm(FlaskForm):
     """Start a self-assessment."""
 
-    organization = StringField(_l("Your organization"), validators=[DataRequired(), Length(max=200)])
+    organization = StringField(
+        _l("Your organization"), validators=[DataRequired(), Length(max=200)]
+    )
     role = SelectField(
         _l("Your role"),
-        choices=[("executive", _l("Executive / sales director")), ("sales_manager", _l("Sales manager"))],
+        choices=[
+            ("executive", _l("Executive / sales director")),
+            ("sales_manager", _l("Sales manager")),
+        ],
     )
     language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
     submit = SubmitField(_l("Start my self-assessment"))
@@ -93,18 +120,23 @@ def self_assessment() -> str | Response:
         form.language.data = select_locale()
     if form.validate_on_submit():
         name = form.organization.data or ""
-        client = db.session.scalar(select(Client).where(Client.name == name))
+        client = current_session().scalar(select(Client).where(Client.name == name))
         if client is None:
-            client = create_client(db.session, me, ClientData(name=name))
-        version = publish_shipped(db.session)
+            client = create_client(current_session(), me, ClientData(name=name))
+        version = publish_shipped(current_session())
         assessment = svc.create_assessment(
-            db.session, me, client.id, version.id,
+            current_session(),
+            me,
+            client.id,
+            version.id,
             svc.AssessmentSettings(title=_("Self-assessment"), language=form.language.data or "en"),
             self_assessment=True,
         )
-        svc.set_status(db.session, me, assessment.id, "open")
+        svc.set_status(current_session(), me, assessment.id, "open")
         (link,) = add_respondents(
-            db.session, me, assessment.id,
+            current_session(),
+            me,
+            assessment.id,
             [RespondentData(role=form.role.data or "executive", name=current_user.name)],
         )
         _remember(link.respondent)
