@@ -63,9 +63,16 @@ def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
             self.cfg.set("accesslog", os.environ.get("SALESHEALTH_ACCESS_LOG") or None)
 
         def load(self) -> Flask:
+            from assessment.db.tenancy import unscoped
+            from assessment.extensions import current_session
+            from assessment.services.questionnaires import warm_cache
             from assessment.web import create_app
 
-            return create_app()
+            app = create_app()
+            with app.app_context(), unscoped(current_session()) as session:
+                warm_cache(session)
+                session.close()
+            return app
 
     _Gunicorn().run()
 

@@ -105,8 +105,9 @@ class QuestionnaireVersion(Base):
     version: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    catalogues: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Large documents: loaded only when a process builds its cached model (see model_of).
+    document: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    catalogues: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -35,6 +35,7 @@ def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVe
                 existing.catalogues = catalogues
             for key in [k for k in _CACHE if k[0] == existing.content_hash]:
                 del _CACHE[key]
+            _LANGUAGES.pop(existing.content_hash, None)
         return existing
     with write_transaction(session):
         version = QuestionnaireVersion(
@@ -68,32 +69,52 @@ def available_versions(session: Session) -> list[QuestionnaireVersion]:
 
 
 _CACHE: dict[tuple[str, str], Questionnaire] = {}
+_LANGUAGES: dict[str, list[str]] = {}
+
+
+def _base_model(version: QuestionnaireVersion) -> Questionnaire:
+    key = (version.content_hash, "")
+    base = _CACHE.get(key)
+    if base is None:
+        base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
+        if base.content_hash != version.content_hash:
+            raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
+        _CACHE[key] = base
+    return base
+
+
+def languages_of(version: QuestionnaireVersion) -> list[str]:
+    """Languages the stored version can be answered in (its own first)."""
+    found = _LANGUAGES.get(version.content_hash)
+    if found is None:
+        own = _base_model(version).language
+        found = [own, *sorted(set(version.catalogues or {}) - {own})]
+        _LANGUAGES[version.content_hash] = found
+    return found
 
 
 def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Questionnaire:
     """The questionnaire model of a stored version, in ``lang`` when a catalogue exists.
 
-    Published versions never change, so models are cached per process by content hash.
+    Published versions never change, so models are cached per process by content hash and
+    the large stored documents are read from the database only on a cache miss.
     """
-    catalogues = version.catalogues or {}
-    own = str(version.document.get("language", "en"))
-    key_lang = lang if lang and lang != own and lang in catalogues else ""
-    key = (version.content_hash, key_lang)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    base = _CACHE.get((version.content_hash, ""))
-    if base is None:
-        base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
-        if base.content_hash != version.content_hash:
-            raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
-        _CACHE[(version.content_hash, "")] = base
-    model = localize(base, catalogues[key_lang], key_lang) if key_lang else base
-    _CACHE[key] = model
+    base = _base_model(version)
+    if not lang or lang == base.language or lang not in languages_of(version):
+        return base
+    key = (version.content_hash, lang)
+    model = _CACHE.get(key)
+    if model is None:
+        model = localize(base, version.catalogues[lang], lang)
+        _CACHE[key] = model
     return model
 
 
-def languages_of(version: QuestionnaireVersion) -> list[str]:
-    """Languages the stored version can be answered in."""
-    own = str(version.document.get("language", "en"))
-    return [own, *sorted(set(version.catalogues or {}) - {own})]
+def warm_cache(session: Session) -> int:
+    """Build every stored version's model in every language now (server start-up)."""
+    count = 0
+    for version in session.scalars(select(QuestionnaireVersion)):
+        for lang in languages_of(version):
+            model_of(version, lang)
+            count += 1
+    return count

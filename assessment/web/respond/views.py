@@ -96,7 +96,7 @@ def _require() -> Respondent:
 
 
 @bp.route("/r/<token>")
-@limiter.limit("30 per minute")
+@limiter.limit("120 per minute; 1000 per hour")  # a whole office may share one IP
 def open_link(token: str) -> Response:
     """Exchange the link token for a session and redirect (the token leaves the URL)."""
     respondent = resolve_token(current_session(), token)
