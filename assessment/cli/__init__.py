@@ -6,7 +6,7 @@ import click
 
 from assessment.cli.questionnaire_cmd import questionnaire
 from assessment.cli.score_cmd import score_command
-from assessment.cli.web_cmd import db_upgrade, demo, serve
+from assessment.cli.web_cmd import db_upgrade, demo, serve, worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,3 +20,4 @@ main.add_command(score_command)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(db_upgrade)
+main.add_command(worker)

@@ -95,3 +95,22 @@ def demo(respondents: int) -> None:
     with app.app_context():
         summary = load_demo(current_session(), respondents)
     click.echo(summary)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty (tests, cron).")
+def worker(burst: bool) -> None:
+    """Render queued PDF reports (needs REDIS_URL); one font configuration per process."""
+    from redis import Redis
+    from rq import Worker
+
+    from assessment.services import report_jobs
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        raise click.UsageError("set REDIS_URL to the Redis server the web app uses")
+    from assessment.web import create_app
+
+    report_jobs._worker_app = create_app()
+    connection = Redis.from_url(url)
+    Worker([report_jobs.QUEUE_NAME], connection=connection).work(burst=burst, with_scheduler=False)

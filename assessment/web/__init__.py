@@ -52,10 +52,14 @@ def create_app(
     from assessment.web.auth import bp as auth_bp
     from assessment.web.clients import bp as clients_bp
     from assessment.web.dashboard import bp as dashboard_bp
+    from assessment.web.reports import bp as reports_bp
     from assessment.web.respond import bp as respond_bp
     from assessment.web.results import bp as results_bp
+    from assessment.web.settings import bp as settings_bp
 
-    for bp in (auth_bp, dashboard_bp, clients_bp, assessments_bp, respond_bp, results_bp):
+    blueprints = (auth_bp, dashboard_bp, clients_bp, assessments_bp, respond_bp, results_bp,
+                  reports_bp, settings_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
     from assessment.web import errors

@@ -19,7 +19,7 @@ from assessment.db.models import Client
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
 from assessment.services.clients import ClientData, create_client
-from assessment.services.questionnaires import publish_shipped
+from assessment.services.questionnaires import languages_of, publish_shipped
 from assessment.services.respondents import RespondentData, add_respondents
 from assessment.web.i18n import LANGUAGES, select_locale
 from assessment.web.respond.views import _remember
@@ -88,6 +88,7 @@ def show(assessment_id: int) -> str:
         questions=q.questions(),
         recs=recs,
         roles={r.id: r.label for r in q.roles},
+        report_languages=languages_of(assessment.questionnaire_version),
     )
 
 
