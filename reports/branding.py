@@ -81,7 +81,8 @@ class Branding:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "primary_color", validate_color(self.primary_color))
-        object.__setattr__(self, "firm_name", _clean_line(self.firm_name, MAX_FIRM_NAME, "firm name"))
+        firm = _clean_line(self.firm_name, MAX_FIRM_NAME, "firm name")
+        object.__setattr__(self, "firm_name", firm)
         object.__setattr__(
             self, "footer_text", _clean_line(self.footer_text, MAX_FOOTER_TEXT, "footer text")
         )
@@ -161,16 +162,19 @@ def sanitize_svg(data: bytes, filename: str = "") -> bytes:
         raise BrandingError(f"{name}the SVG logo is not UTF-8 text") from exc
     lowered = text.lower()
     if "<!doctype" in lowered or "<!entity" in lowered:
-        raise BrandingError(f"{name}the SVG logo declares a DOCTYPE or entities, which are not allowed")
+        raise BrandingError(
+            f"{name}the SVG logo declares a DOCTYPE or entities, which are not allowed")
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
         raise BrandingError(f"{name}the SVG logo is not well-formed XML: {exc}") from exc
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise BrandingError(f"{name}the logo is XML but not an SVG image (root <{_local(root.tag)}>)")
+        raise BrandingError(
+            f"{name}the logo is XML but not an SVG image (root <{_local(root.tag)}>)")
     count = sum(1 for _ in root.iter())
     if count > MAX_SVG_ELEMENTS:
-        raise BrandingError(f"{name}the SVG logo has {count} elements; the limit is {MAX_SVG_ELEMENTS}")
+        raise BrandingError(
+            f"{name}the SVG logo has {count} elements; the limit is {MAX_SVG_ELEMENTS}")
     _clean_element(root)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from reports.svg import MIN_FONT, document, lines, mix, num, tag, text, text_on, width_of, wrap
+from reports.svg import MIN_FONT, document, lines, num, tag, text, text_on, width_of, wrap
 from reports.viewmodel import Palette
 
 WIDTH = 640.0
@@ -160,7 +160,8 @@ def radar(titles: Sequence[str], series: Sequence[Series], targets: Sequence[flo
     body.append(tag("polygon", points=tpts, fill="none", stroke=DARK, stroke_width=1.0,
                     stroke_dasharray="2 3"))
     for s in series:
-        pts = " ".join(f"{num(x)},{num(y)}" for x, y in (point(i, v) for i, v in enumerate(s.values)))
+        pts = " ".join(f"{num(x)},{num(y)}"
+                       for x, y in (point(i, v) for i, v in enumerate(s.values)))
         body.append(tag("polygon", points=pts, fill=s.fill or "none",
                         fill_opacity="0.14" if s.fill else None, stroke=s.stroke,
                         stroke_width=s.width, stroke_dasharray=s.dash, stroke_linejoin="round"))
@@ -191,7 +192,8 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequenc
         x = label_w + cell_w * j + cell_w / 2 + 4
         parts = wrap(col, 118, MIN_FONT, 2)
         rows_svg = lines(0, 0, parts)
-        body.append(tag("g", rows_svg, transform=f"translate({num(x)} {num(head - 8)}) rotate(-40)"))
+        move = f"translate({num(x)} {num(head - 8)}) rotate(-40)"
+        body.append(tag("g", rows_svg, transform=move))
     for i, title in enumerate(rows):
         y = head + cell_h * i
         parts = wrap(title, label_w - 12, MIN_FONT, 2)

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSET_ROOT = Path(__file__).resolve().parent.parent / "templates" / "report"
 MAX_DATA_BYTES = 4 * 1024 * 1024

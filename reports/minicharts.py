@@ -1,4 +1,4 @@
-"""Small SVG charts of an element section: score strip, role bars, KPI bands, answer bars.
+"""Small SVG charts of an element section: the score strip and the answer bars.
 
 Like :mod:`reports.charts`, every function takes formatted, translated values and returns an
 image; suppressed groups arrive without a value and are drawn as "suppressed".
@@ -7,30 +7,16 @@ image; suppressed groups arrive without a value and are drawn as "suppressed".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from reports.svg import MIN_FONT, document, lines, mix, num, tag, text, text_on, width_of, wrap
+from reports.svg import MIN_FONT, document, mix, num, tag, text, text_on, width_of
 from reports.viewmodel import Palette
 
 WIDTH = 640.0
 MUTED = "#5f6670"
 DARK = "#1a1a1a"
 TRACK = "#eef0f2"
-
-
-@dataclass(frozen=True, slots=True)
-class RoleBar:
-    """A row of the role chart: label, respondents and the score (None if hidden)."""
-
-    label: str
-    n: str
-    score: float | None
-    value: str | None
-    suppressed: bool
-    role: str
-    group: bool = False
 
 
 def option_colors(scores: Sequence[float], palette: Palette) -> list[str]:
@@ -43,11 +29,13 @@ def option_colors(scores: Sequence[float], palette: Palette) -> list[str]:
     out = []
     for s in scores:
         t = (s - lo) / span
-        out.append(mix(warm, mid, t / 0.5) if t < 0.5 else mix(mid, palette.primary, (t - 0.5) / 0.5))
+        out.append(mix(warm, mid, t / 0.5) if t < 0.5
+                   else mix(mid, palette.primary, (t - 0.5) / 0.5))
     return out
 
 
-def _legend_rows(items: Sequence[tuple[str, str]], top: float, width: float) -> tuple[list[str], float]:
+def _legend_rows(items: Sequence[tuple[str, str]], top: float,
+                 width: float) -> tuple[list[str], float]:
     body: list[str] = []
     x, y = 0.0, top
     for label, color in items:
@@ -65,7 +53,8 @@ def distribution(segments: Sequence[tuple[int, str]], label: str, lang: str,
     """A 100 % stacked bar of answer counts with shares where they fit, and an optional legend."""
     height = 20.0
     total = sum(c for c, _ in segments)
-    body: list[str] = [tag("rect", x=0.0, y=0.0, width=WIDTH, height=height, fill=TRACK)]
+    body: list[str] = [] if total else [tag("rect", x=0.0, y=0.0, width=WIDTH, height=height,
+                                             fill=TRACK)]
     x = 0.0
     for count, color in segments if total else ():
         if not count:
@@ -80,69 +69,6 @@ def distribution(segments: Sequence[tuple[int, str]], label: str, lang: str,
         rows, height = _legend_rows(legend, height + 16, WIDTH)
         body += rows
     return document(WIDTH, height, body, label, lang)
-
-
-def legend(items: Sequence[tuple[str, str]], label: str, lang: str) -> Markup:
-    """A colour legend on its own, for answer options shared by several questions."""
-    body, height = _legend_rows(items, 11, WIDTH)
-    return document(WIDTH, height, body, label, lang)
-
-
-def kpi_bands(bands: Sequence[tuple[str, int, bool, int]], palette: Palette, label: str,
-              count_label: str, lang: str) -> Markup:
-    """A KPI's bands side by side (label, answers); the band of the median is filled."""
-    n = max(1, len(bands))
-    gap = 4.0
-    w = (WIDTH - gap * (n - 1)) / n
-    wrapped = [wrap(name, w - 12, MIN_FONT, 2) for name, *_ in bands]
-    rows = max((len(p) for p in wrapped), default=1)
-    height = 14 + rows * 13.2 + 16
-    body: list[str] = []
-    for i, ((_name, count, active, _rank), parts) in enumerate(zip(bands, wrapped, strict=True)):
-        x = i * (w + gap)
-        fill = palette.primary if active else "#f3f4f6"
-        ink = text_on(fill)
-        body.append(tag("rect", x=x, y=0.0, width=w, height=height, fill=fill))
-        body.append(lines(x + 6, 15, parts, fill=ink, font_weight="bold" if active else None))
-        body.append(text(x + 6, height - 6, count_label % {"n": count},
-                         fill=ink if active else MUTED))
-    return document(WIDTH, height, body, label, lang)
-
-
-def role_bars(rows: Sequence[RoleBar], palette: Palette, labels: dict[str, str],
-              lang: str) -> Markup:
-    """Scores per role and for leadership and frontline; suppressed groups show no bar."""
-    label_w, n_x, x0, x1, row_h, top = 250.0, 296.0, 312.0, 600.0, 21.0, 16.0
-    height = top + row_h * len(rows) + 6
-    body = [
-        text(0, 11, labels["group"], fill=MUTED, font_weight="bold"),
-        text(n_x, 11, labels["n"], fill=MUTED, font_weight="bold", text_anchor="end"),
-        text(x0, 11, labels["score"], fill=MUTED, font_weight="bold"),
-    ]
-    for i, row in enumerate(rows):
-        y = top + row_h * i
-        cy = y + row_h / 2
-        attrs = {"data_role": row.role}
-        if row.group and (i == 0 or not rows[i - 1].group):
-            body.append(tag("line", x1=0.0, y1=y + 1, x2=WIDTH, y2=y + 1, stroke="#9ca3af",
-                            stroke_width=0.75))
-        weight = "bold" if row.group else None
-        name = wrap(row.label, label_w - 4, MIN_FONT, 1)[0]
-        body.append(text(0, cy + 4, name, font_weight=weight))
-        body.append(text(n_x, cy + 4, row.n, text_anchor="end", fill=MUTED))
-        body.append(tag("rect", x=x0, y=cy - 6, width=x1 - x0, height=12.0, fill=TRACK))
-        if row.suppressed:
-            body.append(text(x0 + 6, cy + 4, labels["suppressed"], fill=MUTED,
-                             font_style="italic", **attrs))
-        elif row.score is None or row.value is None:
-            body.append(text(x0 + 6, cy + 4, "–", fill=MUTED, **attrs))
-        else:
-            end = x0 + (x1 - x0) * max(0.0, min(100.0, row.score)) / 100
-            fill = palette.primary if row.group else palette.tints[2]
-            body.append(tag("rect", x=x0, y=cy - 6, width=max(1.0, end - x0), height=12.0,
-                            fill=fill, **attrs))
-            body.append(text(end + 5, cy + 4, row.value, font_weight="bold", **attrs))
-    return document(WIDTH, height, body, labels["title"], lang)
 
 
 def strip(score: float | None, score_text: str, target: float, marks: Sequence[tuple[str, float]],

@@ -52,7 +52,7 @@ def font_configuration() -> Any:
     """The process-wide WeasyPrint font configuration (created on first use)."""
     global _font_config
     if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+        from weasyprint.text.fonts import FontConfiguration
 
         with _init_lock:
             if _font_config is None:

@@ -54,7 +54,8 @@ def svg_source(width: float, height: float, body: Iterable[str], label: str,
     return head + "".join(body) + "</svg>"
 
 
-def document(width: float, height: float, body: Iterable[str], label: str, lang: str = "en") -> Markup:
+def document(width: float, height: float, body: Iterable[str], label: str,
+             lang: str = "en") -> Markup:
     """An SVG chart as an ``<img>`` with a ``data:`` URI.
 
     WeasyPrint parses an SVG image with a fast XML parser and keeps its elements out of the
@@ -130,7 +131,8 @@ def _words(content: str) -> list[str]:
 def lines(x: float, y: float, rows: list[str], size: float = MIN_FONT, leading: float = 1.2,
           **attrs: object) -> str:
     """Several text lines starting at baseline ``y``."""
-    return "".join(text(x, y + i * size * leading, row, size, **attrs) for i, row in enumerate(rows))
+    return "".join(text(x, y + i * size * leading, row, size, **attrs)
+                   for i, row in enumerate(rows))
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from assessment.cli.questionnaire_cmd import questionnaire
+from assessment.cli.report_cmd import report_command
 from assessment.cli.score_cmd import score_command
 from assessment.cli.web_cmd import db_upgrade, demo, serve, worker
 
@@ -17,6 +18,7 @@ def main() -> None:
 
 main.add_command(questionnaire)
 main.add_command(score_command)
+main.add_command(report_command)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(db_upgrade)

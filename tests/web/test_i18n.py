@@ -127,7 +127,7 @@ def test_polish_and_russian_plurals(app: Flask) -> None:
         forms = {}
         for lang in ("pl", "ru"):
             with force_locale(lang):
-                forms[lang] = [ngettext("%(num)d respondent", "%(num)d respondents", n) for n in (1, 2, 5, 22, 25)]
+                forms[lang] = [ngettext("%(num)d question open", "%(num)d questions open", n) for n in (1, 2, 5, 22, 25)]
     pl, ru = forms["pl"], forms["ru"]
     assert pl[1].split()[1] == pl[3].split()[1] != pl[2].split()[1] == pl[4].split()[1] != pl[0].split()[1]
     assert ru[1].split()[1] == ru[3].split()[1] != ru[2].split()[1] == ru[4].split()[1] != ru[0].split()[1]

@@ -1,0 +1,108 @@
+"""``saleshealth report``: render the PDF report of an answers CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from assessment.cli.common import DEFAULT_QUESTIONNAIRE, fail, resolve_questionnaire
+from assessment.core.model import Questionnaire
+from assessment.core.results import Results
+from assessment.core.scoring import ScoringError, score
+from assessment.io.answers_csv import AnswersFileError, read_answers_file
+
+EXIT_RENDER_FAILED = 1
+
+
+def score_localized(answers: str, questionnaire_ref: str, lang: str | None,
+                    min_group_size: int | None) -> tuple[Results, Questionnaire]:
+    """Like ``score_file``, with the questionnaire loaded in ``lang``: texts in the results
+    (element titles, recommendations) are then in the report's language."""
+    q = resolve_questionnaire(questionnaire_ref, None, lang)
+    try:
+        respondents = read_answers_file(answers, q)
+    except AnswersFileError as exc:
+        fail([*str(exc).splitlines(), f"{len(exc.problems)} problem(s); no report was written"])
+    try:
+        return score(q, respondents, min_group_size=min_group_size), q
+    except ScoringError as exc:  # pragma: no cover - the reader already checks the same
+        fail(f"{answers}: {exc}")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=path.parent or Path("."))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("report")
+@click.option("--answers", required=True, type=click.Path(dir_okay=False), help="Answers CSV.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the PDF.")
+@click.option("--questionnaire", "questionnaire_ref", default=DEFAULT_QUESTIONNAIRE,
+              show_default=True, help="Questionnaire id or path.")
+@click.option("--lang", default=None, help="Report language (default: the questionnaire's).")
+@click.option("--client", default=None, help="Client organization named on the report.")
+@click.option("--title", default=None, help="Assessment title (default: the questionnaire's).")
+@click.option("--date", "report_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Report date, YYYY-MM-DD (default: today).")
+@click.option("--prepared-by", default="", help="Who prepared the report.")
+@click.option("--firm", "firm_name", default="", help="Consulting firm name (white-label).")
+@click.option("--color", "primary_color", default=None, help="Primary colour, #rrggbb.")
+@click.option("--logo", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Logo, PNG or SVG (checked and sanitized).")
+@click.option("--footer", "footer_text", default="", help="Footer text on every page.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="Also write the exact HTML that was rendered.")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
+              help="Smallest group whose scores are shown (default: the questionnaire's, 3).")
+def report_command(
+    answers: str, output: str, questionnaire_ref: str, lang: str | None, client: str | None,
+    title: str | None, report_date: dt.datetime | None, prepared_by: str, firm_name: str,
+    primary_color: str | None, logo: str | None, footer_text: str, html_out: str | None,
+    min_group_size: int | None,
+) -> None:
+    """Render the PDF report of an answers CSV (respondent,role,question,value[,comment])."""
+    from reports.branding import DEFAULT_PRIMARY, Branding, BrandingError, validate_logo
+
+    try:
+        branding = Branding(
+            firm_name=firm_name,
+            primary_color=primary_color or DEFAULT_PRIMARY,
+            footer_text=footer_text,
+            logo=validate_logo(Path(logo).read_bytes(), logo) if logo else None,
+        )
+    except BrandingError as exc:
+        fail(f"error: {exc}")
+    results, q = score_localized(answers, questionnaire_ref, lang, min_group_size)
+
+    from reports import ReportMeta, build_html, render_html
+
+    language = lang or q.language
+    meta = ReportMeta(
+        client_name=client or "",
+        assessment_title=title or q.title,
+        date=(report_date or dt.datetime.now()).date(),
+        prepared_by=prepared_by,
+        language=language,
+        branding=branding,
+    )
+    html = build_html(results, q, meta)
+    if html_out:
+        Path(html_out).write_text(html, encoding="utf-8")
+    try:
+        pdf = render_html(html)
+    except Exception as exc:
+        click.echo(f"error: the report could not be rendered: {exc}", err=True)
+        raise SystemExit(EXIT_RENDER_FAILED) from exc
+    _write_atomically(Path(output), pdf)
+    click.echo(f"wrote {output} ({len(pdf) // 1024} KB)")
