@@ -278,7 +278,7 @@ class _Builder(BuilderBase):
         rest = len(recs) - shown
         if rest <= 0:
             return ""
-        return self.f.n_("%(num)s further recommendation follows once these are under way; "
+        return self.f.ngettext("%(num)s further recommendation follows once these are under way; "
                          "see the prioritized list.",
                          "%(num)s further recommendations follow once these are under way; "
                          "see the prioritized list.", rest)

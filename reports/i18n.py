@@ -60,7 +60,7 @@ class Formatter:
         text = self.translations.gettext(message)
         return text % values if values else text
 
-    def n_(self, singular: str, plural: str, n: int, **values: object) -> str:
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         """Translate with a plural form; ``%(num)s`` is filled with ``n``."""
         text = self.translations.ngettext(singular, plural, n)
         return text % {"num": self.integer(n), **values}

@@ -117,7 +117,7 @@ def key_points(results: Results, fmt: Formatter, quick_wins: int) -> list[str]:
                         "groups is below the minimum group size."))
     n_recs = len(results.recommendations)
     points.append(
-        fmt.n_("%(num)s recommendation applies; %(quick)s of them are quick wins "
+        fmt.ngettext("%(num)s recommendation applies; %(quick)s of them are quick wins "
                "(high impact, low effort).",
                "%(num)s recommendations apply; %(quick)s of them are quick wins "
                "(high impact, low effort).", n_recs, quick=fmt.integer(quick_wins))

@@ -44,6 +44,7 @@ def environment() -> Environment:
         )
         env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
         env.filters["css_string"] = css_string
+        env.filters["nbsp"] = nbsp
         _env = env
     return _env
 
@@ -83,6 +84,12 @@ def css_string(value: object) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
+def nbsp(value: object) -> str:
+    """Keep a short label on one line (long ones may still wrap)."""
+    text = str(value)
+    return text.replace(" ", "\u00a0") if len(text) <= 45 else text
+
+
 def page_counter(fmt: Formatter) -> Markup:
     """The translated "page X of Y" as CSS content tokens."""
     template = fmt.translations.gettext("Page %(page)s of %(pages)s")
@@ -103,7 +110,7 @@ def html_from_view(view: ReportView, translations: Translator | None = None) -> 
     fmt = Formatter.create(view.language, translations)
 
     def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
-        return fmt.n_(singular, plural, n, **values)
+        return fmt.ngettext(singular, plural, n, **values)
 
     return environment().get_template("report.html").render(
         view=view,

@@ -10,7 +10,6 @@ process can serve it afterwards, and only through an authorised, workspace-scope
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,7 +30,6 @@ from assessment.services.questionnaires import languages_of
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 QUEUE_NAME = "saleshealth-reports"
-_PAGE = re.compile(rb"/Type\s*/Page[^s]")
 
 
 class Runner(Protocol):
@@ -90,9 +88,17 @@ def execute_job(session: Session, job_id: int, timeout_s: float, memory_mb: int)
         return
     with write_transaction(session):
         job.pdf = pdf
-        job.pages = len(_PAGE.findall(pdf))
+        job.pages = _page_count(pdf)
         job.status = "done"
         job.finished_at = utcnow()
+
+
+def _page_count(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _is_user_facing(exc: Exception) -> bool:
@@ -104,7 +110,6 @@ def _is_user_facing(exc: Exception) -> bool:
 def _render(
     session: Session, job: ReportJob, workspace: Workspace | None, timeout_s: float, memory_mb: int
 ) -> bytes:
-    from reports.bounded import render_bounded
     from reports.branding import Branding, Logo
     from reports.viewmodel import ReportMeta
 
@@ -129,9 +134,24 @@ def _render(
         branding=branding,
     )
     session.commit()  # no transaction stays open during a long render
-    return render_bounded(
-        results, q, meta, language=job.language, timeout_s=timeout_s, memory_mb=memory_mb
+    return _renderer(timeout_s, memory_mb).render(
+        results, q, meta, translations=translations_for(job.language)
     )
+
+
+_renderers: dict[tuple[float, int], Any] = {}
+
+
+def _renderer(timeout_s: float, memory_mb: int) -> Any:
+    """One long-lived bounded renderer per process: its child keeps fonts warm."""
+    from reports.bounded import BoundedRenderer
+
+    key = (timeout_s, memory_mb)
+    renderer = _renderers.get(key)
+    if renderer is None:
+        renderer = BoundedRenderer(timeout=timeout_s, memory_mb=memory_mb)
+        _renderers[key] = renderer
+    return renderer
 
 
 class InProcessRunner:

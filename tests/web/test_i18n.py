@@ -11,7 +11,14 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.conftest import add_people, csrf_token, new_assessment, new_client, open_assessment, post_form
+from tests.web.conftest import (
+    add_people,
+    csrf_token,
+    new_assessment,
+    new_client,
+    open_assessment,
+    post_form,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "assessment" / "translations"

@@ -1,0 +1,166 @@
+"""Benchmark the PDF report: warm render time, whole-process CLI against Chromium, memory.
+
+Run ``.venv/bin/python bench/bench_report.py`` (``--quick`` for a short run).  Figures:
+
+(a) warm render time per page in one long-lived process (target ≤ 60 ms/page);
+(b) ``saleshealth report`` as a whole process for a 40-respondent assessment against headless
+    Chromium printing the same ``--html`` output, measured alternately (target ratio ≤ 1.5);
+(c) peak RSS and RSS growth over consecutive renders in one process (target < 5 %).
+
+Wall-clock times on a shared machine are noisy, so CPU times are printed next to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pypdf import PdfReader  # noqa: E402
+
+from assessment.core.loader import find_questionnaire  # noqa: E402
+from assessment.core.scoring import score  # noqa: E402
+from assessment.core.synthetic import synthetic_respondents  # noqa: E402
+from reports import ReportMeta, build_html, render_html  # noqa: E402
+from reports.branding import Branding  # noqa: E402
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process in MB."""
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def sample_html() -> str:
+    """The standard report of 40 synthetic respondents."""
+    import datetime as dt
+
+    q = find_questionnaire("sales-org-health")
+    results = score(q, synthetic_respondents(q, n=40))
+    meta = ReportMeta("Acme Industrial GmbH", "Sales Organization Health Check", dt.date.today(),
+                      "Jane Consultant", "en", Branding(firm_name="Northwind Advisory"))
+    return build_html(results, q, meta)
+
+
+def warm(html: str, runs: int) -> None:
+    """(a) warm render time per page."""
+    for _ in range(2):
+        render_html(html)
+    walls, cpus = [], []
+    for _ in range(runs):
+        w, c = time.perf_counter(), time.process_time()
+        pdf = render_html(html)
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    print(f"(a) warm render: {pages} pages; median {wall * 1000:.0f} ms wall = "
+          f"{wall * 1000 / pages:.1f} ms/page (best {min(walls) * 1000 / pages:.1f}); "
+          f"CPU {cpu * 1000 / pages:.1f} ms/page (best {min(cpus) * 1000 / pages:.1f}); "
+          f"target ≤ 60 ms/page")
+
+
+def _run(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def versus_chromium(rounds: int) -> None:
+    """(b) whole-process CLI against headless Chromium on the same HTML, alternately."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("(b) skipped: no chromium on PATH")
+        return
+    from tests.reports.conftest import answers_csv
+
+    q = find_questionnaire("sales-org-health")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        csv = work / "answers.csv"
+        csv.write_text(answers_csv(synthetic_respondents(q, n=40)), encoding="utf-8")
+        html, ours, theirs = work / "report.html", work / "ours.pdf", work / "chromium.pdf"
+        cli = [str(ROOT / ".venv" / "bin" / "saleshealth"), "report", "--answers", str(csv),
+               "-o", str(ours), "--html", str(html), "--client", "Acme Industrial GmbH"]
+        _run(cli)  # warm the OS file cache for both sides, and produce the HTML
+        profile = work / "chromium-profile"
+        chrome = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+                  f"--print-to-pdf={theirs}", html.as_uri()]
+        _run(chrome)
+        ours_t, theirs_t = [], []
+        for _ in range(rounds):
+            ours_t.append(_run(cli))
+            theirs_t.append(_run(chrome))
+        a, b = statistics.median(ours_t), statistics.median(theirs_t)
+        pages_ours = len(PdfReader(ours).pages)
+        pages_theirs = len(PdfReader(theirs).pages)
+        print(f"(b) whole process, {rounds} alternating rounds: saleshealth report median "
+              f"{a:.2f} s ({pages_ours} pages) vs chromium --print-to-pdf median {b:.2f} s "
+              f"({pages_theirs} pages); ratio {a / b:.2f} (target ≤ 1.5)")
+        print(f"    saleshealth: {', '.join(f'{t:.2f}' for t in ours_t)} s; "
+              f"chromium: {', '.join(f'{t:.2f}' for t in theirs_t)} s")
+
+
+def memory(html: str, renders: int) -> None:
+    """(c) peak RSS and growth over consecutive renders in one process."""
+    render_html(html)
+    gc.collect()
+    after_first = rss_mb()
+    marks = {}
+    for i in range(2, renders + 1):
+        render_html(html)
+        if i in (10, renders):
+            gc.collect()
+            marks[i] = rss_mb()
+    start = marks.get(10, after_first)
+    end = marks[renders]
+    print(f"(c) {renders} renders in one process: RSS after 1st {after_first:.0f} MB, after 10th "
+          f"{start:.0f} MB, after {renders}th {end:.0f} MB; growth 10th→{renders}th "
+          f"{100 * (end - start) / start:+.1f} %, 1st→{renders}th "
+          f"{100 * (end - after_first) / after_first:+.1f} %; peak RSS {peak_rss_mb():.0f} MB "
+          f"(target growth < 5 %)")
+
+
+def main() -> None:
+    """Run the three measurements and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    parser.add_argument("--renders", type=int, default=100, help="renders for (c)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for (b)")
+    parser.add_argument("--only", choices=("a", "b", "c"), default=None)
+    args = parser.parse_args()
+    html = sample_html()
+    print(f"machine: {os.cpu_count()} CPUs, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.only in (None, "a"):
+        warm(html, 3 if args.quick else 7)
+    if args.only in (None, "b"):
+        versus_chromium(2 if args.quick else args.rounds)
+    if args.only in (None, "c"):
+        memory(html, 12 if args.quick else args.renders)
+
+
+if __name__ == "__main__":
+    main()

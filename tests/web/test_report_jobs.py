@@ -1,0 +1,112 @@
+"""PDF reports from the web: queued off the request path, progress, authorised download."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.conftest import add_people, new_assessment, new_client, open_assessment, post_form
+from tests.web.test_flow import answer_all
+
+# Redis runs on every machine of this project (127.0.0.1:6379); database 15 is the tests'.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _answered_assessment(owner: FlaskClient) -> int:
+    aid = new_assessment(owner, new_client(owner, "Northwind <b>Distribution</b>"))
+    links = add_people(owner, aid, ", , sales_rep\n, , sales_rep\n, , sales_rep\n, , executive")
+    open_assessment(owner, aid)
+    for link in links:
+        answer_all(owner.application.test_client(), link)
+    return aid
+
+
+def _wait_done(client: FlaskClient, url: str, timeout: float = 120) -> dict[str, object]:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status = client.get(url + "/status").get_json()
+        if status["status"] in ("done", "failed"):
+            return status  # type: ignore[no-any-return]
+        time.sleep(0.3)
+    raise AssertionError("report did not finish")
+
+
+def _request(owner: FlaskClient, aid: int, lang: str = "en") -> str:
+    res = post_form(owner, f"/assessments/{aid}/report", {"language": lang}, form_url=f"/assessments/{aid}/results")
+    assert res.status_code == 302
+    url = res.headers["Location"]
+    assert re.search(r"/assessments/\d+/report/\d+$", url)
+    return url
+
+
+def test_report_renders_off_the_request_path_and_downloads(owner: FlaskClient) -> None:
+    aid = _answered_assessment(owner)
+    url = _request(owner, aid, "pl")
+    page = owner.get(url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page or "Download PDF" in page or "Pobierz" in page
+    status = _wait_done(owner, url)
+    assert status["status"] == "done", status
+    assert int(status["pages"]) > 10  # type: ignore[call-overload]
+    pdf = owner.get(url + "/download")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"].startswith("attachment;")
+    assert pdf.headers["Content-Disposition"].endswith('-pl.pdf"')
+
+
+def test_report_download_is_not_served_to_other_workspaces_or_anonymous(owner: FlaskClient, app: Flask) -> None:
+    aid = _answered_assessment(owner)
+    url = _request(owner, aid)
+    _wait_done(owner, url)
+    anonymous = app.test_client()
+    assert anonymous.get(url + "/download").status_code == 302  # to the login page
+    from tests.web.test_tenancy import _second_workspace
+
+    rival = _second_workspace(app)
+    assert rival.get(url + "/download").status_code == 404
+    assert rival.get(url).status_code == 404
+
+
+def test_unknown_report_language_is_refused(owner: FlaskClient) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    res = post_form(owner, f"/assessments/{aid}/report", {"language": "xx"}, form_url=f"/assessments/{aid}/results")
+    assert res.status_code == 400
+
+
+def test_failed_render_gives_a_clear_message(owner: FlaskClient, app: Flask) -> None:
+    aid = _answered_assessment(owner)
+    app.config["REPORT_TIMEOUT_S"] = 0.01  # no report can be rendered this fast
+    url = _request(owner, aid)
+    status = _wait_done(owner, url)
+    assert status["status"] == "failed"
+    page = owner.get(url)
+    assert page.status_code == 200
+    assert "could not be created" in page.get_data(as_text=True)
+
+
+@pytest.mark.redis
+def test_report_through_rq_and_a_worker(owner: FlaskClient, app: Flask) -> None:
+    """With REDIS_URL set the job goes to RQ and a `saleshealth worker` process renders it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
+    app.config["REDIS_URL"] = REDIS_URL
+    app.extensions.pop("saleshealth.report_runner", None)
+    aid = _answered_assessment(owner)
+    url = _request(owner, aid, "zh")
+    assert owner.get(url + "/status").get_json()["status"] == "queued"  # nothing renders in-process
+    env = {**os.environ, "REDIS_URL": REDIS_URL, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "w" * 40}
+    exe = Path(sys.executable).with_name("saleshealth")
+    proc = subprocess.run([str(exe), "worker", "--burst"], env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    status = owner.get(url + "/status").get_json()
+    assert status["status"] == "done", (status, proc.stderr[-2000:])
+    assert owner.get(url + "/download").data.startswith(b"%PDF")
