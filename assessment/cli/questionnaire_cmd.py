@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from assessment.cli.common import fail, resolve_questionnaire
-from assessment.core.loader import QuestionnaireError, load_questionnaire
+from assessment.core.i18n import check_catalogue, extract_texts, flatten
+from assessment.core.loader import QuestionnaireError, load_questionnaire, read_catalogues
 from assessment.core.model import Questionnaire
 
 
@@ -34,8 +35,36 @@ def validate(paths: tuple[str, ...]) -> None:
             f"{path}: ok: {q.id} {q.version} ({len(q.elements)} elements, "
             f"{n_questions} questions, {n_recs} recommendations) hash {q.content_hash[:12]}"
         )
+        problems.extend(_check_translations(path, q))
     if problems:
         fail([*problems, f"{len(problems)} problem(s) found"])
+
+
+ALWAYS_IDENTICAL = frozenset({"CRM", "KPI", "ERP", "%"})
+
+
+def _check_translations(path: str, q: Questionnaire) -> list[str]:
+    """Per language: missing and extra keys, and texts left identical to the source."""
+    problems: list[str] = []
+    try:
+        catalogues = read_catalogues(path)
+    except QuestionnaireError as exc:
+        return [str(p) for p in exc.problems]
+    for lang, catalogue in sorted(catalogues.items()):
+        where = f"{path}: i18n/{lang}.yaml"
+        if catalogue.get("language") not in (None, lang):
+            problems.append(f"{where}: language: says {catalogue.get('language')!r}, file is {lang!r}")
+        report = check_catalogue(q, catalogue, ALWAYS_IDENTICAL)
+        for key in report["missing"]:
+            problems.append(f"{where}: {key}: missing translation")
+        for key in report["extra"]:
+            problems.append(f"{where}: {key}: not in the questionnaire (extra key)")
+        for key in report["untranslated"]:
+            problems.append(f"{where}: {key}: identical to the source text (untranslated?)")
+        total = len(flatten(extract_texts(q)))
+        bad = sum(len(v) for v in report.values())
+        click.echo(f"{where}: {'ok' if not bad else f'{bad} problem(s)'} ({total} texts)")
+    return problems
 
 
 def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
