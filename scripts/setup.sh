@@ -41,12 +41,19 @@ stamp=".venv/.saleshealth-deps"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1) $mode"
 if [[ ! -f $stamp ]] || ! grep -qxF "$want" "$stamp"; then
   echo "setup: installing Python dependencies ($mode)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --disable-pip-version-check -e ".$extra"; } > .venv/pip.log 2>&1; then
+    tail -40 .venv/pip.log >&2
+    echo "setup: installing Python dependencies failed (full log: .venv/pip.log)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 
 if [[ -d assessment/translations ]]; then
-  .venv/bin/pybabel compile -q -f -d assessment/translations
+  if ! .venv/bin/pybabel compile -f -d assessment/translations > .venv/babel.log 2>&1; then
+    cat .venv/babel.log >&2
+    exit 1
+  fi
 fi
 echo "setup: ready ($mode)"
