@@ -36,9 +36,15 @@ from assessment.core.synthetic import synthetic_respondents  # noqa: E402
 from reports import ReportMeta, build_html, render_html  # noqa: E402
 from reports.branding import Branding  # noqa: E402
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def rss_mb() -> float:
@@ -59,8 +65,14 @@ def sample_html() -> str:
 
     q = find_questionnaire("sales-org-health")
     results = score(q, synthetic_respondents(q, n=40))
-    meta = ReportMeta("Acme Industrial GmbH", "Sales Organization Health Check", dt.date.today(),
-                      "Jane Consultant", "en", Branding(firm_name="Northwind Advisory"))
+    meta = ReportMeta(
+        "Acme Industrial GmbH",
+        "Sales Organization Health Check",
+        dt.date.today(),
+        "Jane Consultant",
+        "en",
+        Branding(firm_name="Northwind Advisory"),
+    )
     return build_html(results, q, meta)
 
 
@@ -76,10 +88,12 @@ def warm(html: str, runs: int) -> None:
         cpus.append(time.process_time() - c)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     wall, cpu = statistics.median(walls), statistics.median(cpus)
-    print(f"(a) warm render: {pages} pages; median {wall * 1000:.0f} ms wall = "
-          f"{wall * 1000 / pages:.1f} ms/page (best {min(walls) * 1000 / pages:.1f}); "
-          f"CPU {cpu * 1000 / pages:.1f} ms/page (best {min(cpus) * 1000 / pages:.1f}); "
-          f"target ≤ 60 ms/page")
+    print(
+        f"(a) warm render: {pages} pages; median {wall * 1000:.0f} ms wall = "
+        f"{wall * 1000 / pages:.1f} ms/page (best {min(walls) * 1000 / pages:.1f}); "
+        f"CPU {cpu * 1000 / pages:.1f} ms/page (best {min(cpus) * 1000 / pages:.1f}); "
+        f"target ≤ 60 ms/page"
+    )
 
 
 def _run(cmd: list[str]) -> float:
@@ -102,12 +116,27 @@ def versus_chromium(rounds: int) -> None:
         csv = work / "answers.csv"
         csv.write_text(answers_csv(synthetic_respondents(q, n=40)), encoding="utf-8")
         html, ours, theirs = work / "report.html", work / "ours.pdf", work / "chromium.pdf"
-        cli = [str(ROOT / ".venv" / "bin" / "saleshealth"), "report", "--answers", str(csv),
-               "-o", str(ours), "--html", str(html), "--client", "Acme Industrial GmbH"]
+        cli = [
+            str(ROOT / ".venv" / "bin" / "saleshealth"),
+            "report",
+            "--answers",
+            str(csv),
+            "-o",
+            str(ours),
+            "--html",
+            str(html),
+            "--client",
+            "Acme Industrial GmbH",
+        ]
         _run(cli)  # warm the OS file cache for both sides, and produce the HTML
         profile = work / "chromium-profile"
-        chrome = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                  f"--print-to-pdf={theirs}", html.as_uri()]
+        chrome = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={theirs}",
+            html.as_uri(),
+        ]
         _run(chrome)
         ours_t, theirs_t = [], []
         for _ in range(rounds):
@@ -116,11 +145,15 @@ def versus_chromium(rounds: int) -> None:
         a, b = statistics.median(ours_t), statistics.median(theirs_t)
         pages_ours = len(PdfReader(ours).pages)
         pages_theirs = len(PdfReader(theirs).pages)
-        print(f"(b) whole process, {rounds} alternating rounds: saleshealth report median "
-              f"{a:.2f} s ({pages_ours} pages) vs chromium --print-to-pdf median {b:.2f} s "
-              f"({pages_theirs} pages); ratio {a / b:.2f} (target ≤ 1.5)")
-        print(f"    saleshealth: {', '.join(f'{t:.2f}' for t in ours_t)} s; "
-              f"chromium: {', '.join(f'{t:.2f}' for t in theirs_t)} s")
+        print(
+            f"(b) whole process, {rounds} alternating rounds: saleshealth report median "
+            f"{a:.2f} s ({pages_ours} pages) vs chromium --print-to-pdf median {b:.2f} s "
+            f"({pages_theirs} pages); ratio {a / b:.2f} (target ≤ 1.5)"
+        )
+        print(
+            f"    saleshealth: {', '.join(f'{t:.2f}' for t in ours_t)} s; "
+            f"chromium: {', '.join(f'{t:.2f}' for t in theirs_t)} s"
+        )
 
 
 def memory(html: str, renders: int) -> None:
@@ -136,11 +169,13 @@ def memory(html: str, renders: int) -> None:
             marks[i] = rss_mb()
     start = marks.get(10, after_first)
     end = marks[renders]
-    print(f"(c) {renders} renders in one process: RSS after 1st {after_first:.0f} MB, after 10th "
-          f"{start:.0f} MB, after {renders}th {end:.0f} MB; growth 10th→{renders}th "
-          f"{100 * (end - start) / start:+.1f} %, 1st→{renders}th "
-          f"{100 * (end - after_first) / after_first:+.1f} %; peak RSS {peak_rss_mb():.0f} MB "
-          f"(target growth < 5 %)")
+    print(
+        f"(c) {renders} renders in one process: RSS after 1st {after_first:.0f} MB, after 10th "
+        f"{start:.0f} MB, after {renders}th {end:.0f} MB; growth 10th→{renders}th "
+        f"{100 * (end - start) / start:+.1f} %, 1st→{renders}th "
+        f"{100 * (end - after_first) / after_first:+.1f} %; peak RSS {peak_rss_mb():.0f} MB "
+        f"(target growth < 5 %)"
+    )
 
 
 def main() -> None:
@@ -152,8 +187,10 @@ def main() -> None:
     parser.add_argument("--only", choices=("a", "b", "c"), default=None)
     args = parser.parse_args()
     html = sample_html()
-    print(f"machine: {os.cpu_count()} CPUs, load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     if args.only in (None, "a"):
         warm(html, 3 if args.quick else 7)
     if args.only in (None, "b"):

@@ -36,7 +36,12 @@ def main() -> None:
     for lang in LANGS:
         q = find_questionnaire("sales-org-health", lang=lang)
         results = score(q, synthetic_respondents(q, args.respondents, seed=3, language=lang))
-        meta = ReportMeta(client_name="Northwind", assessment_title="Health check", date=dt.date(2026, 11, 22), language=lang)
+        meta = ReportMeta(
+            client_name="Northwind",
+            assessment_title="Health check",
+            date=dt.date(2026, 11, 22),
+            language=lang,
+        )
         jobs[lang] = (results, q, meta, Translations.load(str(TRANSLATIONS), [lang]))
     for lang in LANGS:  # warm-up: fonts, templates, caches
         render_report(*jobs[lang][:3], translations=jobs[lang][3])
@@ -47,7 +52,9 @@ def main() -> None:
             render_report(*jobs[lang][:3], translations=jobs[lang][3])
             times[lang].append(time.perf_counter() - start)
     english = statistics.median(times["en"])
-    print(f"warm render, {args.respondents} respondents, median of {args.rounds} alternating rounds")
+    print(
+        f"warm render, {args.respondents} respondents, median of {args.rounds} alternating rounds"
+    )
     for lang in LANGS:
         m = statistics.median(times[lang])
         print(f"  {lang}: {m:.3f} s  (difference to English {m - english:+.3f} s)")

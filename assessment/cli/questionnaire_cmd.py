@@ -53,7 +53,8 @@ def _check_translations(path: str, q: Questionnaire) -> list[str]:
     for lang, catalogue in sorted(catalogues.items()):
         where = f"{path}: i18n/{lang}.yaml"
         if catalogue.get("language") not in (None, lang):
-            problems.append(f"{where}: language: says {catalogue.get('language')!r}, file is {lang!r}")
+            said = catalogue.get("language")
+            problems.append(f"{where}: language: says {said!r}, the file name says {lang!r}")
         report = check_catalogue(q, catalogue, ALWAYS_IDENTICAL)
         for key in report["missing"]:
             problems.append(f"{where}: {key}: missing translation")

@@ -43,7 +43,9 @@ def save_branding(session: Session, actor: Actor, data: BrandingData) -> Workspa
     try:
         if data.logo:
             logo = validate_logo(data.logo, data.logo_filename)
-        Branding(firm_name=data.firm_name, primary_color=data.primary_color, footer_text=data.footer_text)
+        Branding(
+            firm_name=data.firm_name, primary_color=data.primary_color, footer_text=data.footer_text
+        )
     except BrandingError as exc:
         field = "logo" if data.logo and logo is None else "firm_name"
         raise Invalid(str(exc), field=field) from None

@@ -27,6 +27,7 @@ from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
 from assessment.services.errors import Invalid, NotFound
 from assessment.services.questionnaires import languages_of
+from reports.bounded import BoundedRenderer
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 QUEUE_NAME = "saleshealth-reports"
@@ -79,7 +80,7 @@ def execute_job(session: Session, job_id: int, timeout_s: float, memory_mb: int)
         job.status = "running"
     try:
         pdf = _render(session, job, workspace, timeout_s, memory_mb)
-    except Exception as exc:  # noqa: BLE001 - a failed render becomes a message, not a crash
+    except Exception as exc:
         message = str(exc) if _is_user_facing(exc) else "the report could not be rendered"
         with write_transaction(session):
             job.status = "failed"
@@ -134,18 +135,17 @@ def _render(
         branding=branding,
     )
     session.commit()  # no transaction stays open during a long render
-    return _renderer(timeout_s, memory_mb).render(
+    pdf: bytes = _renderer(timeout_s, memory_mb).render(
         results, q, meta, translations=translations_for(job.language)
     )
+    return pdf
 
 
-_renderers: dict[tuple[float, int], Any] = {}
+_renderers: dict[tuple[float, int], BoundedRenderer] = {}
 
 
-def _renderer(timeout_s: float, memory_mb: int) -> Any:
+def _renderer(timeout_s: float, memory_mb: int) -> BoundedRenderer:
     """One long-lived bounded renderer per process: its child keeps fonts warm."""
-    from reports.bounded import BoundedRenderer
-
     key = (timeout_s, memory_mb)
     renderer = _renderers.get(key)
     if renderer is None:
@@ -215,7 +215,7 @@ def runner_for(app: Flask) -> Runner:
                 else InProcessRunner(app)
             )
             app.extensions["saleshealth.report_runner"] = runner
-        return runner  # type: ignore[no-any-return]
+        return runner
 
 
 _worker_app: Flask | None = None

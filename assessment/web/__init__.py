@@ -57,8 +57,16 @@ def create_app(
     from assessment.web.results import bp as results_bp
     from assessment.web.settings import bp as settings_bp
 
-    blueprints = (auth_bp, dashboard_bp, clients_bp, assessments_bp, respond_bp, results_bp,
-                  reports_bp, settings_bp)
+    blueprints = (
+        auth_bp,
+        dashboard_bp,
+        clients_bp,
+        assessments_bp,
+        respond_bp,
+        results_bp,
+        reports_bp,
+        settings_bp,
+    )
     for bp in blueprints:
         app.register_blueprint(bp)
 

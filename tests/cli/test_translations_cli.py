@@ -34,7 +34,10 @@ def test_missing_extra_and_untranslated_keys_are_reported(tmp_path: Path) -> Non
     assert result.exit_code == 2
     err = result.stderr
     assert "i18n/pl.yaml: elements.crm.questions.crm.single_source.text: missing translation" in err
-    assert "i18n/pl.yaml: elements.crm.questions.crm.no_such_question.text: not in the questionnaire (extra key)" in err
+    assert (
+        "i18n/pl.yaml: elements.crm.questions.crm.no_such_question.text: not in the questionnaire (extra key)"
+        in err
+    )
     assert "i18n/pl.yaml: elements.pipeline.title: identical to the source text" in err
     assert "i18n/ru.yaml" not in err
 
@@ -42,7 +45,9 @@ def test_missing_extra_and_untranslated_keys_are_reported(tmp_path: Path) -> Non
 def test_show_in_each_language() -> None:
     titles = {}
     for lang in ("en", "pl", "ru", "zh", "ro"):
-        result = CliRunner().invoke(main, ["questionnaire", "show", "sales-org-health", "--json", "--lang", lang])
+        result = CliRunner().invoke(
+            main, ["questionnaire", "show", "sales-org-health", "--json", "--lang", lang]
+        )
         assert result.exit_code == 0, result.output
         doc = json.loads(result.stdout)
         titles[lang] = doc["elements"][1]["title"]

@@ -48,7 +48,11 @@ def test_catalogue_is_complete(lang: str) -> None:
     with (TRANSLATIONS / "messages.pot").open("rb") as fh:
         template = read_po(fh)
     missing = [m.id for m in template if m.id and m.id not in cat]
-    untranslated = [m.id for m in cat if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)]
+    untranslated = [
+        m.id
+        for m in cat
+        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)
+    ]
     assert not missing, f"{lang}: not in catalogue (run pybabel update): {missing[:10]}"
     assert not untranslated, f"{lang}: untranslated: {untranslated[:10]}"
 
@@ -105,7 +109,9 @@ def test_respondent_picks_language_and_answers_aggregate(owner: FlaskClient, app
     aid = new_assessment(owner, new_client(owner), language="ro")
     links = add_people(owner, aid, ", , sales_rep\n, , sales_rep\n, , sales_rep")
     open_assessment(owner, aid)
-    for link, lang, text in zip(links, ["ro", "pl", "zh"], ["Prea multe câmpuri", "Za dużo pól", "字段太多"], strict=True):
+    for link, lang, text in zip(
+        links, ["ro", "pl", "zh"], ["Prea multe câmpuri", "Za dużo pól", "字段太多"], strict=True
+    ):
         c = app.test_client()
         c.get(link)
         intro = c.get("/respond/").get_data(as_text=True)
@@ -114,7 +120,15 @@ def test_respondent_picks_language_and_answers_aggregate(owner: FlaskClient, app
         page = c.get("/respond/page/2").get_data(as_text=True)
         assert f'<html lang="{lang}">' in page
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-        c.post("/respond/page/2", data={"csrf_token": token, "crm.single_source": "agree", "crm.comments": text, "go": "next"})
+        c.post(
+            "/respond/page/2",
+            data={
+                "csrf_token": token,
+                "crm.single_source": "agree",
+                "crm.comments": text,
+                "go": "next",
+            },
+        )
     html = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
     # three answers in three languages count as one group of three
     assert re.search(r"CRM[^<]*</a></td>\s*<td class=\"num strong\">75<", html)
@@ -123,7 +137,9 @@ def test_respondent_picks_language_and_answers_aggregate(owner: FlaskClient, app
 
 
 def test_accept_language_picks_the_interface_language(client: FlaskClient) -> None:
-    page = client.get("/setup", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    page = client.get("/setup", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}).get_data(
+        as_text=True
+    )
     assert '<html lang="ru">' in page
 
 
@@ -134,10 +150,25 @@ def test_polish_and_russian_plurals(app: Flask) -> None:
         forms = {}
         for lang in ("pl", "ru"):
             with force_locale(lang):
-                forms[lang] = [ngettext("%(num)d question open", "%(num)d questions open", n) for n in (1, 2, 5, 22, 25)]
+                forms[lang] = [
+                    ngettext("%(num)d question open", "%(num)d questions open", n)
+                    for n in (1, 2, 5, 22, 25)
+                ]
     pl, ru = forms["pl"], forms["ru"]
-    assert pl[1].split()[1] == pl[3].split()[1] != pl[2].split()[1] == pl[4].split()[1] != pl[0].split()[1]
-    assert ru[1].split()[1] == ru[3].split()[1] != ru[2].split()[1] == ru[4].split()[1] != ru[0].split()[1]
+    assert (
+        pl[1].split()[1]
+        == pl[3].split()[1]
+        != pl[2].split()[1]
+        == pl[4].split()[1]
+        != pl[0].split()[1]
+    )
+    assert (
+        ru[1].split()[1]
+        == ru[3].split()[1]
+        != ru[2].split()[1]
+        == ru[4].split()[1]
+        != ru[0].split()[1]
+    )
 
 
 def test_locale_aware_numbers(app: Flask) -> None:

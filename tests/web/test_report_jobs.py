@@ -37,7 +37,12 @@ def _wait_done(client: FlaskClient, url: str, timeout: float = 120) -> dict[str,
 
 
 def _request(owner: FlaskClient, aid: int, lang: str = "en") -> str:
-    res = post_form(owner, f"/assessments/{aid}/report", {"language": lang}, form_url=f"/assessments/{aid}/results")
+    res = post_form(
+        owner,
+        f"/assessments/{aid}/report",
+        {"language": lang},
+        form_url=f"/assessments/{aid}/results",
+    )
     assert res.status_code == 302
     url = res.headers["Location"]
     assert re.search(r"/assessments/\d+/report/\d+$", url)
@@ -58,7 +63,9 @@ def test_report_renders_off_the_request_path_and_downloads(owner: FlaskClient) -
     assert pdf.headers["Content-Disposition"].endswith('-pl.pdf"')
 
 
-def test_report_download_is_not_served_to_other_workspaces_or_anonymous(owner: FlaskClient, app: Flask) -> None:
+def test_report_download_is_not_served_to_other_workspaces_or_anonymous(
+    owner: FlaskClient, app: Flask
+) -> None:
     aid = _answered_assessment(owner)
     url = _request(owner, aid)
     _wait_done(owner, url)
@@ -73,7 +80,12 @@ def test_report_download_is_not_served_to_other_workspaces_or_anonymous(owner: F
 
 def test_unknown_report_language_is_refused(owner: FlaskClient) -> None:
     aid = new_assessment(owner, new_client(owner))
-    res = post_form(owner, f"/assessments/{aid}/report", {"language": "xx"}, form_url=f"/assessments/{aid}/results")
+    res = post_form(
+        owner,
+        f"/assessments/{aid}/report",
+        {"language": "xx"},
+        form_url=f"/assessments/{aid}/results",
+    )
     assert res.status_code == 400
 
 
@@ -103,9 +115,21 @@ def test_report_through_rq_and_a_worker(owner: FlaskClient, app: Flask) -> None:
     aid = _answered_assessment(owner)
     url = _request(owner, aid, "zh")
     assert owner.get(url + "/status").get_json()["status"] == "queued"  # nothing renders in-process
-    env = {**os.environ, "REDIS_URL": REDIS_URL, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "w" * 40}
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "w" * 40,
+    }
     exe = Path(sys.executable).with_name("saleshealth")
-    proc = subprocess.run([str(exe), "worker", "--burst"], env=env, capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [str(exe), "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     status = owner.get(url + "/status").get_json()
     assert status["status"] == "done", (status, proc.stderr[-2000:])
