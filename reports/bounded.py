@@ -15,6 +15,7 @@ already imported WeasyPrint, so a (re)start is cheap and never forks a threaded 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import signal
@@ -70,14 +71,16 @@ def _child_main(conn: Connection, memory_mb: int) -> None:
             if html is None:
                 return
             try:
-                pdf = render_html(html)
+                pdf = render_html(html, collect=False)
             except MemoryError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # reported to the parent, not swallowed
+                gc.collect()
                 conn.send(("failed", f"{type(exc).__name__}: {exc}"))
                 continue
             conn.send(("ok", pdf))
-            del pdf
+            del pdf, html
+            gc.collect()  # after replying: the caller does not wait for it
     except MemoryError:
         # The heap may be exhausted: sending a message could fail too, so say it with the
         # exit status, skipping any clean-up that would need memory.

@@ -100,7 +100,7 @@ def report_command(
     if html_out:
         Path(html_out).write_text(html, encoding="utf-8")
     try:
-        pdf = render_html(html)
+        pdf = render_html(html, collect=False)  # the process ends right after
     except Exception as exc:
         click.echo(f"error: the report could not be rendered: {exc}", err=True)
         raise SystemExit(EXIT_RENDER_FAILED) from exc

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from assessment.db import write_transaction
 from assessment.db.models import MemberRole, Membership, User, Workspace
 from assessment.db.tenancy import unscoped
-from assessment.services.errors import Conflict, Invalid
+from assessment.services.errors import Conflict, Invalid, NotFound
 
 MIN_PASSWORD = 10
 # A hash to compare against when the e-mail is unknown, so both paths take the same time.
@@ -103,3 +103,33 @@ def membership_of(session: Session, user: User) -> Membership | None:
         return session.scalar(
             select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
         )
+
+
+def list_members(session: Session, workspace_id: int) -> list[tuple[User, Membership]]:
+    """Members of a workspace with their roles, by name."""
+    with unscoped(session):
+        rows = session.execute(
+            select(User, Membership)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.workspace_id == workspace_id)
+            .order_by(User.name)
+        )
+        return [(user, membership) for user, membership in rows]
+
+
+def remove_member(session: Session, workspace_id: int, acting_user_id: int, user_id: int) -> None:
+    """Remove a member (owner action); nobody removes themselves, a workspace keeps an owner."""
+    if user_id == acting_user_id:
+        raise Invalid("you cannot remove yourself", field="user")
+    with unscoped(session), write_transaction(session):
+        membership = session.scalar(
+            select(Membership).where(
+                Membership.workspace_id == workspace_id, Membership.user_id == user_id
+            )
+        )
+        if membership is None:
+            raise NotFound("member")
+        user = session.get(User, user_id)
+        session.delete(membership)
+        if user is not None:
+            session.delete(user)  # one workspace per user in this version

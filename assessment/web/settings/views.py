@@ -9,10 +9,12 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, StringField, SubmitField
-from wtforms.validators import Length, Regexp
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Regexp
 
+from assessment.db.models import MemberRole
 from assessment.extensions import current_session
+from assessment.services import accounts
 from assessment.services.branding import BrandingData, load_workspace, save_branding
 from assessment.services.errors import Invalid
 from assessment.web.settings import bp
@@ -63,3 +65,66 @@ def branding() -> str | Response:
             flash(_("Branding saved."), "success")
             return redirect(url_for("settings.branding"))
     return render_template("web/settings/branding.html", form=form, workspace=workspace)
+
+
+class MemberForm(FlaskForm):
+    """Add a colleague to the workspace."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        _l("Initial password (share it privately; they can change it)"),
+        validators=[DataRequired(), Length(min=10, max=200)],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            ("consultant", _l("Consultant: runs assessments")),
+            ("viewer", _l("Viewer: read-only")),
+            ("owner", _l("Owner: also manages members and branding")),
+        ],
+    )
+    submit = SubmitField(_l("Add member"))
+
+
+@bp.route("/members", methods=["GET", "POST"])
+@login_required
+def members() -> str | Response:
+    """List the workspace's members and add new ones (owners only)."""
+    me = actor()
+    me.require_owner()
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            accounts.add_member(
+                current_session(),
+                me.workspace_id,
+                form.name.data or "",
+                form.email.data or "",
+                form.password.data or "",
+                MemberRole(form.role.data),
+            )
+        except Invalid as exc:
+            getattr(form, exc.field or "email").errors = [str(exc)]
+        else:
+            flash(_("Member added."), "success")
+            return redirect(url_for("settings.members"))
+    return render_template(
+        "web/settings/members.html",
+        form=form,
+        members=accounts.list_members(current_session(), me.workspace_id),
+        me=me,
+    )
+
+
+@bp.route("/members/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_member(user_id: int) -> Response:
+    """Remove a member; their sessions end with their account."""
+    me = actor()
+    me.require_owner()
+    if not FlaskForm().validate_on_submit():
+        raise Invalid(_("The form expired. Please try again."))
+    accounts.remove_member(current_session(), me.workspace_id, me.user_id, user_id)
+    flash(_("Member removed."), "success")
+    return redirect(url_for("settings.members"))
