@@ -96,7 +96,9 @@ def report_command(
         language=language,
         branding=branding,
     )
-    html = build_html(results, q, meta)
+    from assessment.catalogues import translations_for
+
+    html = build_html(results, q, meta, translations=translations_for(language))
     if html_out:
         Path(html_out).write_text(html, encoding="utf-8")
     try:

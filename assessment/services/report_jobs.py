@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assessment.catalogues import translations_for
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import ReportJob, Workspace
@@ -29,7 +29,6 @@ from assessment.services.errors import Invalid, NotFound
 from assessment.services.questionnaires import languages_of
 from reports.bounded import BoundedRenderer
 
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 QUEUE_NAME = "saleshealth-reports"
 
 
@@ -59,13 +58,6 @@ def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
     if job is None:
         raise NotFound("report")
     return job
-
-
-def translations_for(language: str) -> Any:
-    """Babel translations for the report language (English source strings as fallback)."""
-    from babel.support import Translations
-
-    return Translations.load(str(TRANSLATIONS), [language], domain="messages")
 
 
 def execute_job(session: Session, job_id: int, timeout_s: float, memory_mb: int) -> None:
