@@ -185,7 +185,7 @@ def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespo
         .where(Respondent.assessment_id == assessment.id)
     )
     for rid, qid, kind, text, number in rows:
-        answers[rid][qid] = _core_answer(kind, text, number)
+        answers[rid][qid] = answer_from_row(kind, text, number)
     comments: dict[int, dict[str, str]] = defaultdict(dict)
     langs: dict[int, str] = {}
     crow = session.execute(
@@ -215,7 +215,8 @@ def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespo
     ]
 
 
-def _core_answer(kind: str, text: str | None, number: float | None) -> CoreAnswer:
+def answer_from_row(kind: str, text: str | None, number: float | None) -> CoreAnswer:
+    """A stored answer row as a core answer."""
     k = AnswerKind(kind)
     if k is AnswerKind.NUMBER:
         return CoreAnswer(k, number)

@@ -19,7 +19,7 @@ from assessment.core.model import Element, Question, Questionnaire
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import Answer, AssessmentStatus, ElementComment, Respondent
-from assessment.services.assessments import questionnaire_of
+from assessment.services.assessments import answer_from_row, questionnaire_of
 from assessment.services.errors import Conflict, Invalid, NotFound
 
 MAX_COMMENT = 5000
@@ -62,16 +62,7 @@ def saved_answers(session: Session, respondent_id: int) -> dict[str, CoreAnswer]
             Answer.respondent_id == respondent_id
         )
     )
-    out: dict[str, CoreAnswer] = {}
-    for qid, kind, text, number in rows:
-        k = AnswerKind(kind)
-        if k is AnswerKind.NUMBER:
-            out[qid] = CoreAnswer(k, number)
-        elif k in (AnswerKind.NA, AnswerKind.DK):
-            out[qid] = CoreAnswer(k)
-        else:
-            out[qid] = CoreAnswer(k, text)
-    return out
+    return {qid: answer_from_row(kind, text, number) for qid, kind, text, number in rows}
 
 
 def saved_comments(session: Session, respondent_id: int) -> dict[str, str]:
@@ -134,6 +125,32 @@ def _upsert(
         row.value_number = number
 
 
+def _upsert_comment(
+    session: Session, respondent: Respondent, element_id: str, text: str, language: str
+) -> None:
+    row = session.scalar(
+        select(ElementComment).where(
+            ElementComment.respondent_id == respondent.id,
+            ElementComment.element_id == element_id,
+        )
+    )
+    if not text.strip():
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(
+            ElementComment(
+                workspace_id=respondent.workspace_id,
+                respondent_id=respondent.id,
+                element_id=element_id,
+                text=text.strip(),
+                language=language,
+            )
+        )
+    else:
+        row.text, row.language = text.strip(), language
+
+
 def _questions_for(respondent: Respondent) -> dict[str, Question]:
     q = questionnaire_of(respondent.assessment)
     return {
@@ -174,28 +191,7 @@ def save_comment(
         _ensure_can_answer(respondent)
         if element_id not in {el.id for el in questionnaire_of(respondent.assessment).elements}:
             raise Invalid("unknown element", field=f"comment-{element_id}")
-        row = session.scalar(
-            select(ElementComment).where(
-                ElementComment.respondent_id == respondent.id,
-                ElementComment.element_id == element_id,
-            )
-        )
-        if not text.strip():
-            if row is not None:
-                session.delete(row)
-        elif row is None:
-            session.add(
-                ElementComment(
-                    workspace_id=respondent.workspace_id,
-                    respondent_id=respondent.id,
-                    element_id=element_id,
-                    text=text.strip(),
-                    language=language,
-                )
-            )
-        else:
-            row.text = text.strip()
-            row.language = language
+        _upsert_comment(session, respondent, element_id, text, language)
         respondent.started_at = respondent.started_at or utcnow()
 
 
@@ -230,27 +226,7 @@ def save_page(
                 continue
             _upsert(session, respondent, question, answer)
         if comment is not None:
-            row = session.scalar(
-                select(ElementComment).where(
-                    ElementComment.respondent_id == respondent.id,
-                    ElementComment.element_id == page.element.id,
-                )
-            )
-            if comment.strip():
-                if row is None:
-                    session.add(
-                        ElementComment(
-                            workspace_id=respondent.workspace_id,
-                            respondent_id=respondent.id,
-                            element_id=page.element.id,
-                            text=comment.strip(),
-                            language=language,
-                        )
-                    )
-                else:
-                    row.text, row.language = comment.strip(), language
-            elif row is not None:
-                session.delete(row)
+            _upsert_comment(session, respondent, page.element.id, comment, language)
         respondent.started_at = respondent.started_at or utcnow()
     return errors
 
