@@ -14,6 +14,8 @@ already imported WeasyPrint, so a (re)start is cheap and never forks a threaded 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import gc
 import multiprocessing
@@ -56,6 +58,12 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _release_heap() -> None:
+    """Give freed heap pages back to the OS (glibc), so an idle child stays small."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _child_main(conn: Connection, memory_mb: int) -> None:
     """Serve render requests (HTML strings) until told to stop with ``None``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
@@ -81,6 +89,7 @@ def _child_main(conn: Connection, memory_mb: int) -> None:
             conn.send(("ok", pdf))
             del pdf, html
             gc.collect()  # after replying: the caller does not wait for it
+            _release_heap()
     except MemoryError:
         # The heap may be exhausted: sending a message could fail too, so say it with the
         # exit status, skipping any clean-up that would need memory.
@@ -99,8 +108,13 @@ def _context() -> Any:
 class BoundedRenderer:
     """A reusable child process that renders report HTML within time and memory bounds."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
-                 max_renders: int = DEFAULT_MAX_RENDERS) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        max_renders: int = DEFAULT_MAX_RENDERS,
+    ) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.max_renders = max_renders
@@ -113,8 +127,12 @@ class BoundedRenderer:
     def __enter__(self) -> BoundedRenderer:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     @property
@@ -124,8 +142,9 @@ class BoundedRenderer:
 
     def _start(self) -> Connection:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_child_main, args=(child, self.memory_mb),
-                                 name="saleshealth-report", daemon=True)
+        proc = self._ctx.Process(
+            target=_child_main, args=(child, self.memory_mb), name="saleshealth-report", daemon=True
+        )
         proc.start()
         child.close()
         self._proc, self._conn, self._renders = proc, parent, 0
@@ -169,7 +188,8 @@ class BoundedRenderer:
             if reply is None:
                 self._stop(kill=True)
                 raise ReportRenderError(
-                    f"the report took longer than {self.timeout:g} s and was stopped", "timeout")
+                    f"the report took longer than {self.timeout:g} s and was stopped", "timeout"
+                )
             status, payload = reply
             if status == "ok":
                 self._renders += 1
@@ -183,40 +203,65 @@ class BoundedRenderer:
             self._stop(kill=True)
             if exitcode == _EXIT_MEMORY or (exitcode is not None and exitcode < 0):
                 raise ReportRenderError(
-                    f"the report ran out of memory (limit {self.memory_mb} MB)", "memory")
+                    f"the report ran out of memory (limit {self.memory_mb} MB)", "memory"
+                )
             detail = payload or f"the renderer exited with status {exitcode}"
             raise ReportRenderError(f"the report could not be rendered: {detail}", "failed")
 
-    def render(self, results: Results, questionnaire: Questionnaire, meta: ReportMeta, *,
-               translations: Translator | None = None) -> bytes:
+    def render(
+        self,
+        results: Results,
+        questionnaire: Questionnaire,
+        meta: ReportMeta,
+        *,
+        translations: Translator | None = None,
+    ) -> bytes:
         """Build the HTML here (cheap, no WeasyPrint) and typeset it in the child."""
         from reports.render import build_html
 
-        return self.render_html(build_html(results, questionnaire, meta,
-                                           translations=translations))
+        return self.render_html(build_html(results, questionnaire, meta, translations=translations))
 
 
-def render_report_bounded(results: Results, questionnaire: Questionnaire, meta: ReportMeta, *,
-                          translations: Translator | None = None,
-                          timeout: float = DEFAULT_TIMEOUT,
-                          memory_mb: int = DEFAULT_MEMORY_MB) -> bytes:
+def render_report_bounded(
+    results: Results,
+    questionnaire: Questionnaire,
+    meta: ReportMeta,
+    *,
+    translations: Translator | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+) -> bytes:
     """One report in a fresh child process, bounded in time and memory."""
     with BoundedRenderer(timeout=timeout, memory_mb=memory_mb, max_renders=1) as renderer:
         return renderer.render(results, questionnaire, meta, translations=translations)
 
 
-def render_bounded(results: Results, questionnaire: Questionnaire, meta: ReportMeta, *,
-                   language: str | None = None, translations: Translator | None = None,
-                   timeout_s: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> bytes:
+def render_bounded(
+    results: Results,
+    questionnaire: Questionnaire,
+    meta: ReportMeta,
+    *,
+    language: str | None = None,
+    translations: Translator | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+) -> bytes:
     """:func:`render_report_bounded` with the report language set here (web worker API)."""
     if language and language != meta.language:
         meta = dataclasses.replace(meta, language=language)
-    return render_report_bounded(results, questionnaire, meta, translations=translations,
-                                 timeout=timeout_s, memory_mb=memory_mb)
+    return render_report_bounded(
+        results,
+        questionnaire,
+        meta,
+        translations=translations,
+        timeout=timeout_s,
+        memory_mb=memory_mb,
+    )
 
 
-def render_html_bounded(html: str, *, timeout: float = DEFAULT_TIMEOUT,
-                        memory_mb: int = DEFAULT_MEMORY_MB) -> bytes:
+def render_html_bounded(
+    html: str, *, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB
+) -> bytes:
     """Report HTML to PDF in a fresh child process, bounded in time and memory."""
     with BoundedRenderer(timeout=timeout, memory_mb=memory_mb, max_renders=1) as renderer:
         return renderer.render_html(html)

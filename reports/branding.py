@@ -33,9 +33,30 @@ _XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 _ALLOWED_SVG_TAGS = frozenset(
     {
-        "svg", "g", "defs", "symbol", "use", "title", "desc", "path", "rect", "circle",
-        "ellipse", "line", "polyline", "polygon", "text", "tspan", "linearGradient",
-        "radialGradient", "stop", "clipPath", "mask", "pattern", "image", "style",
+        "svg",
+        "g",
+        "defs",
+        "symbol",
+        "use",
+        "title",
+        "desc",
+        "path",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "clipPath",
+        "mask",
+        "pattern",
+        "image",
+        "style",
     }
 )
 _SAFE_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*$")
@@ -163,18 +184,21 @@ def sanitize_svg(data: bytes, filename: str = "") -> bytes:
     lowered = text.lower()
     if "<!doctype" in lowered or "<!entity" in lowered:
         raise BrandingError(
-            f"{name}the SVG logo declares a DOCTYPE or entities, which are not allowed")
+            f"{name}the SVG logo declares a DOCTYPE or entities, which are not allowed"
+        )
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
         raise BrandingError(f"{name}the SVG logo is not well-formed XML: {exc}") from exc
     if root.tag != f"{{{SVG_NS}}}svg":
         raise BrandingError(
-            f"{name}the logo is XML but not an SVG image (root <{_local(root.tag)}>)")
+            f"{name}the logo is XML but not an SVG image (root <{_local(root.tag)}>)"
+        )
     count = sum(1 for _ in root.iter())
     if count > MAX_SVG_ELEMENTS:
         raise BrandingError(
-            f"{name}the SVG logo has {count} elements; the limit is {MAX_SVG_ELEMENTS}")
+            f"{name}the SVG logo has {count} elements; the limit is {MAX_SVG_ELEMENTS}"
+        )
     _clean_element(root)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)

@@ -66,13 +66,19 @@ class _Builder(BuilderBase):
             palette=self.palette,
             overall_score=self.score(overall.score),
             overall_level=_("Level %(n)s · %(name)s", n=overall.level, name=overall.level_name)
-            if overall.level is not None else _("No score"),
+            if overall.level is not None
+            else _("No score"),
             overall_level_text=level.description if level else "",
             overall_leadership=lead_cell,
             overall_frontline=front_cell,
-            gauge=charts.gauge(overall.score, self.score(overall.score),
-                               [(lv.min, lv.name) for lv in self.levels], self.palette,
-                               _("Overall score on the maturity scale"), self.lang),
+            gauge=charts.gauge(
+                overall.score,
+                self.score(overall.score),
+                [(lv.min, lv.name) for lv in self.levels],
+                self.palette,
+                _("Overall score on the maturity scale"),
+                self.lang,
+            ),
             strengths=tuple(self.brief(el, strength=True) for el in insights.strengths(r)),
             gaps=tuple(self.brief(el, strength=False) for el in insights.biggest_gaps(r)),
             key_message=insights.key_message(r, f),
@@ -85,8 +91,11 @@ class _Builder(BuilderBase):
             low_coverage=f.percent(LOW_COVERAGE),
             low_agreement=f.number(LOW_AGREEMENT, 2),
             large_gap=f.number(LARGE_GAP),
-            flag_codes=(self.flag_code(FLAG_LOW_COVERAGE), self.flag_code(FLAG_LOW_AGREEMENT),
-                        self.flag_code(FLAG_LARGE_GAP)),
+            flag_codes=(
+                self.flag_code(FLAG_LOW_COVERAGE),
+                self.flag_code(FLAG_LOW_AGREEMENT),
+                self.flag_code(FLAG_LARGE_GAP),
+            ),
             scorecard=tuple(self.score_row(i, el) for i, el in enumerate(r.elements, 1)),
             bars=self.bars(),
             radar=radar,
@@ -119,8 +128,9 @@ class _Builder(BuilderBase):
         out = []
         for role in self.q.roles:
             n = self.r.respondents_by_role.get(role.id, 0)
-            out.append(RoleCount(role.label, n, self.f.percent(n / total),
-                                 0 < n < self.r.min_group_size))
+            out.append(
+                RoleCount(role.label, n, self.f.percent(n / total), 0 < n < self.r.min_group_size)
+            )
         return tuple(out)
 
     def coverage(self) -> float | None:
@@ -136,27 +146,38 @@ class _Builder(BuilderBase):
         out = []
         for i, lv in enumerate(self.levels):
             hi = self.levels[i + 1].min if i + 1 < len(self.levels) else None
-            rng = (self._("%(lo)s–%(hi)s", lo=self.f.number(lv.min), hi=self.f.number(hi - 1))
-                   if hi is not None else self._("%(lo)s–100", lo=self.f.number(lv.min)))
+            rng = (
+                self._("%(lo)s–%(hi)s", lo=self.f.number(lv.min), hi=self.f.number(hi - 1))
+                if hi is not None
+                else self._("%(lo)s–100", lo=self.f.number(lv.min))
+            )
             out.append(LevelView(lv.level, lv.name, rng, lv.description, lv.level == current))
         return tuple(out)
 
     def score_row(self, number: int, el: ElementResult) -> ScoreRow:
         flags = tuple((self.flag_code(flag), self.flag_title(flag)) for flag in el.flags)
         return ScoreRow(
-            number=number, anchor=anchor(el.id), title=el.title, score=self.score(el.score),
+            number=number,
+            anchor=anchor(el.id),
+            title=el.title,
+            score=self.score(el.score),
             level=str(el.level) if el.level is not None else "–",
             target=self.score(el.target),
             to_target=self.f.signed(None if el.score is None else el.score - el.target),
-            leadership=self.leadership(el), frontline=self.frontline(el),
-            gap=self.f.signed(el.gap), flags=flags,
+            leadership=self.leadership(el),
+            frontline=self.frontline(el),
+            gap=self.f.signed(el.gap),
+            flags=flags,
         )
 
     def bars(self) -> Markup:
         _ = self._
         rows = [(el.title, el.score, el.target, self.score(el.score)) for el in self.r.elements]
-        labels = {"target": _("Target"), "title": _("Element scores against target"),
-                  "levels": _("Maturity level")}
+        labels = {
+            "target": _("Target"),
+            "title": _("Element scores against target"),
+            "levels": _("Maturity level"),
+        }
         thresholds = [lv.min for lv in self.levels]
         return charts.score_bars(rows, thresholds, self.palette, labels, self.lang)
 
@@ -167,28 +188,45 @@ class _Builder(BuilderBase):
         omitted = []
         overall = [el.score for el in els]
         if all(v is not None for v in overall):
-            series.append(charts.Series(_("Overall"), tuple(v or 0.0 for v in overall),
-                                        self.palette.primary, None, self.palette.primary, 2.2))
+            series.append(
+                charts.Series(
+                    _("Overall"),
+                    tuple(v or 0.0 for v in overall),
+                    self.palette.primary,
+                    None,
+                    self.palette.primary,
+                    2.2,
+                )
+            )
         for label, values, stroke, dash in (
             (_("Leadership"), [el.leadership for el in els], "#3d434b", "6 3"),
             (_("Frontline"), [el.frontline for el in els], self.palette.tints[2], "1.5 2.5"),
         ):
             if all(v is not None for v in values):
-                series.append(charts.Series(label, tuple(v or 0.0 for v in values), stroke, dash,
-                                            None, 1.8))
+                series.append(
+                    charts.Series(label, tuple(v or 0.0 for v in values), stroke, dash, None, 1.8)
+                )
             else:
                 omitted.append(label)
         note = ""
         if len(els) < 3:
-            return Markup(""), _("A radar chart needs at least three elements; see the "
-                                        "scorecard instead.")
+            return Markup(""), _(
+                "A radar chart needs at least three elements; see the scorecard instead."
+            )
         if omitted:
-            note = _("Not shown: %(groups)s — fewer than %(n)s respondents answered for at least "
-                     "one element, so those scores are suppressed.",
-                     groups=", ".join(omitted), n=self.r.min_group_size)
-        chart = charts.radar([el.title for el in els], series, [el.target for el in els],
-                             {"target": _("Target"), "title": _("Radar of the element scores")},
-                             self.lang)
+            note = _(
+                "Not shown: %(groups)s — fewer than %(n)s respondents answered for at least "
+                "one element, so those scores are suppressed.",
+                groups=", ".join(omitted),
+                n=self.r.min_group_size,
+            )
+        chart = charts.radar(
+            [el.title for el in els],
+            series,
+            [el.target for el in els],
+            {"target": _("Target"), "title": _("Radar of the element scores")},
+            self.lang,
+        )
         return chart, note
 
     def heatmap(self) -> Markup:
@@ -200,22 +238,37 @@ class _Builder(BuilderBase):
             for role in self.q.role_ids:
                 g = el.roles[role]
                 value = None if g.suppressed else g.score
-                row.append(charts.HeatCell(None if value is None else self.score(value),
-                                           self.tint(value), g.suppressed, role, el.id))
+                row.append(
+                    charts.HeatCell(
+                        None if value is None else self.score(value),
+                        self.tint(value),
+                        g.suppressed,
+                        role,
+                        el.id,
+                    )
+                )
             groups = ((self.leadership(el), el.leadership), (self.frontline(el), el.frontline))
             for cell, value in groups:
                 shown = None if cell.suppressed else value
-                row.append(charts.HeatCell(cell.value, self.tint(shown), cell.suppressed,
-                                           cell.role, el.id))
+                row.append(
+                    charts.HeatCell(cell.value, self.tint(shown), cell.suppressed, cell.role, el.id)
+                )
             cells.append(row)
         labels = {"suppressed": _("suppressed"), "title": _("Scores by role")}
-        return charts.heatmap([el.title for el in self.r.elements], columns, cells, self.palette,
-                              labels, self.lang)
+        return charts.heatmap(
+            [el.title for el in self.r.elements], columns, cells, self.palette, labels, self.lang
+        )
 
     def gap_rows(self) -> tuple[GapRow, ...]:
         return tuple(
-            GapRow(el.title, anchor(el.id), self.score(el.leadership), self.score(el.frontline),
-                   self.f.signed(el.gap), abs(el.gap or 0.0) >= LARGE_GAP)
+            GapRow(
+                el.title,
+                anchor(el.id),
+                self.score(el.leadership),
+                self.score(el.frontline),
+                self.f.signed(el.gap),
+                abs(el.gap or 0.0) >= LARGE_GAP,
+            )
             for el in insights.visible_gaps(self.r)
         )
 
@@ -223,27 +276,46 @@ class _Builder(BuilderBase):
         _ = self._
         o = self.r.overall
         if o.leadership is None or o.frontline is None:
-            return _("Leadership and frontline cannot be compared overall: at least one of the "
-                     "groups has fewer than %(n)s respondents.", n=self.r.min_group_size)
-        return _("On average, leadership scores the organization %(lead)s and the frontline "
-                 "%(front)s: a difference of %(gap)s points. Differences of %(large)s points or "
-                 "more are flagged.", lead=self.score(o.leadership), front=self.score(o.frontline),
-                 gap=self.f.signed(o.leadership - o.frontline), large=self.f.number(LARGE_GAP))
+            return _(
+                "Leadership and frontline cannot be compared overall: at least one of the "
+                "groups has fewer than %(n)s respondents.",
+                n=self.r.min_group_size,
+            )
+        return _(
+            "On average, leadership scores the organization %(lead)s and the frontline "
+            "%(front)s: a difference of %(gap)s points. Differences of %(large)s points or "
+            "more are flagged.",
+            lead=self.score(o.leadership),
+            front=self.score(o.frontline),
+            gap=self.f.signed(o.leadership - o.frontline),
+            large=self.f.number(LARGE_GAP),
+        )
 
     def matrix(self) -> Markup:
         _ = self._
         items = [
-            charts.MatrixItem(i, _LEVELS.get(rec.effort, 1), _LEVELS.get(rec.impact, 1),
-                              0 if rec.horizon_days <= 30 else 1 if rec.horizon_days <= 60 else 2)
+            charts.MatrixItem(
+                i,
+                _LEVELS.get(rec.effort, 1),
+                _LEVELS.get(rec.impact, 1),
+                0 if rec.horizon_days <= 30 else 1 if rec.horizon_days <= 60 else 2,
+            )
             for i, rec in enumerate(self.r.recommendations, 1)
         ]
         labels = {
             "title": _("Recommendations by impact and effort"),
-            "quick_wins": _("Quick wins"), "major": _("Major projects"),
-            "fill_ins": _("Fill-ins"), "question": _("Question first"),
-            "impact0": _("Low"), "impact1": _("Medium"), "impact2": _("High"),
-            "effort0": _("Low"), "effort1": _("Medium"), "effort2": _("High"),
-            "effort_axis": _("Effort"), "impact_axis": _("Impact"),
+            "quick_wins": _("Quick wins"),
+            "major": _("Major projects"),
+            "fill_ins": _("Fill-ins"),
+            "question": _("Question first"),
+            "impact0": _("Low"),
+            "impact1": _("Medium"),
+            "impact2": _("High"),
+            "effort0": _("Low"),
+            "effort1": _("Medium"),
+            "effort2": _("High"),
+            "effort_axis": _("Effort"),
+            "impact_axis": _("Impact"),
         }
         return charts.matrix(items, self.palette, labels, self.lang)
 
@@ -252,13 +324,18 @@ class _Builder(BuilderBase):
         level_word = {"low": _("Low"), "medium": _("Medium"), "high": _("High")}
         return tuple(
             RecView(
-                number=i, id=rec.id, title=rec.title,
+                number=i,
+                id=rec.id,
+                title=rec.title,
                 element=self.element_title.get(rec.element, rec.element),
-                element_anchor=anchor(rec.element), why=rec.why, actions=rec.actions,
+                element_anchor=anchor(rec.element),
+                why=rec.why,
+                actions=rec.actions,
                 effort=level_word.get(rec.effort, rec.effort),
                 impact=level_word.get(rec.impact, rec.impact),
                 horizon=_("%(days)s days", days=rec.horizon_days),
-                horizon_days=rec.horizon_days, priority=self.f.number(rec.priority, 1),
+                horizon_days=rec.horizon_days,
+                priority=self.f.number(rec.priority, 1),
             )
             for i, rec in enumerate(self.r.recommendations, 1)
         )
@@ -266,11 +343,15 @@ class _Builder(BuilderBase):
     def roadmap(self, recs: Sequence[RecView]) -> tuple[RoadmapPhase, ...]:
         _ = self._
         split = insights.phases([(i, rec.horizon_days) for i, rec in enumerate(recs)])
-        titles = ((_("Days 1–30"), _("Start now: quick, high-leverage moves")),
-                  (_("Days 31–60"), _("Build the routines that make change stick")),
-                  (_("Days 61–90"), _("Structural changes and measurement")))
-        return tuple(RoadmapPhase(t, s, tuple(recs[i] for i in idx))
-                     for (t, s), idx in zip(titles, split, strict=True))
+        titles = (
+            (_("Days 1–30"), _("Start now: quick, high-leverage moves")),
+            (_("Days 31–60"), _("Build the routines that make change stick")),
+            (_("Days 61–90"), _("Structural changes and measurement")),
+        )
+        return tuple(
+            RoadmapPhase(t, s, tuple(recs[i] for i in idx))
+            for (t, s), idx in zip(titles, split, strict=True)
+        )
 
     def roadmap_note(self, recs: Sequence[RecView]) -> str:
         split = insights.phases([(i, r.horizon_days) for i, r in enumerate(recs)])
@@ -278,13 +359,20 @@ class _Builder(BuilderBase):
         rest = len(recs) - shown
         if rest <= 0:
             return ""
-        return self.f.ngettext("%(num)s further recommendation follows once these are under way; "
-                         "see the prioritized list.",
-                         "%(num)s further recommendations follow once these are under way; "
-                         "see the prioritized list.", rest)
+        return self.f.ngettext(
+            "%(num)s further recommendation follows once these are under way; "
+            "see the prioritized list.",
+            "%(num)s further recommendations follow once these are under way; "
+            "see the prioritized list.",
+            rest,
+        )
 
-def build_view(results: Results, questionnaire: Questionnaire, meta: ReportMeta,
-               translations: Translator | None = None) -> ReportView:
+
+def build_view(
+    results: Results,
+    questionnaire: Questionnaire,
+    meta: ReportMeta,
+    translations: Translator | None = None,
+) -> ReportView:
     """Turn core results into the plain, translated, formatted report view-model."""
     return _Builder(results, questionnaire, meta, translations).build()
-

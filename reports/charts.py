@@ -61,8 +61,14 @@ def _x(score: float, x0: float, x1: float) -> float:
     return x0 + (x1 - x0) * max(0.0, min(100.0, score)) / 100.0
 
 
-def gauge(score: float | None, score_text: str, levels: Sequence[tuple[float, str]],
-          palette: Palette, label: str, lang: str) -> Markup:
+def gauge(
+    score: float | None,
+    score_text: str,
+    levels: Sequence[tuple[float, str]],
+    palette: Palette,
+    label: str,
+    lang: str,
+) -> Markup:
     """The overall score on a bar of maturity-level bands."""
     x0, x1, top = 1.0, WIDTH - 1, 26.0
     body: list[str] = []
@@ -78,8 +84,17 @@ def gauge(score: float | None, score_text: str, levels: Sequence[tuple[float, st
         body.append(tag("path", d=f"M{num(sx - 6)} {num(top - 8)}h12l-6 9z", fill=palette.ink))
         body.append(tag("rect", x=sx - 1, y=top, width=2.0, height=14.0, fill=palette.ink))
         anchor = "end" if sx > WIDTH - 40 else "start" if sx < 40 else "middle"
-        body.append(text(sx, top - 12, score_text, 13.0, text_anchor=anchor, font_weight="bold",
-                         fill=palette.ink))
+        body.append(
+            text(
+                sx,
+                top - 12,
+                score_text,
+                13.0,
+                text_anchor=anchor,
+                font_weight="bold",
+                fill=palette.ink,
+            )
+        )
     return document(WIDTH, 66, body, label, lang)
 
 
@@ -87,9 +102,13 @@ def _tint_index(i: int, n: int) -> int:
     return 4 if n <= 1 else round(i * 4 / (n - 1))
 
 
-def score_bars(rows: Sequence[tuple[str, float | None, float, str]],
-               thresholds: Sequence[float], palette: Palette, labels: dict[str, str],
-               lang: str) -> Markup:
+def score_bars(
+    rows: Sequence[tuple[str, float | None, float, str]],
+    thresholds: Sequence[float],
+    palette: Palette,
+    labels: dict[str, str],
+    lang: str,
+) -> Markup:
     """Horizontal bars of element scores with a tick at each element's target."""
     label_w, x0, x1, row_h, top = 205.0, 215.0, 596.0, 27.0, 34.0
     height = top + row_h * len(rows) + 24
@@ -99,8 +118,17 @@ def score_bars(rows: Sequence[tuple[str, float | None, float, str]],
         a, b = _x(lo, x0, x1), _x(bounds[i + 1], x0, x1)
         body.append(text((a + b) / 2, top - 8, str(i + 1), text_anchor="middle", fill=MUTED))
         if i:
-            body.append(tag("line", x1=a, y1=top - 4, x2=a, y2=height - 22, stroke=GRID,
-                            stroke_dasharray="3 3"))
+            body.append(
+                tag(
+                    "line",
+                    x1=a,
+                    y1=top - 4,
+                    x2=a,
+                    y2=height - 22,
+                    stroke=GRID,
+                    stroke_dasharray="3 3",
+                )
+            )
     for tick in range(0, 101, 20):
         tx = _x(tick, x0, x1)
         body.append(text(tx, height - 6, str(tick), text_anchor="middle", fill=MUTED))
@@ -111,8 +139,16 @@ def score_bars(rows: Sequence[tuple[str, float | None, float, str]],
         first = cy + 4 - (len(parts) - 1) * 6.6
         body.append(lines(label_w, first, parts, text_anchor="end"))
         if score is not None:
-            body.append(tag("rect", x=x0, y=cy - 7, width=max(1.0, _x(score, x0, x1) - x0),
-                            height=14.0, fill=palette.primary))
+            body.append(
+                tag(
+                    "rect",
+                    x=x0,
+                    y=cy - 7,
+                    width=max(1.0, _x(score, x0, x1) - x0),
+                    height=14.0,
+                    fill=palette.primary,
+                )
+            )
             end = _x(score, x0, x1)
             tx = _x(target, x0, x1)
             lx = max(end, tx + 2) + 5 if abs(end - tx) < 14 else end + 5
@@ -126,8 +162,13 @@ def score_bars(rows: Sequence[tuple[str, float | None, float, str]],
     return document(WIDTH, height, body, labels["title"], lang)
 
 
-def radar(titles: Sequence[str], series: Sequence[Series], targets: Sequence[float],
-          labels: dict[str, str], lang: str) -> Markup:
+def radar(
+    titles: Sequence[str],
+    series: Sequence[Series],
+    targets: Sequence[float],
+    labels: dict[str, str],
+    lang: str,
+) -> Markup:
     """A radar (spider) chart of the elements, one closed line per series."""
     width, height, r = WIDTH, 520.0, 178.0
     cx, cy = width / 2, 240.0
@@ -157,14 +198,32 @@ def radar(titles: Sequence[str], series: Sequence[Series], targets: Sequence[flo
         _, y = point(0, ring)
         body.append(text(cx + 4, y - 2, str(ring), fill=MUTED))
     tpts = " ".join(f"{num(x)},{num(y)}" for x, y in (point(i, t) for i, t in enumerate(targets)))
-    body.append(tag("polygon", points=tpts, fill="none", stroke=DARK, stroke_width=1.0,
-                    stroke_dasharray="2 3"))
+    body.append(
+        tag(
+            "polygon",
+            points=tpts,
+            fill="none",
+            stroke=DARK,
+            stroke_width=1.0,
+            stroke_dasharray="2 3",
+        )
+    )
     for s in series:
-        pts = " ".join(f"{num(x)},{num(y)}"
-                       for x, y in (point(i, v) for i, v in enumerate(s.values)))
-        body.append(tag("polygon", points=pts, fill=s.fill or "none",
-                        fill_opacity="0.14" if s.fill else None, stroke=s.stroke,
-                        stroke_width=s.width, stroke_dasharray=s.dash, stroke_linejoin="round"))
+        pts = " ".join(
+            f"{num(x)},{num(y)}" for x, y in (point(i, v) for i, v in enumerate(s.values))
+        )
+        body.append(
+            tag(
+                "polygon",
+                points=pts,
+                fill=s.fill or "none",
+                fill_opacity="0.14" if s.fill else None,
+                stroke=s.stroke,
+                stroke_width=s.width,
+                stroke_dasharray=s.dash,
+                stroke_linejoin="round",
+            )
+        )
     legend = [
         *((s.label, s.stroke, s.dash, s.width) for s in series),
         (labels["target"], DARK, "2 3", 1.0),
@@ -173,15 +232,31 @@ def radar(titles: Sequence[str], series: Sequence[Series], targets: Sequence[flo
     total = sum(width_of(name, MIN_FONT) + 44 for name, *_ in legend)
     lx = (width - total) / 2
     for name, stroke, dash, w in legend:
-        body.append(tag("line", x1=lx, y1=height - 12, x2=lx + 24, y2=height - 12, stroke=stroke,
-                        stroke_width=w + 0.5, stroke_dasharray=dash))
+        body.append(
+            tag(
+                "line",
+                x1=lx,
+                y1=height - 12,
+                x2=lx + 24,
+                y2=height - 12,
+                stroke=stroke,
+                stroke_width=w + 0.5,
+                stroke_dasharray=dash,
+            )
+        )
         body.append(text(lx + 30, height - 8, name))
         lx += width_of(name, MIN_FONT) + 44
     return document(width, height, body, labels["title"], lang)
 
 
-def heatmap(rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequence[HeatCell]],
-            palette: Palette, labels: dict[str, str], lang: str) -> Markup:
+def heatmap(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    cells: Sequence[Sequence[HeatCell]],
+    palette: Palette,
+    labels: dict[str, str],
+    lang: str,
+) -> Markup:
     """Elements × groups; suppressed cells say so and carry no value."""
     label_w = 190.0
     cell_w = min(80.0, (WIDTH - label_w - 46) / max(1, len(columns)))
@@ -197,8 +272,11 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequenc
     for i, title in enumerate(rows):
         y = head + cell_h * i
         parts = wrap(title, label_w - 12, MIN_FONT, 2)
-        body.append(lines(label_w - 8, y + cell_h / 2 + 4 - (len(parts) - 1) * 6.6, parts,
-                          text_anchor="end"))
+        body.append(
+            lines(
+                label_w - 8, y + cell_h / 2 + 4 - (len(parts) - 1) * 6.6, parts, text_anchor="end"
+            )
+        )
         for j, cell in enumerate(cells[i]):
             x = label_w + cell_w * j
             attrs = {"data_role": cell.role, "data_element": cell.element}
@@ -209,19 +287,38 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], cells: Sequence[Sequenc
             else:
                 fill = palette.tints[cell.tint]
                 ink, content = palette.on_tints[cell.tint], cell.value
-            body.append(tag("rect", x=x + 1, y=y + 1, width=cell_w - 2, height=cell_h - 2,
-                            fill=fill, **attrs))
+            body.append(
+                tag(
+                    "rect",
+                    x=x + 1,
+                    y=y + 1,
+                    width=cell_w - 2,
+                    height=cell_h - 2,
+                    fill=fill,
+                    **attrs,
+                )
+            )
             size = MIN_FONT
             fit = width_of(content, size) > cell_w - 6
-            body.append(text(x + cell_w / 2, y + cell_h / 2 + 4, content, size,
-                             text_anchor="middle", fill=ink,
-                             textLength=num(cell_w - 8) if fit else None,
-                             lengthAdjust="spacingAndGlyphs" if fit else None, **attrs))
+            body.append(
+                text(
+                    x + cell_w / 2,
+                    y + cell_h / 2 + 4,
+                    content,
+                    size,
+                    text_anchor="middle",
+                    fill=ink,
+                    textLength=num(cell_w - 8) if fit else None,
+                    lengthAdjust="spacingAndGlyphs" if fit else None,
+                    **attrs,
+                )
+            )
     return document(WIDTH, height, body, labels["title"], lang)
 
 
-def matrix(items: Sequence[MatrixItem], palette: Palette, labels: dict[str, str],
-           lang: str) -> Markup:
+def matrix(
+    items: Sequence[MatrixItem], palette: Palette, labels: dict[str, str], lang: str
+) -> Markup:
     """Recommendations on an impact (up) × effort (right) grid, numbered by priority."""
     left, bottom, top = 46.0, 40.0, 8.0
     cell_w = (WIDTH - left) / 3
@@ -234,14 +331,19 @@ def matrix(items: Sequence[MatrixItem], palette: Palette, labels: dict[str, str]
     height = top + sum(heights) + bottom
     body: list[str] = []
     y_of = {2: top, 1: top + heights[2], 0: top + heights[2] + heights[1]}
-    quadrants = {(2, 0): labels["quick_wins"], (2, 2): labels["major"],
-                 (0, 0): labels["fill_ins"], (0, 2): labels["question"]}
+    quadrants = {
+        (2, 0): labels["quick_wins"],
+        (2, 2): labels["major"],
+        (0, 0): labels["fill_ins"],
+        (0, 2): labels["question"],
+    }
     for impact in range(3):
         for effort in range(3):
             x, y = left + cell_w * effort, y_of[impact]
             shade = "#f4f6f8" if (impact, effort) == (2, 0) else "#ffffff"
-            body.append(tag("rect", x=x, y=y, width=cell_w, height=heights[impact], fill=shade,
-                            stroke=GRID))
+            body.append(
+                tag("rect", x=x, y=y, width=cell_w, height=heights[impact], fill=shade, stroke=GRID)
+            )
             name = quadrants.get((impact, effort))
             if name:
                 body.append(text(x + 8, y + 16, name, fill=MUTED, font_style="italic"))
@@ -253,22 +355,49 @@ def matrix(items: Sequence[MatrixItem], palette: Palette, labels: dict[str, str]
         x = left + cell_w * it.effort + 18 + 26 * (k % per_row)
         y = y_of[it.impact] + 36 + 26 * (k // per_row)
         fill = colors[min(2, it.horizon)]
-        body.append(tag("circle", cx=x, cy=y, r=11.0, fill=fill, stroke=palette.ink,
-                        stroke_width=1.0))
-        body.append(text(x, y + 4, str(it.number), text_anchor="middle", fill=text_on(fill),
-                         font_weight="bold"))
+        body.append(
+            tag("circle", cx=x, cy=y, r=11.0, fill=fill, stroke=palette.ink, stroke_width=1.0)
+        )
+        body.append(
+            text(
+                x,
+                y + 4,
+                str(it.number),
+                text_anchor="middle",
+                fill=text_on(fill),
+                font_weight="bold",
+            )
+        )
     for impact in range(3):
         y = y_of[impact] + heights[impact] / 2
-        body.append(tag("g", text(0, 0, labels[f"impact{impact}"], text_anchor="middle",
-                                  fill=MUTED),
-                        transform=f"translate({num(left - 10)} {num(y)}) rotate(-90)"))
+        body.append(
+            tag(
+                "g",
+                text(0, 0, labels[f"impact{impact}"], text_anchor="middle", fill=MUTED),
+                transform=f"translate({num(left - 10)} {num(y)}) rotate(-90)",
+            )
+        )
     for effort in range(3):
         x = left + cell_w * effort + cell_w / 2
-        body.append(text(x, height - bottom + 16, labels[f"effort{effort}"], text_anchor="middle",
-                         fill=MUTED))
-    body.append(text(left + (WIDTH - left) / 2, height - 4, labels["effort_axis"],
-                     text_anchor="middle", font_weight="bold"))
-    body.append(tag("g", text(0, 0, labels["impact_axis"], text_anchor="middle",
-                              font_weight="bold"),
-                    transform=f"translate(12 {num(top + sum(heights) / 2)}) rotate(-90)"))
+        body.append(
+            text(
+                x, height - bottom + 16, labels[f"effort{effort}"], text_anchor="middle", fill=MUTED
+            )
+        )
+    body.append(
+        text(
+            left + (WIDTH - left) / 2,
+            height - 4,
+            labels["effort_axis"],
+            text_anchor="middle",
+            font_weight="bold",
+        )
+    )
+    body.append(
+        tag(
+            "g",
+            text(0, 0, labels["impact_axis"], text_anchor="middle", font_weight="bold"),
+            transform=f"translate(12 {num(top + sum(heights) / 2)}) rotate(-90)",
+        )
+    )
     return document(WIDTH, height, body, labels["title"], lang)

@@ -30,8 +30,9 @@ def strengths(results: Results, k: int = 3) -> list[ElementResult]:
 
 
 def shortfall(el: ElementResult) -> float:
-    """Points below target (0 when at or above)."""
-    return max(0.0, el.target - (el.score or 0.0))
+    """Points below target; 0 at or above it, and under half a point (shown as on target)."""
+    gap = el.target - (el.score or 0.0)
+    return gap if gap >= 0.5 else 0.0
 
 
 def biggest_gaps(results: Results, k: int = 3) -> list[ElementResult]:
@@ -71,8 +72,11 @@ def key_message(results: Results, fmt: Formatter) -> str:
             gap=fmt.number(overall_gap if overall_gap is not None else worst.gap),
             element=worst.title,
         )
-    far = [el for el in biggest_gaps(results, len(results.elements))
-           if shortfall(el) >= FAR_BELOW_TARGET]
+    far = [
+        el
+        for el in biggest_gaps(results, len(results.elements))
+        if shortfall(el) >= FAR_BELOW_TARGET
+    ]
     if len(far) >= 2:
         return _(
             "%(n)s of %(total)s elements are %(points)s or more points below target. Put the "
@@ -103,24 +107,39 @@ def key_points(results: Results, fmt: Formatter, quick_wins: int) -> list[str]:
     points: list[str] = []
     below = [el for el in scored(results) if shortfall(el) > 0]
     points.append(
-        _("%(n)s of %(total)s elements are below target.", n=fmt.integer(len(below)),
-          total=fmt.integer(len(results.elements)))
+        _(
+            "%(n)s of %(total)s elements are below target.",
+            n=fmt.integer(len(below)),
+            total=fmt.integer(len(results.elements)),
+        )
     )
     gaps = visible_gaps(results)
     if gaps and gaps[0].gap is not None:
         points.append(
-            _("The largest difference between leadership and frontline is in %(element)s "
-              "(%(gap)s points).", element=gaps[0].title, gap=fmt.signed(gaps[0].gap))
+            _(
+                "The largest difference between leadership and frontline is in %(element)s "
+                "(%(gap)s points).",
+                element=gaps[0].title,
+                gap=fmt.signed(gaps[0].gap),
+            )
         )
     else:
-        points.append(_("Leadership and frontline views could not be compared: one of the "
-                        "groups is below the minimum group size."))
+        points.append(
+            _(
+                "Leadership and frontline views could not be compared: one of the "
+                "groups is below the minimum group size."
+            )
+        )
     n_recs = len(results.recommendations)
     points.append(
-        fmt.ngettext("%(num)s recommendation applies; %(quick)s of them are quick wins "
-               "(high impact, low effort).",
-               "%(num)s recommendations apply; %(quick)s of them are quick wins "
-               "(high impact, low effort).", n_recs, quick=fmt.integer(quick_wins))
+        fmt.ngettext(
+            "%(num)s recommendation applies; %(quick)s of them are quick wins "
+            "(high impact, low effort).",
+            "%(num)s recommendations apply; %(quick)s of them are quick wins "
+            "(high impact, low effort).",
+            n_recs,
+            quick=fmt.integer(quick_wins),
+        )
     )
     return points
 

@@ -29,13 +29,15 @@ def option_colors(scores: Sequence[float], palette: Palette) -> list[str]:
     out = []
     for s in scores:
         t = (s - lo) / span
-        out.append(mix(warm, mid, t / 0.5) if t < 0.5
-                   else mix(mid, palette.primary, (t - 0.5) / 0.5))
+        out.append(
+            mix(warm, mid, t / 0.5) if t < 0.5 else mix(mid, palette.primary, (t - 0.5) / 0.5)
+        )
     return out
 
 
-def _legend_rows(items: Sequence[tuple[str, str]], top: float,
-                 width: float) -> tuple[list[str], float]:
+def _legend_rows(
+    items: Sequence[tuple[str, str]], top: float, width: float
+) -> tuple[list[str], float]:
     body: list[str] = []
     x, y = 0.0, top
     for label, color in items:
@@ -48,13 +50,18 @@ def _legend_rows(items: Sequence[tuple[str, str]], top: float,
     return body, y + 5
 
 
-def distribution(segments: Sequence[tuple[int, str]], label: str, lang: str,
-                 legend: Sequence[tuple[str, str]] = ()) -> Markup:
+def distribution(
+    segments: Sequence[tuple[int, str]],
+    label: str,
+    lang: str,
+    legend: Sequence[tuple[str, str]] = (),
+) -> Markup:
     """A 100 % stacked bar of answer counts with shares where they fit, and an optional legend."""
     height = 20.0
     total = sum(c for c, _ in segments)
-    body: list[str] = [] if total else [tag("rect", x=0.0, y=0.0, width=WIDTH, height=height,
-                                             fill=TRACK)]
+    body: list[str] = (
+        [] if total else [tag("rect", x=0.0, y=0.0, width=WIDTH, height=height, fill=TRACK)]
+    )
     x = 0.0
     for count, color in segments if total else ():
         if not count:
@@ -71,8 +78,15 @@ def distribution(segments: Sequence[tuple[int, str]], label: str, lang: str,
     return document(WIDTH, height, body, label, lang)
 
 
-def strip(score: float | None, score_text: str, target: float, marks: Sequence[tuple[str, float]],
-          palette: Palette, labels: dict[str, str], lang: str) -> Markup:
+def strip(
+    score: float | None,
+    score_text: str,
+    target: float,
+    marks: Sequence[tuple[str, float]],
+    palette: Palette,
+    labels: dict[str, str],
+    lang: str,
+) -> Markup:
     """An element's score, target and group scores on one 0-100 scale."""
     x0, x1, axis = 8.0, WIDTH - 8, 30.0
 
@@ -81,17 +95,25 @@ def strip(score: float | None, score_text: str, target: float, marks: Sequence[t
 
     body = [tag("rect", x=x0, y=axis - 3, width=x1 - x0, height=6.0, fill=TRACK)]
     if score is not None:
-        body.append(tag("rect", x=x0, y=axis - 3, width=at(score) - x0, height=6.0,
-                        fill=palette.tints[2]))
-    for tick in range(0, 101, 20):
+        body.append(
+            tag("rect", x=x0, y=axis - 3, width=at(score) - x0, height=6.0, fill=palette.tints[2])
+        )
+    for tick in (0, 50, 100):
         body.append(text(at(tick), axis + 40, str(tick), text_anchor="middle", fill=MUTED))
     tx = at(target)
     sx = at(score) if score is not None else None
     body.append(tag("rect", x=tx - 1.25, y=axis - 12, width=2.5, height=24.0, fill=DARK))
     near = sx is not None and abs(sx - tx) < 60
     t_anchor = "end" if (near and sx is not None and sx > tx) or tx > x1 - 80 else "start"
-    body.append(text(tx + (5 if t_anchor == "start" else -5), axis - 14, labels["target"],
-                     fill=MUTED, text_anchor=t_anchor))
+    body.append(
+        text(
+            tx + (5 if t_anchor == "start" else -5),
+            axis - 14,
+            labels["target"],
+            fill=MUTED,
+            text_anchor=t_anchor,
+        )
+    )
     placed = sorted(marks, key=lambda m: m[1])
     for k, (name, value) in enumerate(placed):
         mx = at(value)
@@ -106,13 +128,31 @@ def strip(score: float | None, score_text: str, target: float, marks: Sequence[t
             anchor, lx = "middle", mx
         body.append(text(lx, axis + 25, name, fill=MUTED, text_anchor=anchor))
     if sx is not None:
-        body.append(tag("circle", cx=sx, cy=float(axis), r=7.0, fill=palette.primary,
-                        stroke="#ffffff", stroke_width=2.0))
+        body.append(
+            tag(
+                "circle",
+                cx=sx,
+                cy=float(axis),
+                r=7.0,
+                fill=palette.primary,
+                stroke="#ffffff",
+                stroke_width=2.0,
+            )
+        )
         if near:
             anchor, lx = ("start", sx + 9) if sx > tx else ("end", sx - 9)
         else:
             anchor = "end" if sx > x1 - 60 else "start" if sx < x0 + 40 else "middle"
             lx = sx
-        body.append(text(lx, axis - 12, score_text, 13.0, text_anchor=anchor, font_weight="bold",
-                         fill=palette.ink))
+        body.append(
+            text(
+                lx,
+                axis - 12,
+                score_text,
+                13.0,
+                text_anchor=anchor,
+                font_weight="bold",
+                fill=palette.ink,
+            )
+        )
     return document(WIDTH, axis + 46, body, labels["title"], lang)

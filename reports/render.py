@@ -46,6 +46,7 @@ def environment() -> Environment:
         env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
         env.filters["css_string"] = css_string
         env.filters["nbsp"] = nbsp
+        env.filters["figure3"] = figure3
         _env = env
     return _env
 
@@ -91,6 +92,12 @@ def nbsp(value: object) -> str:
     return text.replace(" ", "\u00a0") if len(text) <= 45 else text
 
 
+def figure3(value: object) -> str:
+    """Right-align a short number in three digit widths with figure spaces (U+2007)."""
+    text = str(value)
+    return "\u2007" * max(0, 3 - len(text)) + text
+
+
 def page_counter(fmt: Formatter) -> Markup:
     """The translated "page X of Y" as CSS content tokens."""
     template = fmt.translations.gettext("Page %(page)s of %(pages)s")
@@ -113,24 +120,34 @@ def html_from_view(view: ReportView, translations: Translator | None = None) -> 
     def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
         return fmt.ngettext(singular, plural, n, **values)
 
-    return environment().get_template("report.html").render(
-        view=view,
-        css=stylesheet(),
-        page_counter=page_counter(fmt),
-        _=fmt._,
-        gettext=fmt._,
-        ngettext=ngettext,
+    return (
+        environment()
+        .get_template("report.html")
+        .render(
+            view=view,
+            css=stylesheet(),
+            page_counter=page_counter(fmt),
+            _=fmt._,
+            gettext=fmt._,
+            ngettext=ngettext,
+        )
     )
 
 
-def build_html(results: Results, questionnaire: Questionnaire, meta: ReportMeta, *,
-               translations: Translator | None = None) -> str:
+def build_html(
+    results: Results,
+    questionnaire: Questionnaire,
+    meta: ReportMeta,
+    *,
+    translations: Translator | None = None,
+) -> str:
     """The complete, self-contained report HTML (styles inline, images as ``data:`` URIs)."""
     return html_from_view(build_view(results, questionnaire, meta, translations), translations)
 
 
-def render_html(html: str, *, fetcher: ReportURLFetcher | None = None,
-                collect: bool = True) -> bytes:
+def render_html(
+    html: str, *, fetcher: ReportURLFetcher | None = None, collect: bool = True
+) -> bytes:
     """Typeset report HTML to PDF bytes with the safe URL fetcher and shared fonts.
 
     The cyclic garbage collector is paused while WeasyPrint works: its box trees are large
@@ -146,8 +163,11 @@ def render_html(html: str, *, fetcher: ReportURLFetcher | None = None,
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            document = HTML(string=html, base_url=ASSET_ROOT.as_uri() + "/",
-                            url_fetcher=fetcher or ReportURLFetcher())
+            document = HTML(
+                string=html,
+                base_url=ASSET_ROOT.as_uri() + "/",
+                url_fetcher=fetcher or ReportURLFetcher(),
+            )
             pdf: bytes = document.write_pdf(font_config=font_config)
             del document
         finally:
@@ -158,10 +178,15 @@ def render_html(html: str, *, fetcher: ReportURLFetcher | None = None,
     return pdf
 
 
-def render_report(results: Results, questionnaire: Questionnaire, meta: ReportMeta, *,
-                  translations: Translator | None = None,
-                  html_out: str | os.PathLike[str] | None = None,
-                  fetcher: ReportURLFetcher | None = None) -> bytes:
+def render_report(
+    results: Results,
+    questionnaire: Questionnaire,
+    meta: ReportMeta,
+    *,
+    translations: Translator | None = None,
+    html_out: str | os.PathLike[str] | None = None,
+    fetcher: ReportURLFetcher | None = None,
+) -> bytes:
     """Render the PDF report; with ``html_out``, also write the exact HTML that was rendered."""
     html = build_html(results, questionnaire, meta, translations=translations)
     if html_out is not None:

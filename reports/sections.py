@@ -42,8 +42,9 @@ def anchor(element_id: str) -> str:
 class BuilderBase:
     """Formatting helpers and the element sections; :mod:`reports.build` adds the rest."""
 
-    def __init__(self, results: Results, q: Questionnaire, meta: ReportMeta,
-                 translations: Translator | None) -> None:
+    def __init__(
+        self, results: Results, q: Questionnaire, meta: ReportMeta, translations: Translator | None
+    ) -> None:
         self.r = results
         self.q = q
         self.meta = meta
@@ -70,19 +71,38 @@ class BuilderBase:
         n = len(self.levels)
         return 4 if n <= 1 else round(idx * 4 / (n - 1))
 
-    def group(self, label: str, roles: Sequence[str], el: ElementResult, value: float | None,
-              suppressed: bool, role: str) -> Cell:
+    def group(
+        self,
+        label: str,
+        roles: Sequence[str],
+        el: ElementResult,
+        value: float | None,
+        suppressed: bool,
+        role: str,
+    ) -> Cell:
         n = sum(el.roles[r].n for r in roles if r in el.roles)
         shown = None if suppressed or value is None else self.score(value)
         return Cell(label, n, shown, suppressed, role)
 
     def leadership(self, el: ElementResult) -> Cell:
-        return self.group(self._("Leadership"), self.q.leadership_roles, el, el.leadership,
-                          el.leadership_suppressed, "leadership")
+        return self.group(
+            self._("Leadership"),
+            self.q.leadership_roles,
+            el,
+            el.leadership,
+            el.leadership_suppressed,
+            "leadership",
+        )
 
     def frontline(self, el: ElementResult) -> Cell:
-        return self.group(self._("Frontline"), self.q.frontline_roles, el, el.frontline,
-                          el.frontline_suppressed, "frontline")
+        return self.group(
+            self._("Frontline"),
+            self.q.frontline_roles,
+            el,
+            el.frontline,
+            el.frontline_suppressed,
+            "frontline",
+        )
 
     def level_text(self, el: ElementResult) -> tuple[str, str]:
         if el.level is None:
@@ -94,13 +114,17 @@ class BuilderBase:
     def flag_code(self, flag: str) -> str:
         _ = self._
         # Translators: one-letter codes for the scorecard flags (coverage, agreement, gap).
-        return {FLAG_LOW_COVERAGE: _("C"), FLAG_LOW_AGREEMENT: _("A"),
-                FLAG_LARGE_GAP: _("G")}.get(flag, "?")
+        return {FLAG_LOW_COVERAGE: _("C"), FLAG_LOW_AGREEMENT: _("A"), FLAG_LARGE_GAP: _("G")}.get(
+            flag, "?"
+        )
 
     def flag_title(self, flag: str) -> str:
         _ = self._
-        return {FLAG_LOW_COVERAGE: _("Low coverage"), FLAG_LOW_AGREEMENT: _("Low agreement"),
-                FLAG_LARGE_GAP: _("Perception gap")}.get(flag, flag)
+        return {
+            FLAG_LOW_COVERAGE: _("Low coverage"),
+            FLAG_LOW_AGREEMENT: _("Low agreement"),
+            FLAG_LARGE_GAP: _("Perception gap"),
+        }.get(flag, flag)
 
     # -- element sections ---------------------------------------------------------------
     def element_section(self, number: int, el: ElementResult) -> ElementSection:
@@ -110,16 +134,31 @@ class BuilderBase:
         level, level_text = self.level_text(el)
         lead, front = self.leadership(el), self.frontline(el)
         groups = ((lead, el.leadership), (front, el.frontline))
-        marks = [(f"{c.label} {c.value}", v) for c, v in groups
-                 if c.value is not None and v is not None]
-        strip = minicharts.strip(el.score, self.score(el.score), el.target, marks, self.palette,
-                             {"target": _("Target %(n)s", n=self.score(el.target)),
-                              "title": _("Score against target")}, self.lang)
+        marks = [
+            (f"{c.label} {c.value}", v) for c, v in groups if c.value is not None and v is not None
+        ]
+        strip = minicharts.strip(
+            el.score,
+            self.score(el.score),
+            el.target,
+            marks,
+            self.palette,
+            {
+                "target": _("Target %(n)s", n=self.score(el.target)),
+                "title": _("Score against target"),
+            },
+            self.lang,
+        )
         roles = tuple(
-            Cell(self.role_label[r], el.roles[r].n,
-                 None if el.roles[r].suppressed else (None if el.roles[r].score is None
-                                                       else self.score(el.roles[r].score)),
-                 el.roles[r].suppressed, r)
+            Cell(
+                self.role_label[r],
+                el.roles[r].n,
+                None
+                if el.roles[r].suppressed
+                else (None if el.roles[r].score is None else self.score(el.roles[r].score)),
+                el.roles[r].suppressed,
+                r,
+            )
             for r in self.q.role_ids
         )
         shared = self.shared_options(el, questions)
@@ -136,23 +175,40 @@ class BuilderBase:
         if shared:
             scale_legend = next(v.legend for v in views if v.shared_legend)
         return ElementSection(
-            number=number, anchor=anchor(el.id), title=el.title,
-            description=definition.description, score=self.score(el.score), level=level,
-            level_text=level_text, target=self.score(el.target),
+            number=number,
+            anchor=anchor(el.id),
+            title=el.title,
+            description=definition.description,
+            score=self.score(el.score),
+            level=level,
+            level_text=level_text,
+            target=self.score(el.target),
             to_target=self.f.signed(None if el.score is None else el.score - el.target),
             coverage=self.f.percent(el.coverage),
             agreement=self.f.number(el.agreement, 2) if el.agreement is not None else "–",
-            strip=strip, scale_legend=scale_legend, roles=roles, leadership=lead, frontline=front,
-            gap=self.f.signed(el.gap), flags=tuple(self.flag_note(el, flag) for flag in el.flags),
-            kpis=tuple(kpis), questions=tuple(views),
-            comments=tuple(CommentView(c.text, clean_language(c.language) if c.language else "")
-                           for c in el.comments),
-            recommendations=tuple((self.rec_number[rec.id], rec.title)
-                                  for rec in self.r.recommendations if rec.element == el.id),
+            strip=strip,
+            scale_legend=scale_legend,
+            roles=roles,
+            leadership=lead,
+            frontline=front,
+            gap=self.f.signed(el.gap),
+            flags=tuple(self.flag_note(el, flag) for flag in el.flags),
+            kpis=tuple(kpis),
+            questions=tuple(views),
+            comments=tuple(
+                CommentView(c.text, clean_language(c.language) if c.language else "")
+                for c in el.comments
+            ),
+            recommendations=tuple(
+                (self.rec_number[rec.id], rec.title)
+                for rec in self.r.recommendations
+                if rec.element == el.id
+            ),
         )
 
-    def shared_options(self, el: ElementResult, questions: dict[str, Question]
-                       ) -> tuple[str, ...] | None:
+    def shared_options(
+        self, el: ElementResult, questions: dict[str, Question]
+    ) -> tuple[str, ...] | None:
         """The option labels most questions of the element share (two or more), if any."""
         sets: Counter[tuple[str, ...]] = Counter()
         for qx in el.questions:
@@ -167,16 +223,28 @@ class BuilderBase:
     def flag_note(self, el: ElementResult, flag: str) -> FlagNote:
         _ = self._
         if flag == FLAG_LOW_COVERAGE:
-            text = _("Only %(coverage)s of the possible answers were given; read the score with "
-                     "care.", coverage=self.f.percent(el.coverage))
+            text = _(
+                "Only %(coverage)s of the possible answers were given; read the score with care.",
+                coverage=self.f.percent(el.coverage),
+            )
         elif flag == FLAG_LOW_AGREEMENT:
-            text = _("Respondents disagree more than usual (agreement %(value)s of 1): experience "
-                     "differs between teams or roles.", value=self.f.number(el.agreement, 2))
+            text = _(
+                "Respondents disagree more than usual (agreement %(value)s of 1): experience "
+                "differs between teams or roles.",
+                value=self.f.number(el.agreement, 2),
+            )
         elif flag == FLAG_LARGE_GAP and el.gap is not None:
-            text = (_("Leadership rates this element %(gap)s points higher than the frontline.",
-                      gap=self.f.number(abs(el.gap))) if el.gap > 0 else
-                    _("Leadership rates this element %(gap)s points lower than the frontline.",
-                      gap=self.f.number(abs(el.gap))))
+            text = (
+                _(
+                    "Leadership rates this element %(gap)s points higher than the frontline.",
+                    gap=self.f.number(abs(el.gap)),
+                )
+                if el.gap > 0
+                else _(
+                    "Leadership rates this element %(gap)s points lower than the frontline.",
+                    gap=self.f.number(abs(el.gap)),
+                )
+            )
         else:
             text = ""
         return FlagNote(flag, self.flag_title(flag), text)
@@ -187,42 +255,64 @@ class BuilderBase:
         rank = {i: order.index(i) for i in range(len(bands))}
         span = max(1, len(bands) - 1)
         views = tuple(
-            BandView(f"{b.label or b.id}\u00a0({qx.distribution.get(b.id, 0)})",
-                     b.id == qx.median_band,
-                     round(rank[i] * 4 / span))
+            BandView(
+                f"{b.label or b.id}\u00a0({qx.distribution.get(b.id, 0)})",
+                b.id == qx.median_band,
+                round(rank[i] * 4 / span),
+            )
             for i, b in enumerate(bands)
         )
         band = next((b.label or b.id for b in bands if b.id == qx.median_band), "–")
         return KpiView(qu.text, self.f.measure(qx.median, qu.unit), band, qx.answered, views)
 
-    def question(self, qu: Question, qx: QuestionExplanation,
-                 shared: tuple[str, ...] | None) -> QuestionView:
+    def question(
+        self, qu: Question, qx: QuestionExplanation, shared: tuple[str, ...] | None
+    ) -> QuestionView:
         _ = self._
         options = qu.options or ()
         colors = minicharts.option_colors([o.score for o in options], self.palette)
         total = sum(qx.distribution.get(o.value, 0) for o in options)
         legend = tuple(
-            LegendItem(o.label, c, qx.distribution.get(o.value, 0),
-                       self.f.percent(qx.distribution.get(o.value, 0) / total if total else None))
+            LegendItem(
+                o.label,
+                c,
+                qx.distribution.get(o.value, 0),
+                self.f.percent(qx.distribution.get(o.value, 0) / total if total else None),
+            )
             for o, c in zip(options, colors, strict=True)
         )
         is_shared = shared is not None and tuple(o.label for o in options) == shared
         chart = minicharts.distribution(
             [(item.count, item.color) for item in legend],
-            _("Answers to: %(question)s", question=qu.text[:80]), self.lang)
+            _("Answers to: %(question)s", question=qu.text[:80]),
+            self.lang,
+        )
         extra = []
         if qx.na:
             extra.append(_("not applicable: %(n)s", n=qx.na))
         if qx.dk:
             extra.append(_("don't know: %(n)s", n=qx.dk))
-        return QuestionView(qu.id, qu.text, qu.type.value, qx.answered,
-                            self.score(None if qx.mean is None else 100 * qx.mean), chart, legend,
-                            is_shared, " · ".join(extra))
+        return QuestionView(
+            qu.id,
+            qu.text,
+            qu.type.value,
+            qx.answered,
+            self.score(None if qx.mean is None else 100 * qx.mean),
+            chart,
+            legend,
+            is_shared,
+            " · ".join(extra),
+        )
 
     def appendix(self, el: ElementResult) -> AppendixElement:
         _ = self._
-        kinds = {"likert": _("Agreement scale"), "choice": _("Choice"), "yes_no": _("Yes / no"),
-                 "number": _("Number"), "text": _("Free text")}
+        kinds = {
+            "likert": _("Agreement scale"),
+            "choice": _("Choice"),
+            "yes_no": _("Yes / no"),
+            "number": _("Number"),
+            "text": _("Free text"),
+        }
         questions = {qu.id: qu for qu in self.q.element(el.id).questions}
         out = []
         for qx in el.questions:
@@ -235,21 +325,32 @@ class BuilderBase:
                 items = [(o.label, o.value, o.score) for o in qu.options or ()]
             total = sum(qx.distribution.get(key, 0) for _l, key, _s in items)
             options = tuple(
-                OptionRow(label, self.f.number(sc, 0 if float(sc).is_integer() else 1),
-                          qx.distribution.get(key, 0),
-                          self.f.percent(qx.distribution.get(key, 0) / total) if total else "–")
+                OptionRow(
+                    label,
+                    self.f.number(sc, 0 if float(sc).is_integer() else 1),
+                    qx.distribution.get(key, 0),
+                    self.f.percent(qx.distribution.get(key, 0) / total) if total else "–",
+                )
                 for label, key, sc in items
             )
-            out.append(AppendixQuestion(
-                id=qx.id, text=qu.text, kind=kinds.get(qx.type, qx.type),
-                weight=self.f.number(qx.weight, 0 if float(qx.weight).is_integer() else 1),
-                answered=qx.answered, na=qx.na, dk=qx.dk,
-                score=self.score(None if qx.mean is None else 100 * qx.mean),
-                contribution=self.f.number(qx.contribution, 1, missing="–"),
-                options=options,
-                distribution="  ·  ".join(
-                    f"{o.label}\u00a0{o.count}\u00a0({o.share})".replace(" ", "\u00a0")
-                    if len(o.label) < 40 else f"{o.label}\u00a0{o.count}\u00a0({o.share})"
-                    for o in options),
-            ))
+            out.append(
+                AppendixQuestion(
+                    id=qx.id,
+                    text=qu.text,
+                    kind=kinds.get(qx.type, qx.type),
+                    weight=self.f.number(qx.weight, 0 if float(qx.weight).is_integer() else 1),
+                    answered=qx.answered,
+                    na=qx.na,
+                    dk=qx.dk,
+                    score=self.score(None if qx.mean is None else 100 * qx.mean),
+                    contribution=self.f.number(qx.contribution, 1, missing="–"),
+                    options=options,
+                    distribution="  ·  ".join(
+                        f"{o.label}\u00a0{o.count}\u00a0({o.share})".replace(" ", "\u00a0")
+                        if len(o.label) < 40
+                        else f"{o.label}\u00a0{o.count}\u00a0({o.share})"
+                        for o in options
+                    ),
+                )
+            )
         return AppendixElement(anchor(el.id) + "-data", el.title, tuple(out))

@@ -18,8 +18,9 @@ from assessment.io.answers_csv import AnswersFileError, read_answers_file
 EXIT_RENDER_FAILED = 1
 
 
-def score_localized(answers: str, questionnaire_ref: str, lang: str | None,
-                    min_group_size: int | None) -> tuple[Results, Questionnaire]:
+def score_localized(
+    answers: str, questionnaire_ref: str, lang: str | None, min_group_size: int | None
+) -> tuple[Results, Questionnaire]:
     """Like ``score_file``, with the questionnaire loaded in ``lang``: texts in the results
     (element titles, recommendations) are then in the report's language."""
     q = resolve_questionnaire(questionnaire_ref, None, lang)
@@ -46,29 +47,63 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 @click.command("report")
 @click.option("--answers", required=True, type=click.Path(dir_okay=False), help="Answers CSV.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the PDF.")
-@click.option("--questionnaire", "questionnaire_ref", default=DEFAULT_QUESTIONNAIRE,
-              show_default=True, help="Questionnaire id or path.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the PDF."
+)
+@click.option(
+    "--questionnaire",
+    "questionnaire_ref",
+    default=DEFAULT_QUESTIONNAIRE,
+    show_default=True,
+    help="Questionnaire id or path.",
+)
 @click.option("--lang", default=None, help="Report language (default: the questionnaire's).")
 @click.option("--client", default=None, help="Client organization named on the report.")
 @click.option("--title", default=None, help="Assessment title (default: the questionnaire's).")
-@click.option("--date", "report_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Report date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--date",
+    "report_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Report date, YYYY-MM-DD (default: today).",
+)
 @click.option("--prepared-by", default="", help="Who prepared the report.")
 @click.option("--firm", "firm_name", default="", help="Consulting firm name (white-label).")
 @click.option("--color", "primary_color", default=None, help="Primary colour, #rrggbb.")
-@click.option("--logo", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Logo, PNG or SVG (checked and sanitized).")
+@click.option(
+    "--logo",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Logo, PNG or SVG (checked and sanitized).",
+)
 @click.option("--footer", "footer_text", default="", help="Footer text on every page.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
-              help="Also write the exact HTML that was rendered.")
-@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
-              help="Smallest group whose scores are shown (default: the questionnaire's, 3).")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the exact HTML that was rendered.",
+)
+@click.option(
+    "--min-group-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Smallest group whose scores are shown (default: the questionnaire's, 3).",
+)
 def report_command(
-    answers: str, output: str, questionnaire_ref: str, lang: str | None, client: str | None,
-    title: str | None, report_date: dt.datetime | None, prepared_by: str, firm_name: str,
-    primary_color: str | None, logo: str | None, footer_text: str, html_out: str | None,
+    answers: str,
+    output: str,
+    questionnaire_ref: str,
+    lang: str | None,
+    client: str | None,
+    title: str | None,
+    report_date: dt.datetime | None,
+    prepared_by: str,
+    firm_name: str,
+    primary_color: str | None,
+    logo: str | None,
+    footer_text: str,
+    html_out: str | None,
     min_group_size: int | None,
 ) -> None:
     """Render the PDF report of an answers CSV (respondent,role,question,value[,comment])."""

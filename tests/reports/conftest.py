@@ -45,8 +45,9 @@ class Rendered:
 
 def pdf_text(pdf: bytes) -> str:
     """Extract the text of a PDF with pdftotext and collapse whitespace."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf,
-                         capture_output=True, check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
     return " ".join(out.split())
 
 
@@ -95,13 +96,17 @@ def meta() -> ReportMeta:
         date=dt.date(2026, 11, 22),
         prepared_by="Jane Consultant",
         language="en",
-        branding=Branding(firm_name="Northwind Advisory", primary_color="#1f4e79",
-                          footer_text="Confidential — Northwind Advisory"),
+        branding=Branding(
+            firm_name="Northwind Advisory",
+            primary_color="#1f4e79",
+            footer_text="Confidential — Northwind Advisory",
+        ),
     )
 
 
 @pytest.fixture(scope="session")
-def standard_report(standard: Questionnaire, standard_results: Results,
-                    meta: ReportMeta) -> Rendered:
+def standard_report(
+    standard: Questionnaire, standard_results: Results, meta: ReportMeta
+) -> Rendered:
     """The full standard report, rendered once."""
     return render(standard_results, standard, meta, "standard")

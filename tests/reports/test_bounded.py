@@ -21,7 +21,9 @@ from tests.reports.conftest import pdf_text
 
 SMALL = "<html><body><h1>Bounded</h1><p>ok</p></body></html>"
 # A long table is slow to lay out: thousands of rows take well over the tiny timeout below.
-SLOW = "<html><body><table>" + "<tr><td>cell</td><td>cell</td></tr>" * 40000 + "</table></body></html>"
+SLOW = (
+    "<html><body><table>" + "<tr><td>cell</td><td>cell</td></tr>" * 40000 + "</table></body></html>"
+)
 
 
 def test_mini_report_renders_in_a_child() -> None:

@@ -19,13 +19,22 @@ from tests.reports.conftest import Rendered
 
 def png(width: int = 4, height: int = 2) -> bytes:
     """A valid RGB PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + b"\x1f\x4e\x79" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 MALICIOUS_SVG = b"""<?xml version="1.0"?>
@@ -59,8 +68,19 @@ def test_malicious_svg_becomes_inert() -> None:
     assert logo.mime == SVG_MIME
     out = logo.data.decode()
     lowered = out.lower()
-    for bad in ("script", "onload", "onclick", "foreignobject", "iframe", "evil.example",
-                "javascript:", "file:", "@import", "animate", "<set"):
+    for bad in (
+        "script",
+        "onload",
+        "onclick",
+        "foreignobject",
+        "iframe",
+        "evil.example",
+        "javascript:",
+        "file:",
+        "@import",
+        "animate",
+        "<set",
+    ):
         assert bad not in lowered, (bad, out)
     assert "url(#g)" in out and 'href="#g"' in out and "data:image/png" in out
     assert "Advisory" in out  # harmless content survives
@@ -73,9 +93,20 @@ def test_malicious_svg_becomes_inert() -> None:
         (b"GIF89a" + b"\x00" * 20, "not a PNG or SVG"),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "not a PNG or SVG"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 30, "damaged"),
-        (png()[:8] + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 50000, 10) + b"\x08\x02\x00\x00\x00" + b"\x00" * 8, "pixels"),
+        (
+            png()[:8]
+            + struct.pack(">I", 13)
+            + b"IHDR"
+            + struct.pack(">II", 50000, 10)
+            + b"\x08\x02\x00\x00\x00"
+            + b"\x00" * 8,
+            "pixels",
+        ),
         (b"<svg xmlns='http://www.w3.org/2000/svg'" + b" " * (MAX_LOGO_BYTES) + b"/>", "limit"),
-        (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', "DOCTYPE"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+            "DOCTYPE",
+        ),
         (b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "well-formed"),
         (b"<?xml version='1.0'?><html><body/></html>", "not an SVG"),
     ],
@@ -118,7 +149,8 @@ def test_logo_and_colour_reach_the_report(
 ) -> None:
     logo = validate_logo(MALICIOUS_SVG)
     branded = dataclasses.replace(
-        meta, branding=Branding(firm_name="Northwind", primary_color="#7A1F3D", logo=logo))
+        meta, branding=Branding(firm_name="Northwind", primary_color="#7A1F3D", logo=logo)
+    )
     html = build_html(standard_results, standard, branded)
     assert logo.data_uri() in html
     assert "--primary: #7a1f3d" in html

@@ -36,8 +36,16 @@ def test_static_labels_go_through_gettext(
     standard: Questionnaire, standard_results: Results, meta: ReportMeta
 ) -> None:
     html = build_html(standard_results, standard, meta, translations=Shouting())
-    for label in ("EXECUTIVE SUMMARY", "METHODOLOGY", "SCORECARD", "PERCEPTION GAPS",
-                  "PRIORITIZED RECOMMENDATIONS", "CONTENTS", "SCORES BY ROLE", "SUPPRESSED"):
+    for label in (
+        "EXECUTIVE SUMMARY",
+        "METHODOLOGY",
+        "SCORECARD",
+        "PERCEPTION GAPS",
+        "PRIORITIZED RECOMMENDATIONS",
+        "CONTENTS",
+        "SCORES BY ROLE",
+        "SUPPRESSED",
+    ):
         assert f"«{label}»" in html, label
 
 
@@ -56,9 +64,13 @@ def test_chinese_and_cyrillic_text_is_typeset_with_covering_fonts(meta: ReportMe
     q = load_questionnaire(DATA / "mini")
     people = read_answers_file(DATA / "mini" / "answers.csv", q)
     results = score(q, people)
-    zh = dataclasses.replace(meta, client_name="上海销售有限公司 · ООО «Продажи»",
-                             assessment_title="销售组织健康检查", language="zh",
-                             date=dt.date(2026, 3, 4))
+    zh = dataclasses.replace(
+        meta,
+        client_name="上海销售有限公司 · ООО «Продажи»",
+        assessment_title="销售组织健康检查",
+        language="zh",
+        date=dt.date(2026, 3, 4),
+    )
     html = build_html(results, q, zh)
     assert '<html lang="zh">' in html
     pdf = render_html(html)
@@ -67,14 +79,16 @@ def test_chinese_and_cyrillic_text_is_typeset_with_covering_fonts(meta: ReportMe
     path.write_bytes(pdf)
     text = pdf_text(pdf)
     assert "上海销售有限公司" in text and "Продажи" in text and "2026年3月4日" in text
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                           check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     assert "Noto-Sans-CJK" in fonts
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())
 
 
 @pytest.mark.parametrize("lang", ["de", "fr", "ru", "zh", "pt-BR", "not a language"])
-def test_any_language_tag_builds(lang: str, meta: ReportMeta, standard: Questionnaire,
-                                 standard_results: Results) -> None:
+def test_any_language_tag_builds(
+    lang: str, meta: ReportMeta, standard: Questionnaire, standard_results: Results
+) -> None:
     html = build_html(standard_results, standard, dataclasses.replace(meta, language=lang))
     assert "<html lang=" in html and "not a language" not in html.split(">", 2)[1]

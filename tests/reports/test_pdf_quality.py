@@ -19,16 +19,18 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pop
 def test_qpdf_check_passes(standard_report: Rendered) -> None:
     if shutil.which("qpdf") is None:
         pytest.skip("qpdf missing")
-    result = subprocess.run(["qpdf", "--check", str(standard_report.path)], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        ["qpdf", "--check", str(standard_report.path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No syntax or stream encoding errors" in result.stdout
 
 
 @needs_poppler
 def test_every_font_is_embedded(standard_report: Rendered) -> None:
-    out = subprocess.run(["pdffonts", str(standard_report.path)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["pdffonts", str(standard_report.path)], capture_output=True, text=True, check=True
+    ).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
     assert rows, out
     for row in rows:
@@ -45,9 +47,16 @@ def test_text_has_titles_scores_and_sections(standard_report: Rendered) -> None:
     for el in r.elements:
         assert el.title in text
     assert f"{r.overall.score:.0f}/100" in text.replace(" ", "")
-    for heading in ("Executive summary", "Methodology", "Scorecard", "Perception gaps",
-                    "Prioritized recommendations", "30/60/90-day roadmap",
-                    "Answers to every question", "Contents"):
+    for heading in (
+        "Executive summary",
+        "Methodology",
+        "Scorecard",
+        "Perception gaps",
+        "Prioritized recommendations",
+        "30/60/90-day roadmap",
+        "Answers to every question",
+        "Contents",
+    ):
         assert heading in text
     assert "Acme Industrial GmbH" in text and "Jane Consultant" in text
     pages = len(PdfReader(io.BytesIO(standard_report.pdf)).pages)
@@ -79,8 +88,11 @@ def test_every_question_is_in_the_appendix(standard_report: Rendered) -> None:
 
 
 def test_chart_fonts_are_at_least_8pt(standard_report: Rendered) -> None:
-    sizes = [float(s) for svg in svg_images(standard_report.html)
-             for s in re.findall(r'font-size="([0-9.]+)"', svg)]
+    sizes = [
+        float(s)
+        for svg in svg_images(standard_report.html)
+        for s in re.findall(r'font-size="([0-9.]+)"', svg)
+    ]
     assert sizes and min(sizes) >= MIN_FONT
     assert MIN_FONT * 0.75 >= 8.0  # px at print size → pt
 
@@ -96,8 +108,47 @@ def test_page_images_are_written(standard_report: Rendered) -> None:
     out = ARTIFACTS / "pages"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(standard_report.path), str(out / "p")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(standard_report.path), str(out / "p")], check=True
+    )
     pngs = sorted(out.glob("p-*.png"))
     assert len(pngs) == len(PdfReader(io.BytesIO(standard_report.pdf)).pages)
     assert all(p.stat().st_size > 2000 for p in pngs)
+
+
+def overflowing_boxes(html: str) -> list[str]:
+    """Boxes whose border box sticks out of the page's content area (left or right)."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    from reports.fetcher import ASSET_ROOT, ReportURLFetcher
+    from reports.render import font_configuration
+
+    document = HTML(
+        string=html, base_url=ASSET_ROOT.as_uri() + "/", url_fetcher=ReportURLFetcher()
+    ).render(font_config=font_configuration())
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        page_box = page._page_box
+        left = page_box.margin_left
+        right = page_box.margin_width() - page_box.margin_right
+        for child in page_box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box in child.descendants():
+                if getattr(box, "width", None) is None or not hasattr(box, "border_box_x"):
+                    continue
+                x0 = box.border_box_x()
+                x1 = x0 + box.border_width()
+                if x1 > right + 1 or x0 < left - 1:
+                    found.append(
+                        f"page {number}: <{box.element_tag}> {x0:.0f}–{x1:.0f} "
+                        f"outside {left:.0f}–{right:.0f}"
+                    )
+    return found
+
+
+def test_nothing_overflows_the_page(standard_report: Rendered) -> None:
+    assert overflowing_boxes(standard_report.html) == []
+    wide = "<html><body><p>ok</p><table style='width: 120%'><tr><td>x</td></tr></table>"
+    assert overflowing_boxes(wide)  # the check does catch an overflow

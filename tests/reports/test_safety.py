@@ -47,13 +47,18 @@ def hostile(standard: Questionnaire, meta: ReportMeta) -> Rendered:
     people = synthetic_respondents(standard, n=40)
     first = people[0]
     comments = dict(first.comments)
-    comments["crm"] = "Our CRM " + " ".join(PAYLOADS)
+    comments["crm"] = "Our CRM " + " ".join(PAYLOADS) + " " + "W" * 400
     people[0] = Respondent(first.id, first.role, first.answers, comments, first.team, "en")
     results = score(standard, people)
-    branding = dataclasses.replace(meta.branding, firm_name="Firm " + CSS_URL[:40],
-                                   footer_text="Footer " + IMG)
-    hostile_meta = dataclasses.replace(meta, client_name="Client " + ATTACH, branding=branding,
-                                       prepared_by='"); } @import url(http://evil/x.css); {')
+    branding = dataclasses.replace(
+        meta.branding, firm_name="Firm " + CSS_URL[:40], footer_text="Footer " + IMG
+    )
+    hostile_meta = dataclasses.replace(
+        meta,
+        client_name="Client " + ATTACH,
+        branding=branding,
+        prepared_by='"); } @import url(http://evil/x.css); {',
+    )
     return render(results, standard, hostile_meta, "hostile")
 
 
@@ -64,6 +69,12 @@ def test_markup_in_user_text_is_printed_literally(hostile: Rendered) -> None:
         assert payload.replace(" ", "") in squeezed, payload
     assert "Client " + ATTACH in text  # cover and running header
     assert "@import url(http://evil/x.css)" in text
+
+
+def test_long_unbroken_text_stays_on_the_page(hostile: Rendered) -> None:
+    from tests.reports.test_pdf_quality import overflowing_boxes
+
+    assert overflowing_boxes(hostile.html) == []
 
 
 def test_no_attachment_and_nothing_fetched(hostile: Rendered) -> None:
@@ -80,8 +91,12 @@ def test_fetcher_refuses_when_weasyprint_is_given_raw_markup(tmp_path: Path) -> 
     fetcher = ReportURLFetcher()
     html = (
         "<html><head>" + ATTACH + '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
-        '<link rel="stylesheet" href="file:///etc/passwd">' + CSS_URL + "</head><body>"
-        + IMG + STYLE_ATTR + '<img src="file:///etc/hostname"><img src="../../pyproject.toml">'
+        '<link rel="stylesheet" href="file:///etc/passwd">'
+        + CSS_URL
+        + "</head><body>"
+        + IMG
+        + STYLE_ATTR
+        + '<img src="file:///etc/hostname"><img src="../../pyproject.toml">'
         '<img src="data:text/html;base64,PGgxPng8L2gxPg==">'
         '<a rel="attachment" href="file:///etc/passwd">a</a></body></html>'
     )

@@ -42,8 +42,9 @@ def shown_values(html: str) -> Iterator[tuple[str, str]]:
 def leaks(html: str, results: Results, q: Questionnaire) -> list[str]:
     """Every place where a group that is suppressed everywhere shows a number."""
     hidden = suppressed_groups(results, q)
-    always = {group for _, group in hidden
-              if all((el.id, group) in hidden for el in results.elements)}
+    always = {
+        group for _, group in hidden if all((el.id, group) in hidden for el in results.elements)
+    }
     found = []
     for group, text in shown_values(html):
         if group in always and re.search(r"\d", text):
@@ -56,8 +57,7 @@ def strict(standard: Questionnaire) -> tuple[Results, Results]:
     """Results with minimum group size 4 (sales_ops and other suppressed) and the same
     answers unsuppressed, to know what a leak would look like."""
     people = synthetic_respondents(standard, n=40)
-    return (score(standard, people, min_group_size=4),
-            score(standard, people, min_group_size=1))
+    return (score(standard, people, min_group_size=4), score(standard, people, min_group_size=1))
 
 
 def test_view_model_carries_no_value_for_suppressed_groups(
@@ -88,7 +88,8 @@ def test_no_suppressed_value_in_html_or_charts(
         value = el.roles["sales_ops"].score
         assert value is not None
         assert f">{value:.0f}<" not in "".join(
-            f">{t}<" for g, t in shown_values(html) if g == "sales_ops")
+            f">{t}<" for g, t in shown_values(html) if g == "sales_ops"
+        )
 
 
 def test_leak_detector_catches_a_leak(
@@ -111,12 +112,14 @@ def test_standard_report_hides_the_single_other_respondent(standard_report: Rend
 def test_radar_omits_suppressed_series(standard: Questionnaire, meta: ReportMeta) -> None:
     people = [p for p in synthetic_respondents(standard, n=40) if p.role != "executive"]
     people = [p for p in people if p.role != "sales_manager"] + [
-        p for p in people if p.role == "sales_manager"][:2]
+        p for p in people if p.role == "sales_manager"
+    ][:2]
     results = score(standard, people)
     assert all(el.leadership_suppressed for el in results.elements)
     view = build_view(results, standard, meta)
     assert "Leadership" in view.radar_note
-    radar = next(svg for svg in svg_images(build_html(results, standard, meta))
-                 if "Radar" in svg[:400])
+    radar = next(
+        svg for svg in svg_images(build_html(results, standard, meta)) if "Radar" in svg[:400]
+    )
     assert ">Leadership<" not in radar and ">Frontline<" in radar
     assert view.overall_leadership.value is None
