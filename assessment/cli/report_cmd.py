@@ -9,29 +9,10 @@ from pathlib import Path
 
 import click
 
-from assessment.cli.common import DEFAULT_QUESTIONNAIRE, fail, resolve_questionnaire
-from assessment.core.model import Questionnaire
-from assessment.core.results import Results
-from assessment.core.scoring import ScoringError, score
-from assessment.io.answers_csv import AnswersFileError, read_answers_file
+from assessment.cli.common import DEFAULT_QUESTIONNAIRE, fail
+from assessment.cli.score_cmd import score_file
 
 EXIT_RENDER_FAILED = 1
-
-
-def score_localized(
-    answers: str, questionnaire_ref: str, lang: str | None, min_group_size: int | None
-) -> tuple[Results, Questionnaire]:
-    """Like ``score_file``, with the questionnaire loaded in ``lang``: texts in the results
-    (element titles, recommendations) are then in the report's language."""
-    q = resolve_questionnaire(questionnaire_ref, None, lang)
-    try:
-        respondents = read_answers_file(answers, q)
-    except AnswersFileError as exc:
-        fail([*str(exc).splitlines(), f"{len(exc.problems)} problem(s); no report was written"])
-    try:
-        return score(q, respondents, min_group_size=min_group_size), q
-    except ScoringError as exc:  # pragma: no cover - the reader already checks the same
-        fail(f"{answers}: {exc}")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -118,7 +99,9 @@ def report_command(
         )
     except BrandingError as exc:
         fail(f"error: {exc}")
-    results, q = score_localized(answers, questionnaire_ref, lang, min_group_size)
+    results, q = score_file(
+        answers, questionnaire_ref, min_group_size, lang, outcome="no report was written"
+    )
 
     from reports import ReportMeta, build_html, render_html
 

@@ -7,19 +7,29 @@ import json
 import click
 
 from assessment.cli.common import DEFAULT_QUESTIONNAIRE, fail, fmt, resolve_questionnaire
+from assessment.core.model import Questionnaire
 from assessment.core.results import Results
-from assessment.core.scoring import score
+from assessment.core.scoring import ScoringError, score
 from assessment.io.answers_csv import AnswersFileError, read_answers_file
 
 
-def score_file(answers: str, questionnaire_ref: str, min_group_size: int | None) -> Results:
-    """Read an answers CSV and score it; exit 2 with every problem on bad input."""
-    q = resolve_questionnaire(questionnaire_ref)
+def score_file(
+    answers: str,
+    questionnaire_ref: str,
+    min_group_size: int | None,
+    lang: str | None = None,
+    outcome: str = "nothing was scored",
+) -> tuple[Results, Questionnaire]:
+    """Read an answers CSV and score it (texts in ``lang``); exit 2 with every problem."""
+    q = resolve_questionnaire(questionnaire_ref, None, lang)
     try:
         respondents = read_answers_file(answers, q)
     except AnswersFileError as exc:
-        fail([*str(exc).splitlines(), f"{len(exc.problems)} problem(s); nothing was scored"])
-    return score(q, respondents, min_group_size=min_group_size)
+        fail([*str(exc).splitlines(), f"{len(exc.problems)} problem(s); {outcome}"])
+    try:
+        return score(q, respondents, min_group_size=min_group_size), q
+    except ScoringError as exc:  # pragma: no cover - the reader already checks the same
+        fail(f"{answers}: {exc}")
 
 
 @click.command("score")
@@ -43,7 +53,7 @@ def score_command(
     answers: str, questionnaire_ref: str, min_group_size: int | None, as_json: bool, explain: bool
 ) -> None:
     """Score an answers CSV (respondent,role,question,value[,comment])."""
-    results = score_file(answers, questionnaire_ref, min_group_size)
+    results, _ = score_file(answers, questionnaire_ref, min_group_size)
     if as_json:
         click.echo(json.dumps(results.to_dict(explain=explain), ensure_ascii=False, indent=2))
         return
