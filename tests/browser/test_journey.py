@@ -29,12 +29,6 @@ def answer_page(page: Any, pick: int) -> None:
             number.blur()
 
 
-def wait_saved(page: Any) -> None:
-    page.wait_for_function(
-        "document.querySelector('.autosave-status') && document.querySelector('.autosave-status').textContent.indexOf('saved') >= 0 || document.querySelector('.autosave-status').textContent === ''"
-    )
-
-
 def answer_all(
     page: Any, pick: int, stop_after: int | None = None, shot: Path | None = None
 ) -> None:
