@@ -39,3 +39,21 @@ def resolve_questionnaire(
 def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
     """Format an optional number for a table cell ("-" when missing)."""
     return "-" if value is None else f"{value:.{digits}f}{suffix}"
+
+
+answers_option = click.option(
+    "--answers", required=True, type=click.Path(dir_okay=False), help="Answers CSV."
+)
+questionnaire_option = click.option(
+    "--questionnaire",
+    "questionnaire_ref",
+    default=DEFAULT_QUESTIONNAIRE,
+    show_default=True,
+    help="Questionnaire id or path.",
+)
+min_group_size_option = click.option(
+    "--min-group-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Smallest group whose scores are shown (default: the questionnaire's, 3).",
+)

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import click
 
-from assessment.cli.common import DEFAULT_QUESTIONNAIRE, fail
+from assessment.cli.common import (
+    answers_option,
+    fail,
+    min_group_size_option,
+    questionnaire_option,
+)
 from assessment.cli.score_cmd import score_file
 
 EXIT_RENDER_FAILED = 1
@@ -27,17 +32,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 @click.command("report")
-@click.option("--answers", required=True, type=click.Path(dir_okay=False), help="Answers CSV.")
+@answers_option
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the PDF."
 )
-@click.option(
-    "--questionnaire",
-    "questionnaire_ref",
-    default=DEFAULT_QUESTIONNAIRE,
-    show_default=True,
-    help="Questionnaire id or path.",
-)
+@questionnaire_option
 @click.option("--lang", default=None, help="Report language (default: the questionnaire's).")
 @click.option("--client", default=None, help="Client organization named on the report.")
 @click.option("--title", default=None, help="Assessment title (default: the questionnaire's).")
@@ -65,12 +64,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     default=None,
     help="Also write the exact HTML that was rendered.",
 )
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Smallest group whose scores are shown (default: the questionnaire's, 3).",
-)
+@min_group_size_option
 def report_command(
     answers: str,
     output: str,

@@ -6,7 +6,14 @@ import json
 
 import click
 
-from assessment.cli.common import DEFAULT_QUESTIONNAIRE, fail, fmt, resolve_questionnaire
+from assessment.cli.common import (
+    answers_option,
+    fail,
+    fmt,
+    min_group_size_option,
+    questionnaire_option,
+    resolve_questionnaire,
+)
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from assessment.core.scoring import ScoringError, score
@@ -33,20 +40,9 @@ def score_file(
 
 
 @click.command("score")
-@click.option("--answers", required=True, type=click.Path(dir_okay=False), help="Answers CSV.")
-@click.option(
-    "--questionnaire",
-    "questionnaire_ref",
-    default=DEFAULT_QUESTIONNAIRE,
-    show_default=True,
-    help="Questionnaire id or path.",
-)
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Smallest group whose scores are shown (default: the questionnaire's, 3).",
-)
+@answers_option
+@questionnaire_option
+@min_group_size_option
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--explain", is_flag=True, help="With --json: add per-question explanations.")
 def score_command(
