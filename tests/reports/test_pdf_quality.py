@@ -13,12 +13,19 @@ from pypdf import PdfReader
 from reports.svg import MIN_FONT
 from tests.reports.conftest import ARTIFACTS, Rendered, svg_images
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils missing")
+
+@pytest.fixture(autouse=True, scope="module")
+def pdf_tools() -> None:
+    """The quality gates need poppler-utils and qpdf (scripts/setup.sh --dev installs them)."""
+    missing = [
+        tool for tool in ("pdffonts", "pdftotext", "pdftoppm", "qpdf") if shutil.which(tool) is None
+    ]
+    assert not missing, (
+        f"missing {missing}: run scripts/setup.sh --dev (installs poppler-utils, qpdf)"
+    )
 
 
 def test_qpdf_check_passes(standard_report: Rendered) -> None:
-    if shutil.which("qpdf") is None:
-        pytest.skip("qpdf missing")
     result = subprocess.run(
         ["qpdf", "--check", str(standard_report.path)], capture_output=True, text=True
     )
@@ -26,7 +33,6 @@ def test_qpdf_check_passes(standard_report: Rendered) -> None:
     assert "No syntax or stream encoding errors" in result.stdout
 
 
-@needs_poppler
 def test_every_font_is_embedded(standard_report: Rendered) -> None:
     out = subprocess.run(
         ["pdffonts", str(standard_report.path)], capture_output=True, text=True, check=True
@@ -40,7 +46,6 @@ def test_every_font_is_embedded(standard_report: Rendered) -> None:
     assert not any("Serif" in row[0] or "DejaVu" in row[0] for row in rows), out
 
 
-@needs_poppler
 def test_text_has_titles_scores_and_sections(standard_report: Rendered) -> None:
     text = standard_report.text()
     r = standard_report.results
@@ -71,7 +76,6 @@ def test_text_extracts_with_pypdf(standard_report: Rendered) -> None:
     assert reader.metadata is not None and reader.metadata.title
 
 
-@needs_poppler
 def test_contents_lists_page_numbers(standard_report: Rendered) -> None:
     text = standard_report.text()
     contents = text.split("Contents", 1)[1][:3000]
@@ -103,7 +107,6 @@ def test_charts_use_the_brand_colour(standard_report: Rendered) -> None:
     assert sum("#1f4e79" in svg for svg in images) > 50
 
 
-@needs_poppler
 def test_page_images_are_written(standard_report: Rendered) -> None:
     out = ARTIFACTS / "pages"
     shutil.rmtree(out, ignore_errors=True)
