@@ -144,6 +144,10 @@ class Assessment(WorkspaceScoped, Base):
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     is_self_assessment: Mapped[bool] = mapped_column(Boolean, default=False)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    """The closed assessment this one follows up (same client), if any."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -170,6 +174,8 @@ class Respondent(WorkspaceScoped, Base):
     role: Mapped[str] = mapped_column(String(40))
     team: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(10), default="")
+    origin: Mapped[str] = mapped_column(String(10), default="link", server_default="link")
+    """How the answers arrive: ``link`` (personal link), ``import`` (CSV/XLSX import)."""
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -194,6 +200,10 @@ class Answer(WorkspaceScoped, Base):
     kind: Mapped[str] = mapped_column(String(10))
     value_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     value_number: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(
+        String(10), default="respondent", server_default="respondent"
+    )
+    """``respondent`` (typed or chosen), ``crm`` (pre-filled from CRM data, kept), ``import``."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -229,3 +239,61 @@ class ReportJob(WorkspaceScoped, Base):
     pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CrmEvidence(WorkspaceScoped, Base):
+    """KPIs computed from a client's CRM opportunity export, attached to an assessment.
+
+    The newest row of an assessment is the evidence in use; older rows are its history.
+    """
+
+    __tablename__ = "crm_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    quota: Mapped[float | None] = mapped_column(Float, nullable=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Column mapping and stage probabilities the figures were computed with."""
+    kpis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The computed figures (the ``crm-kpis --json`` shape)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VersionMapping(WorkspaceScoped, Base):
+    """How question and element ids of one questionnaire version map onto another's."""
+
+    __tablename__ = "version_mapping"
+    __table_args__ = (UniqueConstraint("workspace_id", "from_version_id", "to_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="CASCADE")
+    )
+    to_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="CASCADE")
+    )
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(WorkspaceScoped, Base):
+    """A bearer token for the read-only JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(12))
+    """The first characters of the token, shown so people can tell tokens apart."""
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

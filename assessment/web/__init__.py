@@ -48,14 +48,19 @@ def create_app(
     with app.app_context():
         configure_sqlite(db.engine)
 
+    from assessment.web.api import bp as api_bp
     from assessment.web.assessments import bp as assessments_bp
     from assessment.web.auth import bp as auth_bp
     from assessment.web.clients import bp as clients_bp
     from assessment.web.dashboard import bp as dashboard_bp
+    from assessment.web.data import bp as data_bp
+    from assessment.web.evidence import bp as evidence_bp
+    from assessment.web.questionnaires import bp as questionnaires_bp
     from assessment.web.reports import bp as reports_bp
     from assessment.web.respond import bp as respond_bp
     from assessment.web.results import bp as results_bp
     from assessment.web.settings import bp as settings_bp
+    from assessment.web.trends import bp as trends_bp
 
     blueprints = (
         auth_bp,
@@ -66,6 +71,11 @@ def create_app(
         results_bp,
         reports_bp,
         settings_bp,
+        data_bp,
+        evidence_bp,
+        trends_bp,
+        questionnaires_bp,
+        api_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

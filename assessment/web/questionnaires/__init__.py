@@ -1,0 +1,5 @@
+"""Custom questionnaires: upload, clone, publish (immutable versions)."""
+
+from flask import Blueprint
+
+bp = Blueprint("questionnaires", __name__)
