@@ -164,6 +164,7 @@ def _links_page(assessment_id: int, issued: list[people.IssuedLink], title: str)
 def add_respondent(assessment_id: int) -> str | Response:
     """Add one respondent and show their new link."""
     assessment = svc.get_assessment(current_session(), assessment_id)
+    actor().require_editor()
     q = svc.questionnaire_of(assessment)
     form = RespondentForm()
     form.role.choices = [(r.id, r.label) for r in q.roles]
@@ -192,6 +193,7 @@ def add_respondent(assessment_id: int) -> str | Response:
 def add_bulk(assessment_id: int) -> str | Response:
     """Add a pasted or uploaded list of respondents (all or none)."""
     assessment = svc.get_assessment(current_session(), assessment_id)
+    actor().require_editor()
     q = svc.questionnaire_of(assessment)
     form = BulkRespondentsForm()
     if not form.validate_on_submit():
@@ -252,11 +254,13 @@ def invite(assessment_id: int) -> Response:
     """E-mail a fresh link to everyone with an address who has not submitted."""
     if not ActionForm().validate_on_submit():
         raise Invalid(_("The form expired. Please try again."))
+    # Existence and permission first: the answer must not depend on the mail set-up.
+    assessment = svc.get_assessment(current_session(), assessment_id)
+    actor().require_editor()
     settings = SmtpSettings.from_config(current_app.config)
     if settings is None:
         flash(_("E-mail is not configured; copy the links instead."), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    assessment = svc.get_assessment(current_session(), assessment_id)
     targets = [
         r.id
         for r in people.list_respondents(current_session(), assessment_id)
