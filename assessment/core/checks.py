@@ -20,6 +20,7 @@ from assessment.core.conditions import (
     Not,
     metrics_of,
 )
+from assessment.core.crm import METRICS
 from assessment.core.model import Element, Question, Questionnaire, QuestionType
 
 Loc = tuple[int | str, ...]
@@ -118,6 +119,8 @@ def _question(q: Questionnaire, question: Question, loc: Loc) -> Iterator[tuple[
     for i, rid in enumerate(question.roles):
         if rid not in role_ids:
             yield (*loc, "roles", i), f"unknown role {rid!r}"
+    if question.evidence is not None:
+        yield from _evidence(question, loc)
     t = question.type
     if t in (QuestionType.LIKERT, QuestionType.CHOICE, QuestionType.YES_NO):
         if not question.options:
@@ -138,6 +141,25 @@ def _question(q: Questionnaire, question: Question, loc: Loc) -> Iterator[tuple[
         yield from _number(question, loc)
     elif question.options or question.bands:
         yield (*loc, "type"), "a text question takes no options or bands"
+
+
+def _evidence(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    metric = METRICS.get(question.evidence or "")
+    if metric is None:
+        known = ", ".join(sorted(METRICS))
+        yield (*loc, "evidence"), f"unknown CRM metric {question.evidence!r} (known: {known})"
+        return
+    if question.type is not QuestionType.NUMBER:
+        yield (
+            (*loc, "evidence"),
+            f"CRM evidence needs a number question; {question.id!r} is {question.type.value}",
+        )
+    elif question.unit not in metric.units:
+        units = ", ".join(repr(u) for u in metric.units)
+        yield (
+            (*loc, "evidence"),
+            f"{metric.id} is measured in {units}; the question's unit is {question.unit!r}",
+        )
 
 
 def _number(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:

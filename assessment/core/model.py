@@ -9,9 +9,9 @@ reports every problem it finds with the file and the path inside it.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from assessment.core.conditions import Condition
 
@@ -107,6 +107,17 @@ class Question(_Frozen):
     range: ValueRange | None = None
     bands: tuple[Band, ...] | None = None
     source: str = ""
+    evidence: str | None = Field(default=None, pattern=r"^crm\.[a-z0-9_]+$", max_length=64)
+    """A CRM metric (e.g. ``crm.win_rate``) that pre-fills and backs up this ``number`` KPI."""
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_evidence(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Questions without evidence serialize exactly as before the field existed, so the
+        # content hash of every questionnaire published earlier stays the same.
+        data: dict[str, Any] = handler(self)
+        if data.get("evidence") is None:
+            data.pop("evidence", None)
+        return data
 
     @property
     def scored(self) -> bool:

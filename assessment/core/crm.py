@@ -1,0 +1,533 @@
+"""CRM pipeline evidence: KPIs computed from a list of opportunities.
+
+Pure functions over plain records (no files, no database).  :func:`compute_kpis` turns
+opportunities into a :class:`CrmKpis` result whose ``to_dict()`` is the ``crm-kpis --json``
+shape and what the web app stores.  Formulas are documented in ``docs/crm.md``.
+
+Money is never added across currencies: every value-based figure is computed per currency
+(:class:`CurrencyKpis`); count-based figures (win rate by count, cycle length, stale deals,
+lost reasons) use all deals.  Figures that the questionnaire can link to (``evidence:`` on a
+``number`` question) are listed in :data:`METRICS` with the units they are expressed in.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """Where an opportunity stands."""
+
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    """One deal of a CRM export; ``row`` is its row in the source file (for messages)."""
+
+    id: str
+    stage: str
+    amount: float
+    created: date
+    status: Status
+    owner: str = ""
+    currency: str = ""
+    close: date | None = None
+    lost_reason: str = ""
+    stage_changed: date | None = None
+    row: int = 0
+
+
+# -- stages and their probabilities ----------------------------------------------------------
+
+DEFAULT_STAGE_PROBABILITIES: Mapping[str, float] = {
+    "discovery": 0.10,
+    "qualified": 0.20,
+    "demo": 0.40,
+    "trial": 0.60,
+    "final negotiation": 0.80,
+    "won": 1.00,
+    "lost": 0.00,
+}
+"""The default probability of each canonical stage (fractions of 1)."""
+
+STAGE_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "discovery": (
+        "discovery", "prospecting", "prospect", "lead", "lead in", "new", "initial contact",
+        "contact made", "appointment scheduled", "appointmentscheduled", "intro",
+    ),
+    "qualified": (
+        "qualified", "qualification", "qualify", "qualified to buy", "qualifiedtobuy",
+        "needs analysis", "needs defined", "sql",
+    ),
+    "demo": (
+        "demo", "demo scheduled", "demonstration", "presentation", "presentation scheduled",
+        "presentationscheduled",
+    ),
+    "trial": ("trial", "pilot", "proof of concept", "poc", "evaluation"),
+    "final negotiation": (
+        "final negotiation", "negotiation", "negotiations", "negotiation review",
+        "negotiations started", "contract sent", "contractsent",
+    ),
+    "won": ("won", "closed won", "closedwon", "deal won", "closed win"),
+    "lost": ("lost", "closed lost", "closedlost", "deal lost"),
+}  # fmt: skip
+"""Stage names (normalized) recognised as each canonical stage."""
+
+_SYNONYM_INDEX = {name: canon for canon, names in STAGE_SYNONYMS.items() for name in names}
+
+
+def normalize_stage(name: str) -> str:
+    """Stage name for matching: lower case, punctuation and spacing collapsed to one space."""
+    return " ".join(re.sub(r"[\W_]+", " ", name.casefold()).split())
+
+
+def canonical_stage(name: str) -> str | None:
+    """The canonical stage a name stands for (``"Closed Won"`` → ``"won"``), if known."""
+    return _SYNONYM_INDEX.get(normalize_stage(name))
+
+
+@dataclass(frozen=True)
+class StageTable:
+    """Stage probabilities: the defaults, overridden or extended by the user's own stages."""
+
+    custom: Mapping[str, float] = field(default_factory=dict)
+    """Normalized stage name → probability (0..1), as the user gave them."""
+
+    @classmethod
+    def build(cls, probabilities: Mapping[str, float] | None = None) -> StageTable:
+        """A table from ``{stage name: probability 0..1}``; ValueError names a bad entry."""
+        custom: dict[str, float] = {}
+        for name, p in (probabilities or {}).items():
+            key = normalize_stage(str(name))
+            if not key:
+                raise ValueError("a stage probability needs a stage name")
+            if not 0.0 <= float(p) <= 1.0:
+                raise ValueError(f"stage {name!r}: probability must be between 0 and 100 %")
+            custom[key] = float(p)
+        return cls(custom)
+
+    def probability(self, stage: str) -> float | None:
+        """The probability of a stage name, or None when the stage is unknown."""
+        key = normalize_stage(stage)
+        if key in self.custom:
+            return self.custom[key]
+        canon = _SYNONYM_INDEX.get(key)
+        if canon is None:
+            return None
+        return self.custom.get(canon, DEFAULT_STAGE_PROBABILITIES[canon])
+
+    def as_percentages(self) -> dict[str, float]:
+        """Every canonical and custom stage with its probability in percent (for display)."""
+        table = {k: 100 * v for k, v in DEFAULT_STAGE_PROBABILITIES.items()}
+        table.update({k: 100 * v for k, v in self.custom.items()})
+        return table
+
+
+# -- metrics the questionnaire can link to ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A CRM figure a ``number`` question can name as its evidence."""
+
+    id: str
+    units: tuple[str, ...]
+    """Question units it is expressed in (the first is how it is shown)."""
+    description: str
+
+
+METRICS: Mapping[str, Metric] = {
+    m.id: m
+    for m in (
+        Metric("crm.win_rate", ("%",), "won deals as a share of closed deals, by count"),
+        Metric(
+            "crm.win_rate_value",
+            ("%",),
+            "won value as a share of closed value (one currency only)",
+        ),
+        Metric(
+            "crm.pipeline_coverage",
+            ("x target", "x", "times target"),
+            "open pipeline value divided by the quota (one currency only)",
+        ),
+        Metric("crm.median_cycle_days", ("days",), "median days from created to closed"),
+        Metric("crm.stale_share", ("%",), "stale open deals as a share of open deals, by count"),
+    )
+}
+"""Every metric id an ``evidence:`` field may name."""
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@dataclass(frozen=True)
+class MonthForecast:
+    """Open deals expected to close in one month (``month`` is ``YYYY-MM`` or ``""``)."""
+
+    month: str
+    deals: int
+    unweighted: float
+    weighted: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "month": self.month or None,
+            "deals": self.deals,
+            "unweighted": _r(self.unweighted),
+            "weighted": _r(self.weighted),
+        }
+
+
+@dataclass(frozen=True)
+class CurrencyKpis:
+    """Value-based figures for the deals in one currency (``""``: no currency given)."""
+
+    currency: str
+    won_value: float
+    lost_value: float
+    win_rate_value: float | None
+    average_deal_size: float | None
+    pipeline: float
+    weighted_pipeline: float
+    unweighted_pipeline_without_probability: float
+    stale_value: float
+    coverage: float | None
+    weighted_coverage: float | None
+    forecast: tuple[MonthForecast, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "currency": self.currency or None,
+            "won_value": _r(self.won_value),
+            "lost_value": _r(self.lost_value),
+            "win_rate_value": _r(self.win_rate_value, 4),
+            "average_deal_size": _r(self.average_deal_size),
+            "pipeline": _r(self.pipeline),
+            "weighted_pipeline": _r(self.weighted_pipeline),
+            "pipeline_without_probability": _r(self.unweighted_pipeline_without_probability),
+            "stale_value": _r(self.stale_value),
+            "coverage": _r(self.coverage, 3),
+            "weighted_coverage": _r(self.weighted_coverage, 3),
+            "forecast": [m.to_dict() for m in self.forecast],
+        }
+
+
+@dataclass(frozen=True)
+class StaleDeal:
+    """An open deal with no stage change for longer than the threshold."""
+
+    id: str
+    owner: str
+    stage: str
+    amount: float
+    currency: str
+    idle_days: int
+    since: str
+    """``stage_change`` or ``created`` (no stage-change date in the export)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "id": self.id,
+            "owner": self.owner,
+            "stage": self.stage,
+            "amount": _r(self.amount),
+            "currency": self.currency or None,
+            "idle_days": self.idle_days,
+            "since": self.since,
+        }
+
+
+@dataclass(frozen=True)
+class UnknownStage:
+    """An open-deal stage with no probability: left out of the weighted pipeline."""
+
+    stage: str
+    deals: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {"stage": self.stage, "deals": self.deals}
+
+
+@dataclass(frozen=True)
+class LostReason:
+    """A reason given for lost deals; ``reason`` is ``""`` when none was given."""
+
+    reason: str
+    deals: int
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {"reason": self.reason or None, "deals": self.deals, "share": _r(self.share, 4)}
+
+
+@dataclass(frozen=True)
+class CrmKpis:
+    """Every figure computed from one opportunity export."""
+
+    as_of: date
+    deals: int
+    open_deals: int
+    won_deals: int
+    lost_deals: int
+    win_rate: float | None
+    median_cycle_days: float | None
+    stale_threshold_days: float | None
+    stale_basis_created: int
+    """Open deals whose idle time is counted from the created date (no stage-change date)."""
+    stale: tuple[StaleDeal, ...]
+    unknown_stages: tuple[UnknownStage, ...]
+    lost_reasons: tuple[LostReason, ...]
+    currencies: tuple[CurrencyKpis, ...]
+    quota: float | None
+    quota_currency: str | None
+    notes: tuple[str, ...]
+
+    @property
+    def stale_share(self) -> float | None:
+        """Stale open deals over open deals (count)."""
+        return len(self.stale) / self.open_deals if self.open_deals else None
+
+    def currency_block(self, currency: str | None) -> CurrencyKpis | None:
+        """The block of one currency (or the only block when ``currency`` is None)."""
+        if currency is None:
+            return self.currencies[0] if len(self.currencies) == 1 else None
+        return next((c for c in self.currencies if c.currency == currency), None)
+
+    def metrics(self) -> dict[str, float | None]:
+        """Values of :data:`METRICS`, each in its first unit (percentages as 0-100)."""
+        single = self.currency_block(None)
+        quota_block = self.currency_block(self.quota_currency) if self.quota else None
+        return {
+            "crm.win_rate": _r(None if self.win_rate is None else 100 * self.win_rate, 1),
+            "crm.win_rate_value": _r(
+                None
+                if single is None or single.win_rate_value is None
+                else 100 * single.win_rate_value,
+                1,
+            ),
+            "crm.pipeline_coverage": _r(quota_block.coverage if quota_block else None, 2),
+            "crm.median_cycle_days": _r(self.median_cycle_days, 1),
+            "crm.stale_share": _r(None if self.stale_share is None else 100 * self.stale_share, 1),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``crm-kpis --json`` shape (also stored as the evidence of an assessment)."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "deals": {
+                "total": self.deals,
+                "open": self.open_deals,
+                "won": self.won_deals,
+                "lost": self.lost_deals,
+            },
+            "win_rate": _r(self.win_rate, 4),
+            "median_cycle_days": _r(self.median_cycle_days, 1),
+            "stale": {
+                "threshold_days": _r(self.stale_threshold_days, 1),
+                "count": len(self.stale),
+                "share": _r(self.stale_share, 4),
+                "counted_from_created": self.stale_basis_created,
+                "deals": [s.to_dict() for s in self.stale],
+            },
+            "unknown_stages": [u.to_dict() for u in self.unknown_stages],
+            "lost_reasons": [lr.to_dict() for lr in self.lost_reasons],
+            "currencies": [c.to_dict() for c in self.currencies],
+            "quota": self.quota,
+            "quota_currency": self.quota_currency,
+            "metrics": self.metrics(),
+            "notes": list(self.notes),
+        }
+
+
+# -- computation -----------------------------------------------------------------------------
+
+
+class CrmInputError(ValueError):
+    """Inputs that cannot give meaningful figures (e.g. a quota in an unknown currency)."""
+
+
+def compute_kpis(
+    opportunities: Iterable[Opportunity],
+    *,
+    as_of: date,
+    stages: StageTable | None = None,
+    quota: float | None = None,
+    quota_currency: str | None = None,
+    top_reasons: int = 5,
+) -> CrmKpis:
+    """Compute every KPI of an opportunity list (see ``docs/crm.md`` for the formulas).
+
+    ``quota`` is compared with the open pipeline of ``quota_currency``; it may be left
+    without a currency when all deals share one.  Raises :class:`CrmInputError` when the
+    quota cannot be matched to exactly one currency.
+    """
+    deals = list(opportunities)
+    table = stages or StageTable()
+    if quota is not None and quota <= 0:
+        raise CrmInputError("the quota must be a positive amount")
+    currencies = sorted({d.currency for d in deals})
+    if quota is not None:
+        quota_currency = _quota_currency(quota_currency, currencies)
+    open_deals = [d for d in deals if d.status is Status.OPEN]
+    won = [d for d in deals if d.status is Status.WON]
+    lost = [d for d in deals if d.status is Status.LOST]
+    closed = won + lost
+    win_rate = len(won) / len(closed) if closed else None
+    cycles = [(d.close - d.created).days for d in closed if d.close is not None]
+    median_cycle = float(statistics.median(cycles)) if cycles else None
+    notes: list[str] = []
+    threshold = 2 * median_cycle if median_cycle is not None else None
+    stale, from_created = _stale(open_deals, as_of, threshold)
+    if threshold is None and open_deals:
+        notes.append("no closed deals with a close date: stale deals cannot be judged")
+    if from_created:
+        notes.append(
+            f"{from_created} open deal(s) have no stage-change date; "
+            "their idle time is counted from the created date"
+        )
+    unknown = Counter(d.stage for d in open_deals if table.probability(d.stage) is None)
+    if unknown:
+        notes.append(
+            "stages without a probability are left out of the weighted pipeline: "
+            + ", ".join(sorted(unknown))
+        )
+    blocks = tuple(
+        _currency_block(
+            cur,
+            [d for d in deals if d.currency == cur],
+            table,
+            quota if cur == quota_currency else None,
+            {s.id for s in stale},
+        )
+        for cur in currencies
+    )
+    if len(currencies) > 1:
+        notes.append(
+            "deals are in several currencies ("
+            + ", ".join(c or "none" for c in currencies)
+            + "); amounts are shown per currency and never added together"
+        )
+    reasons = Counter(d.lost_reason.strip() for d in lost)
+    lost_reasons = tuple(
+        LostReason(reason, n, n / len(lost))
+        for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:top_reasons]
+    )
+    return CrmKpis(
+        as_of=as_of,
+        deals=len(deals),
+        open_deals=len(open_deals),
+        won_deals=len(won),
+        lost_deals=len(lost),
+        win_rate=win_rate,
+        median_cycle_days=median_cycle,
+        stale_threshold_days=threshold,
+        stale_basis_created=from_created,
+        stale=stale,
+        unknown_stages=tuple(
+            UnknownStage(s, n) for s, n in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
+        lost_reasons=lost_reasons,
+        currencies=blocks,
+        quota=quota,
+        quota_currency=quota_currency if quota is not None else None,
+        notes=tuple(notes),
+    )
+
+
+def _quota_currency(given: str | None, currencies: Sequence[str]) -> str:
+    if given:
+        code = given.strip().upper()
+        if code not in currencies:
+            found = ", ".join(c or "none" for c in currencies) or "none"
+            raise CrmInputError(f"no deals in the quota currency {code} (deals are in: {found})")
+        return code
+    if len(currencies) > 1:
+        raise CrmInputError(
+            "deals are in several currencies ("
+            + ", ".join(c or "none" for c in currencies)
+            + "): say which currency the quota is in"
+        )
+    return currencies[0] if currencies else ""
+
+
+def _stale(
+    open_deals: Sequence[Opportunity], as_of: date, threshold: float | None
+) -> tuple[tuple[StaleDeal, ...], int]:
+    from_created = sum(1 for d in open_deals if d.stage_changed is None)
+    if threshold is None:
+        return (), from_created
+    found: list[StaleDeal] = []
+    for d in open_deals:
+        since = d.stage_changed or d.created
+        idle = (as_of - since).days
+        if idle > threshold:
+            basis = "created" if d.stage_changed is None else "stage_change"
+            found.append(StaleDeal(d.id, d.owner, d.stage, d.amount, d.currency, idle, basis))
+    found.sort(key=lambda s: (-s.idle_days, s.id))
+    return tuple(found), from_created
+
+
+def _currency_block(
+    currency: str,
+    deals: Sequence[Opportunity],
+    table: StageTable,
+    quota: float | None,
+    stale_ids: set[str],
+) -> CurrencyKpis:
+    won = [d for d in deals if d.status is Status.WON]
+    won_value = sum(d.amount for d in won)
+    lost_value = sum(d.amount for d in deals if d.status is Status.LOST)
+    closed_value = won_value + lost_value
+    open_deals = [d for d in deals if d.status is Status.OPEN]
+    pipeline = sum(d.amount for d in open_deals)
+    weighted = 0.0
+    without = 0.0
+    months: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for d in open_deals:
+        p = table.probability(d.stage)
+        if p is None:
+            without += d.amount
+        else:
+            weighted += d.amount * p
+        month = d.close.strftime("%Y-%m") if d.close else ""
+        acc = months[month]
+        acc[0] += 1
+        acc[1] += d.amount
+        acc[2] += d.amount * (p or 0.0)
+    forecast = tuple(
+        MonthForecast(m, int(v[0]), v[1], v[2])
+        for m, v in sorted(months.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    )
+    return CurrencyKpis(
+        currency=currency,
+        won_value=won_value,
+        lost_value=lost_value,
+        win_rate_value=won_value / closed_value if closed_value > 0 else None,
+        average_deal_size=won_value / len(won) if won else None,
+        pipeline=pipeline,
+        weighted_pipeline=weighted,
+        unweighted_pipeline_without_probability=without,
+        stale_value=sum(d.amount for d in open_deals if d.id in stale_ids),
+        coverage=pipeline / quota if quota else None,
+        weighted_coverage=weighted / quota if quota else None,
+        forecast=forecast,
+    )
