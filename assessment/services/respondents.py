@@ -20,6 +20,7 @@ from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import Assessment, Respondent
 from assessment.db.tenancy import unscoped
+from assessment.io.safe_cells import safe_row
 from assessment.services.actor import Actor
 from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.errors import Invalid, NotFound
@@ -216,28 +217,16 @@ def resolve_token(session: Session, token: str) -> Respondent | None:
 
 
 def links_csv(issued: list[IssuedLink], base_url: str) -> str:
-    """The issued links as CSV: code, name, email, role, team, link."""
+    """The issued links as CSV: code, name, email, role, team, link (formula-safe cells)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["code", "name", "email", "role", "team", "link"])
     for link in issued:
         r = link.respondent
         writer.writerow(
-            [
-                r.code,
-                _safe_cell(r.name),
-                _safe_cell(r.email),
-                r.role,
-                _safe_cell(r.team),
-                f"{base_url}/r/{link.token}",
-            ]
+            safe_row([r.code, r.name, r.email, r.role, r.team, f"{base_url}/r/{link.token}"])
         )
     return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (``=``, ``+``, ``-``, ``@``, tab, CR)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def assessment_of(session: Session, respondent: Respondent) -> Assessment:

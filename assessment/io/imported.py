@@ -1,0 +1,80 @@
+"""What the answer importers share: limits, decoding, CSV reading and per-person checks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from assessment.core.answers import Respondent as CoreRespondent
+from assessment.io.answers_csv import AnswersFileError
+
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+"""Largest answers file an import accepts (10 MB, about 150,000 answer rows)."""
+MAX_CODE = 20
+MAX_NAME = 200
+MAX_EMAIL = 254
+MAX_TEAM = 100
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,6})?")
+
+
+@dataclass(frozen=True)
+class ImportedRespondent:
+    """A validated respondent from an import file, with the row it starts on."""
+
+    respondent: CoreRespondent
+    row: int
+    name: str = ""
+    email: str = ""
+
+
+def decode(data: bytes, name: str, limit: int = IMPORT_MAX_BYTES) -> str:
+    """The file as text, or AnswersFileError (too large, not UTF-8, empty)."""
+    if len(data) > limit:
+        size = f"{len(data):,} bytes; the limit is {limit:,} bytes ({limit // 2**20} MB)"
+        raise AnswersFileError(name, [f"the file is {size}"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AnswersFileError(
+            name, [f"not valid UTF-8 (first bad byte at offset {exc.start}); save it as UTF-8"]
+        ) from exc
+    if not text.strip():
+        raise AnswersFileError(name, ["the file is empty; expected a header row"])
+    return text
+
+
+def csv_rows(text: str, name: str) -> list[list[str]]:
+    """Every CSV row, or AnswersFileError naming the row that is not valid CSV."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise AnswersFileError(name, [f"row {reader.line_num}: malformed CSV: {exc}"]) from exc
+
+
+def identity_problems(
+    where: str, code: str, name: str = "", email: str = "", team: str = "", language: str = ""
+) -> list[str]:
+    """What is wrong with a person's code, name, e-mail, team or language (``where``: prefix)."""
+    problems: list[str] = []
+    if not code:
+        problems.append(f"{where}: respondent code is empty")
+    elif len(code) > MAX_CODE:
+        problems.append(f"{where}: respondent code {code[:40]!r} is longer than {MAX_CODE}")
+    if len(name) > MAX_NAME:
+        problems.append(f"{where}: name is longer than {MAX_NAME} characters")
+    if email and ("@" not in email or len(email) > MAX_EMAIL or any(c.isspace() for c in email)):
+        problems.append(f"{where}: {email[:60]!r} is not an e-mail address")
+    if len(team) > MAX_TEAM:
+        problems.append(f"{where}: team is longer than {MAX_TEAM} characters")
+    if language and not _LANGUAGE.fullmatch(language):
+        problems.append(f"{where}: {language[:20]!r} is not a language code such as en or pl")
+    return problems
+
+
+def row_number(problem: str) -> int:
+    """The row a problem message names (for sorting), 0 when it names none."""
+    match = re.match(r"row (\d+)", problem)
+    return int(match.group(1)) if match else 0

@@ -1,0 +1,496 @@
+"""Import a wide answers CSV: one row per respondent, one column per question.
+
+Two kinds of file are accepted:
+
+- our own wide export (``respondent,role,team,language,submitted,<question ids>,
+  comment:<element ids>``, optionally ``name,email``): read without a mapping;
+- a survey tool's export, with a column-mapping file (YAML) that says which column holds
+  the respondent code, role, team, language, which column answers which question, how
+  answer texts map to option values or numbers, and which texts mean N/A or "don't know".
+  See ``docs/data.md`` for the mapping format.
+
+The whole file is validated before anything is returned; every problem names its row and
+column.  Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from assessment.core.answers import Answer, AnswerError, parse_answer
+from assessment.core.answers import Respondent as CoreRespondent
+from assessment.core.model import Question, Questionnaire, QuestionType
+from assessment.io.answers_csv import MAX_FIELD, AnswersFileError
+from assessment.io.exports import COMMENT_PREFIX
+from assessment.io.imported import (
+    ImportedRespondent,
+    csv_rows,
+    decode,
+    identity_problems,
+    row_number,
+)
+from assessment.io.safe_cells import unescape_row
+
+MAPPING_MAX_BYTES = 256 * 1024
+DEFAULT_NA = ("na", "n/a", "not applicable")
+DEFAULT_DK = ("dk", "don't know", "do not know")
+_PERSON_KEYS = ("respondent", "role", "team", "language", "name", "email")
+_MAPPING_KEYS = {
+    *_PERSON_KEYS,
+    "default_role",
+    "roles",
+    "na",
+    "dk",
+    "values",
+    "questions",
+    "comments",
+}
+Target = str | float
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How the columns of a wide file map onto respondents, questions and comments."""
+
+    person: dict[str, str]
+    """``respondent`` / ``role`` / ``team`` / ``language`` / ``name`` / ``email`` → column."""
+    questions: dict[str, str]
+    """Column → question id."""
+    comments: dict[str, str] = field(default_factory=dict)
+    """Column → element id."""
+    default_role: str = ""
+    roles: dict[str, str] = field(default_factory=dict)
+    """Role texts (lower case) → role id."""
+    values: dict[str, Target] = field(default_factory=dict)
+    """Answer texts (lower case) → option value, number, ``na`` or ``dk``, for every question."""
+    question_values: dict[str, dict[str, Target]] = field(default_factory=dict)
+    """Per question id: answer texts (lower case) → target."""
+    na: tuple[str, ...] = DEFAULT_NA
+    dk: tuple[str, ...] = DEFAULT_DK
+    ignore_unknown: bool = True
+    """Mapping files may leave columns out (timestamps, IP addresses); our format may not."""
+
+
+@dataclass(frozen=True)
+class WideImport:
+    """The validated respondents and the file's columns that were not used."""
+
+    respondents: list[ImportedRespondent]
+    ignored_columns: list[str]
+
+
+# --- the mapping file -------------------------------------------------------------------
+
+
+class _MappingLoader(yaml.SafeLoader):
+    """Safe YAML without ``yes``/``no`` → bool (answers are texts) and with unique keys."""
+
+
+_MappingLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _MappingLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, list | dict):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain text", key_node.start_mark
+            )
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return dict(loader.construct_pairs(node))
+
+
+_MappingLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def _load_yaml(data: bytes, name: str) -> Any:
+    if len(data) > MAPPING_MAX_BYTES:
+        raise AnswersFileError(
+            name, [f"the mapping file is {len(data):,} bytes; the limit is {MAPPING_MAX_BYTES:,}"]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AnswersFileError(name, [f"not valid UTF-8 (offset {exc.start})"]) from exc
+    try:
+        for event in yaml.parse(text, Loader=_MappingLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise AnswersFileError(name, ["anchors and aliases (*name) are not allowed"])
+        return yaml.load(text, Loader=_MappingLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise AnswersFileError(name, [f"{where}not valid YAML: {problem}"]) from exc
+    except RecursionError as exc:
+        raise AnswersFileError(name, ["the YAML is nested too deeply"]) from exc
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _target(value: Any) -> Target | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _value_map(raw: Any, where: str, problems: list[str]) -> dict[str, Target]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: expected 'answer text: option value or number' pairs")
+        return {}
+    out: dict[str, Target] = {}
+    for key, value in raw.items():
+        text, target = _text(key), _target(value)
+        if text is None or target is None:
+            problems.append(f"{where}: {key!r}: expected a text mapped to an option or number")
+            continue
+        out[text.lower()] = target
+    return out
+
+
+def _markers(
+    raw: Any, where: str, default: tuple[str, ...], problems: list[str]
+) -> tuple[str, ...]:
+    if raw is None:
+        return default
+    items = raw if isinstance(raw, list) else [raw]
+    texts = [_text(item) for item in items]
+    if any(t is None for t in texts):
+        problems.append(f"{where}: expected a text or a list of texts")
+        return default
+    return tuple(t.lower() for t in texts if t)
+
+
+def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> ColumnMapping:
+    """Read a column-mapping file; AnswersFileError lists every problem with its key."""
+    doc = _load_yaml(data, name)
+    if not isinstance(doc, dict):
+        raise AnswersFileError(
+            name, ["expected a mapping with at least 'respondent' and 'questions'"]
+        )
+    problems: list[str] = []
+    unknown = sorted(str(k) for k in doc if k not in _MAPPING_KEYS)
+    if unknown:
+        problems.append(
+            f"unknown key(s) {', '.join(unknown)}; expected {', '.join(sorted(_MAPPING_KEYS))}"
+        )
+    person: dict[str, str] = {}
+    for key in _PERSON_KEYS:
+        if doc.get(key) is None:
+            continue
+        column = _text(doc[key])
+        if not column:
+            problems.append(f"{key}: expected the name of a column")
+        else:
+            person[key] = column
+    if "respondent" not in person:
+        problems.append("respondent: name the column that holds the respondent code")
+    default_role = _text(doc.get("default_role")) or ""
+    if default_role and default_role not in q.role_ids:
+        problems.append(f"default_role: unknown role {default_role!r} ({', '.join(q.role_ids)})")
+    if "role" not in person and not default_role:
+        problems.append("role: name the role column, or give default_role for every row")
+    roles: dict[str, str] = {}
+    raw_roles = doc.get("roles")
+    if raw_roles is not None and not isinstance(raw_roles, dict):
+        problems.append("roles: expected 'text in the file: role id' pairs")
+    for key, value in (raw_roles or {}).items() if isinstance(raw_roles, dict) else ():
+        text, role = _text(key), _text(value)
+        if text is None or role not in q.role_ids:
+            problems.append(f"roles: {key!r}: {value!r} is not a role ({', '.join(q.role_ids)})")
+        else:
+            roles[text.lower()] = role
+    questions_by_id = q.questions()
+    columns: dict[str, str] = {}
+    question_values: dict[str, dict[str, Target]] = {}
+    raw_questions = doc.get("questions")
+    if not isinstance(raw_questions, dict) or not raw_questions:
+        problems.append("questions: expected 'column: question id' entries")
+        raw_questions = {}
+    for key, value in raw_questions.items():
+        column = _text(key)
+        where = f"questions: {key!r}"
+        entry = value if isinstance(value, dict) else {"id": value}
+        extra = set(entry) - {"id", "values"}
+        if column is None or extra:
+            problems.append(f"{where}: expected a question id or {{id: ..., values: {{...}}}}")
+            continue
+        qid = _text(entry.get("id"))
+        if not qid or qid not in questions_by_id:
+            problems.append(f"{where}: unknown question id {entry.get('id')!r}")
+            continue
+        if qid in columns.values():
+            problems.append(f"{where}: question {qid!r} is mapped from two columns")
+            continue
+        columns[column] = qid
+        values = _value_map(entry.get("values"), f"{where}: values", problems)
+        if values:
+            question_values[qid] = values
+    comments: dict[str, str] = {}
+    raw_comments = doc.get("comments") or {}
+    if not isinstance(raw_comments, dict):
+        problems.append("comments: expected 'column: element id' entries")
+        raw_comments = {}
+    element_ids = {el.id for el in q.elements}
+    for key, value in raw_comments.items():
+        column, element = _text(key), _text(value)
+        if column is None or element not in element_ids:
+            problems.append(f"comments: {key!r}: unknown element {value!r}")
+        else:
+            comments[column] = element
+    mapping = ColumnMapping(
+        person=person,
+        questions=columns,
+        comments=comments,
+        default_role=default_role,
+        roles=roles,
+        values=_value_map(doc.get("values"), "values", problems),
+        question_values=question_values,
+        na=_markers(doc.get("na"), "na", DEFAULT_NA, problems),
+        dk=_markers(doc.get("dk"), "dk", DEFAULT_DK, problems),
+    )
+    used = [*person.values(), *columns, *comments]
+    twice = sorted({c for c in used if used.count(c) > 1})
+    if twice:
+        problems.append(f"column(s) used for two things: {', '.join(map(repr, twice))}")
+    if problems:
+        raise AnswersFileError(name, problems)
+    return mapping
+
+
+def own_format_mapping(header: list[str], q: Questionnaire) -> ColumnMapping:
+    """The mapping of our own wide export; AnswersFileError when the header is not one."""
+    questions = q.questions()
+    element_ids = {el.id for el in q.elements}
+    person: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    comments: dict[str, str] = {}
+    unknown: list[str] = []
+    for column in header:
+        key = column.strip()
+        if key.lower() in _PERSON_KEYS:
+            person[key.lower()] = column
+        elif key.lower() == "submitted":
+            continue
+        elif key in questions:
+            columns[column] = key
+        elif key.startswith(COMMENT_PREFIX) and key[len(COMMENT_PREFIX) :] in element_ids:
+            comments[column] = key[len(COMMENT_PREFIX) :]
+        else:
+            unknown.append(column)
+    problems: list[str] = []
+    missing = [c for c in ("respondent", "role") if c not in person]
+    if missing:
+        problems.append(f"row 1: missing column(s) {', '.join(missing)}")
+    if unknown:
+        shown = ", ".join(repr(c[:60]) for c in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        problems.append(
+            f"row 1: column(s) {shown}{more} are neither respondent fields nor question ids of "
+            f"{q.id} {q.version}; for another tool's export, upload a column-mapping file"
+        )
+    if problems:
+        raise AnswersFileError("", problems)
+    return ColumnMapping(person=person, questions=columns, comments=comments, ignore_unknown=False)
+
+
+# --- reading the file -------------------------------------------------------------------
+
+
+def _answer(question: Question, raw: str, mapping: ColumnMapping) -> Answer:
+    key = raw.lower()
+    target: Target | None = mapping.question_values.get(question.id, {}).get(key)
+    if target is None:
+        target = mapping.values.get(key)
+    if target is None and key in mapping.na:
+        target = "na"
+    if target is None and key in mapping.dk:
+        target = "dk"
+    if target is None and question.options:
+        for option in question.options:
+            if key in (option.value.lower(), option.label.lower()):
+                target = option.value
+                break
+    if target is None:
+        target = raw
+    if isinstance(target, float) and question.type is not QuestionType.NUMBER:
+        position = int(target)
+        options = question.options or ()
+        if position != target or not 1 <= position <= len(options):
+            raise AnswerError(
+                f"{question.id}: {raw!r} maps to {target:g}, but the options are numbered "
+                f"1..{len(options)}"
+            )
+        target = options[position - 1].value
+    return parse_answer(question, target)
+
+
+def _role(raw: str, q: Questionnaire, mapping: ColumnMapping) -> str | None:
+    if not raw:
+        return mapping.default_role or None
+    if raw in q.role_ids:
+        return raw
+    mapped = mapping.roles.get(raw.lower())
+    if mapped:
+        return mapped
+    for role in q.roles:
+        if raw.lower() in (role.id.lower(), role.label.lower()):
+            return role.id
+    return None
+
+
+def read_wide_answers(
+    data: bytes,
+    q: Questionnaire,
+    *,
+    mapping: bytes | None = None,
+    name: str = "answers.csv",
+    mapping_name: str = "mapping.yaml",
+) -> WideImport:
+    """Validate a wide answers CSV (with a mapping file, or in our own wide format)."""
+    column_map = parse_mapping(mapping, q, mapping_name) if mapping is not None else None
+    rows = csv_rows(decode(data, name), name)
+    header = [h.strip() for h in unescape_row(rows[0])]
+    if not any(header):
+        raise AnswersFileError(name, ["the file is empty; expected a header row"])
+    try:
+        if column_map is None:
+            column_map = own_format_mapping(header, q)
+    except AnswersFileError as exc:
+        raise AnswersFileError(name, exc.problems) from exc
+    index: dict[str, int] = {}
+    problems: list[str] = []
+    for i, column in enumerate(header):
+        if column in index:
+            problems.append(f"row 1: column {column[:60]!r} appears twice")
+        index.setdefault(column, i)
+    wanted = [*column_map.person.values(), *column_map.questions, *column_map.comments]
+    absent = [c for c in wanted if c not in index]
+    if absent:
+        problems.append(
+            "row 1: the mapping names column(s) the file does not have: "
+            + ", ".join(repr(c[:60]) for c in absent)
+        )
+    if problems:
+        raise AnswersFileError(name, problems)
+    ignored = [c for c in header if c and c not in wanted and c.lower() != "submitted"]
+    people = _read_rows(rows, header, index, q, column_map, problems)
+    if not people and not problems:
+        problems.append("no respondent rows after the header")
+    if problems:
+        raise AnswersFileError(name, sorted(problems, key=row_number))
+    return WideImport(respondents=people, ignored_columns=ignored)
+
+
+def _read_rows(
+    rows: list[list[str]],
+    header: list[str],
+    index: Mapping[str, int],
+    q: Questionnaire,
+    m: ColumnMapping,
+    problems: list[str],
+) -> list[ImportedRespondent]:
+    questions = q.questions()
+    seen: dict[str, int] = {}
+    people: list[ImportedRespondent] = []
+    for number, raw_row in enumerate(rows[1:], start=2):
+        row = unescape_row(raw_row)
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(f"row {number}: {len(row)} fields, expected {len(header)}")
+            continue
+        if any(len(cell) > MAX_FIELD for cell in row):
+            problems.append(f"row {number}: a field is longer than {MAX_FIELD} characters")
+            continue
+
+        def cell(key: str, row: list[str] = row) -> str:
+            column = m.person.get(key)
+            return row[index[column]].strip() if column is not None else ""
+
+        where = f"row {number}"
+        code = cell("respondent")
+        found = identity_problems(
+            f"{where}, column {m.person['respondent']!r}", code
+        ) + identity_problems(
+            where, code or "?", cell("name"), cell("email"), cell("team"), cell("language")
+        )
+        problems.extend(found)
+        if code in seen:
+            problems.append(
+                f"{where}: respondent {code!r} appears again (first in row {seen[code]})"
+            )
+        seen.setdefault(code, number)
+        role = _role(cell("role"), q, m)
+        if role is None:
+            column = m.person.get("role", "role")
+            problems.append(
+                f"{where}, column {column!r}: unknown role {cell('role')[:60]!r} "
+                f"(roles: {', '.join(q.role_ids)}; add a 'roles' map to the mapping file)"
+            )
+            continue
+        answers: dict[str, Answer] = {}
+        for column, qid in m.questions.items():
+            raw = row[index[column]].strip()
+            if not raw:
+                continue
+            question = questions[qid]
+            if role not in question.roles:
+                problems.append(
+                    f"{where}, column {column[:60]!r}: question {qid!r} is not asked of role "
+                    f"{role!r}"
+                )
+                continue
+            try:
+                answers[qid] = _answer(question, raw, m)
+            except AnswerError as exc:
+                problems.append(f"{where}, column {column[:60]!r}: {exc}")
+        comments = {
+            element: row[index[column]].strip()
+            for column, element in m.comments.items()
+            if row[index[column]].strip()
+        }
+        if not answers and not comments:
+            problems.append(f"{where}: no answers in any question column")
+        elif not found:
+            people.append(
+                ImportedRespondent(
+                    respondent=CoreRespondent(
+                        id=code,
+                        role=role,
+                        answers=answers,
+                        comments=comments,
+                        team=cell("team"),
+                        language=cell("language"),
+                    ),
+                    row=number,
+                    name=cell("name"),
+                    email=cell("email"),
+                )
+            )
+    return people
