@@ -1,0 +1,186 @@
+"""Version mapping files: how ids of one questionnaire version map onto another's.
+
+Format (YAML)::
+
+    from: {questionnaire: sales-org-health, version: "1.0.0"}
+    to:   {questionnaire: sales-org-health, version: "1.1.0"}
+    elements:            # optional; old element id: new element id, or null (removed)
+      pipeline: pipeline_forecasting
+    questions:           # optional; old question id: new question id, or null (removed)
+      pipeline.forecast_accuracy: pipeline_forecasting.forecast_accuracy
+      crm.data_entry_time: null
+
+Ids not listed keep their stable id.  Every problem is reported in one go as
+``file: path: message`` (the loader's format); :func:`check_against` also names ids that
+do not exist in the two questionnaire versions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from assessment.core.loader import Problem, QuestionnaireError, parse_yaml
+from assessment.core.model import Questionnaire
+from assessment.core.trends import VersionMap
+
+MAX_BYTES = 512 * 1024
+_ID = re.compile(r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_TOP = ("from", "to", "elements", "questions")
+
+
+class VersionMappingError(Exception):
+    """A mapping file is unusable; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def load_version_mapping(path: str | os.PathLike[str]) -> VersionMap:
+    """Read and parse a mapping file (errors name the file)."""
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise VersionMappingError([Problem(name, "", f"cannot read: {exc.strerror}")]) from exc
+    if size > MAX_BYTES:
+        raise VersionMappingError(
+            [Problem(name, "", f"file is {size} bytes; the limit is {MAX_BYTES}")]
+        )
+    return parse_version_mapping(p.read_bytes(), name)
+
+
+def parse_version_mapping(data: bytes | str, name: str = "mapping.yaml") -> VersionMap:
+    """Parse the text of a mapping file; raise VersionMappingError listing every problem."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise VersionMappingError(
+                [Problem(name, "", f"file is {len(data)} bytes; the limit is {MAX_BYTES}")]
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise VersionMappingError([Problem(name, "", "file is not valid UTF-8")]) from exc
+    else:
+        text = data
+    try:
+        doc = parse_yaml(text, name)
+    except QuestionnaireError as exc:
+        raise VersionMappingError(exc.problems) from exc
+    problems: list[Problem] = []
+    if not isinstance(doc, dict):
+        raise VersionMappingError(
+            [Problem(name, "", "expected a mapping with from, to, elements, questions")]
+        )
+    for key in doc:
+        if key not in _TOP:
+            problems.append(
+                Problem(name, str(key), f"unknown key (expected one of {', '.join(_TOP)})")
+            )
+    src = _side(doc, "from", name, problems)
+    dst = _side(doc, "to", name, problems)
+    elements = _ids(doc, "elements", name, problems)
+    questions = _ids(doc, "questions", name, problems)
+    if src and dst and src == dst:
+        problems.append(Problem(name, "to", "maps a version onto itself"))
+    if problems or src is None or dst is None:
+        raise VersionMappingError(problems)
+    return VersionMap(src[0], src[1], dst[0], dst[1], elements, questions)
+
+
+def _side(
+    doc: Mapping[Any, Any], key: str, name: str, problems: list[Problem]
+) -> tuple[str, str] | None:
+    value = doc.get(key)
+    if not isinstance(value, dict):
+        problems.append(Problem(name, key, 'required: {questionnaire: ID, version: "X.Y.Z"}'))
+        return None
+    qid = value.get("questionnaire")
+    version = value.get("version")
+    ok = True
+    for extra in set(value) - {"questionnaire", "version"}:
+        problems.append(Problem(name, f"{key}.{extra}", "unknown key"))
+        ok = False
+    if not isinstance(qid, str) or not _SLUG.match(qid):
+        problems.append(
+            Problem(name, f"{key}.questionnaire", f"expected a questionnaire id, got {qid!r}")
+        )
+        ok = False
+    if not isinstance(version, str) or not version.strip():
+        hint = ' (quote it, e.g. "1.0")' if isinstance(version, int | float) else ""
+        problems.append(
+            Problem(name, f"{key}.version", f"expected a version string{hint}, got {version!r}")
+        )
+        ok = False
+    return (str(qid), str(version).strip()) if ok else None
+
+
+def _ids(
+    doc: Mapping[Any, Any], key: str, name: str, problems: list[Problem]
+) -> dict[str, str | None]:
+    value = doc.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(Problem(name, key, "expected a mapping of old id: new id (or null)"))
+        return {}
+    out: dict[str, str | None] = {}
+    for old, new in value.items():
+        where = f"{key}.{old}"
+        if not isinstance(old, str) or not _ID.match(old):
+            problems.append(Problem(name, where, f"{old!r} is not an id"))
+            continue
+        if new is not None and (not isinstance(new, str) or not _ID.match(new)):
+            problems.append(Problem(name, where, f"expected a new id or null, got {new!r}"))
+            continue
+        out[old] = new
+    return out
+
+
+def check_against(
+    vmap: VersionMap, old: Questionnaire, new: Questionnaire, name: str = "mapping.yaml"
+) -> None:
+    """Raise VersionMappingError naming every id that does not exist where it should."""
+    problems: list[Problem] = []
+    for side, q, qid, version in (
+        ("from", old, vmap.from_id, vmap.from_version),
+        ("to", new, vmap.to_id, vmap.to_version),
+    ):
+        if (q.id, q.version) != (qid, version):
+            problems.append(
+                Problem(name, side, f"expected {q.id} {q.version}, the file names {qid} {version}")
+            )
+    old_elements = {el.id for el in old.elements}
+    new_elements = {el.id for el in new.elements}
+    old_questions = set(old.questions())
+    new_questions = set(new.questions())
+    for kind, mapping, before, after in (
+        ("elements", vmap.elements, old_elements, new_elements),
+        ("questions", vmap.questions, old_questions, new_questions),
+    ):
+        singular = kind[:-1]
+        for src, dst in mapping.items():
+            if src not in before:
+                problems.append(
+                    Problem(
+                        name,
+                        f"{kind}.{src}",
+                        f"unknown {singular} {src!r} in {old.id} {old.version}",
+                    )
+                )
+            if dst is not None and dst not in after:
+                problems.append(
+                    Problem(
+                        name,
+                        f"{kind}.{src}",
+                        f"unknown {singular} {dst!r} in {new.id} {new.version}",
+                    )
+                )
+    if problems:
+        raise VersionMappingError(problems)

@@ -1,0 +1,195 @@
+"""Trends across a client's assessments, within one version and across versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assessment.core import trends as t
+from assessment.core.answers import Answer, AnswerKind, Respondent
+from assessment.core.loader import load_questionnaire
+from assessment.core.model import Questionnaire
+from assessment.core.scoring import ElementOverride, score
+from assessment.core.trends import TrendSource, VersionMap, compute_trend
+from assessment.io.version_mapping import load_version_mapping
+from tests.conftest import DATA
+
+V1 = load_questionnaire(DATA / "trends" / "v1.yaml")
+V2 = load_questionnaire(DATA / "trends" / "v2.yaml")
+MAPPING = load_version_mapping(DATA / "trends" / "v1-to-v2.yaml")
+# Likert 1..5 normalises to 0, 25, 50, 75, 100.
+VALUE = {0: "strongly_disagree", 25: "disagree", 50: "neutral", 75: "agree", 100: "strongly_agree"}
+
+
+def source(
+    key: int,
+    q: Questionnaire,
+    answers: dict[str, int],
+    day: int,
+    overrides: dict[str, ElementOverride] | None = None,
+) -> TrendSource:
+    """One respondent answering ``answers`` (question id → 0/25/50/75/100)."""
+    person = Respondent(
+        id="R1",
+        role="sales_rep",
+        answers={qid: Answer(AnswerKind.OPTION, VALUE[v]) for qid, v in answers.items()},
+    )
+    results = score(q, [person], min_group_size=1, overrides=overrides)
+    return TrendSource(key, f"Assessment {key}", dt.date(2024, 1, day), q, results)
+
+
+def all_v1(value: int) -> dict[str, int]:
+    return {qid: value for qid in V1.questions()}
+
+
+def row(trend: t.Trend, key: str) -> t.TrendRow:
+    return next(r for r in trend.elements if r.key == key)
+
+
+def test_same_version_scores_and_changes_by_hand() -> None:
+    first = source(1, V1, all_v1(50), 1)
+    second = source(2, V1, {**all_v1(75), "a.q1": 100}, 2)
+    trend = compute_trend([first, second])
+    assert [p.key for p in trend.points] == [1, 2]
+    assert trend.transitions == (t.Transition(1, 2, True, False),)
+    a = row(trend, "a")
+    # A: (100 + 75 + 75) / 3 = 83.33 against 50 before.
+    assert a.cells[0].score == pytest.approx(50.0)
+    assert a.cells[0].comparable is None and a.cells[0].change is None
+    assert a.cells[1].score == pytest.approx(250 / 3)
+    assert a.cells[1].change == pytest.approx(250 / 3 - 50)
+    assert a.comparable
+    # Overall: equal element weights, so the mean of 83.33, 75, 75, 75 against 50.
+    assert trend.overall.cells[1].change == pytest.approx((250 / 3 + 225) / 4 - 50)
+    assert trend.not_comparable == ()
+    assert [r.key for r in trend.elements] == ["a", "b", "c", "e"]
+
+
+def test_weight_override_makes_overall_not_comparable_but_elements_are() -> None:
+    first = source(1, V1, all_v1(50), 1)
+    second = source(2, V1, all_v1(75), 2, overrides={"a": ElementOverride(weight=3)})
+    trend = compute_trend([first, second])
+    assert trend.overall.cells[1].comparable is False
+    assert trend.overall.cells[1].reason == t.WEIGHTS_CHANGED
+    assert trend.overall.cells[1].change is None
+    assert row(trend, "a").cells[1].change == pytest.approx(25.0)
+
+
+def v2_answers(value: int) -> dict[str, int]:
+    return {qid: value for qid in V2.questions()}
+
+
+def test_across_versions_with_mapping() -> None:
+    first = source(1, V1, all_v1(50), 1)
+    second = source(2, V2, v2_answers(75), 2)
+    index = {(V1.content_hash, V2.content_hash): MAPPING}
+    trend = compute_trend([first, second], index)
+    assert trend.transitions[0] == t.Transition(1, 2, False, True)
+    assert trend.has_version_change
+
+    # a keeps 3 of its 4 questions (new side 75 % ≥ MIN_SHARED): comparable.
+    a = row(trend, "a")
+    assert a.cells[1].comparable is True and a.cells[1].change == pytest.approx(25.0)
+    # b was renamed bb by the mapping: one row, comparable, keyed by the new id.
+    bb = row(trend, "bb")
+    assert [c.element_id for c in bb.cells] == ["b", "bb"]
+    assert bb.cells[1].change == pytest.approx(25.0)
+    assert bb.title == "Element B (renamed)"
+    # e kept only e.q1 of e.q1/e.q2 and gained two: flagged, no change computed.
+    e = row(trend, "e")
+    assert e.cells[1].comparable is False
+    assert e.cells[1].reason == t.QUESTIONS_CHANGED
+    assert e.cells[1].change is None
+    # d is new, c removed: both rows are kept with their missing side marked.
+    d = row(trend, "d")
+    assert not d.cells[0].present and d.cells[1].reason == t.NEW
+    c = row(trend, "c")
+    assert c.cells[0].score == pytest.approx(50.0) and not c.cells[1].present
+    assert not c.comparable
+    # Latest version's elements first, in its order; removed ones after.
+    assert [r.key for r in trend.elements] == ["a", "bb", "d", "e", "c"]
+    assert trend.overall.cells[1].comparable is False
+    assert trend.overall.cells[1].reason == t.ELEMENTS_CHANGED
+
+    listed = {(n.kind, n.item_id, n.reason) for n in trend.not_comparable}
+    assert listed == {
+        ("element", "c", t.REMOVED),
+        ("element", "d", t.NEW),
+        ("element", "e", t.QUESTIONS_CHANGED),
+        ("question", "c.q1", t.REMOVED),
+        ("question", "e.q2", t.UNMAPPED),
+        ("question", "e.q3", t.NEW),
+        ("question", "e.q4", t.NEW),
+        ("question", "a.q4", t.NEW),
+        ("question", "d.q1", t.NEW),
+    }
+    shared = next(n for n in trend.not_comparable if n.reason == t.QUESTIONS_CHANGED)
+    assert shared.shared == pytest.approx(1 / 3)  # new side: 1 of 3 questions matched
+
+
+def test_across_versions_without_mapping_lists_every_unmatched_id() -> None:
+    first = source(1, V1, all_v1(50), 1)
+    second = source(2, V2, v2_answers(75), 2)
+    trend = compute_trend([first, second])
+    assert trend.transitions[0].mapping_used is False
+    reasons = {(n.kind, n.item_id): n.reason for n in trend.not_comparable}
+    # Without the mapping b and bb do not match: b is unmapped, bb is new.
+    assert reasons[("element", "b")] == t.UNMAPPED
+    assert reasons[("element", "bb")] == t.NEW
+    assert reasons[("element", "c")] == t.UNMAPPED
+    for qid in ("b.q1", "b.q2", "c.q1", "e.q2"):
+        assert reasons[("question", qid)] == t.UNMAPPED
+    assert {r.key for r in trend.elements} == {"a", "bb", "d", "e", "b", "c"}
+    # Every element of both versions appears in some row: nothing dropped.
+    seen = {c.element_id for r in trend.elements for c in r.cells if c.present}
+    assert seen == {"a", "b", "c", "e", "bb", "d"}
+
+
+def test_merge_is_not_comparable() -> None:
+    merge = VersionMap("trendq", "1.0", "trendq", "2.0", elements={"b": "bb", "c": "bb"})
+    first = source(1, V1, all_v1(50), 1)
+    second = source(2, V2, v2_answers(75), 2)
+    trend = compute_trend([first, second], {(V1.content_hash, V2.content_hash): merge})
+    reasons = {(n.kind, n.item_id): n.reason for n in trend.not_comparable}
+    assert reasons[("element", "b")] == t.MERGED
+    assert reasons[("element", "c")] == t.MERGED
+    assert reasons[("element", "bb")] == t.MERGED
+    merged_into = next(n for n in trend.not_comparable if n.item_id == "bb")
+    assert merged_into.counterpart == "b, c"
+    assert row(trend, "bb").cells[1].reason == t.MERGED
+
+
+def test_three_assessments_follow_rename_and_keep_order() -> None:
+    sources = [
+        source(1, V1, all_v1(25), 1),
+        source(2, V1, all_v1(50), 2),
+        source(3, V2, v2_answers(100), 3),
+    ]
+    trend = compute_trend(sources, {(V1.content_hash, V2.content_hash): MAPPING})
+    bb = row(trend, "bb")
+    assert [c.score for c in bb.cells] == pytest.approx([25.0, 50.0, 100.0])
+    assert [c.change for c in bb.cells] == [None, pytest.approx(25.0), pytest.approx(50.0)]
+    assert bb.latest_change == pytest.approx(50.0)
+    assert [c.change for c in trend.overall.cells[:2]] == [None, pytest.approx(25.0)]
+
+
+def test_unanswered_element_has_no_change() -> None:
+    first = source(1, V1, {"a.q1": 50}, 1)
+    second = source(2, V1, all_v1(75), 2)
+    trend = compute_trend([first, second])
+    b = row(trend, "b")
+    assert b.cells[0].score is None
+    assert b.cells[1].comparable is True and b.cells[1].change is None
+    assert b.cells[1].reason == t.NO_SCORE
+
+
+def test_single_and_empty() -> None:
+    assert compute_trend([]).elements == ()
+    one = compute_trend([source(1, V1, all_v1(50), 1)])
+    assert len(one.points) == 1 and one.transitions == ()
+    assert all(r.cells[0].change is None for r in one.elements)
+
+
+def test_version_map_round_trip() -> None:
+    assert VersionMap.from_dict(MAPPING.to_dict()) == MAPPING
