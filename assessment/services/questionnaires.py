@@ -1,23 +1,57 @@
-"""Published questionnaire versions: store the shipped ones, rebuild models from storage."""
+"""Published questionnaire versions: shipped and custom ones, stored immutably.
+
+The shipped questionnaires (``workspace_id`` null) are visible to every workspace.  A
+workspace's owner may publish its own versions: uploaded as one self-contained YAML file,
+or cloned from any version it can see with changed weights, targets and texts.  Rules:
+
+* a published version never changes; the same content published again re-uses the row;
+* the same (id, version) with different content is refused (choose a new version);
+* a workspace's own questionnaire needs its own id (not one of the shipped ids);
+* other workspaces never see it; assessments keep the version they were created with.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+import copy
+import json
+import math
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.core.i18n import localize
+from assessment.core.i18n import extract_texts, flatten, localize
 from assessment.core.loader import (
+    Problem,
+    QuestionnaireError,
     assemble_document,
     build_questionnaire,
     find_questionnaire_dir,
+    format_path,
+    parse_yaml,
     read_catalogues,
 )
 from assessment.core.model import Questionnaire
 from assessment.db import write_transaction
-from assessment.db.models import QuestionnaireVersion
+from assessment.db.models import Assessment, QuestionnaireVersion, Workspace
 from assessment.db.tenancy import current_workspace
+from assessment.services.actor import Actor
+from assessment.services.errors import Conflict, NotFound
 
 STANDARD_ID = "sales-org-health"
+MAX_UPLOAD_BYTES = 1024 * 1024
+"""Largest questionnaire file accepted from a user (the standard one is about 110 KB)."""
+MAX_YAML_VALUES = 100_000
+"""Most values a YAML upload may expand to once aliases are resolved (standard: ~5,000)."""
+VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_\-]*$")
+_LIMIT = f"the limit is {MAX_UPLOAD_BYTES:,} bytes (1 MB)"
+UNTRANSLATED_KEYS = ("title", "description")
+"""Catalogue keys dropped when a clone renames itself: its own title is used everywhere."""
 
 
 def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVersion:
@@ -52,7 +86,10 @@ def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVe
 
 
 def available_versions(session: Session) -> list[QuestionnaireVersion]:
-    """Versions the current workspace may start an assessment with (shipped and its own)."""
+    """Versions the current workspace may start an assessment with (shipped and its own).
+
+    Shipped versions come first, so the standard questionnaire stays the default choice.
+    """
     workspace_id = current_workspace(session)
     return list(
         session.scalars(
@@ -63,9 +100,32 @@ def available_versions(session: Session) -> list[QuestionnaireVersion]:
                     QuestionnaireVersion.workspace_id == workspace_id,
                 )
             )
-            .order_by(QuestionnaireVersion.qid, QuestionnaireVersion.created_at.desc())
+            .order_by(
+                QuestionnaireVersion.workspace_id.is_not(None),
+                QuestionnaireVersion.qid,
+                QuestionnaireVersion.created_at.desc(),
+                QuestionnaireVersion.id.desc(),
+            )
         )
     )
+
+
+def get_version(session: Session, version_id: int) -> QuestionnaireVersion:
+    """A version the current workspace can see, or NotFound (other workspaces' too)."""
+    version = next((v for v in available_versions(session) if v.id == version_id), None)
+    if version is None:
+        raise NotFound("questionnaire version")
+    return version
+
+
+def usage_counts(session: Session) -> dict[int, int]:
+    """How many of the current workspace's assessments use each questionnaire version."""
+    rows = session.execute(
+        select(Assessment.questionnaire_version_id, func.count(Assessment.id)).group_by(
+            Assessment.questionnaire_version_id
+        )
+    )
+    return {int(vid): int(n) for vid, n in rows}
 
 
 _CACHE: dict[tuple[str, str], Questionnaire] = {}
@@ -97,7 +157,8 @@ def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Question
     """The questionnaire model of a stored version, in ``lang`` when a catalogue exists.
 
     Published versions never change, so models are cached per process by content hash and
-    the large stored documents are read from the database only on a cache miss.
+    the large stored documents are read from the database only on a cache miss.  A language
+    without a catalogue (e.g. a custom questionnaire) falls back to the version's own.
     """
     base = _base_model(version)
     if not lang or lang == base.language or lang not in languages_of(version):
@@ -118,3 +179,420 @@ def warm_cache(session: Session) -> int:
             model_of(version, lang)
             count += 1
     return count
+
+
+# --- custom questionnaires: validate, clone, publish -------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A validated questionnaire not yet published: its YAML, storable document and model."""
+
+    name: str
+    text: str
+    document: dict[str, Any]
+    model: Questionnaire
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The outcome of publishing: the stored version and whether it is a new row."""
+
+    version: QuestionnaireVersion
+    created: bool
+
+
+@dataclass(frozen=True)
+class CloneChanges:
+    """What the structured clone form changes: identity and per-element weight/target."""
+
+    qid: str
+    version: str
+    title: str
+    elements: Mapping[str, tuple[float, float]]
+    """Element id → (weight, target); elements not named keep theirs."""
+
+
+def display_name(filename: str | None) -> str:
+    """The name problems are reported under: the upload's base name, never a path."""
+    base = re.split(r"[\\/]", filename or "")[-1].strip()
+    return base[:100] or "upload.yaml"
+
+
+def validate_upload(data: bytes, filename: str, languages: Collection[str]) -> Draft | list[str]:
+    """Check an uploaded single-file questionnaire: the Draft, or every problem found.
+
+    Problems read as the CLI prints them, ``file: path: message``.  ``languages`` are those
+    the application has pages in; a questionnaire written in another cannot be answered.
+    """
+    name = display_name(filename)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return [f"{name}: the file is {len(data):,} bytes; {_LIMIT}"]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [
+            f"{name}: the file is not UTF-8 text (invalid byte at position {exc.start}); "
+            "save it as UTF-8"
+        ]
+    return validate_text(text, name, languages)
+
+
+def validate_text(text: str, name: str, languages: Collection[str]) -> Draft | list[str]:
+    """Check a questionnaire given as YAML text (upload or editor): Draft or problems."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_UPLOAD_BYTES:
+        return [f"{name}: the text is {size:,} bytes; {_LIMIT}"]
+    shape = _yaml_shape_problem(text, name)
+    if shape:
+        return [shape]
+    try:
+        data = parse_yaml(text, name)
+    except QuestionnaireError as exc:
+        return [str(p) for p in exc.problems]
+    problems = [str(p) for p in _custom_rules(data, name, languages)]
+    if isinstance(data, dict) and any(isinstance(e, str) for e in data.get("elements") or []):
+        inline = "an uploaded questionnaire must define elements inline"
+        problems.insert(0, str(Problem(name, "elements", inline)))
+        return problems
+    try:
+        model = build_questionnaire(data, name)
+    except QuestionnaireError as exc:
+        return [str(p) for p in exc.problems] + problems
+    if problems:
+        return problems
+    document, problem = _storable(data, model, name)
+    if document is None:
+        return [problem]
+    return Draft(name=name, text=text, document=document, model=model)
+
+
+def _yaml_shape_problem(text: str, name: str) -> str:
+    """Refuse alias bombs ("billion laughs"), recursive aliases and absurd nesting."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return ""  # parse_yaml reports it with line and column
+    except RecursionError:
+        return f"{name}: the YAML is nested too deeply"
+    if root is None:
+        return ""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def expanded(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise _Recursive
+        in_progress.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += expanded(child)
+                if total > MAX_YAML_VALUES:
+                    break
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += expanded(k) + expanded(v)
+                if total > MAX_YAML_VALUES:
+                    break
+        in_progress.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        total = expanded(root)
+    except _Recursive:
+        return f"{name}: an alias refers to itself (recursive YAML structures are not allowed)"
+    except RecursionError:
+        return f"{name}: the YAML is nested too deeply"
+    if total > MAX_YAML_VALUES:
+        return (
+            f"{name}: the YAML expands to more than {MAX_YAML_VALUES:,} values once anchors and "
+            "aliases are resolved; write the questionnaire out without repeated aliases"
+        )
+    return ""
+
+
+class _Recursive(Exception):
+    pass
+
+
+def _custom_rules(data: Any, name: str, languages: Collection[str]) -> Iterator[Problem]:
+    """Rules for user-published versions on top of the questionnaire format."""
+    if not isinstance(data, dict):
+        return
+    version = data.get("version")
+    if isinstance(version, str) and not VERSION_PATTERN.match(version.strip()):
+        yield Problem(
+            name, "version", f"use letters, digits and . - + _ only, e.g. 1.0.1 (got {version!r})"
+        )
+    lang = data.get("language", "en")
+    if isinstance(lang, str) and lang not in languages:
+        yield Problem(
+            name,
+            "language",
+            f"must be one of {', '.join(languages)}, the languages the pages exist in "
+            f"(got {lang!r})",
+        )
+    for loc, value in _non_finite(data, ()):
+        yield Problem(name, format_path(loc), f"numbers must be finite (got {value!r})")
+
+
+Loc = tuple[int | str, ...]
+
+
+def _non_finite(value: Any, loc: Loc) -> Iterator[tuple[Loc, float]]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield loc, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _non_finite(v, (*loc, str(k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _non_finite(v, (*loc, i))
+
+
+def _storable(data: Any, model: Questionnaire, name: str) -> tuple[dict[str, Any] | None, str]:
+    """The document as JSON stores it, proven to rebuild the same model (same hash)."""
+    try:
+        document = json.loads(json.dumps(data, allow_nan=False, ensure_ascii=False))
+    except (TypeError, ValueError) as exc:
+        return None, f"{name}: contains a value that cannot be stored ({exc})"
+    try:
+        rebuilt = build_questionnaire(document, name)
+    except QuestionnaireError as exc:
+        return None, str(exc.problems[0])
+    if rebuilt.content_hash != model.content_hash:
+        return None, f"{name}: some values change meaning when stored; quote dates and odd values"
+    return document, ""
+
+
+def dump_yaml(document: Mapping[str, Any]) -> str:
+    """A readable self-contained YAML text of a questionnaire document."""
+    return yaml.dump(
+        dict(document),
+        Dumper=_ReadableDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    """Short option/band/role records on one line, like the shipped files."""
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.MappingNode:
+    flat = all(isinstance(v, str | int | float | bool) or v is None for v in data.values())
+    short = sum(len(str(k)) + len(str(v)) for k, v in data.items()) < 90
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flat and short)
+
+
+_ReadableDumper.add_representer(dict, _represent_dict)
+
+
+def yaml_of(version: QuestionnaireVersion) -> str:
+    """The full self-contained YAML of a stored version (the start of a YAML edit)."""
+    return dump_yaml(version.document)
+
+
+def yaml_for_clone(session: Session, version: QuestionnaireVersion) -> str:
+    """The YAML of a version with a suggested new id/version, ready to edit and publish."""
+    document = copy.deepcopy(version.document)
+    document["id"], document["version"] = suggest_identity(session, version)
+    return dump_yaml(document)
+
+
+def suggest_identity(session: Session, version: QuestionnaireVersion) -> tuple[str, str]:
+    """A sensible id and version for a clone: own id for shipped sources, else next version."""
+    if version.workspace_id is None:
+        return _next_free_id(session, f"{version.qid}-custom"), version.version
+    return version.qid, _next_version(session, version.qid, version.version)
+
+
+def _next_free_id(session: Session, base: str) -> str:
+    taken = {v.qid for v in available_versions(session)}
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _next_version(session: Session, qid: str, version: str) -> str:
+    taken = {v.version for v in available_versions(session) if v.qid == qid}
+    parts = version.split(".")
+    candidate = version
+    while candidate in taken:
+        last = parts[-1]
+        parts[-1] = str(int(last) + 1) if last.isdigit() else last + ".1"
+        candidate = ".".join(parts)
+    return candidate
+
+
+def clone_with_changes(
+    session: Session,
+    actor: Actor,
+    version_id: int,
+    changes: CloneChanges,
+    languages: Collection[str],
+) -> Draft | list[str]:
+    """A new questionnaire from a visible version with the given identity, weights, targets.
+
+    Nothing is published: the Draft is previewed, then published with
+    :func:`publish_custom`.  Unknown element ids are reported as problems.
+    """
+    actor.require_owner()
+    source = get_version(session, version_id)
+    document = copy.deepcopy(source.document)
+    document["id"] = changes.qid.strip()
+    document["version"] = changes.version.strip()
+    document["title"] = changes.title.strip()
+    name = f"{document['id']}-{document['version']}.yaml"
+    known = set()
+    for element in document.get("elements") or []:
+        if isinstance(element, dict) and element.get("id") in changes.elements:
+            weight, target = changes.elements[element["id"]]
+            element["weight"], element["target"] = weight, target
+            known.add(element["id"])
+    unknown = sorted(set(changes.elements) - known)
+    if unknown:
+        return [f"{name}: elements: unknown element {eid!r}" for eid in unknown]
+    return validate_text(dump_yaml(document), display_name(name), languages)
+
+
+def publish_problems(session: Session, model: Questionnaire) -> list[str]:
+    """Why publishing this model would be refused (empty: it can be published)."""
+    try:
+        _check_publishable(session, model, current_workspace(session))
+    except Conflict as exc:
+        return [str(exc)]
+    return []
+
+
+def existing_copy(session: Session, model: Questionnaire) -> QuestionnaireVersion | None:
+    """The visible stored version with exactly this content, if any."""
+    found = session.scalar(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == model.content_hash)
+    )
+    workspace_id = current_workspace(session)
+    if found is None or found.workspace_id not in (None, workspace_id):
+        return None
+    return found
+
+
+def _check_publishable(
+    session: Session, model: Questionnaire, workspace_id: int | None
+) -> QuestionnaireVersion | None:
+    """Apply the publishing rules; the existing identical row to re-use, if any."""
+    same = session.scalar(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == model.content_hash)
+    )
+    if same is not None:
+        if same.workspace_id in (None, workspace_id):
+            return same
+        raise Conflict(
+            "this exact questionnaire content is already stored for another workspace and "
+            "content is stored once; change its id or version number to publish it here"
+        )
+    shipped = set(
+        session.scalars(
+            select(QuestionnaireVersion.qid).where(QuestionnaireVersion.workspace_id.is_(None))
+        )
+    ) | {STANDARD_ID}
+    if model.id in shipped:
+        raise Conflict(
+            f"{model.id!r} is the id of a standard questionnaire; give your questionnaire its "
+            f"own id (for example {model.id}-custom)"
+        )
+    clash = session.scalar(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.workspace_id == workspace_id,
+            QuestionnaireVersion.qid == model.id,
+            QuestionnaireVersion.version == model.version,
+        )
+    )
+    if clash is not None:
+        raise Conflict(
+            f"version {model.version} of {model.id} already exists with different content: "
+            "choose a new version number"
+        )
+    return None
+
+
+def publish_custom(
+    session: Session,
+    actor: Actor,
+    document: Mapping[str, Any],
+    *,
+    name: str = "questionnaire.yaml",
+    based_on_id: int | None = None,
+) -> Publication:
+    """Publish a questionnaire document as an immutable version of the actor's workspace.
+
+    The document is validated again here (QuestionnaireError lists every problem); the
+    publishing rules raise Conflict.  ``based_on_id`` names the version it was cloned from:
+    that version's translations are kept where every translated text is still the same.
+    """
+    actor.require_owner()
+    model = build_questionnaire(dict(document), name)
+    stored, problem = _storable(dict(document), model, name)
+    if stored is None:
+        raise QuestionnaireError([Problem(name, "", problem.split(": ", 1)[-1])])
+    catalogues: dict[str, Any] = {}
+    if based_on_id is not None:
+        source = get_version(session, based_on_id)
+        catalogues = carried_catalogues(model_of(source), source.catalogues or {}, model)
+    try:
+        with write_transaction(session):
+            # Lock the workspace row so two publishes of one (id, version) queue up.
+            session.scalar(
+                select(Workspace).where(Workspace.id == actor.workspace_id).with_for_update()
+            )
+            same = _check_publishable(session, model, actor.workspace_id)
+            if same is not None:
+                return Publication(same, created=False)
+            version = QuestionnaireVersion(
+                workspace_id=actor.workspace_id,
+                qid=model.id,
+                version=model.version,
+                title=model.title,
+                content_hash=model.content_hash,
+                document=stored,
+                catalogues=catalogues,
+            )
+            session.add(version)
+    except IntegrityError:
+        # The same content was stored concurrently: apply the rules to what is there now.
+        same = _check_publishable(session, model, actor.workspace_id)
+        if same is None:
+            raise
+        return Publication(same, created=False)
+    return Publication(version, created=True)
+
+
+def carried_catalogues(
+    source: Questionnaire, catalogues: Mapping[str, Any], new: Questionnaire
+) -> dict[str, Any]:
+    """Translations of ``source`` still valid for ``new`` (a clone), by language.
+
+    A language is kept only when every translatable text of the clone is unchanged from the
+    source, so respondents never see a half-translated questionnaire.  A changed title or
+    description is the clone's own name: it is shown as written in every language.
+    """
+    if source.language != new.language:
+        return {}
+    old_texts = flatten(extract_texts(source))
+    new_texts = flatten(extract_texts(new))
+    renamed = {k for k in UNTRANSLATED_KEYS if old_texts.get(k) != new_texts.get(k)}
+    if any(old_texts.get(k) != v for k, v in new_texts.items() if k not in renamed):
+        return {}
+    kept: dict[str, Any] = {}
+    for lang, catalogue in catalogues.items():
+        if lang == new.language or not isinstance(catalogue, dict):
+            continue
+        kept[lang] = {k: v for k, v in catalogue.items() if k not in renamed}
+    return kept

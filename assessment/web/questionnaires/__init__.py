@@ -1,5 +1,7 @@
-"""Custom questionnaires: upload, clone, publish (immutable versions)."""
+"""Custom questionnaires: list, upload, clone, edit as YAML, publish (immutable versions)."""
 
 from flask import Blueprint
 
-bp = Blueprint("questionnaires", __name__)
+bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
+
+from assessment.web.questionnaires import views  # noqa: E402,F401
