@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from assessment.cli.backup_cmd import backup_command, restore_command
+from assessment.cli.crm_cmd import crm_kpis_command
 from assessment.cli.questionnaire_cmd import questionnaire
 from assessment.cli.report_cmd import report_command
 from assessment.cli.score_cmd import score_command
@@ -26,3 +27,4 @@ main.add_command(db_upgrade)
 main.add_command(worker)
 main.add_command(backup_command)
 main.add_command(restore_command)
+main.add_command(crm_kpis_command)

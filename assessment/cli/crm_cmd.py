@@ -1,0 +1,144 @@
+"""``saleshealth crm-kpis``: pipeline KPIs from a CRM opportunity export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from assessment.cli.common import fail
+from assessment.core.crm import CrmInputError, CrmKpis, StageTable, compute_kpis
+from assessment.io.opportunities import (
+    ColumnMapping,
+    OpportunitiesFileError,
+    read_mapping,
+    read_opportunities,
+)
+
+
+@click.command("crm-kpis")
+@click.option(
+    "--opportunities",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Opportunity export (CSV or XLSX).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="MAP.yaml: columns, stage probabilities, date format.",
+)
+@click.option("--quota", type=float, default=None, help="Quota for the pipeline period.")
+@click.option(
+    "--quota-currency", default=None, help="Currency of the quota (needed for mixed currencies)."
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date stale deals are measured to (default: today).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the KPIs as JSON.")
+def crm_kpis_command(
+    opportunities: str,
+    mapping: str | None,
+    quota: float | None,
+    quota_currency: str | None,
+    as_of: object,
+    as_json: bool,
+) -> None:
+    """Win rate, deal size, cycle, weighted pipeline, coverage, stale deals, forecast."""
+    try:
+        column_mapping = read_mapping(mapping) if mapping else ColumnMapping()
+        export = read_opportunities(opportunities, column_mapping)
+    except OpportunitiesFileError as exc:
+        fail([*str(exc).splitlines(), "nothing was computed"])
+    day = as_of.date() if hasattr(as_of, "date") else date.today()
+    try:
+        stages = StageTable.build({k: v / 100 for k, v in column_mapping.stages.items()})
+        kpis = compute_kpis(
+            export.opportunities,
+            as_of=day,
+            stages=stages,
+            quota=quota,
+            quota_currency=quota_currency,
+        )
+    except (CrmInputError, ValueError) as exc:
+        fail(f"error: {exc}")
+    if as_json:
+        out = {"file": opportunities, "columns": dict(export.columns), **kpis.to_dict()}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_table(kpis))
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f} %"
+
+
+def render_table(k: CrmKpis) -> str:
+    """A readable plain-text summary of the KPIs."""
+    lines = [
+        f"Deals: {k.deals} ({k.open_deals} open, {k.won_deals} won, {k.lost_deals} lost)"
+        f" - as of {k.as_of.isoformat()}",
+        f"Win rate (count):        {_pct(k.win_rate)}",
+        "Median sales cycle:      "
+        + ("-" if k.median_cycle_days is None else f"{k.median_cycle_days:g} days"),
+        f"Stale open deals:        {len(k.stale)}"
+        + (
+            f" (no stage change for more than {k.stale_threshold_days:g} days)"
+            if k.stale_threshold_days is not None
+            else ""
+        ),
+    ]
+    for c in k.currencies:
+        cur = c.currency or "(no currency)"
+        lines += [
+            "",
+            f"{cur:<10}{'':>14}",
+            f"  Win rate (value):      {_pct(c.win_rate_value)}",
+            f"  Average won deal:      {_money(c.average_deal_size)}",
+            f"  Open pipeline:         {_money(c.pipeline)}",
+            f"  Weighted pipeline:     {_money(c.weighted_pipeline)}",
+        ]
+        if c.unweighted_pipeline_without_probability:
+            lines.append(
+                f"  Not weighted (stage without probability): "
+                f"{_money(c.unweighted_pipeline_without_probability)}"
+            )
+        if c.coverage is not None:
+            lines.append(
+                f"  Coverage of quota:     {c.coverage:.2f}x"
+                f" (weighted {c.weighted_coverage or 0:.2f}x)"
+            )
+        if c.forecast:
+            lines.append(f"  {'Close month':<14}{'Deals':>6}{'Unweighted':>14}{'Weighted':>14}")
+            for m in c.forecast:
+                lines.append(
+                    f"  {m.month or '(no date)':<14}{m.deals:>6}"
+                    f"{_money(m.unweighted):>14}{_money(m.weighted):>14}"
+                )
+    if k.lost_reasons:
+        lines += ["", "Top lost reasons:"]
+        lines += [
+            f"  {r.deals:>5}  {_pct(r.share):>8}  {r.reason or '(none given)'}"
+            for r in k.lost_reasons
+        ]
+    if k.stale:
+        lines += ["", "Stale deals (longest idle first):"]
+        for s in k.stale[:20]:
+            basis = " (since created)" if s.since == "created" else ""
+            lines.append(
+                f"  {s.id:<16} {s.owner[:16]:<16} {s.stage[:22]:<22} {s.idle_days:>5} days{basis}"
+            )
+        if len(k.stale) > 20:
+            lines.append(f"  ... and {len(k.stale) - 20} more (see --json)")
+    if k.notes:
+        lines += ["", *[f"Note: {n}" for n in k.notes]]
+    return "\n".join(lines)
