@@ -455,10 +455,12 @@ def _read_rows(
             )
             continue
         answers: dict[str, Answer] = {}
+        filled = 0
         for column, qid in m.questions.items():
             raw = row[index[column]].strip()
             if not raw:
                 continue
+            filled += 1
             question = questions[qid]
             if role not in question.roles:
                 problems.append(
@@ -475,7 +477,7 @@ def _read_rows(
             for column, element in m.comments.items()
             if row[index[column]].strip()
         }
-        if not answers and not comments:
+        if not filled and not comments:
             problems.append(f"{where}: no answers in any question column")
         elif not found:
             people.append(
