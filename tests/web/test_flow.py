@@ -15,7 +15,9 @@ from tests.web.conftest import (
 )
 
 
-def answer_all(client: FlaskClient, link: str, choice: str = "agree") -> None:
+def answer_all(
+    client: FlaskClient, link: str, choice: str = "agree", comment: str | None = None
+) -> None:
     """Open a link and answer every page through the no-JavaScript form posts."""
     res = client.get(link)
     assert res.status_code == 302 and res.headers["Location"].endswith("/respond/")
@@ -29,7 +31,7 @@ def answer_all(client: FlaskClient, link: str, choice: str = "agree") -> None:
         data: dict[str, str] = {
             "csrf_token": token,
             "go": "next",
-            "comment": f"comment on page {number}",
+            "comment": comment if comment is not None else f"comment on page {number}",
         }
         for name, values in _questions(page).items():
             if values and values[0].startswith("number:"):
