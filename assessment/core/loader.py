@@ -16,6 +16,10 @@ import copy
 import hashlib
 import json
 import os
+import pickle
+import stat
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +98,10 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, str | int | float | bool | None):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -143,7 +151,24 @@ def _display(path: Path) -> str:
 
 
 def load_questionnaire(path: str | os.PathLike[str], lang: str | None = None) -> Questionnaire:
-    """Load and validate a questionnaire folder or file, translated into ``lang`` if given."""
+    """Load and validate a questionnaire folder or file, translated into ``lang`` if given.
+
+    A successfully validated result is kept in an on-disk cache (see :func:`cache_dir`),
+    keyed on the content of every file it was built from, so the next process skips the
+    YAML parsing and validation; problems are never cached.
+    """
+    key = _cache_key(Path(path), lang)
+    if key is not None:
+        cached = _cache_read(key)
+        if cached is not None:
+            return cached
+    q = _load_uncached(path, lang)
+    if key is not None:
+        _cache_write(key, q)
+    return q
+
+
+def _load_uncached(path: str | os.PathLike[str], lang: str | None) -> Questionnaire:
     q = _load_source(Path(path))
     if lang is None or lang == q.language:
         return q
@@ -156,6 +181,110 @@ def load_questionnaire(path: str | os.PathLike[str], lang: str | None = None) ->
     if not isinstance(catalogue, dict):
         raise QuestionnaireError([Problem(_display(catalogue_file), "", "expected a mapping")])
     return localize(q, catalogue, lang)
+
+
+# --- on-disk cache of validated questionnaires (like ``.pyc`` files) -----------------------
+
+CACHE_FORMAT = 1
+_CODE_MODULES = ("loader.py", "model.py", "checks.py", "conditions.py", "i18n.py")
+
+
+def cache_dir() -> Path | None:
+    """Where validated questionnaires are cached, or ``None`` when caching is off.
+
+    ``SALESHEALTH_CACHE_DIR`` (empty or ``off`` disables it), else
+    ``$XDG_CACHE_HOME/saleshealth`` or ``~/.cache/saleshealth``.
+    """
+    env = os.environ.get("SALESHEALTH_CACHE_DIR")
+    if env is not None:
+        return None if env.strip() in ("", "off", "0") else Path(env) / "questionnaires"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "saleshealth" / "questionnaires"
+
+
+def _cache_key(p: Path, lang: str | None) -> str | None:
+    """A digest of everything the result depends on, or ``None`` (no caching).
+
+    Covers the content of the manifest, every element file and the catalogue of ``lang``,
+    the language, the Python and pydantic versions and the size and modification time of
+    the modules that parse and validate (so a changed loader or model never sees a stale
+    entry).  Any problem reading a file means "do not cache": the uncached path then
+    reports it with its usual message.
+    """
+    if cache_dir() is None:
+        return None
+    try:
+        import pydantic
+
+        h = hashlib.sha256()
+        here = Path(__file__).resolve().parent
+        h.update(f"{CACHE_FORMAT}|{sys.version}|{pydantic.VERSION}|{lang}|".encode())
+        for name in _CODE_MODULES:
+            st = (here / name).stat()
+            h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}|".encode())
+        if p.is_dir():
+            folder, files = p, [p / MANIFEST, *sorted((p / "elements").glob("*.yaml"))]
+        else:
+            folder, files = p.parent, [p]
+        if lang is not None:
+            files.append(folder / I18N_DIR / f"{lang}.yaml")
+        for f in files:
+            if f.exists():
+                data = f.read_bytes()
+                h.update(f"{f.relative_to(folder)}:{len(data)}|".encode())
+                h.update(data)
+            else:
+                h.update(f"{f.relative_to(folder)}:missing|".encode())
+        return h.hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def _private_dir(d: Path) -> bool:
+    """True when ``d`` is a directory owned by this user and writable by nobody else."""
+    st = d.stat()
+    return (
+        stat.S_ISDIR(st.st_mode)
+        and st.st_uid == os.getuid()
+        and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
+
+
+def _cache_read(key: str) -> Questionnaire | None:
+    d = cache_dir()
+    if d is None:
+        return None
+    f = d / f"{key}.pickle"
+    try:
+        if not _private_dir(d):
+            return None
+        with f.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_uid != os.getuid():
+                return None
+            q = pickle.load(fh)
+    except Exception:  # a missing or unreadable entry is simply a miss
+        return None
+    return q if isinstance(q, Questionnaire) else None
+
+
+def _cache_write(key: str, q: Questionnaire) -> None:
+    d = cache_dir()
+    if d is None:
+        return
+    try:
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private_dir(d):
+            return
+        fd, tmp = tempfile.mkstemp(prefix=".q-", suffix=".tmp", dir=d)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(q, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, d / f"{key}.pickle")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except Exception:  # caching is an optimization: never fail a load for it
+        return
 
 
 def available_languages(path: str | os.PathLike[str]) -> list[str]:
