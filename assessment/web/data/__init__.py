@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("data", __name__)
+
+from assessment.web.data import views  # noqa: E402,F401

@@ -1,0 +1,155 @@
+"""Export downloads and the answers import page."""
+
+from __future__ import annotations
+
+import json
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response
+
+from assessment.extensions import current_session
+from assessment.io.exports import JSON_MIMETYPE
+from assessment.io.imported import IMPORT_MAX_BYTES
+from assessment.io.wide_answers import MAPPING_MAX_BYTES
+from assessment.services import data_exchange as svc
+from assessment.services.assessments import get_assessment, questionnaire_of
+from assessment.services.errors import Conflict
+from assessment.web.data import bp
+from assessment.web.data.forms import ExportForm, ImportForm
+from assessment.web.tenancy import actor
+
+MAX_SHOWN_PROBLEMS = 1000
+
+
+def download(file: svc.ExportFile) -> Response:
+    """A generated file as an attachment that no cache keeps."""
+    return Response(
+        file.content,
+        mimetype=file.mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{file.filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _export_page(assessment_id: int, form: ExportForm, status: int = 200) -> tuple[str, int]:
+    assessment = get_assessment(current_session(), assessment_id)
+    return render_template("web/data/export.html", assessment=assessment, form=form), status
+
+
+@bp.route("/assessments/<int:assessment_id>/data")
+@login_required
+def export_page(assessment_id: int) -> tuple[str, int]:
+    """Choose what to export."""
+    return _export_page(assessment_id, ExportForm())
+
+
+@bp.route("/assessments/<int:assessment_id>/data/export", methods=["POST"])
+@login_required
+def export(assessment_id: int) -> Response | tuple[str, int]:
+    """Download the responses; identified only for editors who confirmed it."""
+    form = ExportForm()
+    identified = form.identity.data == "identified"
+    if identified:
+        actor().require_editor()
+    if not form.validate_on_submit():
+        return _export_page(assessment_id, form, 400)
+    if identified and not form.confirm.data:
+        form.confirm.errors = [_("Confirm that you need names and e-mail addresses.")]
+        return _export_page(assessment_id, form, 400)
+    file = svc.export_responses(
+        current_session(),
+        actor(),
+        assessment_id,
+        shape="wide" if form.shape.data == "wide" else "long",
+        fmt="xlsx" if form.fmt.data == "xlsx" else "csv",
+        identified=identified,
+    )
+    return download(file)
+
+
+@bp.route("/assessments/<int:assessment_id>/data/results.json")
+@login_required
+def results_json(assessment_id: int) -> Response:
+    """Live results in the ``saleshealth score --json`` shape."""
+    document = svc.export_results(current_session(), actor(), assessment_id)
+    assessment = get_assessment(current_session(), assessment_id)
+    body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    name = f"{svc.file_stem(assessment)}-results.json"
+    return download(svc.ExportFile(name, JSON_MIMETYPE, body))
+
+
+def _read_upload(storage: FileStorage | None, limit: int) -> bytes | None:
+    """The uploaded bytes, at most ``limit + 1`` of them (None when nothing was sent)."""
+    if storage is None or not storage.filename:
+        return None
+    return storage.stream.read(limit + 1)
+
+
+def _display_name(storage: FileStorage) -> str:
+    name = (storage.filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:120] or "upload.csv"
+
+
+@bp.route("/assessments/<int:assessment_id>/data/import", methods=["GET", "POST"])
+@login_required
+def import_answers(assessment_id: int) -> tuple[str, int]:
+    """Upload a long or wide answers file; shows every problem or what was imported."""
+    actor().require_editor()
+    assessment = get_assessment(current_session(), assessment_id)
+    form = ImportForm()
+    problems: list[str] = []
+    report: svc.ImportReport | None = None
+    status = 200
+    if form.validate_on_submit():
+        storage = request.files["upload"]
+        data = _read_upload(storage, IMPORT_MAX_BYTES) or b""
+        mapping_file = request.files.get("mapping")
+        mapping = _read_upload(mapping_file, MAPPING_MAX_BYTES)
+        if len(data) > IMPORT_MAX_BYTES:
+            form.upload.errors = [
+                _(
+                    "The file is larger than %(mb)d MB; split it into smaller files.",
+                    mb=IMPORT_MAX_BYTES // 2**20,
+                )
+            ]
+        elif mapping is not None and len(mapping) > MAPPING_MAX_BYTES:
+            form.mapping.errors = [
+                _("The mapping file is larger than %(kb)d KB.", kb=MAPPING_MAX_BYTES // 1024)
+            ]
+        else:
+            try:
+                report = svc.import_answers(
+                    current_session(),
+                    actor(),
+                    assessment_id,
+                    data,
+                    _display_name(storage),
+                    shape="wide" if form.shape.data == "wide" else "long",
+                    mapping=mapping,
+                )
+            except svc.ImportRejected as exc:
+                problems = exc.problems
+            except Conflict as exc:
+                problems = [str(exc)]
+        if report is None:
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    q = questionnaire_of(assessment)
+    return render_template(
+        "web/data/import.html",
+        assessment=assessment,
+        q=q,
+        form=form,
+        problems=problems[:MAX_SHOWN_PROBLEMS],
+        more_problems=max(0, len(problems) - MAX_SHOWN_PROBLEMS),
+        report=report,
+        role_labels={r.id: r.label for r in q.roles},
+        can_identify=current_user.can_edit,
+    ), status
