@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "worker": "assessment.cli.web_cmd:worker",
     "backup": "assessment.cli.backup_cmd:backup_command",
     "restore": "assessment.cli.backup_cmd:restore_command",
+    "crm-kpis": "assessment.cli.crm_cmd:crm_kpis_command",
 }
 
 
