@@ -438,6 +438,11 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     return f"{err['msg']}{shown}"
 
 
+def _as_list(value: Any) -> list[Any]:
+    """The value if it is a list, else an empty list (the schema reports the wrong type)."""
+    return value if isinstance(value, list) else []
+
+
 def _prepare(data: dict[str, Any], source: _Source, problems: list[Problem]) -> None:
     """Resolve scales into options, default yes/no options, parse conditions."""
     scales = data.pop("scales", None) or {}
@@ -450,7 +455,7 @@ def _prepare(data: dict[str, Any], source: _Source, problems: list[Problem]) -> 
     for ei, element in enumerate(elements):
         if not isinstance(element, dict):
             continue
-        for qi, question in enumerate(element.get("questions") or []):
+        for qi, question in enumerate(_as_list(element.get("questions"))):
             if not isinstance(question, dict):
                 continue
             scale = question.get("scale")
@@ -462,7 +467,7 @@ def _prepare(data: dict[str, Any], source: _Source, problems: list[Problem]) -> 
                     problems.append(Problem(file, path, f"unknown scale {scale!r}"))
             if question.get("type") == "yes_no" and "options" not in question:
                 question["options"] = [dict(o) for o in DEFAULT_YES_NO]
-        for ri, rec in enumerate(element.get("recommendations") or []):
+        for ri, rec in enumerate(_as_list(element.get("recommendations"))):
             if not isinstance(rec, dict):
                 continue
             rec["element"] = element.get("id")
