@@ -21,7 +21,9 @@ def sqlite_url(tmp_path: Path) -> str:
 def pg_url() -> str:
     """The PostgreSQL test database (CI always sets TEST_DATABASE_URL in its second phase)."""
     if not PG_URL:
-        pytest.skip("TEST_DATABASE_URL is not set (the PostgreSQL phase of scripts/test.sh sets it)")
+        pytest.skip(
+            "TEST_DATABASE_URL is not set (the PostgreSQL phase of scripts/test.sh sets it)"
+        )
     return PG_URL
 
 

@@ -237,7 +237,7 @@ class Http:
         _status, _h, page = self.get("/login")
         token = TOKEN.search(page)
         assert token, page[:500]
-        status, headers, body = self.post_form(
+        status, _headers, body = self.post_form(
             "/login", {"csrf_token": token.group(1), "email": email, "password": password}
         )
         assert status == 302, (status, body[:500])
@@ -265,9 +265,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     @classmethod
-    def saleshealth(
-        cls, env: dict[str, str], port: int, log: Path, workers: int = 2
-    ) -> Server:
+    def saleshealth(cls, env: dict[str, str], port: int, log: Path, workers: int = 2) -> Server:
         """``saleshealth serve`` (migrates, then gunicorn with gthread workers)."""
         args = [str(BIN / "saleshealth"), "serve", "--port", str(port), "--workers", str(workers)]
         return cls(args, env, port, log)
