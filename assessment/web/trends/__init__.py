@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("trends", __name__)
+
+from assessment.web.trends import context, views  # noqa: E402,F401

@@ -1,0 +1,167 @@
+"""Trends of a client's assessments, and the version mappings they use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from assessment.core.results import Results
+from assessment.core.trends import MappingIndex, Trend, TrendSource, VersionMap, compute_trend
+from assessment.db import write_transaction
+from assessment.db.models import Assessment, AssessmentStatus, QuestionnaireVersion, VersionMapping
+from assessment.io.version_mapping import VersionMappingError, check_against, parse_version_mapping
+from assessment.services.actor import Actor
+from assessment.services.assessments import compute_results, questionnaire_of
+from assessment.services.clients import get_client
+from assessment.services.errors import Invalid, NotFound
+from assessment.services.questionnaires import available_versions, model_of
+
+
+@dataclass(frozen=True)
+class MappingInfo:
+    """A stored version mapping, for listing."""
+
+    id: int
+    from_label: str
+    to_label: str
+    elements: int
+    questions: int
+    created_at: datetime
+
+
+def _when(a: Assessment) -> datetime:
+    return a.closed_at or a.opened_at or a.created_at
+
+
+def trend_assessments(session: Session, client_id: int) -> list[Assessment]:
+    """A client's assessments that can be on a trend (not drafts), oldest first."""
+    return list(
+        session.scalars(
+            select(Assessment)
+            .options(selectinload(Assessment.questionnaire_version))
+            .where(Assessment.client_id == client_id, Assessment.status != AssessmentStatus.DRAFT)
+            .order_by(Assessment.created_at, Assessment.id)
+        )
+    )
+
+
+def mapping_index(session: Session) -> MappingIndex:
+    """The workspace's version mappings keyed by (from content hash, to content hash)."""
+    src = aliased(QuestionnaireVersion)
+    dst = aliased(QuestionnaireVersion)
+    rows = session.execute(
+        select(VersionMapping.mapping, src.content_hash, dst.content_hash)
+        .join(src, src.id == VersionMapping.from_version_id)
+        .join(dst, dst.id == VersionMapping.to_version_id)
+    ).all()
+    return {(a, b): VersionMap.from_dict(m) for m, a, b in rows}
+
+
+def source_of(
+    session: Session, assessment: Assessment, lang: str | None, results: Results | None = None
+) -> TrendSource:
+    """An assessment as a trend source (results computed unless given)."""
+    return TrendSource(
+        key=assessment.id,
+        title=assessment.title,
+        when=_when(assessment).date(),
+        questionnaire=questionnaire_of(assessment, lang),
+        results=results if results is not None else compute_results(session, assessment, lang),
+        status=assessment.status.value,
+    )
+
+
+def client_trend(session: Session, client_id: int, lang: str | None = None) -> Trend:
+    """Element and overall scores across the client's assessments that have answers."""
+    get_client(session, client_id)
+    sources = [source_of(session, a, lang) for a in trend_assessments(session, client_id)]
+    sources = [s for s in sources if s.results.respondents > 0]
+    return compute_trend(sources, mapping_index(session))
+
+
+def chain_trend(
+    session: Session, assessment: Assessment, results: Results, lang: str | None = None
+) -> Trend | None:
+    """The change of ``assessment`` against the one it follows up (None without one)."""
+    if assessment.previous_id is None:
+        return None
+    previous = session.scalar(select(Assessment).where(Assessment.id == assessment.previous_id))
+    if previous is None:
+        return None
+    before = source_of(session, previous, lang)
+    if before.results.respondents == 0:
+        return None
+    return compute_trend(
+        [before, source_of(session, assessment, lang, results)], mapping_index(session)
+    )
+
+
+def _find_version(
+    session: Session, qid: str, version: str, side: str, name: str
+) -> QuestionnaireVersion:
+    found = [v for v in available_versions(session) if v.qid == qid and v.version == version]
+    if not found:
+        raise Invalid(
+            f"{name}: {side}: no questionnaire {qid} {version} is available here", field="upload"
+        )
+    if len(found) > 1:
+        raise Invalid(
+            f"{name}: {side}: {qid} {version} is ambiguous ({len(found)} published versions)",
+            field="upload",
+        )
+    return found[0]
+
+
+def upload_mapping(session: Session, actor: Actor, data: bytes, filename: str) -> VersionMapping:
+    """Validate a mapping file against both versions and store it (replacing an older one)."""
+    actor.require_editor()
+    name = filename or "mapping.yaml"
+    try:
+        vmap = parse_version_mapping(data, name)
+        src = _find_version(session, vmap.from_id, vmap.from_version, "from", name)
+        dst = _find_version(session, vmap.to_id, vmap.to_version, "to", name)
+        check_against(vmap, model_of(src), model_of(dst), name)
+    except VersionMappingError as exc:
+        raise Invalid(str(exc), field="upload") from exc
+    with write_transaction(session):
+        row = session.scalar(
+            select(VersionMapping).where(
+                VersionMapping.from_version_id == src.id, VersionMapping.to_version_id == dst.id
+            )
+        )
+        if row is None:
+            row = VersionMapping(from_version_id=src.id, to_version_id=dst.id)
+            session.add(row)
+        row.mapping = vmap.to_dict()
+    return row
+
+
+def list_mappings(session: Session) -> list[MappingInfo]:
+    """The workspace's version mappings, newest first."""
+    out = []
+    for row in session.scalars(select(VersionMapping).order_by(VersionMapping.id.desc())):
+        vmap = VersionMap.from_dict(row.mapping)
+        out.append(
+            MappingInfo(
+                row.id,
+                f"{vmap.from_id} {vmap.from_version}",
+                f"{vmap.to_id} {vmap.to_version}",
+                len(vmap.elements),
+                len(vmap.questions),
+                row.created_at,
+            )
+        )
+    return out
+
+
+def delete_mapping(session: Session, actor: Actor, mapping_id: int) -> None:
+    """Remove a stored mapping (trends fall back to stable ids for that pair)."""
+    actor.require_editor()
+    with write_transaction(session):
+        row = session.scalar(select(VersionMapping).where(VersionMapping.id == mapping_id))
+        if row is None:
+            raise NotFound("version mapping")
+        session.delete(row)
