@@ -1,0 +1,176 @@
+"""API tokens: workspace-level bearer tokens for the read-only JSON API.
+
+A token is 256 random bits from :mod:`secrets`, written as ``shk_`` plus URL-safe base64.
+It is shown once, when it is created; the database keeps only its SHA-256 (a fast hash is
+enough for a random secret of this length) and the first characters, so people can tell
+tokens apart.  A token reads everything in its workspace that a viewer can read, and
+nothing else: it belongs to the workspace, not to the owner who created it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from assessment.db import write_transaction
+from assessment.db.base import utcnow
+from assessment.db.models import ApiToken
+from assessment.db.tenancy import unscoped
+from assessment.services.actor import Actor
+from assessment.services.errors import Invalid, NotFound, ServiceError
+
+TOKEN_PREFIX = "shk_"
+TOKEN_BYTES = 32  # 256 bits
+DISPLAY_CHARS = 12  # "shk_" and the first eight random characters
+MAX_NAME = 100
+MAX_ACTIVE_TOKENS = 50
+MAX_TOKEN_LENGTH = 200  # anything longer is not one of ours; refuse before hashing
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class InvalidToken(ServiceError):
+    """The token is missing, malformed, unknown or revoked."""
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What may be shown about a token (never the token itself)."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    created_by_id: int | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        """True until the token is revoked."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A newly created token: ``secret`` is the only copy of the full token there will be."""
+
+    info: TokenInfo
+    secret: str
+
+
+def hash_token(raw_token: str) -> str:
+    """The hex SHA-256 under which a token is stored."""
+    return hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
+
+
+def _info(token: ApiToken) -> TokenInfo:
+    return TokenInfo(
+        id=token.id,
+        name=token.name,
+        prefix=token.prefix,
+        created_at=token.created_at,
+        created_by_id=token.created_by_id,
+        last_used_at=token.last_used_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+def create_token(session: Session, actor: Actor, name: str) -> IssuedToken:
+    """Create a token in the actor's workspace (owners only); returns it once, in full."""
+    actor.require_owner()
+    name = name.strip()
+    if not name:
+        raise Invalid("give the token a name, e.g. the tool that will use it", field="name")
+    if len(name) > MAX_NAME:
+        raise Invalid(f"use at most {MAX_NAME} characters", field="name")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+    with write_transaction(session):
+        active = session.scalar(
+            select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
+        )
+        if (active or 0) >= MAX_ACTIVE_TOKENS:
+            raise Invalid(
+                f"a workspace can have at most {MAX_ACTIVE_TOKENS} active tokens; "
+                "revoke one you no longer use",
+                field="name",
+            )
+        token = ApiToken(
+            name=name,
+            token_hash=hash_token(secret),
+            prefix=secret[:DISPLAY_CHARS],
+            created_by_id=actor.user_id,
+        )
+        session.add(token)
+    return IssuedToken(_info(token), secret)
+
+
+def list_tokens(session: Session) -> list[TokenInfo]:
+    """Tokens of the session's workspace: active ones first, newest first."""
+    rows = session.scalars(
+        select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+    )
+    return [_info(t) for t in rows]
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int) -> TokenInfo:
+    """Revoke a token at once (owners only); revoking twice keeps the first date."""
+    actor.require_owner()
+    with write_transaction(session):
+        token = session.scalar(select(ApiToken).where(ApiToken.id == token_id))
+        if token is None:
+            raise NotFound("api token")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+    return _info(token)
+
+
+def authenticate(session: Session, raw_token: str) -> tuple[int, TokenInfo]:
+    """The workspace id and token for a presented secret, or :class:`InvalidToken`.
+
+    The lookup is by hash, so the database never compares secrets; the stored hash is
+    then compared in constant time.  ``last_used_at`` is written at most once a minute
+    per token, so a busy integration does not turn every read into a write.
+    """
+    if (
+        not raw_token.startswith(TOKEN_PREFIX)
+        or len(raw_token) > MAX_TOKEN_LENGTH
+        or not raw_token.isascii()
+    ):
+        raise InvalidToken("malformed token")
+    digest = hash_token(raw_token)
+    with unscoped(session):
+        token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+        if token is None or not hmac.compare_digest(token.token_hash, digest):
+            raise InvalidToken("unknown token")
+        if token.revoked_at is not None:
+            raise InvalidToken("revoked token")
+        workspace_id, info = token.workspace_id, _info(token)
+    now = utcnow()
+    if info.last_used_at is None or now - info.last_used_at >= LAST_USED_RESOLUTION:
+        with unscoped(session):
+            _touch(session, info.id, now)
+        info = replace(info, last_used_at=now)
+    return workspace_id, info
+
+
+def _touch(session: Session, token_id: int, now: datetime) -> None:
+    # A conditional UPDATE: of several requests racing in the same minute only one writes.
+    with write_transaction(session):
+        session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at <= now - LAST_USED_RESOLUTION,
+                ),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )

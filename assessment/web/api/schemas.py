@@ -1,0 +1,332 @@
+"""Request parameters and response bodies of the JSON API, as pydantic models.
+
+The same models validate query strings, shape responses and generate the OpenAPI
+document (``openapi.py``), so the document cannot drift from what the API does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 50
+MAX_OFFSET = 1_000_000
+
+Status = Literal["draft", "open", "closed"]
+
+
+class ApiModel(BaseModel):
+    """Base of the response models."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class ErrorDetail(ApiModel):
+    """Which parameter was wrong, and why."""
+
+    location: str = Field(description="The parameter or field, e.g. `query.limit`.")
+    message: str
+
+
+class ErrorBody(ApiModel):
+    """A machine-readable code and a human-readable message."""
+
+    code: str = Field(
+        description="Stable error code: bad_request, unauthorized, forbidden, not_found, "
+        "method_not_allowed, conflict, rate_limited, internal_error."
+    )
+    message: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorResponse(ApiModel):
+    """Every error response of the API has this shape."""
+
+    error: ErrorBody
+
+
+# --- query parameters ---------------------------------------------------------------------
+
+
+class QueryModel(BaseModel):
+    """Base of the query-string models (unknown parameters are ignored)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class PageQuery(QueryModel):
+    """Offset pagination."""
+
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT})."
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+
+class AssessmentQuery(PageQuery):
+    """Filters of the assessment list."""
+
+    client_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only assessments of this client."
+    )
+    status: Status | None = Field(None, description="Only assessments in this status.")
+
+
+class ResultsQuery(QueryModel):
+    """Options of the results document."""
+
+    lang: str | None = Field(
+        None,
+        min_length=2,
+        max_length=10,
+        pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$",
+        description="Language of titles (one of the assessment's `languages`; "
+        "default: the assessment's language).",
+    )
+    explain: bool = Field(
+        False, description="Add per-question explanations and anonymous comments."
+    )
+
+
+class ExportQuery(QueryModel):
+    """Shape and file format of a responses export."""
+
+    shape: Literal["long", "wide"] = Field(
+        "long",
+        description="`long`: one row per answer (the answers CSV of `saleshealth score`); "
+        "`wide`: one row per respondent.",
+    )
+    format: Literal["csv", "xlsx"] = Field("csv", description="File format.")
+
+
+# --- clients and assessments --------------------------------------------------------------
+
+
+class ClientOut(ApiModel):
+    """An organization the workspace assesses."""
+
+    id: int
+    name: str
+    industry: str
+    size_band: str = Field(description="Empty, or one of 1-10, 11-50, 51-200, 201-1000, 1000+.")
+    sales_motion: str = Field(description="Empty, or field, inside or hybrid.")
+    regions: str
+    notes: str
+    created_at: datetime
+
+
+class Page(ApiModel):
+    """Pagination fields of every list."""
+
+    total: int = Field(description="Items matching the filters, on all pages.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last page.")
+
+
+class ClientList(Page):
+    """A page of clients, by name."""
+
+    items: list[ClientOut]
+
+
+class QuestionnaireRef(ApiModel):
+    """The questionnaire version an assessment is pinned to."""
+
+    id: str
+    version: str
+    title: str
+
+
+class AssessmentOut(ApiModel):
+    """An assessment (one run of a questionnaire for a client)."""
+
+    id: int
+    client_id: int
+    title: str
+    status: Status
+    language: str
+    min_group_size: int = Field(description="Groups smaller than this are never shown.")
+    is_self_assessment: bool
+    is_demo: bool
+    previous_id: int | None = Field(description="The assessment this one follows up, if any.")
+    questionnaire: QuestionnaireRef
+    created_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+class AssessmentList(Page):
+    """A page of assessments, newest first."""
+
+    items: list[AssessmentOut]
+
+
+class RoleProgress(ApiModel):
+    """Completion counts of one role."""
+
+    invited: int
+    started: int
+    submitted: int
+
+
+class ProgressOut(RoleProgress):
+    """Completion counts, overall and per role (counts only, no names)."""
+
+    completion: float = Field(ge=0, le=1)
+    by_role: dict[str, RoleProgress]
+
+
+class ElementSettings(ApiModel):
+    """Weight and target an assessment sets for one element, overriding the questionnaire."""
+
+    weight: float | None = None
+    target: float | None = None
+
+
+class AssessmentDetail(AssessmentOut):
+    """An assessment with its progress and settings."""
+
+    progress: ProgressOut
+    languages: list[str] = Field(description="Languages its results can be read in.")
+    overrides: dict[str, ElementSettings]
+
+
+# --- results (the `saleshealth score --json` document) ------------------------------------
+
+
+class ResultsModel(BaseModel):
+    """Base of the results models."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class QuestionnaireStamp(ResultsModel):
+    """Which questionnaire scored the answers."""
+
+    id: str
+    version: str
+    hash: str
+
+
+class GroupScore(ResultsModel):
+    """A role's score for an element; null when the group is too small or did not answer."""
+
+    n: int
+    score: float | None
+    suppressed: bool
+
+
+class QuestionExplanation(ResultsModel):
+    """How one question entered its element's score."""
+
+    id: str
+    type: str
+    weight: float
+    asked: int
+    answered: int
+    na: int
+    dk: int
+    mean: float | None
+    contribution: float | None
+    status: str
+    distribution: dict[str, int]
+    median: float | None
+    median_band: str | None
+    agreement: float | None
+
+
+class CommentOut(ResultsModel):
+    """An anonymous comment and the language it was written in."""
+
+    text: str
+    language: str
+
+
+class ElementResult(ResultsModel):
+    """Scores, flags and (with ``explain``) the explanation of one element."""
+
+    id: str
+    title: str
+    score: float | None
+    weight: float
+    target: float
+    level: int | None
+    level_name: str | None
+    coverage: float | None
+    agreement: float | None
+    leadership: float | None
+    frontline: float | None
+    gap: float | None
+    flags: list[str]
+    roles: dict[str, GroupScore]
+    questions: list[QuestionExplanation] = Field(
+        default_factory=list, description="Only with `explain=true`."
+    )
+    comments: list[CommentOut] = Field(
+        default_factory=list, description="Only with `explain=true`."
+    )
+
+
+class RecommendationOut(ResultsModel):
+    """A recommendation whose condition held."""
+
+    id: str
+    element: str
+    title: str
+    priority: float
+    effort: str
+    impact: str
+    horizon_days: int
+    why: str = Field("", description="Only with `explain=true`.")
+    actions: list[str] = Field(default_factory=list, description="Only with `explain=true`.")
+
+
+class OverallOut(ResultsModel):
+    """The weighted overall score and its maturity level."""
+
+    score: float | None
+    level: int | None
+    level_name: str | None
+    leadership: float | None
+    frontline: float | None
+
+
+class ResultsOut(ResultsModel):
+    """Live results: the same document as `saleshealth score --json`."""
+
+    questionnaire: QuestionnaireStamp
+    respondents: int
+    respondents_by_role: dict[str, int]
+    min_group_size: int
+    overall: OverallOut
+    elements: list[ElementResult]
+    recommendations: list[RecommendationOut]
+
+
+class ApiIndex(ApiModel):
+    """Where to start."""
+
+    name: str
+    version: str
+    openapi: str = Field(description="URL of the OpenAPI document.")
+    documentation: str = Field(description="URL of the human-readable page.")
+
+
+RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
+    ErrorResponse,
+    ClientOut,
+    ClientList,
+    AssessmentOut,
+    AssessmentList,
+    AssessmentDetail,
+    ResultsOut,
+    ApiIndex,
+)

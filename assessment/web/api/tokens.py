@@ -1,0 +1,93 @@
+"""Settings → API tokens: owners create and revoke tokens; every member sees the list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from assessment.extensions import current_session
+from assessment.services import api_tokens
+from assessment.services.api_tokens import IssuedToken
+from assessment.services.errors import Invalid
+from assessment.web.api import bp
+from assessment.web.tenancy import actor
+
+
+class TokenForm(FlaskForm):
+    """Name a new token."""
+
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(), Length(max=api_tokens.MAX_NAME)],
+        description=_l("Say where it is used, e.g. “BI dashboard” or “CRM sync”."),
+    )
+    submit = SubmitField(_l("Create token"))
+
+
+def _when(value: datetime | None) -> str:
+    return format_datetime(value, format="medium") if value else ""
+
+
+def _page(form: TokenForm, issued: IssuedToken | None = None, status: int = 200) -> Response:
+    me = actor()
+    tokens = api_tokens.list_tokens(current_session())
+    html = render_template(
+        "web/api/tokens.html",
+        form=form,
+        tokens=tokens,
+        issued=issued,
+        is_owner=me.role.value == "owner",
+        when=_when,
+        api_base=request.host_url.rstrip("/") + url_for("api.v1.index").rstrip("/"),
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    if issued is not None:
+        # The page shows the only copy of the token: keep it out of every cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/settings/api-tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> Response:
+    """List the workspace's tokens; owners create new ones (shown once)."""
+    me = actor()
+    if request.method == "POST":
+        me.require_owner()
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            issued = api_tokens.create_token(current_session(), me, form.name.data or "")
+        except Invalid as exc:
+            form.name.errors = [str(exc)]
+            return _page(form, status=400)
+        return _page(TokenForm(formdata=None), issued)
+    return _page(form, status=400 if form.errors else 200)
+
+
+@bp.route("/settings/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> Response:
+    """Revoke a token at once (owners only)."""
+    me = actor()
+    me.require_owner()
+    if not FlaskForm().validate_on_submit():
+        raise Invalid(_("The form expired. Please try again."))
+    info = api_tokens.revoke_token(current_session(), me, token_id)
+    flash(_("Token “%(name)s” revoked; it no longer works.", name=info.name), "success")
+    return redirect(url_for("api.tokens"))
+
+
+@bp.route("/api/docs")
+def docs() -> str:
+    """A short human page about the API, linking to the OpenAPI document."""
+    return render_template("web/api/docs.html")
