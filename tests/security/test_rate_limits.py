@@ -1,0 +1,111 @@
+"""Rate limits on guessing: respondent links and sign-in, per IP, shared across workers.
+
+With ``REDIS_URL`` set the limiter stores its counters in Redis, so two web processes (here:
+two app instances, as two gunicorn workers or two machines would be) count together.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+
+from assessment.cli.web_cmd import prepare_database
+from assessment.extensions import db as _db
+from assessment.web import create_app
+from tests.web.conftest import OWNER, PG_URL, _reset_postgres, post_form
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _app(tmp_path: Path, storage: str, prefix: str, reset: bool = True) -> Flask:
+    """An app with rate limits on (the limiter is process-wide: the prefix of the first app sticks)."""
+    url = PG_URL or f"sqlite:///{tmp_path / 'limits.sqlite'}"
+    if PG_URL and reset:
+        _reset_postgres(PG_URL)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": storage,
+            "RATELIMIT_KEY_PREFIX": prefix,
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+    if reset:
+        prepare_database(app)
+    return app
+
+
+@pytest.fixture
+def memory_app(tmp_path: Path) -> Iterator[Flask]:
+    app = _app(tmp_path, "memory://", "mem")
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_link_guessing_is_limited_per_ip(memory_app: Flask) -> None:
+    client = memory_app.test_client()
+    codes = [client.get(f"/r/{secrets.token_urlsafe(24)}").status_code for _ in range(121)]
+    assert codes[:120] == [404] * 120  # unknown links: a plain "link not valid" page
+    assert codes[120] == 429
+    # Another IP is not affected.
+    other = client.get(f"/r/{secrets.token_urlsafe(24)}", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert other.status_code == 404
+
+
+def test_login_guessing_is_limited(memory_app: Flask) -> None:
+    client = memory_app.test_client()
+    res = post_form(client, "/setup", {**OWNER, "confirm": OWNER["password"]})
+    assert res.status_code == 302
+    client.post("/logout", data={})
+    attacker = memory_app.test_client()
+    codes = [
+        post_form(
+            attacker, "/login", {"email": OWNER["email"], "password": f"guess {i}"}
+        ).status_code
+        for i in range(11)
+    ]
+    assert codes[:10] == [200] * 10, codes
+    assert codes[10] == 429
+    # Even the right password is refused while the limit holds.
+    res = post_form(attacker, "/login", {"email": OWNER["email"], "password": OWNER["password"]})
+    assert res.status_code == 429
+
+
+@pytest.mark.redis
+def test_limits_are_shared_between_processes_through_redis(tmp_path: Path) -> None:
+    storage = REDIS_URL
+    worker_a = _app(tmp_path, storage, "shared")
+    worker_b = _app(tmp_path, storage, "shared", reset=False)
+    # A fresh client address per run, so counters of earlier runs cannot interfere.
+    ip = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
+    env = {"REMOTE_ADDR": ip}
+    conn = redis.Redis.from_url(storage)
+    try:
+        a, b = worker_a.test_client(), worker_b.test_client()
+        codes = []
+        for i in range(120):
+            client = a if i % 2 == 0 else b
+            codes.append(
+                client.get(f"/r/{secrets.token_urlsafe(24)}", environ_base=env).status_code
+            )
+        assert set(codes) == {404}
+        # 60 guesses went to each worker; the 121st is refused by either of them.
+        assert a.get(f"/r/{secrets.token_urlsafe(24)}", environ_base=env).status_code == 429
+        assert b.get(f"/r/{secrets.token_urlsafe(24)}", environ_base=env).status_code == 429
+        assert list(conn.scan_iter(f"LIMITS:*/{ip}/*")), "the counters are not in Redis"
+    finally:
+        for key in conn.scan_iter(f"LIMITS:*/{ip}/*"):
+            conn.delete(key)
+        for app in (worker_a, worker_b):
+            with app.app_context():
+                _db.engine.dispose()
