@@ -101,7 +101,7 @@ def render_table(k: CrmKpis) -> str:
         cur = c.currency or "(no currency)"
         lines += [
             "",
-            f"{cur:<10}{'':>14}",
+            f"Amounts in {cur}:",
             f"  Win rate (value):      {_pct(c.win_rate_value)}",
             f"  Average won deal:      {_money(c.average_deal_size)}",
             f"  Open pipeline:         {_money(c.pipeline)}",

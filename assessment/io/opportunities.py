@@ -460,7 +460,7 @@ def _row(
 
     for key in REQUIRED:
         if not text(key):
-            problem(key, f"a {key.replace('_', ' ')} is required")
+            problem(key, f"the {key.replace('_', ' ')} is missing")
     amount: float | None = None
     if text("amount"):
         try:

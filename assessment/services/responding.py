@@ -7,7 +7,7 @@ concurrent requests of one respondent are applied one at a time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,9 +20,12 @@ from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import Answer, AssessmentStatus, ElementComment, Respondent
 from assessment.services.assessments import answer_from_row, questionnaire_of
+from assessment.services.crm_evidence import prefill_values
 from assessment.services.errors import Conflict, Invalid, NotFound
 
 MAX_COMMENT = 5000
+SOURCE_RESPONDENT = "respondent"
+SOURCE_CRM = "crm"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,41 @@ def saved_comments(session: Session, respondent_id: int) -> dict[str, str]:
     return {element_id: text for element_id, text in rows}
 
 
+def saved_sources(session: Session, respondent_id: int) -> dict[str, str]:
+    """Where each saved answer came from (``respondent`` or ``crm``) by question id."""
+    rows = session.execute(
+        select(Answer.question_id, Answer.source).where(Answer.respondent_id == respondent_id)
+    )
+    return {qid: source for qid, source in rows}
+
+
+def crm_prefill(session: Session, respondent: Respondent, q: Questionnaire) -> dict[str, str]:
+    """CRM values (as typed) for the linked KPI questions this respondent is asked."""
+    values = prefill_values(session, respondent.assessment, q)
+    return {
+        qid: text for qid, text in values.items() if respondent.role in q.questions()[qid].roles
+    }
+
+
+def _source(
+    question: Question,
+    answer: CoreAnswer | None,
+    from_prefill: Collection[str],
+    prefill: Mapping[str, str],
+) -> str:
+    """``crm`` when the answer is the CRM value the page offered, unchanged."""
+    if (
+        question.id in from_prefill
+        and question.id in prefill
+        and answer is not None
+        and answer.kind is AnswerKind.NUMBER
+        and isinstance(answer.value, float)
+        and answer.value == float(prefill[question.id])
+    ):
+        return SOURCE_CRM
+    return SOURCE_RESPONDENT
+
+
 def first_open_page(pages: list[Page], answers: Mapping[str, CoreAnswer]) -> int:
     """Number of the first page with an unanswered question (review page when none)."""
     for page in pages:
@@ -91,7 +129,11 @@ def _ensure_can_answer(respondent: Respondent) -> None:
 
 
 def _upsert(
-    session: Session, respondent: Respondent, question: Question, answer: CoreAnswer | None
+    session: Session,
+    respondent: Respondent,
+    question: Question,
+    answer: CoreAnswer | None,
+    source: str = SOURCE_RESPONDENT,
 ) -> None:
     row = session.scalar(
         select(Answer).where(
@@ -117,12 +159,14 @@ def _upsert(
                 kind=answer.kind.value,
                 value_text=text,
                 value_number=number,
+                source=source,
             )
         )
     else:
         row.kind = answer.kind.value
         row.value_text = text
         row.value_number = number
+        row.source = source
 
 
 def _upsert_comment(
@@ -202,11 +246,14 @@ def save_page(
     raw: Mapping[str, str],
     comment: str | None,
     language: str,
+    from_prefill: Collection[str] = (),
 ) -> dict[str, str]:
     """Save every valid answer of a page in one transaction; return errors by question id.
 
     Invalid values are not saved but reported, so the page can be shown again with what the
-    respondent typed; valid answers on the same page are kept.
+    respondent typed; valid answers on the same page are kept.  ``from_prefill`` names the
+    questions whose CRM pre-fill was posted back unchanged: if the value still equals the
+    current CRM figure, the answer is stored with source ``crm``.
     """
     errors: dict[str, str] = {}
     if comment is not None and len(comment) > MAX_COMMENT:
@@ -215,6 +262,11 @@ def save_page(
     with write_transaction(session):
         respondent = load_respondent(session, respondent_id, lock=True)
         _ensure_can_answer(respondent)
+        prefill = (
+            prefill_values(session, respondent.assessment, questionnaire_of(respondent.assessment))
+            if from_prefill
+            else {}
+        )
         for question in page.questions:
             if question.id not in raw:
                 continue
@@ -224,7 +276,8 @@ def save_page(
             except AnswerError as exc:
                 errors[question.id] = str(exc).split(": ", 1)[-1]
                 continue
-            _upsert(session, respondent, question, answer)
+            source = _source(question, answer, from_prefill, prefill)
+            _upsert(session, respondent, question, answer, source)
         if comment is not None:
             _upsert_comment(session, respondent, page.element.id, comment, language)
         respondent.started_at = respondent.started_at or utcnow()

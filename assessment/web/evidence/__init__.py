@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("evidence", __name__)
+
+from assessment.web.evidence import views  # noqa: E402,F401

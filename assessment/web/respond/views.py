@@ -181,6 +181,15 @@ def _form_values(page: svc.Page) -> tuple[dict[str, str], str | None]:
     return raw, comment
 
 
+def _from_prefill(page: svc.Page, raw: dict[str, str]) -> set[str]:
+    """Questions whose CRM pre-fill came back unchanged (the page posts the offered value)."""
+    return {
+        question.id
+        for question in page.questions
+        if question.id in raw and request.form.get(f"{question.id}--crm") == raw[question.id]
+    }
+
+
 def _display_values(answers: dict[str, Any]) -> dict[str, str]:
     return {qid: a.raw for qid, a in answers.items()}
 
@@ -201,6 +210,19 @@ def render_page(
     saved = _display_values(svc.saved_answers(current_session(), respondent.id))
     comments = svc.saved_comments(current_session(), respondent.id)
     shown = {**saved, **(values or {})}
+    # CRM values pre-fill linked KPI questions that have no answer yet; an answer kept
+    # from the pre-fill stays marked as CRM data while it equals the offered value.
+    prefill = svc.crm_prefill(current_session(), respondent, q)
+    sources = svc.saved_sources(current_session(), respondent.id) if prefill else {}
+    crm: dict[str, str] = {}
+    for qid, text in prefill.items():
+        if not any(qq.id == qid for qq in page.questions):
+            continue
+        if qid not in shown:
+            shown[qid] = text
+            crm[qid] = text
+        elif shown[qid] == text and (qid in (values or {}) or sources.get(qid) == "crm"):
+            crm[qid] = text
     return (
         render_template(
             "web/respond/page.html",
@@ -214,6 +236,7 @@ def render_page(
             notice=notice,
             rk=respondent_ref(respondent),
             answered=sum(1 for qq in page.questions if qq.id in saved),
+            crm=crm,
         ),
         status,
     )
@@ -234,7 +257,15 @@ def page(number: int) -> str | Response | tuple[str, int]:
     raw, comment = _form_values(current)
     lang = respondent.language or respondent.assessment.language
     try:
-        errors = svc.save_page(current_session(), respondent.id, current, raw, comment, lang)
+        errors = svc.save_page(
+            current_session(),
+            respondent.id,
+            current,
+            raw,
+            comment,
+            lang,
+            from_prefill=_from_prefill(current, raw),
+        )
     except Conflict as exc:
         return render_page(
             respondent, number, values=raw, comment=comment, notice=str(exc), status=409

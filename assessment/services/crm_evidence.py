@@ -1,0 +1,242 @@
+"""CRM evidence of an assessment: import an opportunity export, store its KPIs, read them back.
+
+The newest :class:`~assessment.db.models.CrmEvidence` row of an assessment is the evidence in
+use.  Its ``kpis`` are the ``crm-kpis --json`` shape; the values of linked metrics
+(``kpis["metrics"]``) pre-fill the questions that name them (``evidence:`` in the
+questionnaire) and appear next to the respondents' answers in the results and the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assessment.core.crm import (
+    DEFAULT_STAGE_PROBABILITIES,
+    CrmInputError,
+    StageTable,
+    compute_kpis,
+    normalize_stage,
+)
+from assessment.core.model import Question, Questionnaire
+from assessment.db import write_transaction
+from assessment.db.models import Answer, Assessment, CrmEvidence, Respondent
+from assessment.io.opportunities import (
+    ColumnMapping,
+    OpportunitiesFileError,
+    parse_amount,
+    parse_mapping,
+    read_opportunities_bytes,
+)
+from assessment.services.actor import Actor
+from assessment.services.assessments import get_assessment
+from assessment.services.errors import Invalid
+
+
+class EvidenceFileError(Invalid):
+    """An export or mapping that cannot be used; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str], field: str = "export") -> None:
+        super().__init__(problems[0] if problems else "invalid file", field=field)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    """What an editor submits: the export, an optional mapping, quota and stage settings."""
+
+    filename: str
+    data: bytes
+    mapping: bytes | None = None
+    mapping_filename: str = "MAP.yaml"
+    quota: float | None = None
+    quota_currency: str | None = None
+    stage_percentages: Mapping[str, float] | None = None
+    """Stage name → probability in percent; a mapping file's ``stages`` win over these."""
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class LinkedValue:
+    """A CRM figure for a question that names it as its evidence."""
+
+    question: Question
+    metric: str
+    value: float
+
+    @property
+    def text(self) -> str:
+        """The value as an answer would be typed (no trailing zeros)."""
+        return f"{self.value:g}"
+
+
+def default_stage_lines() -> str:
+    """The default stage probabilities as editable ``stage: percent`` lines."""
+    return "\n".join(f"{k}: {100 * v:g}" for k, v in DEFAULT_STAGE_PROBABILITIES.items())
+
+
+def parse_stage_lines(text: str) -> dict[str, float]:
+    """``stage: percent`` lines (``#`` comments allowed) → mapping; Invalid names the line."""
+    out: dict[str, float] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, sep, value = line.rpartition(":")
+        pct = _percent(value) if sep else None
+        if not name.strip() or pct is None:
+            raise Invalid(
+                f"line {number}: write 'stage: percent' with a percent from 0 to 100 "
+                f"(got {line!r})",
+                field="stages",
+            )
+        out[name.strip()] = pct
+    return out
+
+
+def _percent(text: str) -> float | None:
+    cleaned = re.sub(r"\s|%", "", text).replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 100 else None
+
+
+def parse_quota(text: str) -> float | None:
+    """A quota typed in a form (``1 200 000``, ``1.200.000,00``); None when empty."""
+    if not text.strip():
+        return None
+    try:
+        value = parse_amount(text)
+    except ValueError:
+        raise Invalid("the quota must be an amount such as 1200000", field="quota") from None
+    if value <= 0:
+        raise Invalid("the quota must be above 0", field="quota")
+    return value
+
+
+def import_evidence(
+    session: Session, actor: Actor, assessment_id: int, upload: EvidenceUpload
+) -> CrmEvidence:
+    """Validate an export, compute its KPIs and store them as the assessment's evidence.
+
+    Nothing is stored when the file, the mapping or the settings have any problem.
+    """
+    actor.require_editor()
+    assessment = get_assessment(session, assessment_id)
+    mapping = ColumnMapping()
+    if upload.mapping:
+        try:
+            mapping = parse_mapping(upload.mapping, upload.mapping_filename)
+        except OpportunitiesFileError as exc:
+            raise EvidenceFileError(str(exc).splitlines(), field="mapping") from exc
+    try:
+        export = read_opportunities_bytes(upload.data, upload.filename, mapping)
+    except OpportunitiesFileError as exc:
+        raise EvidenceFileError(str(exc).splitlines()) from exc
+    percentages: dict[str, float] = {}
+    for source in (upload.stage_percentages or {}, mapping.stages):  # the file is more specific
+        for name, pct in source.items():
+            percentages[normalize_stage(name)] = pct
+    try:
+        stages = StageTable.build({k: v / 100 for k, v in percentages.items()})
+        kpis = compute_kpis(
+            export.opportunities,
+            as_of=upload.as_of or datetime.now(UTC).date(),
+            stages=stages,
+            quota=upload.quota,
+            quota_currency=upload.quota_currency or None,
+        )
+    except CrmInputError as exc:
+        raise Invalid(str(exc), field="quota") from exc
+    except ValueError as exc:
+        raise Invalid(str(exc), field="stages") from exc
+    settings = {
+        "columns": {k: list(v) for k, v in export.columns.items()},
+        "stages": percentages,
+        "date_format": mapping.date_format,
+        "decimal": mapping.decimal,
+        "default_currency": mapping.default_currency,
+        "quota_currency": kpis.quota_currency,
+    }
+    with write_transaction(session):
+        evidence = CrmEvidence(
+            assessment_id=assessment.id,
+            filename=upload.filename[:255],
+            row_count=len(export.opportunities),
+            quota=upload.quota,
+            settings=settings,
+            kpis=kpis.to_dict(),
+        )
+        session.add(evidence)
+    return evidence
+
+
+def current_evidence(session: Session, assessment_id: int) -> CrmEvidence | None:
+    """The evidence in use for an assessment (the newest import), if any."""
+    return session.scalar(
+        select(CrmEvidence)
+        .where(CrmEvidence.assessment_id == assessment_id)
+        .order_by(CrmEvidence.created_at.desc(), CrmEvidence.id.desc())
+        .limit(1)
+    )
+
+
+def evidence_history(session: Session, assessment_id: int) -> list[CrmEvidence]:
+    """Every import of an assessment, newest first."""
+    return list(
+        session.scalars(
+            select(CrmEvidence)
+            .where(CrmEvidence.assessment_id == assessment_id)
+            .order_by(CrmEvidence.created_at.desc(), CrmEvidence.id.desc())
+        )
+    )
+
+
+def linked_values(q: Questionnaire, kpis: Mapping[str, Any] | None) -> dict[str, LinkedValue]:
+    """CRM values for the questions that name a metric, where the value fits the question.
+
+    A value outside the question's range (e.g. coverage of 25x on a 0-20 scale) is not
+    offered as an answer: respondents would have to change it anyway.
+    """
+    metrics = (kpis or {}).get("metrics") or {}
+    out: dict[str, LinkedValue] = {}
+    for question in q.questions().values():
+        if question.evidence is None:
+            continue
+        value = metrics.get(question.evidence)
+        if not isinstance(value, int | float):
+            continue
+        r = question.range
+        if r is not None and not r.min <= value <= r.max:
+            continue
+        out[question.id] = LinkedValue(question, question.evidence, float(value))
+    return out
+
+
+def prefill_values(session: Session, assessment: Assessment, q: Questionnaire) -> dict[str, str]:
+    """Question id → CRM value (as typed) for respondents' linked KPI questions."""
+    if not any(question.evidence for question in q.questions().values()):
+        return {}
+    evidence = current_evidence(session, assessment.id)
+    if evidence is None:
+        return {}
+    return {qid: lv.text for qid, lv in linked_values(q, evidence.kpis).items()}
+
+
+def crm_answer_counts(session: Session, assessment_id: int) -> dict[str, int]:
+    """Question id → number of saved answers kept from the CRM pre-fill."""
+    rows = session.execute(
+        select(Answer.question_id, func.count())
+        .join(Respondent, Respondent.id == Answer.respondent_id)
+        .where(Respondent.assessment_id == assessment_id, Answer.source == "crm")
+        .group_by(Answer.question_id)
+    )
+    return {qid: int(n) for qid, n in rows}

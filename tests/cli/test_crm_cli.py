@@ -1,0 +1,93 @@
+"""``saleshealth crm-kpis``: table, JSON, mapping, quota and errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from assessment.cli import main
+
+CRM = Path(__file__).parents[1] / "data" / "crm"
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, ["crm-kpis", *args])
+
+
+def test_table_output() -> None:
+    result = CliRunner().invoke(
+        main,
+        ["crm-kpis", "--opportunities", str(CRM / "salesforce.csv"), "--quota", "4000",
+         "--as-of", "2024-07-01"],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Deals: 9 (4 open, 2 won, 3 lost) - as of 2024-07-01" in out
+    assert "Win rate (count):        40.0 %" in out
+    assert "Median sales cycle:      40 days" in out
+    assert "Weighted pipeline:     5,000" in out
+    assert "Coverage of quota:     3.00x (weighted 1.25x)" in out
+    assert "2024-07            2         6,000         4,600" in out
+    assert "Price" in out and "006O2" in out and "(since created)" in out
+    assert "Note: stages without a probability are left out of the weighted pipeline: Proposal/Price Quote" in out
+
+
+def test_json_with_mapping_xlsx_and_quota() -> None:
+    result = CliRunner().invoke(
+        main,
+        ["crm-kpis", "--opportunities", str(CRM / "polish_custom.csv"), "--mapping",
+         str(CRM / "polish_MAP.yaml"), "--quota", "4000", "--json", "--as-of", "2024-07-01"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["columns"]["amount"] == ["Wartość brutto"]
+    pln = data["currencies"][0]
+    # trial 65 % and proposal 50 % from the mapping: 650 + 400 + 4000 + 1000
+    assert pln["currency"] == "PLN" and pln["weighted_pipeline"] == 6050
+    assert data["metrics"]["crm.win_rate"] == 40.0
+    assert data["metrics"]["crm.pipeline_coverage"] == 3.0
+    xlsx = CliRunner().invoke(
+        main, ["crm-kpis", "--opportunities", str(CRM / "pipedrive.xlsx"), "--json"]
+    )
+    assert xlsx.exit_code == 0, xlsx.output
+    assert json.loads(xlsx.output)["deals"]["total"] == 9
+
+
+def test_bad_file_exits_2_with_every_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,stage,amount,created\nA,demo,x,2024-01-01\nB,demo,1,yesterday\n")
+    result = CliRunner().invoke(main, ["crm-kpis", "--opportunities", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}: row 2, column 'amount': not an amount: 'x'" in result.stderr
+    assert f"{bad}: row 3, column 'created': not a date: 'yesterday'" in result.stderr
+    assert "nothing was computed" in result.stderr
+    assert result.stdout == ""
+
+
+def test_mixed_currencies_need_a_quota_currency(tmp_path: Path) -> None:
+    f = tmp_path / "mixed.csv"
+    f.write_text(
+        "id,stage,amount,currency,created\nA,demo,100,EUR,2024-01-01\nB,demo,300,USD,2024-01-01\n"
+    )
+    result = CliRunner().invoke(main, ["crm-kpis", "--opportunities", str(f), "--quota", "100"])
+    assert result.exit_code == 2
+    assert "deals are in several currencies (EUR, USD): say which currency the quota is in" in result.stderr
+    ok = CliRunner().invoke(
+        main,
+        ["crm-kpis", "--opportunities", str(f), "--quota", "100", "--quota-currency", "USD"],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "Amounts in EUR:" in ok.output and "Amounts in USD:" in ok.output
+    assert "Coverage of quota:     3.00x" in ok.output
+
+
+def test_bad_mapping_exits_2(tmp_path: Path) -> None:
+    m = tmp_path / "MAP.yaml"
+    m.write_text("columns: [1, 2]\n")
+    result = CliRunner().invoke(
+        main, ["crm-kpis", "--opportunities", str(CRM / "hubspot.csv"), "--mapping", str(m)]
+    )
+    assert result.exit_code == 2
+    assert f"{m}: columns: expected a mapping of field: header" in result.stderr
