@@ -28,7 +28,7 @@ def download(file: svc.ExportFile) -> Response:
     """A generated file as an attachment that no cache keeps."""
     return Response(
         file.content,
-        mimetype=file.mimetype,
+        content_type=file.mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{file.filename}"',
             "Cache-Control": "private, no-store",

@@ -1,0 +1,332 @@
+"""Exports and imports through the web: headers, anonymity, roles, all-or-nothing imports."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from assessment.core.answers import Respondent as CoreRespondent
+from assessment.core.loader import find_questionnaire
+from assessment.core.synthetic import synthetic_respondents
+from assessment.db.models import Answer, Assessment, MemberRole, Membership, Respondent
+from assessment.db.tenancy import bind_workspace, unscoped
+from assessment.io.exports import ExportPerson, long_rows, to_csv
+from assessment.io.imported import IMPORT_MAX_BYTES
+from assessment.services import data_exchange as svc
+from assessment.services.actor import Actor
+from assessment.services.assessments import compute_results, get_assessment
+from tests.web.conftest import (
+    add_people,
+    new_assessment,
+    new_client,
+    open_assessment,
+    post_form,
+)
+from tests.web.test_flow import answer_all
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def long_csv(people: list[CoreRespondent]) -> bytes:
+    q = find_questionnaire("sales-org-health")
+    return to_csv(long_rows(q, [ExportPerson(p) for p in people]))
+
+
+def synthetic(n: int, prefix: str = "W", seed: int = 3) -> list[CoreRespondent]:
+    q = find_questionnaire("sales-org-health")
+    return [
+        CoreRespondent(
+            id=f"{prefix}{i}",
+            role=p.role,
+            answers=p.answers,
+            comments=p.comments,
+            team=p.team,
+            language=p.language,
+        )
+        for i, p in enumerate(synthetic_respondents(q, n, seed=seed), start=1)
+    ]
+
+
+@pytest.fixture
+def answered(owner: FlaskClient) -> int:
+    """An open assessment where two people answered through their links."""
+    aid = new_assessment(owner, new_client(owner))
+    links = add_people(
+        owner,
+        aid,
+        "Ann Archer, ann@northwind-example.eu, executive, =HYPERLINK(1)\n"
+        "Bob Baker, bob@northwind-example.eu, sales_rep, North",
+    )
+    open_assessment(owner, aid)
+    for link in links:
+        answer_all(owner.application.test_client(), link, comment="-- needs work")
+    return aid
+
+
+def export(client: FlaskClient, aid: int, **fields: Any) -> Any:
+    data = {"shape": "long", "fmt": "csv", "identity": "anonymous", **fields}
+    return post_form(
+        client, f"/assessments/{aid}/data/export", data, form_url=f"/assessments/{aid}/data"
+    )
+
+
+def member(owner: FlaskClient, app: Flask, role: str) -> FlaskClient:
+    email = f"{role}@acme-consulting.eu"
+    res = post_form(
+        owner,
+        "/settings/members",
+        {"name": role.title(), "email": email, "password": f"{role} password 1", "role": role},
+    )
+    assert res.status_code == 302
+    other = app.test_client()
+    post_form(other, "/login", {"email": email, "password": f"{role} password 1"})
+    return other
+
+
+def upload(
+    client: FlaskClient,
+    aid: int,
+    content: bytes,
+    shape: str = "long",
+    mapping: bytes | None = None,
+    name: str = "answers.csv",
+) -> Any:
+    data: dict[str, Any] = {"shape": shape, "upload": (io.BytesIO(content), name)}
+    if mapping is not None:
+        data["mapping"] = (io.BytesIO(mapping), "mapping.yaml")
+    url = f"/assessments/{aid}/data/import"
+    return post_form(client, url, data, content_type="multipart/form-data")
+
+
+def counts(app: Flask, aid: int) -> tuple[int, int]:
+    from assessment.extensions import db
+
+    with app.app_context(), unscoped(db.session):
+        people = db.session.scalar(
+            select(func.count()).select_from(Respondent).where(Respondent.assessment_id == aid)
+        )
+        answers = db.session.scalar(
+            select(func.count())
+            .select_from(Answer)
+            .join(Respondent, Respondent.id == Answer.respondent_id)
+            .where(Respondent.assessment_id == aid)
+        )
+        return int(people or 0), int(answers or 0)
+
+
+def test_downloads_are_attachments_that_are_not_cached(owner: FlaskClient, answered: int) -> None:
+    page = owner.get(f"/assessments/{answered}").get_data(as_text=True)
+    assert f"/assessments/{answered}/data/import" in page and "Export responses" in page
+    res = export(owner, answered)
+    assert res.status_code == 200
+    assert res.mimetype == "text/csv" and res.headers["Content-Type"] == CSV
+    disposition = res.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="Northwind-Q1-health-check-responses-long')
+    assert disposition.endswith('.csv"')
+    assert "no-store" in res.headers["Cache-Control"]
+    body = res.get_data().decode("utf-8-sig")
+    assert body.splitlines()[0] == "respondent,role,team,language,question,value,comment"
+    assert "'=HYPERLINK(1)" in body and "'-- needs work" in body
+
+    xlsx = export(owner, answered, shape="wide", fmt="xlsx")
+    assert xlsx.status_code == 200 and xlsx.headers["Content-Type"] == XLSX
+    assert xlsx.headers["Content-Disposition"].endswith('-responses-wide.xlsx"')
+    sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[0][:5] == ("respondent", "role", "team", "language", "submitted")
+    assert {r[0] for r in rows[1:]} == {"R0001", "R0002"}
+
+    results = owner.get(f"/assessments/{answered}/data/results.json")
+    assert results.status_code == 200 and results.mimetype == "application/json"
+    assert results.headers["Content-Disposition"].endswith('-results.json"')
+    assert "no-store" in results.headers["Cache-Control"]
+    document = json.loads(results.get_data())
+    assert document["respondents"] == 2 and len(document["elements"]) == 12
+
+
+def test_anonymous_by_default_identified_only_when_confirmed(
+    owner: FlaskClient, answered: int
+) -> None:
+    for shape in ("long", "wide"):
+        for fmt in ("csv", "xlsx"):
+            body = export(owner, answered, shape=shape, fmt=fmt).get_data()
+            assert b"Ann" not in body and b"northwind-example" not in body
+    unconfirmed = export(owner, answered, identity="identified")
+    assert unconfirmed.status_code == 400
+    assert "Confirm that you need names" in unconfirmed.get_data(as_text=True)
+    res = export(owner, answered, identity="identified", confirm="y", shape="wide")
+    assert res.status_code == 200
+    assert res.headers["Content-Disposition"].endswith('-responses-wide-identified.csv"')
+    text = res.get_data().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("respondent,name,email,role,team")
+    assert "Ann Archer,ann@northwind-example.eu" in text
+
+
+def test_consultant_may_identify_viewer_may_not(
+    owner: FlaskClient, app: Flask, answered: int
+) -> None:
+    consultant = member(owner, app, "consultant")
+    res = export(consultant, answered, identity="identified", confirm="y")
+    assert res.status_code == 200 and "Ann Archer" in res.get_data(as_text=True)
+
+    viewer = member(owner, app, "viewer")
+    page = viewer.get(f"/assessments/{answered}").get_data(as_text=True)
+    assert "Export responses" in page and "/data/import" not in page
+    form = viewer.get(f"/assessments/{answered}/data").get_data(as_text=True)
+    assert 'value="identified"' not in form
+    assert export(viewer, answered).status_code == 200
+    assert b"Ann" not in export(viewer, answered, shape="wide").get_data()
+    assert export(viewer, answered, identity="identified", confirm="y").status_code == 403
+    assert viewer.get(f"/assessments/{answered}/data/import").status_code == 403
+    token_page = f"/assessments/{answered}/data"
+    res = post_form(
+        viewer,
+        f"/assessments/{answered}/data/import",
+        {"shape": "long", "upload": (io.BytesIO(long_csv(synthetic(1))), "a.csv")},
+        form_url=token_page,
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 403
+    assert counts(app, answered)[0] == 2
+
+
+def test_import_is_all_or_nothing(owner: FlaskClient, app: Flask, answered: int) -> None:
+    before = export(owner, answered, shape="wide").get_data()
+    people, answers = counts(app, answered)
+    good = long_csv(synthetic(4)).decode("utf-8-sig").splitlines()
+    bad_rows = [
+        "W9,sales_rep,,,crm.zz_unknown,agree,",
+        "W10,ceo,,,crm.single_source,agree,",
+        "W11,sales_rep,,,mgmt_rep.one_to_ones,sometimes-ish,",
+    ]
+    content = "\n".join([*good, *bad_rows]) + "\n"
+    res = upload(owner, answered, content.encode())
+    assert res.status_code == 400
+    html = res.get_data(as_text=True)
+    assert "Nothing was imported." in html
+    last = len(good)
+    assert f"row {last + 1}: unknown question &#39;crm.zz_unknown&#39;" in html
+    assert f"row {last + 2}: unknown role &#39;ceo&#39;" in html
+    assert f"row {last + 3}: " in html
+    assert "Fix these 3 problems" in html
+    assert counts(app, answered) == (people, answers)
+    assert export(owner, answered, shape="wide").get_data() == before
+
+    res = upload(owner, answered, "\n".join(good).encode())
+    assert res.status_code == 200, res.get_data(as_text=True)
+    html = res.get_data(as_text=True)
+    assert "Imported 4 respondents from answers.csv." in html
+    assert counts(app, answered)[0] == people + 4
+    from assessment.extensions import db
+
+    with app.app_context(), unscoped(db.session):
+        imported = db.session.scalars(
+            select(Respondent).where(
+                Respondent.assessment_id == answered, Respondent.origin == "import"
+            )
+        ).all()
+        assert sorted(r.code for r in imported) == ["W1", "W2", "W3", "W4"]
+        assert all(r.token_hash is None and r.submitted_at is not None for r in imported)
+        sources = set(
+            db.session.scalars(
+                select(Answer.source).where(Answer.respondent_id.in_([r.id for r in imported]))
+            )
+        )
+        assert sources == {"import"}
+        kept = set(
+            db.session.scalars(
+                select(Answer.source)
+                .join(Respondent, Respondent.id == Answer.respondent_id)
+                .where(Respondent.assessment_id == answered, Respondent.origin == "link")
+            )
+        )
+        assert kept == {"respondent"}
+
+    again = upload(owner, answered, "\n".join(good).encode())
+    assert again.status_code == 400
+    assert "respondent code(s) already in this assessment: W1, W2, W3, W4" in again.get_data(
+        as_text=True
+    )
+    assert counts(app, answered)[0] == people + 4
+
+
+def test_import_refuses_closed_assessments_and_large_files(
+    owner: FlaskClient, app: Flask, answered: int
+) -> None:
+    too_big = upload(owner, answered, b"respondent,role,question,value\n" + b" " * IMPORT_MAX_BYTES)
+    assert too_big.status_code == 400
+    assert "The file is larger than 10 MB" in too_big.get_data(as_text=True)
+    post_form(
+        owner,
+        f"/assessments/{answered}/status",
+        {"status": "closed"},
+        form_url=f"/assessments/{answered}",
+    )
+    res = upload(owner, answered, long_csv(synthetic(1)))
+    assert res.status_code == 400
+    assert "this assessment is closed; reopen it to import answers" in res.get_data(as_text=True)
+    assert counts(app, answered)[0] == 2
+
+
+def test_wide_import_with_mapping(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    mapping = (
+        b"respondent: ID\nrole: Position\nteam: Region\n"
+        b"roles: {Rep: sales_rep, Director: executive}\n"
+        b"values: {Totally agree: 5, Totally disagree: 1}\n"
+        b"questions:\n  Q1: mgmt_rep.clear_expectations\n"
+        b"comments: {Notes: mgmt_rep}\n"
+    )
+    page = owner.get(f"/assessments/{aid}/data/import")
+    assert page.status_code == 200
+    content = (
+        b"ID,Timestamp,Position,Region,Q1,Notes\n"
+        b"P1,2025-02-01,Rep,East,Totally agree,Good coaching\n"
+        b"P2,2025-02-01,Director,,Totally disagree,\n"
+    )
+    res = upload(owner, aid, content, shape="wide", mapping=mapping, name="survey.csv")
+    html = res.get_data(as_text=True)
+    assert res.status_code == 200, html
+    assert "Imported 2 respondents from survey.csv." in html
+    assert "Timestamp" in html  # the unused column is named
+    assert counts(app, aid) == (2, 2)
+
+
+def test_long_export_reimports_and_rescores_identically(
+    owner: FlaskClient, app: Flask, answered: int
+) -> None:
+    upload(owner, answered, long_csv(synthetic(6)))
+    content = export(owner, answered).get_data()
+    target = new_assessment(owner, new_client(owner, "Second client"))
+    res = upload(owner, target, content, name="export.csv")
+    assert res.status_code == 200, res.get_data(as_text=True)
+    from assessment.extensions import db
+
+    with app.app_context():
+        session = db.session
+        with unscoped(session):
+            workspace = session.scalar(select(Membership.workspace_id))
+        bind_workspace(session, workspace)
+        first = compute_results(session, get_assessment(session, answered)).to_dict(explain=True)
+        second = compute_results(session, get_assessment(session, target)).to_dict(explain=True)
+        assert first == second
+        actor = Actor(1, int(workspace or 0), MemberRole.OWNER)
+        assert (
+            svc.export_results(session, actor, target)
+            == compute_results(session, get_assessment(session, target)).to_dict()
+        )
+        wide_a = svc.export_responses(session, actor, answered, shape="wide", fmt="csv").content
+        wide_b = svc.export_responses(session, actor, target, shape="wide", fmt="csv").content
+        strip = re.compile(rb",\d{4}-\d\d-\d\dT[\d:]+\+00:00,")
+        assert strip.sub(b",,", wide_a) == strip.sub(b",,", wide_b)
+        assert session.scalar(select(Assessment.id).where(Assessment.id == target)) == target
