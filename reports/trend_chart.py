@@ -74,7 +74,10 @@ def trend_chart(
     width: float = 640.0,
     height: float = 320.0,
 ) -> Markup:
-    """Scores (0-100) per assessment, one line per series, labels at the right end."""
+    """Scores (0-100) per assessment, one line per series, labels at the right end.
+
+    ``axis_labels`` may hold two lines separated by ``\\n`` (title, date).
+    """
     left, right_labels, top, bottom_axis = 34.0, 190.0, 12.0, 40.0
     x0, x1 = left, width - right_labels
     y0, y1 = height - bottom_axis, top
@@ -92,10 +95,14 @@ def trend_chart(
         body.append(tag("line", x1=x0 - 4, y1=ty, x2=x1 + 4, y2=ty, stroke=GRID, stroke_width=1.0))
         body.append(text(x0 - 8, ty + 4, str(tick), text_anchor="end", fill=MUTED))
     slot = (x1 - x0) / max(1, n - 1) if n > 1 else x1 - x0
+    # Outer labels hang inwards from their tick, inner ones are centred: 0.62 of a slot
+    # keeps neighbours apart.  A label's lines are given by "\n" (e.g. title, date).
+    label_width = max(56.0, 0.62 * slot)
     for i, label in enumerate(axis_labels):
         body.append(tag("line", x1=x(i), y1=y0, x2=x(i), y2=y1, stroke=GRID, stroke_width=0.5))
         anchor = "start" if n > 1 and i == 0 else "end" if n > 1 and i == n - 1 else "middle"
-        for k, part in enumerate(wrap(label, max(60.0, slot - 8), MIN_FONT, 2)):
+        parts = [wrap(part, label_width, MIN_FONT, 1)[0] for part in label.split("\n")[:2]]
+        for k, part in enumerate(parts):
             body.append(text(x(i), y0 + 16 + 13 * k, part, text_anchor=anchor, fill=MUTED))
     ends: list[tuple[float, int]] = []
     colors: dict[int, str] = {}
@@ -138,7 +145,7 @@ def trend_chart(
         last = next(
             (i for i in range(len(line.values) - 1, -1, -1) if line.values[i] is not None), None
         )
-        if last is not None and last == len(line.values) - 1:
+        if last is not None:  # label every line at the right, at its last value
             value = line.values[last]
             assert value is not None
             ends.append((y(value), k))

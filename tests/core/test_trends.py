@@ -193,3 +193,80 @@ def test_single_and_empty() -> None:
 
 def test_version_map_round_trip() -> None:
     assert VersionMap.from_dict(MAPPING.to_dict()) == MAPPING
+
+
+# --- the report's trend section (reports/trends.py + templates/report/_trends.html) -------
+
+
+def _section_html(trend: t.Trend, lang: str = "en") -> str:
+    from reports.i18n import Formatter
+    from reports.render import environment
+    from reports.trends import build_trend_section
+
+    section = build_trend_section(trend, lang, section_number=7)
+    assert section is not None
+    fmt = Formatter.create(lang)
+    return (
+        environment()
+        .get_template("_trends.html")
+        .render(trends=section, _=fmt._, gettext=fmt._, ngettext=fmt.ngettext)
+    )
+
+
+def test_report_section_renders_through_the_report_environment() -> None:
+    first = source(1, V1, all_v1(50), 1)
+    second = source(2, V2, v2_answers(75), 2)
+    trend = compute_trend([first, second], {(V1.content_hash, V2.content_hash): MAPPING})
+    html = _section_html(trend)
+    assert '<section class="section" id="trends">' in html
+    assert "Section 7" in html and "Progress since earlier assessments" in html
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "Assessment 1" in html and "January 2, 2024" in html
+    # a: 50 → 75, renamed bb followed, e flagged, removed c and new d marked.
+    assert "75 (+25)" in html
+    assert html.count("not comparable") >= 2
+    assert "not in this version" in html
+    assert "Question set changed substantially (33% of the question weight matched)" in html
+    assert "e.q2" in html and "No counterpart in the later version" in html
+    assert "matched by stable ids and a mapping file" in html
+    assert "cannot be compared with the previous assessment: the elements differ" in html
+
+
+def test_report_section_escapes_titles_and_needs_two_points() -> None:
+    from reports.trends import build_trend_section
+
+    hostile = TrendSource(
+        1,
+        '<img src="http://169.254.169.254/">',
+        dt.date(2024, 1, 1),
+        V1,
+        source(1, V1, all_v1(50), 1).results,
+    )
+    assert build_trend_section(compute_trend([hostile])) is None
+    html = _section_html(compute_trend([hostile, source(2, V1, all_v1(75), 2)]))
+    assert '<img src="http://169.254' not in html
+    assert "&lt;img src=&#34;http://169.254.169.254/&#34;&gt;" in html
+    assert "The overall score moved by +25 points" in html
+
+
+class _Marked:
+    """A translations object that marks every message (proves labels go through it)."""
+
+    def gettext(self, message: str, /) -> str:
+        return "[pl] " + message
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        return "[pl] " + (singular if n == 1 else plural)
+
+
+def test_report_section_labels_use_the_translations_object() -> None:
+    from reports.trends import build_trend_section
+
+    trend = compute_trend([source(1, V1, all_v1(50), 1), source(2, V1, all_v1(75), 2)])
+    section = build_trend_section(trend, "pl", _Marked())
+    assert section is not None
+    assert section.heading == "[pl] Progress since earlier assessments"
+    assert section.kicker == "[pl] Trend"
+    assert section.rows[0].title == "[pl] Overall"
+    assert section.lead.startswith("[pl] The overall score moved by +25")
+    assert section.columns[1].date == "2 stycznia 2024"

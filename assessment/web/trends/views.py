@@ -79,7 +79,7 @@ def followup(assessment_id: int) -> str | Response:
 
 def trend_svg(trend: Trend, overall_label: str, title: str) -> Markup:
     """The trend chart for the web page."""
-    labels = [f"{p.title} · {p.when.isoformat()}" for p in trend.points]
+    labels = [f"{p.title}\n{p.when.isoformat()}" for p in trend.points]
     lines = [
         Line(
             overall_label,
