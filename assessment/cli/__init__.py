@@ -23,6 +23,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "backup": "assessment.cli.backup_cmd:backup_command",
     "restore": "assessment.cli.backup_cmd:restore_command",
     "crm-kpis": "assessment.cli.crm_cmd:crm_kpis_command",
+    "export": "assessment.cli.data_cmd:export_command",
+    "import": "assessment.cli.data_cmd:import_command",
 }
 
 

@@ -1,0 +1,170 @@
+"""``saleshealth export`` and ``saleshealth import``: an assessment's data as files.
+
+Both work on the app's database (``DATABASE_URL``, or the SQLite file in the instance
+folder) and act as the owner of the assessment's workspace: whoever runs them has the
+database already.  Bad input exits with status 2 and lists every problem; nothing is
+imported then.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from assessment.cli.common import fail
+from assessment.services.actor import Actor
+
+
+@contextmanager
+def _workspace_of(assessment_id: int) -> Iterator[tuple[Session, Actor]]:
+    """An app context whose session is bound to the assessment's workspace, and its owner."""
+    from sqlalchemy import select
+
+    from assessment.db.models import Assessment, MemberRole, Membership
+    from assessment.db.tenancy import bind_workspace, unscoped
+    from assessment.extensions import current_session
+    from assessment.web import create_app
+
+    app = create_app()
+    with app.app_context():
+        session = current_session()
+        with unscoped(session):
+            workspace_id = session.scalar(
+                select(Assessment.workspace_id).where(Assessment.id == assessment_id)
+            )
+            owner = (
+                session.scalar(
+                    select(Membership.user_id)
+                    .where(
+                        Membership.workspace_id == workspace_id,
+                        Membership.role == MemberRole.OWNER,
+                    )
+                    .order_by(Membership.id)
+                )
+                if workspace_id is not None
+                else None
+            )
+        if workspace_id is None or owner is None:
+            fail(f"error: there is no assessment #{assessment_id} in this database")
+        bind_workspace(session, workspace_id)
+        try:
+            yield session, Actor(owner, workspace_id, MemberRole.OWNER)
+        finally:
+            session.close()
+
+
+@click.command("export")
+@click.option("--assessment", "assessment_id", required=True, type=int, help="Assessment id.")
+@click.option(
+    "--shape",
+    type=click.Choice(["long", "wide"]),
+    default="long",
+    show_default=True,
+    help="long: one row per answer (the answers CSV of `score`); wide: one row per respondent.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "json"]),
+    default="csv",
+    show_default=True,
+    help="json writes the results (the `score --json` shape), not the responses.",
+)
+@click.option("--identified", is_flag=True, help="Add names and e-mail addresses (personal data).")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="File."
+)
+def export_command(assessment_id: int, shape: str, fmt: str, identified: bool, output: str) -> None:
+    """Export an assessment's responses (CSV/XLSX) or results (JSON)."""
+    from assessment.services import data_exchange as svc
+    from assessment.services.errors import ServiceError
+
+    if fmt == "json" and identified:
+        raise click.UsageError("--identified applies to csv and xlsx exports, not to results")
+    with _workspace_of(assessment_id) as (session, actor):
+        try:
+            if fmt == "json":
+                document = svc.export_results(session, actor, assessment_id)
+                content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+            else:
+                content = svc.export_responses(
+                    session,
+                    actor,
+                    assessment_id,
+                    shape="wide" if shape == "wide" else "long",
+                    fmt="xlsx" if fmt == "xlsx" else "csv",
+                    identified=identified,
+                ).content
+        except ServiceError as exc:
+            fail(f"error: {exc}")
+    Path(output).write_bytes(content)
+    what = "results" if fmt == "json" else f"{shape} responses"
+    note = " (identified: contains names and e-mail addresses)" if identified else ""
+    click.echo(f"wrote {what} of assessment #{assessment_id} to {output}{note}")
+
+
+@click.command("import")
+@click.option("--assessment", "assessment_id", required=True, type=int, help="Assessment id.")
+@click.option(
+    "--file",
+    "file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Answers CSV (long or wide).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Column-mapping YAML for a wide file from another tool (implies --shape wide).",
+)
+@click.option(
+    "--shape",
+    type=click.Choice(["long", "wide"]),
+    default=None,
+    help="Layout of the file (default: wide with --mapping, otherwise long).",
+)
+def import_command(assessment_id: int, file: str, mapping: str | None, shape: str | None) -> None:
+    """Import answers into an assessment, all or nothing."""
+    from assessment.io.imported import IMPORT_MAX_BYTES
+    from assessment.services import data_exchange as svc
+    from assessment.services.errors import ServiceError
+
+    chosen = shape or ("wide" if mapping else "long")
+    path = Path(file)
+    if path.stat().st_size > IMPORT_MAX_BYTES:
+        fail(
+            f"{file}: the file is {path.stat().st_size:,} bytes; the limit is "
+            f"{IMPORT_MAX_BYTES // 2**20} MB; nothing was imported"
+        )
+    mapping_bytes = Path(mapping).read_bytes() if mapping else None
+    with _workspace_of(assessment_id) as (session, actor):
+        try:
+            report = svc.import_answers(
+                session,
+                actor,
+                assessment_id,
+                path.read_bytes(),
+                file,
+                shape="wide" if chosen == "wide" else "long",
+                mapping=mapping_bytes,
+            )
+        except svc.ImportRejected as exc:
+            fail(
+                [f"{exc.filename}: {p}" for p in exc.problems]
+                + [f"{len(exc.problems)} problem(s); nothing was imported"]
+            )
+        except ServiceError as exc:
+            fail(f"{file}: {exc}; nothing was imported")
+    roles = ", ".join(f"{role}={n}" for role, n in sorted(report.by_role.items()))
+    click.echo(
+        f"imported {report.respondents} respondent(s), {report.answers} answer(s), "
+        f"{report.comments} comment(s) into assessment #{assessment_id} ({roles})"
+    )
+    if report.ignored_columns:
+        click.echo(f"columns not used: {', '.join(report.ignored_columns)}")
