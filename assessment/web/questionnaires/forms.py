@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -78,7 +79,10 @@ class CloneForm(FlaskForm):
 
 
 def clone_form_class(q: Questionnaire) -> type[CloneForm]:
-    """A CloneForm with ``weight_<i>`` and ``target_<i>`` fields for each element ``i``."""
+    """A CloneForm with ``weight_<i>`` and ``target_<i>`` fields for each element ``i``.
+
+    Call it inside a request: the labels are translated when the class is built.
+    """
 
     class ElementsCloneForm(CloneForm):
         pass
@@ -88,7 +92,8 @@ def clone_form_class(q: Questionnaire) -> type[CloneForm]:
             ElementsCloneForm,
             f"weight_{i}",
             FloatField(
-                _l("Weight of %(element)s", element=el.title),
+                # gettext, not lazy: a lazy string counts as safe HTML, and titles are data
+                _("Weight of %(element)s", element=el.title),
                 validators=[InputRequired(), NumberRange(0, MAX_WEIGHT)],
             ),
         )
@@ -96,7 +101,7 @@ def clone_form_class(q: Questionnaire) -> type[CloneForm]:
             ElementsCloneForm,
             f"target_{i}",
             FloatField(
-                _l("Target of %(element)s", element=el.title),
+                _("Target of %(element)s", element=el.title),
                 validators=[InputRequired(), NumberRange(0, 100)],
             ),
         )
