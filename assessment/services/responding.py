@@ -87,7 +87,13 @@ def saved_sources(session: Session, respondent_id: int) -> dict[str, str]:
 
 
 def crm_prefill(session: Session, respondent: Respondent, q: Questionnaire) -> dict[str, str]:
-    """CRM values (as typed) for the linked KPI questions this respondent is asked."""
+    """CRM values (as typed) for the linked KPI questions this respondent is asked.
+
+    The export shows the whole team's pipeline; frontline respondents (reps) answer KPI
+    questions for their own deals, so the team figure is offered to the other roles only.
+    """
+    if respondent.role in q.frontline_roles:
+        return {}
     values = prefill_values(session, respondent.assessment, q)
     return {
         qid: text for qid, text in values.items() if respondent.role in q.questions()[qid].roles

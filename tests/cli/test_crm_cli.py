@@ -19,8 +19,15 @@ def run(*args: str) -> object:
 def test_table_output() -> None:
     result = CliRunner().invoke(
         main,
-        ["crm-kpis", "--opportunities", str(CRM / "salesforce.csv"), "--quota", "4000",
-         "--as-of", "2024-07-01"],
+        [
+            "crm-kpis",
+            "--opportunities",
+            str(CRM / "salesforce.csv"),
+            "--quota",
+            "4000",
+            "--as-of",
+            "2024-07-01",
+        ],
     )
     assert result.exit_code == 0, result.output
     out = result.output
@@ -31,14 +38,27 @@ def test_table_output() -> None:
     assert "Coverage of quota:     3.00x (weighted 1.25x)" in out
     assert "2024-07            2         6,000         4,600" in out
     assert "Price" in out and "006O2" in out and "(since created)" in out
-    assert "Note: stages without a probability are left out of the weighted pipeline: Proposal/Price Quote" in out
+    assert (
+        "Note: stages without a probability are left out of the weighted pipeline: Proposal/Price Quote"
+        in out
+    )
 
 
 def test_json_with_mapping_xlsx_and_quota() -> None:
     result = CliRunner().invoke(
         main,
-        ["crm-kpis", "--opportunities", str(CRM / "polish_custom.csv"), "--mapping",
-         str(CRM / "polish_MAP.yaml"), "--quota", "4000", "--json", "--as-of", "2024-07-01"],
+        [
+            "crm-kpis",
+            "--opportunities",
+            str(CRM / "polish_custom.csv"),
+            "--mapping",
+            str(CRM / "polish_MAP.yaml"),
+            "--quota",
+            "4000",
+            "--json",
+            "--as-of",
+            "2024-07-01",
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -73,7 +93,10 @@ def test_mixed_currencies_need_a_quota_currency(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(main, ["crm-kpis", "--opportunities", str(f), "--quota", "100"])
     assert result.exit_code == 2
-    assert "deals are in several currencies (EUR, USD): say which currency the quota is in" in result.stderr
+    assert (
+        "deals are in several currencies (EUR, USD): say which currency the quota is in"
+        in result.stderr
+    )
     ok = CliRunner().invoke(
         main,
         ["crm-kpis", "--opportunities", str(f), "--quota", "100", "--quota-currency", "USD"],

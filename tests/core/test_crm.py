@@ -49,7 +49,7 @@ def deal(
     )
 
 
-W, L, O = Status.WON, Status.LOST, Status.OPEN
+W, L, O = Status.WON, Status.LOST, Status.OPEN  # noqa: E741
 # The golden example (also in tests/data/crm/*): cycle lengths in days are in the comments.
 GOLDEN = [
     deal("W1", W, 10000, "2024-01-01", "2024-01-31"),  # 30

@@ -96,9 +96,15 @@ def test_every_bad_row_is_reported_with_row_and_column() -> None:
         read_opportunities_bytes(text.encode(), "deals.csv")
     problems = err.value.problems
     assert "row 3, column 'Amount': not an amount: 'abc'" in problems
-    assert "row 3, column 'Created Date': not a date: '2024-13-05' (expected e.g. 2024-03-15 or 15.03.2024)" in problems
+    assert (
+        "row 3, column 'Created Date': not a date: '2024-13-05' (expected e.g. 2024-03-15 or 15.03.2024)"
+        in problems
+    )
     assert "row 4, column 'Opportunity ID': the id is missing" in problems
-    assert "row 5, column 'Close Date': close date 2024-01-04 is before the created date 2024-01-05" in problems
+    assert (
+        "row 5, column 'Close Date': close date 2024-01-04 is before the created date 2024-01-05"
+        in problems
+    )
     assert "row 6, column 'Amount': amounts must not be negative (got '-5')" in problems
     assert "row 6, column 'Status': unknown status 'maybe' (expected open, won, lost)" in problems
     assert "row 7, column 'Close Date': a close date is required for a won deal" in problems
@@ -167,7 +173,7 @@ def test_dates(raw: object, order: str, expected: date) -> None:
 
 def test_ambiguous_slash_dates_need_a_date_format() -> None:
     text = "id,stage,amount,created\nA,demo,1,03/04/2024\n"
-    with pytest.raises(OpportunitiesFileError, match="ambiguous.*set date_format"):
+    with pytest.raises(OpportunitiesFileError, match=r"ambiguous.*set date_format"):
         read_opportunities_bytes(text.encode(), "d.csv")
     mapping = parse_mapping(b"date_format: '%m/%d/%Y'\n")
     result = read_opportunities_bytes(text.encode(), "d.csv", mapping)
@@ -191,7 +197,9 @@ def test_status_words_in_other_languages() -> None:
 
 
 def test_mapping_file_errors_are_all_listed() -> None:
-    bad = b"columns:\n  amount: Value\n  price: X\nstages:\n  Demo: 140\ndecimal: ';'\ncolour: red\n"
+    bad = (
+        b"columns:\n  amount: Value\n  price: X\nstages:\n  Demo: 140\ndecimal: ';'\ncolour: red\n"
+    )
     with pytest.raises(OpportunitiesFileError) as err:
         parse_mapping(bad, "MAP.yaml")
     text = str(err.value)
@@ -212,7 +220,9 @@ def test_size_and_row_limits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setattr(opp, "MAX_BYTES", 100)
     big = tmp_path / "big.csv"
     big.write_text("id,stage,amount,created\n" + "A,demo,1,2024-01-01\n" * 10)
-    with pytest.raises(OpportunitiesFileError, match="big.csv: the file is 0.0 MB; the limit is"):
+    with pytest.raises(
+        OpportunitiesFileError, match=r"big\.csv: the file is 0\.0 MB; the limit is"
+    ):
         read_opportunities(big)
     monkeypatch.setattr(opp, "MAX_BYTES", 20 * 1024 * 1024)
     monkeypatch.setattr(opp, "MAX_ROWS", 3)

@@ -27,12 +27,30 @@ DEALS = [
     ("O4", "Bogdan", "open", 2000, "2024-06-10", "2024-08-15", "2024-06-15", ""),
 ]
 STAGES = {
-    "salesforce": {"W": "Closed Won", "L": "Closed Lost", "O1": "Proof of Concept",
-                   "O2": "Prospecting", "O3": "Negotiation/Review", "O4": "Proposal/Price Quote"},
-    "hubspot": {"W": "Closed won", "L": "Closed lost", "O1": "Trial",
-                "O2": "Appointment scheduled", "O3": "Contract sent", "O4": "Proposal"},
-    "pipedrive": {"W": "Negotiations Started", "L": "Demo Scheduled", "O1": "Trial",
-                  "O2": "Lead In", "O3": "Negotiations Started", "O4": "Proposal Made"},
+    "salesforce": {
+        "W": "Closed Won",
+        "L": "Closed Lost",
+        "O1": "Proof of Concept",
+        "O2": "Prospecting",
+        "O3": "Negotiation/Review",
+        "O4": "Proposal/Price Quote",
+    },
+    "hubspot": {
+        "W": "Closed won",
+        "L": "Closed lost",
+        "O1": "Trial",
+        "O2": "Appointment scheduled",
+        "O3": "Contract sent",
+        "O4": "Proposal",
+    },
+    "pipedrive": {
+        "W": "Negotiations Started",
+        "L": "Demo Scheduled",
+        "O1": "Trial",
+        "O2": "Lead In",
+        "O3": "Negotiations Started",
+        "O4": "Proposal Made",
+    },
 }
 
 
@@ -51,54 +69,142 @@ def us(d: str | None) -> str:
 def salesforce() -> None:
     with (HERE / "salesforce.csv").open("w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
-        w.writerow(["Opportunity ID", "Opportunity Name", "Opportunity Owner", "Stage", "Amount",
-                    "Opportunity Currency", "Created Date", "Close Date", "Loss Reason",
-                    "Last Stage Change Date"])
+        w.writerow(
+            [
+                "Opportunity ID",
+                "Opportunity Name",
+                "Opportunity Owner",
+                "Stage",
+                "Amount",
+                "Opportunity Currency",
+                "Created Date",
+                "Close Date",
+                "Loss Reason",
+                "Last Stage Change Date",
+            ]
+        )
         for i, owner, _status, amount, created, close, changed, reason in DEALS:
-            w.writerow([f"006{i}", f"Deal {i}", owner, stage("salesforce", i), f"{amount:,.2f}",
-                        "EUR", us(created), us(close), reason, us(changed)])
+            w.writerow(
+                [
+                    f"006{i}",
+                    f"Deal {i}",
+                    owner,
+                    stage("salesforce", i),
+                    f"{amount:,.2f}",
+                    "EUR",
+                    us(created),
+                    us(close),
+                    reason,
+                    us(changed),
+                ]
+            )
 
 
 def hubspot() -> None:
     with (HERE / "hubspot.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["Record ID", "Deal Name", "Deal Stage", "Amount", "Deal owner", "Create Date",
-                    "Close Date", "Closed Lost Reason", "Currency"])
+        w.writerow(
+            [
+                "Record ID",
+                "Deal Name",
+                "Deal Stage",
+                "Amount",
+                "Deal owner",
+                "Create Date",
+                "Close Date",
+                "Closed Lost Reason",
+                "Currency",
+            ]
+        )
         for i, owner, _status, amount, created, close, _changed, reason in DEALS:
-            w.writerow([f"9{i}", f"Deal {i}", stage("hubspot", i), str(amount), owner,
-                        f"{created} 09:30", f"{close} 17:00", reason, "EUR"])
+            w.writerow(
+                [
+                    f"9{i}",
+                    f"Deal {i}",
+                    stage("hubspot", i),
+                    str(amount),
+                    owner,
+                    f"{created} 09:30",
+                    f"{close} 17:00",
+                    reason,
+                    "EUR",
+                ]
+            )
 
 
 def pipedrive() -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Deals"
-    ws.append(["Deal - ID", "Deal - Title", "Deal - Owner", "Deal - Value", "Deal - Currency",
-               "Deal - Stage", "Deal - Status", "Deal - Deal created", "Deal - Expected close date",
-               "Deal - Deal closed on", "Deal - Lost reason", "Deal - Last stage change"])
+    ws.append(
+        [
+            "Deal - ID",
+            "Deal - Title",
+            "Deal - Owner",
+            "Deal - Value",
+            "Deal - Currency",
+            "Deal - Stage",
+            "Deal - Status",
+            "Deal - Deal created",
+            "Deal - Expected close date",
+            "Deal - Deal closed on",
+            "Deal - Lost reason",
+            "Deal - Last stage change",
+        ]
+    )
     for i, owner, status, amount, created, close, changed, reason in DEALS:
         closed = status != "open"
-        ws.append([int(i[1]) + (100 if i[0] == "W" else 200 if i[0] == "L" else 300),
-                   f"Deal {i}", owner, float(amount), "EUR", stage("pipedrive", i), status,
-                   datetime.fromisoformat(created),
-                   None if closed else datetime.fromisoformat(close),
-                   datetime.fromisoformat(close) if closed else None,
-                   reason or None,
-                   datetime.fromisoformat(changed) if changed else None])
+        ws.append(
+            [
+                int(i[1]) + (100 if i[0] == "W" else 200 if i[0] == "L" else 300),
+                f"Deal {i}",
+                owner,
+                float(amount),
+                "EUR",
+                stage("pipedrive", i),
+                status,
+                datetime.fromisoformat(created),
+                None if closed else datetime.fromisoformat(close),
+                datetime.fromisoformat(close) if closed else None,
+                reason or None,
+                datetime.fromisoformat(changed) if changed else None,
+            ]
+        )
     wb.save(HERE / "pipedrive.xlsx")
 
 
 def polish() -> None:
     with (HERE / "polish_custom.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter=";")
-        w.writerow(["Nr", "Handlowiec", "Faza", "Wartość brutto", "Waluta", "Założono",
-                    "Data zamknięcia", "Status", "Powód przegranej"])
+        w.writerow(
+            [
+                "Nr",
+                "Handlowiec",
+                "Faza",
+                "Wartość brutto",
+                "Waluta",
+                "Założono",
+                "Data zamknięcia",
+                "Status",
+                "Powód przegranej",
+            ]
+        )
         words = {"won": "wygrana", "lost": "przegrana", "open": "otwarta"}
         for i, owner, status, amount, created, close, _changed, reason in DEALS:
             d = datetime.fromisoformat
-            w.writerow([i, owner, stage("hubspot", i), f"{amount:,.2f}".replace(",", " ").replace(".", ","),
-                        "PLN", d(created).strftime("%d.%m.%Y"), d(close).strftime("%d.%m.%Y"),
-                        words[status], reason])
+            w.writerow(
+                [
+                    i,
+                    owner,
+                    stage("hubspot", i),
+                    f"{amount:,.2f}".replace(",", " ").replace(".", ","),
+                    "PLN",
+                    d(created).strftime("%d.%m.%Y"),
+                    d(close).strftime("%d.%m.%Y"),
+                    words[status],
+                    reason,
+                ]
+            )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,199 @@
+"""The report's "Evidence from CRM data" section: stored CRM KPIs → a plain view-model.
+
+:func:`build_evidence` is pure: it takes the stored KPIs (the ``crm-kpis --json`` shape kept
+in ``CrmEvidence.kpis``), the questionnaire and the results, and returns frozen data with
+every value already formatted for the report language.  ``templates/report/_evidence.html``
+renders it as ``evidence``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assessment.core.model import Questionnaire
+from assessment.core.results import Results
+from reports.i18n import Formatter, Translator
+
+
+@dataclass(frozen=True)
+class EvidenceFigure:
+    """One headline figure: a label and its formatted value."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EvidenceCurrency:
+    """Value-based figures of one currency."""
+
+    currency: str
+    figures: tuple[EvidenceFigure, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceComparison:
+    """A linked KPI question: the CRM figure next to the respondents' median answer."""
+
+    question: str
+    crm: str
+    respondents: str
+    band: str
+    answered: int
+
+
+@dataclass(frozen=True)
+class EvidenceReason:
+    """A lost reason with its count and share of lost deals."""
+
+    reason: str
+    deals: str
+    share: str
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """Everything the evidence section shows, formatted."""
+
+    title: str
+    source: str
+    figures: tuple[EvidenceFigure, ...]
+    currencies: tuple[EvidenceCurrency, ...]
+    comparisons: tuple[EvidenceComparison, ...]
+    lost_reasons: tuple[EvidenceReason, ...]
+    notes: tuple[str, ...]
+
+
+def build_evidence(
+    kpis: Mapping[str, Any] | None,
+    questionnaire: Questionnaire,
+    results: Results,
+    *,
+    language: str = "en",
+    translations: Translator | None = None,
+    filename: str = "",
+) -> EvidenceView | None:
+    """The evidence section's view-model, or None when the assessment has no CRM evidence."""
+    if not kpis:
+        return None
+    f = Formatter.create(language, translations)
+    _ = f._
+    deals = kpis.get("deals") or {}
+    stale = kpis.get("stale") or {}
+    cycle = kpis.get("median_cycle_days")
+    figures = (
+        EvidenceFigure(_("Deals in the export"), f.integer(int(deals.get("total", 0)))),
+        EvidenceFigure(
+            _("Open / won / lost"),
+            " / ".join(f.integer(int(deals.get(k, 0))) for k in ("open", "won", "lost")),
+        ),
+        EvidenceFigure(_("Win rate (by count)"), f.percent(kpis.get("win_rate"), 1)),
+        EvidenceFigure(
+            _("Median sales cycle"),
+            "–" if cycle is None else f.ngettext("%(num)s day", "%(num)s days", round(cycle)),
+        ),
+        EvidenceFigure(_("Stale open deals"), f.integer(int(stale.get("count", 0)))),
+    )
+    currencies = tuple(_currency(f, c) for c in kpis.get("currencies") or [])
+    as_of = kpis.get("as_of")
+    when = f.date(dt.date.fromisoformat(as_of)) if isinstance(as_of, str) else "–"
+    source = _(
+        "Figures computed from the CRM opportunity export %(file)s on %(date)s.",
+        file=filename or "–",
+        date=when,
+    )
+    return EvidenceView(
+        title=_("Evidence from CRM data"),
+        source=source,
+        figures=figures,
+        currencies=currencies,
+        comparisons=_comparisons(f, kpis, questionnaire, results),
+        lost_reasons=tuple(
+            EvidenceReason(
+                str(r.get("reason") or _("none given")),
+                f.integer(int(r.get("deals", 0))),
+                f.percent(r.get("share")),
+            )
+            for r in kpis.get("lost_reasons") or []
+        ),
+        notes=_notes(f, kpis),
+    )
+
+
+def _currency(f: Formatter, c: Mapping[str, Any]) -> EvidenceCurrency:
+    _ = f._
+    coverage = c.get("coverage")
+    items = [
+        EvidenceFigure(_("Win rate (by value)"), f.percent(c.get("win_rate_value"), 1)),
+        EvidenceFigure(_("Average won deal"), f.number(c.get("average_deal_size"))),
+        EvidenceFigure(_("Open pipeline"), f.number(c.get("pipeline"))),
+        EvidenceFigure(_("Weighted pipeline"), f.number(c.get("weighted_pipeline"))),
+    ]
+    if coverage is not None:
+        items.append(
+            EvidenceFigure(_("Coverage of quota"), _("%(value)s×", value=f.number(coverage, 1)))
+        )
+    return EvidenceCurrency(str(c.get("currency") or _("not given")), tuple(items))
+
+
+def _comparisons(
+    f: Formatter, kpis: Mapping[str, Any], q: Questionnaire, results: Results
+) -> tuple[EvidenceComparison, ...]:
+    metrics = kpis.get("metrics") or {}
+    explained = {qx.id: qx for el in results.elements for qx in el.questions}
+    rows = []
+    for question in q.questions().values():
+        if question.evidence is None:
+            continue
+        value = metrics.get(question.evidence)
+        qx = explained.get(question.id)
+        median = qx.median if qx else None
+        band = question.band_for(median) if median is not None else None
+        rows.append(
+            EvidenceComparison(
+                question=question.text,
+                crm=f.measure(value, question.unit)
+                if isinstance(value, int | float)
+                else f._("not available"),
+                respondents=f.measure(median, question.unit),
+                band=band.label if band else "",
+                answered=qx.answered if qx else 0,
+            )
+        )
+    return tuple(rows)
+
+
+def _notes(f: Formatter, kpis: Mapping[str, Any]) -> tuple[str, ...]:
+    notes = []
+    stale = kpis.get("stale") or {}
+    if stale.get("threshold_days") is not None:
+        notes.append(
+            f._(
+                "A deal counts as stale when its stage has not changed for more than "
+                "%(days)s days, twice the median sales cycle.",
+                days=f.number(stale["threshold_days"]),
+            )
+        )
+    if stale.get("counted_from_created"):
+        notes.append(
+            f._(
+                "For %(n)s open deals the export has no stage-change date; their idle time "
+                "is counted from the date they were created.",
+                n=f.integer(int(stale["counted_from_created"])),
+            )
+        )
+    unknown = kpis.get("unknown_stages") or []
+    if unknown:
+        notes.append(
+            f._(
+                "Open deals in stages without a probability are left out of the weighted "
+                "pipeline: %(stages)s.",
+                stages=", ".join(str(u.get("stage")) for u in unknown),
+            )
+        )
+    if len(kpis.get("currencies") or []) > 1:
+        notes.append(f._("Amounts in different currencies are shown separately, never added."))
+    return tuple(notes)

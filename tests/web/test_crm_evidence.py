@@ -1,0 +1,278 @@
+"""CRM evidence in the web app: upload, errors, permissions, pre-fill and the report partial."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from assessment.db.models import Answer, CrmEvidence
+from assessment.db.tenancy import unscoped
+from tests.web.conftest import (
+    add_people,
+    csrf_token,
+    new_assessment,
+    new_client,
+    open_assessment,
+    post_form,
+)
+
+CRM = Path(__file__).parents[1] / "data" / "crm"
+TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def upload(
+    client: FlaskClient,
+    aid: int,
+    name: str = "salesforce.csv",
+    *,
+    content: bytes | None = None,
+    mapping: bytes | None = None,
+    quota: str = "4 000",
+    stages: str | None = None,
+) -> Any:
+    url = f"/assessments/{aid}/evidence"
+    data: dict[str, Any] = {
+        "export": (io.BytesIO(content if content is not None else (CRM / name).read_bytes()), name),
+        "quota": quota,
+        "quota_currency": "",
+    }
+    if stages is not None:
+        data["stages"] = stages
+    else:
+        page = client.get(url).get_data(as_text=True)
+        found = re.search(r'<textarea[^>]*name="stages"[^>]*>\s*([^<]*)</textarea>', page)
+        data["stages"] = found.group(1) if found else ""
+    if mapping is not None:
+        data["mapping"] = (io.BytesIO(mapping), "MAP.yaml")
+    return post_form(client, url, data, content_type="multipart/form-data")
+
+
+def evidence_rows(app: Flask) -> list[CrmEvidence]:
+    from assessment.extensions import db
+
+    with app.app_context(), unscoped(db.session):
+        rows = list(db.session.scalars(select(CrmEvidence).order_by(CrmEvidence.id)))
+        db.session.expunge_all()
+        return rows
+
+
+def test_upload_computes_stores_and_shows_kpis(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    page = owner.get(f"/assessments/{aid}").get_data(as_text=True)
+    assert "CRM evidence" in page and f"/assessments/{aid}/evidence" in page
+    form = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
+    assert "trial: 60" in form and "final negotiation: 80" in form
+    res = upload(owner, aid)
+    assert res.status_code == 302, res.get_data(as_text=True)
+    (row,) = evidence_rows(app)
+    assert row.filename == "salesforce.csv" and row.row_count == 9 and row.quota == 4000
+    assert row.kpis["metrics"]["crm.win_rate"] == 40.0
+    assert row.kpis["metrics"]["crm.pipeline_coverage"] == 3.0
+    assert row.kpis["currencies"][0]["weighted_pipeline"] == 5000  # 600 + 400 + 4000
+    assert row.settings["columns"]["amount"] == ["Amount"]
+    shown = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
+    assert "40%" in shown and "5,000" in shown and "Proposal/Price Quote" in shown
+    assert "Price" in shown and "3.00×" in shown
+    overview = owner.get(f"/assessments/{aid}").get_data(as_text=True)
+    assert "From salesforce.csv" in overview and "12,000" in overview
+
+
+def test_bad_export_lists_every_problem_and_saves_nothing(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    bad = b"id,stage,amount,created\nA,demo,abc,2024-01-01\nB,demo,5,31.02.2024\n"
+    res = upload(owner, aid, "deals.csv", content=bad)
+    assert res.status_code == 422
+    text = res.get_data(as_text=True)
+    assert "deals.csv: row 2, column &#39;amount&#39;: not an amount: &#39;abc&#39;" in text
+    assert "deals.csv: row 3, column &#39;created&#39;: not a date: &#39;31.02.2024&#39;" in text
+    assert "nothing was saved" in text
+    assert evidence_rows(app) == []
+    res = upload(owner, aid, stages="trial: 160")
+    assert res.status_code == 422 and "line 1: write" in res.get_data(as_text=True)
+    assert evidence_rows(app) == []
+
+
+def test_mapping_file_upload_and_stage_overrides(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    res = upload(owner, aid, "polish_custom.csv", mapping=(CRM / "polish_MAP.yaml").read_bytes())
+    assert res.status_code == 302, res.get_data(as_text=True)
+    (row,) = evidence_rows(app)
+    assert row.settings["stages"]["proposal"] == 50 and row.settings["stages"]["trial"] == 65
+    assert row.kpis["currencies"][0]["weighted_pipeline"] == 6050
+    # without the mapping the headers are unknown: the page says which fields are missing
+    res = upload(owner, aid, "polish_custom.csv")
+    assert res.status_code == 422
+    assert "no column for id, stage, amount, created" in res.get_data(as_text=True)
+
+
+def test_viewer_sees_but_cannot_upload(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    assert upload(owner, aid).status_code == 302
+    res = post_form(
+        owner,
+        "/settings/members",
+        {
+            "name": "Vera",
+            "email": "viewer@acme-consulting.eu",
+            "password": "viewer password 1",
+            "role": "viewer",
+        },
+    )
+    assert res.status_code == 302
+    viewer = app.test_client()
+    post_form(
+        viewer, "/login", {"email": "viewer@acme-consulting.eu", "password": "viewer password 1"}
+    )
+    page = viewer.get(f"/assessments/{aid}/evidence")
+    assert page.status_code == 200 and "Current figures" in page.get_data(as_text=True)
+    assert 'name="export"' not in page.get_data(as_text=True)
+    token = csrf_token(viewer, f"/assessments/{aid}")
+    res = viewer.post(
+        f"/assessments/{aid}/evidence",
+        data={"csrf_token": token, "export": (io.BytesIO(b"x"), "x.csv")},
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 403
+    assert len(evidence_rows(app)) == 1
+
+
+def _page_with(person: FlaskClient, field: str) -> tuple[int, str]:
+    for number in range(1, 14):
+        html = person.get(f"/respond/page/{number}").get_data(as_text=True)
+        if f'name="{field}"' in html:
+            return number, html
+    raise AssertionError(f"no page asks {field}")
+
+
+def _post_page(person: FlaskClient, number: int, html: str, data: dict[str, str]) -> Any:
+    token = TOKEN.search(html)
+    rk = re.search(r'name="rk" value="([^"]+)"', html)
+    assert token and rk
+    return person.post(
+        f"/respond/page/{number}",
+        data={"csrf_token": token.group(1), "rk": rk.group(1), "go": "next", **data},
+    )
+
+
+def _sources(app: Flask) -> dict[str, tuple[float | None, str]]:
+    from assessment.extensions import db
+
+    with app.app_context(), unscoped(db.session):
+        rows = db.session.execute(select(Answer.question_id, Answer.value_number, Answer.source))
+        return {q: (v, s) for q, v, s in rows}
+
+
+def test_prefill_marked_overridable_and_sourced(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    assert upload(owner, aid).status_code == 302
+    links = add_people(owner, aid, ", , executive\n, , executive")
+    (rep_link,) = add_people(owner, aid, ", , sales_rep")
+    open_assessment(owner, aid)
+    first = app.test_client()
+    first.get(links[0])
+    number, html = _page_with(first, "pipeline.coverage_ratio")
+    assert re.search(r'name="pipeline.coverage_ratio"[^>]*value="3"', html)
+    assert "from CRM data" in html
+    assert 'name="pipeline.coverage_ratio--crm" value="3"' in html
+    # kept unchanged → source crm
+    res = _post_page(
+        first, number, html, {"pipeline.coverage_ratio": "3", "pipeline.coverage_ratio--crm": "3"}
+    )
+    assert res.status_code == 302
+    assert _sources(app)["pipeline.coverage_ratio"] == (3.0, "crm")
+    again = first.get(f"/respond/page/{number}").get_data(as_text=True)
+    assert "from CRM data" in again  # still the CRM value
+    # win rate: pre-filled with 40, the respondent types 35 → source respondent
+    number, html = _page_with(first, "win_loss.win_rate")
+    assert re.search(r'name="win_loss.win_rate"[^>]*value="40"', html)
+    res = _post_page(
+        first, number, html, {"win_loss.win_rate": "35", "win_loss.win_rate--crm": "40"}
+    )
+    assert res.status_code == 302
+    assert _sources(app)["win_loss.win_rate"] == (35.0, "respondent")
+    changed = first.get(f"/respond/page/{number}").get_data(as_text=True)
+    assert "from CRM data" not in changed
+    assert re.search(r'name="win_loss.win_rate"[^>]*value="35"', changed)
+    # a forged marker that does not match the CRM figure is not taken for CRM data
+    second = app.test_client()
+    second.get(links[1])
+    number, html = _page_with(second, "win_loss.win_rate")
+    _post_page(second, number, html, {"win_loss.win_rate": "90", "win_loss.win_rate--crm": "90"})
+    from assessment.extensions import db
+
+    with app.app_context(), unscoped(db.session):
+        kinds = {
+            v: s
+            for q, v, s in db.session.execute(
+                select(Answer.question_id, Answer.value_number, Answer.source)
+            )
+            if q == "win_loss.win_rate"
+        }
+    assert kinds == {35.0: "respondent", 90.0: "respondent"}
+    # a sales rep answers for their own deals: the team figure is not offered
+    rep = app.test_client()
+    rep.get(rep_link)
+    for n in range(1, 13):
+        page = rep.get(f"/respond/page/{n}")
+        if page.status_code == 200:
+            assert "from CRM data" not in page.get_data(as_text=True)
+    # results show the evidence next to the answers
+    results = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
+    assert "Evidence from CRM data" in results
+    section = results[results.index("Evidence from CRM data") :]
+    assert "40.0</strong> %" in section and "3.0</strong> x target" in section
+    assert "62.5 %" in section  # median of 35 and 90
+
+
+def test_no_evidence_no_prefill(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    (link,) = add_people(owner, aid, ", , executive")
+    open_assessment(owner, aid)
+    person = app.test_client()
+    person.get(link)
+    _number, html = _page_with(person, "win_loss.win_rate")
+    assert "from CRM data" not in html and "--crm" not in html
+    results = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
+    assert "Evidence from CRM data" not in results
+
+
+def test_report_partial_renders_stored_evidence(owner: FlaskClient, app: Flask) -> None:
+    from assessment.extensions import db
+    from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
+    from assessment.services.crm_evidence import current_evidence
+    from reports.evidence import build_evidence
+    from reports.render import environment
+
+    aid = new_assessment(owner, new_client(owner))
+    assert upload(owner, aid).status_code == 302
+    (row,) = evidence_rows(app)
+    with app.app_context(), unscoped(db.session):
+        from assessment.db.tenancy import bind_workspace
+
+        bind_workspace(db.session, row.workspace_id)
+        assessment = get_assessment(db.session, aid)
+        q = questionnaire_of(assessment)
+        results = compute_results(db.session, assessment, "en")
+        evidence = current_evidence(db.session, aid)
+        assert evidence is not None
+        view = build_evidence(evidence.kpis, q, results, filename=evidence.filename, language="pl")
+    assert view is not None
+    assert [c.crm for c in view.comparisons] == ["3 x target", "40 %"]
+    assert (view.figures[2].label, view.figures[2].value) == ("Win rate (by count)", "40,0%")
+    assert ("Open pipeline", "12\u00a0000") in [
+        (x.label, x.value) for x in view.currencies[0].figures
+    ]
+    env = environment()
+    html = env.get_template("_evidence.html").render(
+        evidence=view, _=lambda s, **kw: s % kw if kw else s
+    )
+    assert "Evidence from CRM data" in html
+    assert "salesforce.csv" in html and "Price" in html
+    assert "Proposal/Price Quote" in html  # the stage left out of the weighted pipeline
+    assert build_evidence(None, q, results) is None
