@@ -2,10 +2,14 @@
 
 Peers are the workspace's *closed*, non-demo assessments other than the one benchmarked
 (its own earlier or later assessments of the same client included).  Their scores come from
-:func:`assessment.services.assessments.compute_results`; because closed answers are frozen,
-each peer's scores are cached per process under a fingerprint of everything they depend on
-(questionnaire content, answer count and last change, element overrides), so a page view
-costs two queries plus scoring only the peers that changed since the last view.
+:func:`assessment.services.assessments.compute_results`.
+
+Cost: scoring a peer takes tens of milliseconds, so each peer's scores are cached per process.
+The answers of a closed assessment are frozen (answering and imports refuse a closed
+assessment; reopening clears ``closed_at`` and closing again sets a new one), so the cache
+key is the assessment, its ``closed_at``, the questionnaire content hash and the element
+overrides: a page view then costs one query plus scoring only peers closed since the last
+view.  Figures in ``docs/trends.md``.
 """
 
 from __future__ import annotations
@@ -15,19 +19,26 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from assessment.core.benchmark import Benchmark, PeerScores, benchmark
 from assessment.core.results import Results
-from assessment.db.models import Answer, Assessment, AssessmentStatus, Client, Respondent
+from assessment.db.models import Assessment, AssessmentStatus, Client
 from assessment.db.tenancy import current_workspace
 from assessment.services.assessments import compute_results
 
 CACHE_SIZE = 4096
-_cache: OrderedDict[tuple[object, ...], tuple[float | None, dict[str, float | None]]] = (
-    OrderedDict()
-)
+
+
+@dataclass(frozen=True)
+class _Cached:
+    respondents: int
+    overall: float | None
+    elements: dict[str, float | None]
+
+
+_cache: OrderedDict[tuple[object, ...], _Cached] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -47,26 +58,12 @@ class BenchmarkView:
     size_bands: tuple[str, ...]
 
 
-def _fingerprints(session: Session, ids: list[int]) -> dict[int, tuple[int, str]]:
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Respondent.assessment_id, func.count(Answer.id), func.max(Answer.updated_at))
-        .join(Answer, Answer.respondent_id == Respondent.id)
-        .where(Respondent.assessment_id.in_(ids))
-        .group_by(Respondent.assessment_id)
-    ).all()
-    return {aid: (int(n), str(last)) for aid, n, last in rows}
-
-
-def _scores(
-    session: Session, a: Assessment, fingerprint: tuple[int, str]
-) -> tuple[float | None, dict[str, float | None]]:
+def _scores(session: Session, a: Assessment) -> _Cached:
     key = (
         current_workspace(session),
         a.id,
+        str(a.closed_at),
         a.questionnaire_version.content_hash,
-        fingerprint,
         json.dumps(a.overrides or {}, sort_keys=True),
     )
     with _lock:
@@ -75,7 +72,9 @@ def _scores(
             _cache.move_to_end(key)
             return hit
     results = compute_results(session, a)
-    value = (results.overall.score, {el.id: el.score for el in results.elements})
+    value = _Cached(
+        results.respondents, results.overall.score, {el.id: el.score for el in results.elements}
+    )
     with _lock:
         _cache[key] = value
         while len(_cache) > CACHE_SIZE:
@@ -92,14 +91,17 @@ def peers(session: Session) -> list[_Peer]:
         .where(Assessment.status == AssessmentStatus.CLOSED, Assessment.is_demo.is_(False))
         .order_by(Assessment.id)
     ).all()
-    prints = _fingerprints(session, [a.id for a, _i, _s in rows])
     out = []
     for a, industry, size_band in rows:
-        fp = prints.get(a.id)
-        if fp is None:
+        scores = _scores(session, a)
+        if scores.respondents == 0:
             continue  # no answers: nothing to compare
-        overall, elements = _scores(session, a, fp)
-        out.append(_Peer(a.id, PeerScores(overall, elements, industry or "", size_band or "")))
+        out.append(
+            _Peer(
+                a.id,
+                PeerScores(scores.overall, scores.elements, industry or "", size_band or ""),
+            )
+        )
     return out
 
 
