@@ -82,6 +82,23 @@ def client_trend(session: Session, client_id: int, lang: str | None = None) -> T
     return compute_trend(sources, mapping_index(session))
 
 
+def report_trend(session: Session, assessment: Assessment, lang: str | None = None) -> Trend | None:
+    """The client's trend up to and including ``assessment`` (for its PDF report).
+
+    None when no earlier assessment of the client has answers (nothing to compare).
+    """
+    earlier = [
+        a
+        for a in trend_assessments(session, assessment.client_id)
+        if (a.created_at, a.id) < (assessment.created_at, assessment.id)
+    ]
+    sources = [s for s in (source_of(session, a, lang) for a in earlier) if s.results.respondents]
+    if not sources:
+        return None
+    sources.append(source_of(session, assessment, lang))
+    return compute_trend(sources, mapping_index(session))
+
+
 def chain_trend(
     session: Session, assessment: Assessment, results: Results, lang: str | None = None
 ) -> Trend | None:

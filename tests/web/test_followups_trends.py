@@ -265,6 +265,17 @@ def test_trend_pages(owner: FlaskClient, app: Flask) -> None:
     assert "+" in results.split('id="trend"', 1)[1].split("</section>", 1)[0]
     first_results = owner.get(f"/assessments/{first}/results").get_data(as_text=True)
     assert "Change since" not in first_results
+    with app.app_context():
+        _actor()
+        from assessment.services.trends import report_trend
+
+        later = db.session.get(Assessment, second)
+        earlier = db.session.get(Assessment, first)
+        assert later is not None and earlier is not None
+        trend = report_trend(db.session, later)
+        assert trend is not None and [p.key for p in trend.points] == [first, second]
+        assert report_trend(db.session, earlier) is None
+        db.session.remove()
 
 
 def _store_version(app: Flask, file: str) -> int:
