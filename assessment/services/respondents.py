@@ -13,7 +13,7 @@ import io
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
@@ -89,6 +89,26 @@ def _validate(data: RespondentData, roles: list[str], where: str = "") -> None:
         raise Invalid(f"{where}name or team is too long", field="name")
 
 
+def _free_codes(session: Session, assessment_id: int, n: int) -> list[str]:
+    """``n`` respondent codes ``R0001``… counting on from the highest one in use.
+
+    Imported respondents bring their own codes, so counting rows is not enough.
+    """
+    used = set(
+        session.scalars(select(Respondent.code).where(Respondent.assessment_id == assessment_id))
+    )
+    numbers = [int(c[1:]) for c in used if c[:1] == "R" and c[1:].isdigit()]
+    start = max(numbers, default=0) + 1
+    codes: list[str] = []
+    number = start
+    while len(codes) < n:
+        code = f"R{number:04d}"
+        if code not in used:
+            codes.append(code)
+        number += 1
+    return codes
+
+
 def add_respondents(
     session: Session, actor: Actor, assessment_id: int, people: list[RespondentData]
 ) -> list[IssuedLink]:
@@ -102,19 +122,12 @@ def add_respondents(
         raise Invalid(f"at most {MAX_BULK} respondents at once", field="people")
     issued: list[IssuedLink] = []
     with write_transaction(session):
-        count = (
-            session.scalar(
-                select(func.count())
-                .select_from(Respondent)
-                .where(Respondent.assessment_id == assessment.id)
-            )
-            or 0
-        )
-        for offset, person in enumerate(people, start=1):
+        codes = _free_codes(session, assessment.id, len(people))
+        for code, person in zip(codes, people, strict=True):
             token = new_token()
             respondent = Respondent(
                 assessment_id=assessment.id,
-                code=f"R{count + offset:04d}",
+                code=code,
                 name=person.name.strip(),
                 email=person.email.strip(),
                 role=person.role,

@@ -330,3 +330,21 @@ def test_long_export_reimports_and_rescores_identically(
         strip = re.compile(rb",\d{4}-\d\d-\d\dT[\d:]+\+00:00,")
         assert strip.sub(b",,", wide_a) == strip.sub(b",,", wide_b)
         assert session.scalar(select(Assessment.id).where(Assessment.id == target)) == target
+
+
+def test_people_added_after_an_import_get_free_codes(owner: FlaskClient, app: Flask) -> None:
+    """Imported codes like R0002/R0005 do not collide with codes given to new people."""
+    aid = new_assessment(owner, new_client(owner))
+    people = synthetic(2, prefix="R")
+    people = [
+        CoreRespondent(id=code, role=p.role, answers=p.answers, comments=p.comments, team=p.team)
+        for code, p in zip(("R0002", "R0005"), people, strict=True)
+    ]
+    res = upload(owner, aid, long_csv(people))
+    assert res.status_code == 200, res.get_data(as_text=True)
+    links = add_people(owner, aid, ", , sales_rep\n, , sales_rep\n, , executive")
+    assert len(links) == 3
+    page = owner.get(f"/assessments/{aid}").get_data(as_text=True)
+    for code in ("R0002", "R0005", "R0006", "R0007", "R0008"):
+        assert f"<code>{code}</code>" in page, code
+    assert page.count(">imported<") == 2
