@@ -17,6 +17,8 @@ DEFAULT_LIMIT = 50
 MAX_OFFSET = 1_000_000
 
 Status = Literal["draft", "open", "closed"]
+Language = Literal["en", "pl", "ru", "zh", "ro"]
+"""The languages saleshealth ships (a custom questionnaire may offer fewer)."""
 
 
 class ApiModel(BaseModel):
@@ -82,12 +84,9 @@ class AssessmentQuery(PageQuery):
 class ResultsQuery(QueryModel):
     """Options of the results document."""
 
-    lang: str | None = Field(
+    lang: Language | None = Field(
         None,
-        min_length=2,
-        max_length=10,
-        pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$",
-        description="Language of titles (one of the assessment's `languages`; "
+        description="Language of titles and texts (one of the assessment's `languages`; "
         "default: the assessment's language).",
     )
     explain: bool = Field(
