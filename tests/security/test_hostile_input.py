@@ -232,6 +232,46 @@ def test_payloads_are_inert_in_every_page(hostile_owner: FlaskClient, app: Flask
     missing = [p for p in ALL if p[:40] not in text]
     assert not missing, missing
     assert "test-secret-key" not in everything
+    _assert_exports_inert(owner, aid)
+
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _assert_exports_inert(owner: FlaskClient, aid: int) -> None:
+    """Every export format: no cell a spreadsheet would run as a formula."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    for shape in ("long", "wide"):
+        for fmt in ("csv", "xlsx"):
+            res = post_form(
+                owner,
+                f"/assessments/{aid}/data/export",
+                {"shape": shape, "fmt": fmt, "identity": "identified", "confirm": "y"},
+                form_url=f"/assessments/{aid}/data",
+            )
+            assert res.status_code == 200, (shape, fmt, res.status_code)
+            if fmt == "csv":
+                rows = list(csv.reader(io.StringIO(res.get_data().decode("utf-8-sig"))))
+            else:
+                sheet = load_workbook(io.BytesIO(res.get_data()), read_only=True).active
+                assert sheet is not None
+                rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
+            cells = [c for r in rows for c in r if isinstance(c, str)]
+            assert any("<script>" in c for c in cells), (shape, fmt)
+            bad = [c for c in cells if c.startswith(DANGEROUS_START) and not _is_number(c)]
+            assert not bad, (shape, fmt, bad[:5])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _visible_text(html: str) -> str:

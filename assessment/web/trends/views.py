@@ -129,6 +129,7 @@ def client_trend(client_id: int) -> str:
 def upload_mapping(client_id: int) -> Response:
     """Store a version mapping file (validated against both versions)."""
     get_client(current_session(), client_id)
+    actor().require_editor()
     form = MappingUploadForm()
     target = url_for("trends.client_trend", client_id=client_id) + "#mappings"
     if not form.validate_on_submit():
