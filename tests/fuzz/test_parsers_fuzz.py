@@ -8,6 +8,7 @@ non-empty message; any other exception (IndexError, KeyError, RecursionError...)
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -200,3 +201,46 @@ def test_condition_token_soup(tokens: list[str]) -> None:
 def test_condition_deep_nesting_is_a_clean_error() -> None:
     with pytest.raises(ConditionSyntaxError):
         parse_condition("(" * 5000 + "score < 50" + ")" * 4999)
+
+
+CRM = Path(__file__).resolve().parents[1] / "data" / "crm"
+HUBSPOT = (CRM / "hubspot.csv").read_bytes()
+PIPEDRIVE = (CRM / "pipedrive.xlsx").read_bytes()
+
+
+def _opportunities(data: bytes, mapping: bytes | None = None) -> None:
+    from assessment.core.crm import CrmInputError, compute_kpis
+    from assessment.io.opportunities import (
+        OpportunitiesFileError,
+        parse_mapping,
+        read_opportunities_bytes,
+    )
+
+    try:
+        columns = parse_mapping(mapping, "fuzz-map.yaml") if mapping is not None else None
+        parsed = read_opportunities_bytes(data, "fuzz.csv", columns)
+        compute_kpis(parsed.opportunities, as_of=dt.date(2026, 11, 1))
+    except (OpportunitiesFileError, CrmInputError) as exc:
+        assert str(exc).strip()
+
+
+@FUZZ
+@given(st.binary(max_size=3000))
+def test_crm_export_random_bytes(data: bytes) -> None:
+    _opportunities(data)
+
+
+@FUZZ
+@given(st.data())
+def test_crm_export_mutated_csv_and_xlsx(data: st.DataObject) -> None:
+    raw = bytearray(data.draw(st.sampled_from([HUBSPOT, PIPEDRIVE])))
+    for _ in range(data.draw(st.integers(1, 6))):
+        pos = data.draw(st.integers(0, len(raw) - 1))
+        raw[pos] = data.draw(st.integers(0, 255))
+    _opportunities(bytes(raw))
+
+
+@FUZZ
+@given(st.text(max_size=400))
+def test_crm_mapping_random_text(text: str) -> None:
+    _opportunities(HUBSPOT, text.encode())

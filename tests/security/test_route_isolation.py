@@ -12,11 +12,13 @@ the app to A's own objects: each is refused and no table changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, select, text
 from werkzeug.routing import Rule
 
+from assessment.core.crm import compute_kpis
 from assessment.db import write_transaction
 from assessment.db.models import (
     Answer,
@@ -45,11 +48,16 @@ from assessment.db.models import (
 )
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.extensions import db as _db
+from assessment.io.opportunities import read_opportunities
 from assessment.services import accounts
 from assessment.services.questionnaires import publish_shipped
 from tests.web.conftest import OWNER, post_form
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+CRM_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "crm" / "hubspot.csv"
+SAMPLE_KPIS = compute_kpis(
+    read_opportunities(CRM_SAMPLE).opportunities, as_of=dt.date(2026, 11, 1)
+).to_dict()
 
 # Endpoints that take no workspace object: respondent pages are bound to the respondent's
 # own session (tested in tests/web/test_respond.py), ``static`` serves packaged files.
@@ -108,7 +116,9 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
         )
         session.add(ElementComment(respondent_id=respondent.id, element_id="crm", text="ok"))
         job = ReportJob(assessment_id=assessment.id, status="done", pdf=b"%PDF-1.7 fake", pages=1)
-        evidence = CrmEvidence(assessment_id=assessment.id, filename="deals.csv", kpis={})
+        evidence = CrmEvidence(
+            assessment_id=assessment.id, filename="hubspot.csv", row_count=1, kpis=SAMPLE_KPIS
+        )
         mapping = VersionMapping(from_version_id=shipped.id, to_version_id=custom.id, mapping={})
         token = ApiToken(
             name=f"token {label}",
