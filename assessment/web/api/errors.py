@@ -6,9 +6,11 @@ under ``/api/`` reach a catch-all route so that routing errors are answered here
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -49,6 +51,12 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
+def json_response(data: Any, status: int = 200) -> Response:
+    """``data`` as compact JSON, keys in the order the models declare them (ids first)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Response(body, status=status, mimetype="application/json")
+
+
 def error_response(
     status: int,
     message: str,
@@ -63,8 +71,7 @@ def error_response(
             code=code or CODES.get(status, "error"), message=message, details=details or []
         )
     )
-    response = jsonify(body.model_dump(mode="json"))
-    response.status_code = status
+    response = json_response(body.model_dump(mode="json"), status)
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value

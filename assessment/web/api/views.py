@@ -6,7 +6,7 @@ import json
 from io import BytesIO
 from typing import TypeVar
 
-from flask import Response, jsonify, request, send_file, url_for
+from flask import Response, request, send_file, url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -19,7 +19,7 @@ from assessment.services import data_exchange
 from assessment.services.questionnaires import languages_of
 from assessment.web.api import v1
 from assessment.web.api.auth import bind_token_workspace, caller
-from assessment.web.api.errors import ApiError, not_found
+from assessment.web.api.errors import ApiError, json_response, not_found
 from assessment.web.api.openapi import openapi_document
 from assessment.web.api.queries import assessments_page, clients_page
 from assessment.web.api.schemas import (
@@ -79,7 +79,7 @@ def _checked_id(value: int) -> int:
 
 
 def _json(model: BaseModel, *, exclude_unset: bool = False) -> Response:
-    return jsonify(model.model_dump(mode="json", exclude_unset=exclude_unset))
+    return json_response(model.model_dump(mode="json", exclude_unset=exclude_unset))
 
 
 def client_out(client: Client) -> ClientOut:
@@ -129,7 +129,7 @@ def index() -> Response:
 @v1.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document of this API (no token needed)."""
-    return jsonify(openapi_document())
+    return json_response(openapi_document())
 
 
 @v1.get("/clients")
