@@ -523,9 +523,11 @@ def _limited_app(app: Flask, tmp_path: Path, storage: str, *, reset: bool = True
 
 def _check_limit_per_token(limited: Flask, a: str, b: str) -> None:
     api = limited.test_client()
-    for _i in range(3):
+    for i in range(3):
         res = api.get("/api/v1/clients", headers=bearer(a))
         assert res.status_code == 200, res.get_data(as_text=True)
+        assert res.headers["X-RateLimit-Limit"] == "3"
+        assert res.headers["X-RateLimit-Remaining"] == str(2 - i)
     res = api.get("/api/v1/clients", headers=bearer(a))
     assert_error(res, 429, "rate_limited")
     assert int(res.headers["Retry-After"]) > 0
