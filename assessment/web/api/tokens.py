@@ -34,7 +34,7 @@ class TokenForm(FlaskForm):
 
 
 def _when(value: datetime | None) -> str:
-    return format_datetime(value, format="medium") if value else ""
+    return format_datetime(value, format="short") if value else ""
 
 
 def _page(form: TokenForm, issued: IssuedToken | None = None, status: int = 200) -> Response:
