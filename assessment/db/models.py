@@ -95,7 +95,8 @@ class QuestionnaireVersion(Base):
     """
 
     __tablename__ = "questionnaire_version"
-    __table_args__ = (UniqueConstraint("content_hash"),)
+    # Content is stored once per workspace (shipped versions: once, workspace null).
+    __table_args__ = (UniqueConstraint("workspace_id", "content_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int | None] = mapped_column(

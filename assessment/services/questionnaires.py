@@ -61,7 +61,10 @@ def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVe
     catalogues = read_catalogues(folder)
     model = build_questionnaire(document, str(folder))
     existing = session.scalar(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == model.content_hash)
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.content_hash == model.content_hash,
+            QuestionnaireVersion.workspace_id.is_(None),
+        )
     )
     if existing is not None:
         if existing.catalogues != catalogues:
@@ -475,29 +478,31 @@ def publish_problems(session: Session, model: Questionnaire) -> list[str]:
 
 def existing_copy(session: Session, model: Questionnaire) -> QuestionnaireVersion | None:
     """The visible stored version with exactly this content, if any."""
-    found = session.scalar(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == model.content_hash)
+    return _visible_copy(session, model, current_workspace(session))
+
+
+def _visible_copy(
+    session: Session, model: Questionnaire, workspace_id: int | None
+) -> QuestionnaireVersion | None:
+    """The shipped or this workspace's stored version with exactly this content."""
+    return session.scalar(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.content_hash == model.content_hash,
+            or_(
+                QuestionnaireVersion.workspace_id.is_(None),
+                QuestionnaireVersion.workspace_id == workspace_id,
+            ),
+        )
     )
-    workspace_id = current_workspace(session)
-    if found is None or found.workspace_id not in (None, workspace_id):
-        return None
-    return found
 
 
 def _check_publishable(
     session: Session, model: Questionnaire, workspace_id: int | None
 ) -> QuestionnaireVersion | None:
     """Apply the publishing rules; the existing identical row to re-use, if any."""
-    same = session.scalar(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == model.content_hash)
-    )
+    same = _visible_copy(session, model, workspace_id)
     if same is not None:
-        if same.workspace_id in (None, workspace_id):
-            return same
-        raise Conflict(
-            "this exact questionnaire content is already stored for another workspace and "
-            "content is stored once; change its id or version number to publish it here"
-        )
+        return same
     shipped = set(
         session.scalars(
             select(QuestionnaireVersion.qid).where(QuestionnaireVersion.workspace_id.is_(None))

@@ -533,6 +533,15 @@ def test_other_workspaces_never_see_custom_versions(owner: FlaskClient, app: Fla
     assert rival_vid != vid
     assert "Acme Secret Pulse" not in rival.get("/questionnaires/").get_data(as_text=True)
     assert "Rival Pulse" not in owner.get("/questionnaires/").get_data(as_text=True)
+    # Exactly the same file (a consultancy's template used in two workspaces) publishes in
+    # both, as two separate versions: nothing tells one workspace the other has it.
+    same = team_pulse(
+        **{"title: Team Pulse": "title: Shared Template", 'version: "1.0.0"': 'version: "2.0.0"'}
+    )
+    mine, theirs = publish_file(owner, same), publish_file(rival, same)
+    assert mine != theirs
+    assert "Shared Template" in owner.get(f"/questionnaires/{mine}").get_data(as_text=True)
+    assert owner.get(f"/questionnaires/{theirs}").status_code == 404
 
 
 # --- assessments keep their version ---------------------------------------------------

@@ -60,7 +60,7 @@ def new() -> str | Response:
         return redirect(url_for("clients.new"))
     form.client_id.choices = [(c.id, c.name) for c in clients]
     versions = available_versions(current_session())
-    form.questionnaire.choices = [(v.id, f"{v.title} {v.version}") for v in versions]
+    form.questionnaire.choices = [(v.id, f"{v.title} ({v.qid} {v.version})") for v in versions]
     form.language.choices = _language_choices()
     if request.method == "GET":
         form.client_id.data = request.args.get("client_id", type=int) or clients[0].id
@@ -111,7 +111,9 @@ def settings(assessment_id: int) -> str | Response:
     form = AssessmentForm(obj=assessment)
     form.client_id.choices = [(assessment.client_id, assessment.client.name)]
     version = assessment.questionnaire_version
-    form.questionnaire.choices = [(version.id, f"{version.title} {version.version}")]
+    form.questionnaire.choices = [
+        (version.id, f"{version.title} ({version.qid} {version.version})")
+    ]
     form.language.choices = [(lang, LANGUAGES.get(lang, lang)) for lang in languages_of(version)]
     if request.method == "GET":
         form.client_id.data = assessment.client_id
