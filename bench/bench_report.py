@@ -112,10 +112,16 @@ def warm(html: str, runs: int) -> None:
     )
 
 
-def _run(cmd: list[str]) -> float:
+def _run(cmd: list[str], cpu: list[float] | None = None) -> float:
+    """Wall time of one command; its CPU time (user + system, with its children) to ``cpu``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
 def versus_chromium(rounds: int) -> None:
@@ -154,10 +160,10 @@ def versus_chromium(rounds: int) -> None:
             html.as_uri(),
         ]
         _run(chrome)
-        ours_t, theirs_t = [], []
+        ours_t, theirs_t, ours_cpu, theirs_cpu = [], [], [], []
         for _ in range(rounds):
-            ours_t.append(_run(cli))
-            theirs_t.append(_run(chrome))
+            ours_t.append(_run(cli, ours_cpu))
+            theirs_t.append(_run(chrome, theirs_cpu))
         a, b = statistics.median(ours_t), statistics.median(theirs_t)
         pages_ours = len(PdfReader(ours).pages)
         pages_theirs = len(PdfReader(theirs).pages)
@@ -169,6 +175,11 @@ def versus_chromium(rounds: int) -> None:
         print(
             f"    saleshealth: {', '.join(f'{t:.2f}' for t in ours_t)} s; "
             f"chromium: {', '.join(f'{t:.2f}' for t in theirs_t)} s"
+        )
+        print(
+            f"    CPU (user + system, all processes): saleshealth median "
+            f"{statistics.median(ours_cpu):.2f} s, chromium median "
+            f"{statistics.median(theirs_cpu):.2f} s"
         )
 
 

@@ -67,10 +67,11 @@ def _release_heap() -> None:
 def _child_main(conn: Connection, memory_mb: int) -> None:
     """Serve render requests (HTML strings) until told to stop with ``None``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    from reports.render import render_html
+    from reports.render import render_html, warm_up
 
     _limit_memory(memory_mb)
     try:
+        warm_up()  # while the parent is still building the HTML
         while True:
             try:
                 html = conn.recv()
@@ -100,7 +101,7 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["reports.render", "weasyprint"])
+        ctx.set_forkserver_preload(["reports.render", "reports.fetcher", "weasyprint"])
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
@@ -166,6 +167,29 @@ class BoundedRenderer:
         proc.join(5)
         if conn is not None:
             conn.close()
+
+    def start(self) -> None:
+        """Start the child now instead of on the first render (no-op if it is running)."""
+        with self._lock:
+            if self._proc is None or not self._proc.is_alive():
+                self._stop(kill=True)
+                self._start()
+
+    def start_in_background(self) -> threading.Thread:
+        """Start the child from a thread, so the caller can build the HTML meanwhile.
+
+        Starting waits for the forkserver to import WeasyPrint and for the child to warm up
+        its fonts; a command-line process overlaps that with reading, scoring and building
+        the HTML on the machine's other core.  A failed start is retried by the next render.
+        """
+
+        def run() -> None:
+            with contextlib.suppress(Exception):
+                self.start()
+
+        thread = threading.Thread(target=run, name="saleshealth-report-start", daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         """Stop the child process."""

@@ -23,7 +23,9 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-ASSET_ROOT = Path(__file__).resolve().parent.parent / "templates" / "report"
+from reports.assets import ASSET_ROOT
+
+__all__ = ["ASSET_ROOT", "ReportURLFetcher", "URLRefused"]
 MAX_DATA_BYTES = 4 * 1024 * 1024
 DATA_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml"})
 ASSET_TYPES = {

@@ -11,17 +11,20 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
+from reports.assets import ASSET_ROOT
 from reports.build import build_view
-from reports.fetcher import ASSET_ROOT, ReportURLFetcher
 from reports.i18n import Formatter, Translator
 from reports.viewmodel import ReportMeta, ReportView
+
+if TYPE_CHECKING:
+    from reports.fetcher import ReportURLFetcher
 
 _init_lock = threading.Lock()
 _render_lock = threading.Lock()
@@ -61,6 +64,23 @@ def font_configuration() -> Any:
             if _font_config is None:
                 _font_config = FontConfiguration()
     return _font_config
+
+
+_WARM_UP_HTML = (
+    '<html lang="en"><body><h1>Warm-up</h1><p>Text <b>bold</b> <i>italic</i> 0123456789 %'
+    '</p><table class="data"><tr><th>A</th><td class="num">1</td></tr></table></body></html>'
+)
+
+
+def warm_up() -> None:
+    """Prepare a fresh rendering process: font configuration, fonts, the stylesheet.
+
+    Typesets a one-page document with the report stylesheet and throws the PDF away, so
+    the first real render does not pay for loading fonts and shaping tables.  Nothing of
+    the output is kept; a long-lived child calls this once when it starts.
+    """
+    head = f"<head><style>{stylesheet()}</style></head>"
+    render_html(_WARM_UP_HTML.replace("<body>", head + "<body>", 1))
 
 
 def stylesheet() -> Markup:
@@ -157,6 +177,8 @@ def render_html(
     after replying, a CLI process can simply exit).
     """
     from weasyprint import HTML
+
+    from reports.fetcher import ReportURLFetcher
 
     font_config = font_configuration()
     with _render_lock:

@@ -65,6 +65,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
     help="Also write the exact HTML that was rendered.",
 )
 @min_group_size_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Stop rendering after this many seconds.",
+)
 def report_command(
     answers: str,
     output: str,
@@ -80,6 +87,7 @@ def report_command(
     footer_text: str,
     html_out: str | None,
     min_group_size: int | None,
+    timeout: float,
 ) -> None:
     """Render the PDF report of an answers CSV (respondent,role,question,value[,comment])."""
     from reports.branding import DEFAULT_PRIMARY, Branding, BrandingError, validate_logo
@@ -93,30 +101,35 @@ def report_command(
         )
     except BrandingError as exc:
         fail(f"error: {exc}")
-    results, q = score_file(
-        answers, questionnaire_ref, min_group_size, lang, outcome="no report was written"
-    )
+    # WeasyPrint is imported and warmed up in the renderer's process while this one reads
+    # the answers and builds the HTML: the two overlap on a machine with two cores.
+    from reports.bounded import BoundedRenderer, ReportRenderError
 
-    from reports import ReportMeta, build_html, render_html
+    with BoundedRenderer(timeout=timeout, max_renders=1) as renderer:
+        renderer.start_in_background()
+        results, q = score_file(
+            answers, questionnaire_ref, min_group_size, lang, outcome="no report was written"
+        )
 
-    language = lang or q.language
-    meta = ReportMeta(
-        client_name=client or "",
-        assessment_title=title or q.title,
-        date=(report_date or dt.datetime.now()).date(),
-        prepared_by=prepared_by,
-        language=language,
-        branding=branding,
-    )
-    from assessment.catalogues import translations_for
+        from assessment.catalogues import translations_for
+        from reports import ReportMeta, build_html
 
-    html = build_html(results, q, meta, translations=translations_for(language))
-    if html_out:
-        Path(html_out).write_text(html, encoding="utf-8")
-    try:
-        pdf = render_html(html, collect=False)  # the process ends right after
-    except Exception as exc:
-        click.echo(f"error: the report could not be rendered: {exc}", err=True)
-        raise SystemExit(EXIT_RENDER_FAILED) from exc
+        language = lang or q.language
+        meta = ReportMeta(
+            client_name=client or "",
+            assessment_title=title or q.title,
+            date=(report_date or dt.datetime.now()).date(),
+            prepared_by=prepared_by,
+            language=language,
+            branding=branding,
+        )
+        html = build_html(results, q, meta, translations=translations_for(language))
+        if html_out:
+            Path(html_out).write_text(html, encoding="utf-8")
+        try:
+            pdf = renderer.render_html(html)
+        except ReportRenderError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(EXIT_RENDER_FAILED) from exc
     _write_atomically(Path(output), pdf)
     click.echo(f"wrote {output} ({len(pdf) // 1024} KB)")
