@@ -355,7 +355,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         problems.append("'database is locked' in the server log")
     if "Traceback" in log_text:
         problems.append("a traceback in the server log")
-    respondent_kinds = [k for k in results if k not in ("POST report", "GET pdf")]
+    consultant_kinds = (
+        "GET login",
+        "POST login",
+        "GET results",
+        "POST report",
+        "GET report status",
+        "GET pdf",
+    )
+    respondent_kinds = [k for k in results if k not in consultant_kinds]
     total = sum(len(v) for v in results.values())
     figures: dict[str, Any] = {
         "respondents": args.respondents,
@@ -378,6 +386,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for kind, v in results.items()
         },
         "respondent_requests": sum(len(results[k]) for k in respondent_kinds),
+        "respondent_rps": round(sum(len(results[k]) for k in respondent_kinds) / wall, 1),
         "acknowledged_answers": sum(len(p.acked) for p in people),
         "acknowledged_comments": sum(len(p.comments) for p in people),
         "submitted": sum(1 for p in people if p.submitted),
