@@ -79,6 +79,8 @@ def start_followup(
     """Create a follow-up of a closed assessment with copied respondents and fresh links.
 
     All or nothing: the assessment and every respondent are written in one transaction.
+    The "already followed up" check is repeated inside that transaction with the previous
+    assessment's row locked, so concurrent submits create exactly one follow-up.
     """
     actor.require_editor()
     previous = get_assessment(session, assessment_id)
@@ -130,6 +132,20 @@ def start_followup(
         )
     issued: list[IssuedLink] = []
     with write_transaction(session):
+        # Again inside the transaction: a double submit may have passed the check above.
+        # Locking the previous row serialises followers on PostgreSQL; on SQLite the
+        # BEGIN IMMEDIATE of write_transaction already serialises writers (no-op there).
+        locked = session.scalar(
+            select(Assessment)
+            .where(Assessment.id == previous.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if locked is None or locked.status is not AssessmentStatus.CLOSED:
+            raise Conflict("only a closed assessment can be followed up")
+        already = existing_followup(session, previous.id)
+        if already is not None:
+            raise Conflict(f"this assessment already has a follow-up: {already.title}")
         followup = Assessment(
             client_id=previous.client_id,
             questionnaire_version_id=version.id,

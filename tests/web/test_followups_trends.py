@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,14 @@ from assessment.services.clients import ClientData, create_client
 from assessment.services.errors import Conflict, PermissionDenied
 from assessment.services.questionnaires import model_of, publish_shipped
 from assessment.services.respondents import RespondentData, add_respondents, resolve_token
-from tests.web.conftest import add_people, new_assessment, new_client, open_assessment, post_form
+from tests.web.conftest import (
+    add_people,
+    csrf_token,
+    new_assessment,
+    new_client,
+    open_assessment,
+    post_form,
+)
 from tests.web.test_flow import answer_all
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "trends"
@@ -223,6 +231,41 @@ def test_followup_refused_for_open_assessment_and_viewers(owner: FlaskClient, ap
         set_status(db.session, actor, aid, "closed")
         with pytest.raises(PermissionDenied):
             followups.start_followup(db.session, viewer, aid, "x")
+        db.session.remove()
+
+
+def test_concurrent_followup_submits_make_one_followup(owner: FlaskClient, app: Flask) -> None:
+    """A double (here: twelvefold) submit of the follow-up form creates exactly one."""
+    aid = closed_assessment(app, "Twice Ltd", 0.5)
+    url = f"/assessments/{aid}/follow-up"
+    form = owner.get(url).get_data(as_text=True)
+    version = re.findall(r'<option[^>]*value="(\d+)"', form)[0]
+    token = csrf_token(owner, url)
+    cookie = owner.get_cookie("session")
+    assert cookie is not None
+    statuses: list[int] = []
+    start = threading.Barrier(12)
+
+    def post() -> None:
+        c = app.test_client()
+        c.set_cookie("session", cookie.value)
+        start.wait(timeout=30)
+        res = c.post(url, data={"csrf_token": token, "title": "Again", "questionnaire": version})
+        statuses.append(res.status_code)
+
+    threads = [threading.Thread(target=post) for _n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # One request shows the new links (200); the others are told a follow-up exists (302).
+    assert sorted(statuses) == [200] + [302] * 11, statuses
+    with app.app_context():
+        _actor()
+        count = db.session.scalar(
+            select(func.count()).select_from(Assessment).where(Assessment.previous_id == aid)
+        )
+        assert count == 1
         db.session.remove()
 
 
