@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.core.crm import current_metrics
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from reports.i18n import Formatter, Translator
@@ -40,6 +41,8 @@ class EvidenceComparison:
 
     question: str
     crm: str
+    period: str
+    """What the CRM figure covers, e.g. "deals closed 2 July 2023 – 1 July 2024" ("" unknown)."""
     respondents: str
     band: str
     answered: int
@@ -90,14 +93,20 @@ def build_evidence(
             _("Open / won / lost"),
             " / ".join(f.integer(int(deals.get(k, 0))) for k in ("open", "won", "lost")),
         ),
-        EvidenceFigure(_("Win rate (by count)"), f.percent(kpis.get("win_rate"), 1)),
+        EvidenceFigure(
+            _("Win rate (by count)")
+            + (f" ({win_text})" if (win_text := _win_period(f, kpis)) else ""),
+            f.percent(kpis.get("win_rate"), 1),
+        ),
         EvidenceFigure(
             _("Median sales cycle"),
             "–" if cycle is None else f.ngettext("%(num)s day", "%(num)s days", round(cycle)),
         ),
         EvidenceFigure(_("Stale open deals"), f.integer(int(stale.get("count", 0)))),
     )
-    currencies = tuple(_currency(f, c) for c in kpis.get("currencies") or [])
+    currencies = tuple(
+        _currency(f, c, _quota_period(f, kpis)) for c in kpis.get("currencies") or []
+    )
     as_of = kpis.get("as_of")
     when = f.date(dt.date.fromisoformat(as_of)) if isinstance(as_of, str) else "–"
     source = _(
@@ -123,18 +132,54 @@ def build_evidence(
     )
 
 
-def _currency(f: Formatter, c: Mapping[str, Any]) -> EvidenceCurrency:
+def _dates(f: Formatter, period: Any) -> tuple[str, str] | None:
+    if not isinstance(period, Mapping):
+        return None
+    try:
+        start = dt.date.fromisoformat(str(period.get("start")))
+        end = dt.date.fromisoformat(str(period.get("end")))
+    except ValueError:
+        return None
+    return f.date(start), f.date(end)
+
+
+def _win_period(f: Formatter, kpis: Mapping[str, Any]) -> str:
+    dates = _dates(f, kpis.get("win_rate_period"))
+    if dates is None:
+        return ""
+    return f._("deals closed %(start)s – %(end)s", start=dates[0], end=dates[1])
+
+
+def _quota_period(f: Formatter, kpis: Mapping[str, Any]) -> str:
+    dates = _dates(f, kpis.get("quota_period")) if kpis.get("quota") else None
+    if dates is None:
+        return ""
+    return f._("qualified deals closing %(start)s – %(end)s", start=dates[0], end=dates[1])
+
+
+def _currency(f: Formatter, c: Mapping[str, Any], quota_period: str) -> EvidenceCurrency:
     _ = f._
-    coverage = c.get("coverage")
     items = [
         EvidenceFigure(_("Win rate (by value)"), f.percent(c.get("win_rate_value"), 1)),
         EvidenceFigure(_("Average won deal"), f.number(c.get("average_deal_size"))),
         EvidenceFigure(_("Open pipeline"), f.number(c.get("pipeline"))),
         EvidenceFigure(_("Weighted pipeline"), f.number(c.get("weighted_pipeline"))),
     ]
-    if coverage is not None:
+    coverage = c.get("period_coverage")
+    if coverage is not None and quota_period:
+        items += [
+            EvidenceFigure(
+                _("Qualified pipeline (%(period)s)", period=quota_period),
+                f.number(c.get("period_pipeline")),
+            ),
+            EvidenceFigure(_("Coverage of quota"), _("%(value)s×", value=f.number(coverage, 1))),
+        ]
+    whole = c.get("whole_pipeline_coverage", c.get("coverage"))
+    if whole is not None:
         items.append(
-            EvidenceFigure(_("Coverage of quota"), _("%(value)s×", value=f.number(coverage, 1)))
+            EvidenceFigure(
+                _("Whole open pipeline ÷ quota"), _("%(value)s×", value=f.number(whole, 1))
+            )
         )
     return EvidenceCurrency(str(c.get("currency") or _("not given")), tuple(items))
 
@@ -142,7 +187,12 @@ def _currency(f: Formatter, c: Mapping[str, Any]) -> EvidenceCurrency:
 def _comparisons(
     f: Formatter, kpis: Mapping[str, Any], q: Questionnaire, results: Results
 ) -> tuple[EvidenceComparison, ...]:
-    metrics = kpis.get("metrics") or {}
+    metrics = current_metrics(kpis)
+    periods = {
+        "crm.win_rate": _win_period(f, kpis),
+        "crm.win_rate_value": _win_period(f, kpis),
+        "crm.pipeline_coverage": _quota_period(f, kpis),
+    }
     explained = {qx.id: qx for el in results.elements for qx in el.questions}
     rows = []
     for question in q.questions().values():
@@ -158,6 +208,7 @@ def _comparisons(
                 crm=f.measure(value, question.unit)
                 if isinstance(value, int | float)
                 else f._("not available"),
+                period=periods.get(question.evidence, "") if isinstance(value, int | float) else "",
                 respondents=f.measure(median, question.unit),
                 band=band.label if band else "",
                 answered=qx.answered if qx else 0,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import click
 
@@ -30,7 +30,14 @@ from assessment.io.opportunities import (
     default=None,
     help="MAP.yaml: columns, stage probabilities, date format.",
 )
-@click.option("--quota", type=float, default=None, help="Quota for the pipeline period.")
+@click.option(
+    "--quota",
+    type=float,
+    default=None,
+    help="Target (quota) of the quota period: by default the calendar quarter containing "
+    "the as-of date. Coverage = open deals at stage qualified or later closing in that "
+    "period / quota.",
+)
 @click.option(
     "--quota-currency", default=None, help="Currency of the quota (needed for mixed currencies)."
 )
@@ -38,7 +45,20 @@ from assessment.io.opportunities import (
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Date stale deals are measured to (default: today).",
+    help="Date the figures are as of: stale deals are measured to it, the win rate covers "
+    "the 365 days up to it, the quota period is its quarter (default: today).",
+)
+@click.option(
+    "--period-start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="First day of the quota period (with --period-end; default: the as-of quarter).",
+)
+@click.option(
+    "--period-end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day of the quota period.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the KPIs as JSON.")
 def crm_kpis_command(
@@ -47,6 +67,8 @@ def crm_kpis_command(
     quota: float | None,
     quota_currency: str | None,
     as_of: object,
+    period_start: datetime | None,
+    period_end: datetime | None,
     as_json: bool,
 ) -> None:
     """Win rate, deal size, cycle, weighted pipeline, coverage, stale deals, forecast."""
@@ -56,6 +78,13 @@ def crm_kpis_command(
     except OpportunitiesFileError as exc:
         fail([*str(exc).splitlines(), "nothing was computed"])
     day = as_of.date() if hasattr(as_of, "date") else date.today()
+    if (period_start is None) != (period_end is None):
+        fail("error: give both --period-start and --period-end (or neither for the quarter)")
+    period = (
+        (period_start.date(), period_end.date())
+        if period_start is not None and period_end is not None
+        else None
+    )
     try:
         stages = StageTable.build({k: v / 100 for k, v in column_mapping.stages.items()})
         kpis = compute_kpis(
@@ -64,6 +93,7 @@ def crm_kpis_command(
             stages=stages,
             quota=quota,
             quota_currency=quota_currency,
+            quota_period=period,
         )
     except (CrmInputError, ValueError) as exc:
         fail(f"error: {exc}")
@@ -84,10 +114,15 @@ def _pct(value: float | None) -> str:
 
 def render_table(k: CrmKpis) -> str:
     """A readable plain-text summary of the KPIs."""
+    start, end = k.win_period
+    q_start, q_end = k.quota_period
     lines = [
         f"Deals: {k.deals} ({k.open_deals} open, {k.won_deals} won, {k.lost_deals} lost)"
         f" - as of {k.as_of.isoformat()}",
-        f"Win rate (count):        {_pct(k.win_rate)}",
+        f"Win rate (count):        {_pct(k.win_rate)}"
+        f" - deals closed {start.isoformat()} to {end.isoformat()}"
+        f" ({k.won_in_period} won, {k.lost_in_period} lost)",
+        f"Win rate, all time:      {_pct(k.win_rate_all_time)} - every closed deal in the export",
         "Median sales cycle:      "
         + ("-" if k.median_cycle_days is None else f"{k.median_cycle_days:g} days"),
         f"Stale open deals:        {len(k.stale)}"
@@ -97,12 +132,18 @@ def render_table(k: CrmKpis) -> str:
             else ""
         ),
     ]
+    if k.quota is not None:
+        lines.append(
+            f"Quota:                   {_money(k.quota)} {k.quota_currency or ''}".rstrip()
+            + f" for {q_start.isoformat()} to {q_end.isoformat()}"
+        )
     for c in k.currencies:
         cur = c.currency or "(no currency)"
         lines += [
             "",
             f"Amounts in {cur}:",
-            f"  Win rate (value):      {_pct(c.win_rate_value)}",
+            f"  Win rate (value):      {_pct(c.win_rate_value)} (closed in the period above;"
+            f" all time {_pct(c.win_rate_value_all_time)})",
             f"  Average won deal:      {_money(c.average_deal_size)}",
             f"  Open pipeline:         {_money(c.pipeline)}",
             f"  Weighted pipeline:     {_money(c.weighted_pipeline)}",
@@ -112,11 +153,15 @@ def render_table(k: CrmKpis) -> str:
                 f"  Not weighted (stage without probability): "
                 f"{_money(c.unweighted_pipeline_without_probability)}"
             )
-        if c.coverage is not None:
-            lines.append(
-                f"  Coverage of quota:     {c.coverage:.2f}x"
-                f" (weighted {c.weighted_coverage or 0:.2f}x)"
-            )
+        if c.period_coverage is not None:
+            lines += [
+                f"  Qualified, closing {q_start.isoformat()} to {q_end.isoformat()}:"
+                f" {_money(c.period_pipeline)}",
+                f"  Coverage of quota:     {c.period_coverage:.2f}x"
+                " (qualified or later, closing in the quota period)",
+                f"  Whole open pipeline / quota: {c.whole_pipeline_coverage or 0:.2f}x"
+                f" (weighted {c.weighted_pipeline_coverage or 0:.2f}x)",
+            ]
         if c.forecast:
             lines.append(f"  {'Close month':<14}{'Deals':>6}{'Unweighted':>14}{'Weighted':>14}")
             for m in c.forecast:

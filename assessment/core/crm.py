@@ -12,12 +12,13 @@ lost reasons) use all deals.  Figures that the questionnaire can link to (``evid
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -83,6 +84,17 @@ STAGE_SYNONYMS: Mapping[str, tuple[str, ...]] = {
 }  # fmt: skip
 """Stage names (normalized) recognised as each canonical stage."""
 
+STAGE_ORDER: tuple[str, ...] = (
+    "discovery",
+    "qualified",
+    "demo",
+    "trial",
+    "final negotiation",
+    "won",
+    "lost",
+)
+"""Canonical stages in the order a deal moves through them (lost last, outside the order)."""
+
 _SYNONYM_INDEX = {name: canon for canon, names in STAGE_SYNONYMS.items() for name in names}
 
 
@@ -126,6 +138,23 @@ class StageTable:
             return None
         return self.custom.get(canon, DEFAULT_STAGE_PROBABILITIES[canon])
 
+    def is_qualified(self, stage: str) -> bool | None:
+        """Whether an open deal's stage is "qualified" or later; None for an unknown stage.
+
+        Known stages go by their order (discovery < qualified < demo < trial < final
+        negotiation < won); the user's own stages by their probability compared with the
+        probability of "qualified" in this table.
+        """
+        key = normalize_stage(stage)
+        canon = _SYNONYM_INDEX.get(key)
+        if canon is not None:
+            return canon != "lost" and STAGE_ORDER.index(canon) >= STAGE_ORDER.index("qualified")
+        p = self.probability(stage)
+        if p is None:
+            return None
+        qualified = self.probability("qualified")
+        return qualified is not None and p >= qualified
+
     def as_percentages(self) -> dict[str, float]:
         """Every canonical and custom stage with its probability in percent (for display)."""
         table = {k: 100 * v for k, v in DEFAULT_STAGE_PROBABILITIES.items()}
@@ -149,22 +178,65 @@ class Metric:
 METRICS: Mapping[str, Metric] = {
     m.id: m
     for m in (
-        Metric("crm.win_rate", ("%",), "won deals as a share of closed deals, by count"),
+        Metric(
+            "crm.win_rate",
+            ("%",),
+            "won deals as a share of deals closed in the 365 days up to the as-of date, by count",
+        ),
         Metric(
             "crm.win_rate_value",
             ("%",),
-            "won value as a share of closed value (one currency only)",
+            "won value as a share of value closed in the 365 days up to the as-of date "
+            "(one currency only)",
         ),
         Metric(
             "crm.pipeline_coverage",
             ("x target", "x", "times target"),
-            "open pipeline value divided by the quota (one currency only)",
+            "open deals at stage qualified or later closing in the quota period, divided by "
+            "that period's quota (one currency only)",
         ),
         Metric("crm.median_cycle_days", ("days",), "median days from created to closed"),
         Metric("crm.stale_share", ("%",), "stale open deals as a share of open deals, by count"),
     )
 }
 """Every metric id an ``evidence:`` field may name."""
+
+DEFINITIONS = 2
+"""Version of the metric definitions stored with the KPIs (``definitions`` in ``to_dict``).
+
+Version 1 (no ``definitions`` key) measured win rates over every closed deal and coverage
+over the whole open pipeline; those values no longer answer the linked questions.
+"""
+
+_CHANGED_IN_2 = ("crm.win_rate", "crm.win_rate_value", "crm.pipeline_coverage")
+
+
+def current_metrics(kpis: Mapping[str, Any] | None) -> dict[str, float | None]:
+    """The linkable metric values of stored KPIs, without those computed by an older definition.
+
+    KPIs stored before :data:`DEFINITIONS` 2 keep their other figures, but their win rates
+    and coverage measured something else than the questions ask, so they are dropped here
+    (the pages show "not available" until a new export is uploaded).
+    """
+    metrics = dict((kpis or {}).get("metrics") or {})
+    if int((kpis or {}).get("definitions") or 1) < DEFINITIONS:
+        for key in _CHANGED_IN_2:
+            metrics.pop(key, None)
+    return metrics
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter containing ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    end = (
+        date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    ) - timedelta(days=1)
+    return start, end
+
+
+WIN_RATE_DAYS = 365
+"""Win rates count deals closed in this many days up to (and including) the as-of date."""
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -195,19 +267,31 @@ class MonthForecast:
 
 @dataclass(frozen=True)
 class CurrencyKpis:
-    """Value-based figures for the deals in one currency (``""``: no currency given)."""
+    """Value-based figures for the deals in one currency (``""``: no currency given).
+
+    ``won_value``, ``lost_value`` and ``average_deal_size`` cover every closed deal in the
+    export; ``win_rate_value`` only those closed in the win-rate period (365 days up to the
+    as-of date).  ``period_pipeline`` holds the open deals at stage "qualified" or later
+    whose close date falls in the quota period; ``period_coverage`` divides it by the quota.
+    The ``whole_pipeline_*`` coverages divide every open deal (any stage, any close date).
+    """
 
     currency: str
     won_value: float
     lost_value: float
     win_rate_value: float | None
+    win_rate_value_all_time: float | None
     average_deal_size: float | None
     pipeline: float
     weighted_pipeline: float
     unweighted_pipeline_without_probability: float
     stale_value: float
-    coverage: float | None
-    weighted_coverage: float | None
+    period_pipeline: float
+    period_without_probability: float
+    """Open deals closing in the quota period whose stage has no probability (not counted)."""
+    period_coverage: float | None
+    whole_pipeline_coverage: float | None
+    weighted_pipeline_coverage: float | None
     forecast: tuple[MonthForecast, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -217,13 +301,17 @@ class CurrencyKpis:
             "won_value": _r(self.won_value),
             "lost_value": _r(self.lost_value),
             "win_rate_value": _r(self.win_rate_value, 4),
+            "win_rate_value_all_time": _r(self.win_rate_value_all_time, 4),
             "average_deal_size": _r(self.average_deal_size),
             "pipeline": _r(self.pipeline),
             "weighted_pipeline": _r(self.weighted_pipeline),
             "pipeline_without_probability": _r(self.unweighted_pipeline_without_probability),
             "stale_value": _r(self.stale_value),
-            "coverage": _r(self.coverage, 3),
-            "weighted_coverage": _r(self.weighted_coverage, 3),
+            "period_pipeline": _r(self.period_pipeline),
+            "period_without_probability": _r(self.period_without_probability),
+            "period_coverage": _r(self.period_coverage, 3),
+            "whole_pipeline_coverage": _r(self.whole_pipeline_coverage, 3),
+            "weighted_pipeline_coverage": _r(self.weighted_pipeline_coverage, 3),
             "forecast": [m.to_dict() for m in self.forecast],
         }
 
@@ -289,6 +377,15 @@ class CrmKpis:
     won_deals: int
     lost_deals: int
     win_rate: float | None
+    """Won ÷ closed deals (count) among deals closed in the win-rate period."""
+    win_period: tuple[date, date]
+    """First and last day of the win-rate period (365 days up to the as-of date)."""
+    won_in_period: int
+    lost_in_period: int
+    closed_without_date: int
+    """Won or lost deals without a close date: they cannot be placed in the period."""
+    win_rate_all_time: float | None
+    """Won ÷ closed deals (count) over every closed deal in the export."""
     median_cycle_days: float | None
     stale_threshold_days: float | None
     stale_basis_created: int
@@ -299,6 +396,8 @@ class CrmKpis:
     currencies: tuple[CurrencyKpis, ...]
     quota: float | None
     quota_currency: str | None
+    quota_period: tuple[date, date]
+    """First and last day of the period the quota is the target of (default: the quarter)."""
     notes: tuple[str, ...]
 
     @property
@@ -324,7 +423,7 @@ class CrmKpis:
                 else 100 * single.win_rate_value,
                 1,
             ),
-            "crm.pipeline_coverage": _r(quota_block.coverage if quota_block else None, 2),
+            "crm.pipeline_coverage": _r(quota_block.period_coverage if quota_block else None, 2),
             "crm.median_cycle_days": _r(self.median_cycle_days, 1),
             "crm.stale_share": _r(None if self.stale_share is None else 100 * self.stale_share, 1),
         }
@@ -332,6 +431,7 @@ class CrmKpis:
     def to_dict(self) -> dict[str, Any]:
         """The ``crm-kpis --json`` shape (also stored as the evidence of an assessment)."""
         return {
+            "definitions": DEFINITIONS,
             "as_of": self.as_of.isoformat(),
             "deals": {
                 "total": self.deals,
@@ -340,6 +440,14 @@ class CrmKpis:
                 "lost": self.lost_deals,
             },
             "win_rate": _r(self.win_rate, 4),
+            "win_rate_period": {
+                "start": self.win_period[0].isoformat(),
+                "end": self.win_period[1].isoformat(),
+                "won": self.won_in_period,
+                "lost": self.lost_in_period,
+                "closed_without_date": self.closed_without_date,
+            },
+            "win_rate_all_time": _r(self.win_rate_all_time, 4),
             "median_cycle_days": _r(self.median_cycle_days, 1),
             "stale": {
                 "threshold_days": _r(self.stale_threshold_days, 1),
@@ -353,6 +461,10 @@ class CrmKpis:
             "currencies": [c.to_dict() for c in self.currencies],
             "quota": self.quota,
             "quota_currency": self.quota_currency,
+            "quota_period": {
+                "start": self.quota_period[0].isoformat(),
+                "end": self.quota_period[1].isoformat(),
+            },
             "metrics": self.metrics(),
             "notes": list(self.notes),
         }
@@ -365,6 +477,19 @@ class CrmInputError(ValueError):
     """Inputs that cannot give meaningful figures (e.g. a quota in an unknown currency)."""
 
 
+def validate_quota(quota: float | None) -> float | None:
+    """The quota if it is a positive, finite amount; :class:`CrmInputError` otherwise."""
+    if quota is None:
+        return None
+    if isinstance(quota, bool) or not isinstance(quota, int | float):
+        raise CrmInputError(f"the quota must be an amount, got {quota!r}")
+    if not math.isfinite(quota):
+        raise CrmInputError(f"the quota must be a finite amount above 0 (got {quota})")
+    if quota <= 0:
+        raise CrmInputError(f"the quota must be an amount above 0 (got {quota:g})")
+    return float(quota)
+
+
 def compute_kpis(
     opportunities: Iterable[Opportunity],
     *,
@@ -372,18 +497,27 @@ def compute_kpis(
     stages: StageTable | None = None,
     quota: float | None = None,
     quota_currency: str | None = None,
+    quota_period: tuple[date, date] | None = None,
     top_reasons: int = 5,
 ) -> CrmKpis:
     """Compute every KPI of an opportunity list (see ``docs/crm.md`` for the formulas).
 
-    ``quota`` is compared with the open pipeline of ``quota_currency``; it may be left
-    without a currency when all deals share one.  Raises :class:`CrmInputError` when the
-    quota cannot be matched to exactly one currency.
+    ``quota`` is the target of ``quota_period`` (default: the calendar quarter containing
+    ``as_of``) in ``quota_currency``; it may be left without a currency when all deals share
+    one.  Coverage divides the open deals at stage "qualified" or later whose close date
+    falls in that period by the quota.  Win rates count deals closed in the 365 days up to
+    ``as_of``.  Raises :class:`CrmInputError` for a quota that is not a positive finite
+    amount, a quota that cannot be matched to exactly one currency, or an empty period.
     """
     deals = list(opportunities)
     table = stages or StageTable()
-    if quota is not None and quota <= 0:
-        raise CrmInputError("the quota must be a positive amount")
+    quota = validate_quota(quota)
+    period = quota_period or quarter_of(as_of)
+    if period[0] > period[1]:
+        raise CrmInputError(
+            f"the quota period ends ({period[1].isoformat()}) before it starts "
+            f"({period[0].isoformat()})"
+        )
     currencies = sorted({d.currency for d in deals})
     if quota is not None:
         quota_currency = _quota_currency(quota_currency, currencies)
@@ -391,10 +525,19 @@ def compute_kpis(
     won = [d for d in deals if d.status is Status.WON]
     lost = [d for d in deals if d.status is Status.LOST]
     closed = won + lost
-    win_rate = len(won) / len(closed) if closed else None
+    win_period = (as_of - timedelta(days=WIN_RATE_DAYS - 1), as_of)
+    in_window = {d for d in closed if _in(d.close, win_period)}
+    won_p = sum(1 for d in won if d in in_window)
+    lost_p = sum(1 for d in lost if d in in_window)
+    undated = sum(1 for d in closed if d.close is None)
     cycles = [(d.close - d.created).days for d in closed if d.close is not None]
     median_cycle = float(statistics.median(cycles)) if cycles else None
     notes: list[str] = []
+    if undated:
+        notes.append(
+            f"{undated} closed deal(s) have no close date: they are left out of the "
+            "win rate of the last 365 days"
+        )
     threshold = 2 * median_cycle if median_cycle is not None else None
     stale, from_created = _stale(open_deals, as_of, threshold)
     if threshold is None and open_deals:
@@ -407,8 +550,14 @@ def compute_kpis(
     unknown = Counter(d.stage for d in open_deals if table.probability(d.stage) is None)
     if unknown:
         notes.append(
-            "stages without a probability are left out of the weighted pipeline: "
-            + ", ".join(sorted(unknown))
+            "stages without a probability are left out of the weighted pipeline "
+            "and of the quota-period coverage: " + ", ".join(sorted(unknown))
+        )
+    overdue = sum(1 for d in open_deals if d.close is not None and d.close < period[0])
+    if quota is not None and overdue:
+        notes.append(
+            f"{overdue} open deal(s) have a close date before the quota period "
+            f"({period[0].isoformat()}); they are not counted in its coverage"
         )
     blocks = tuple(
         _currency_block(
@@ -417,6 +566,8 @@ def compute_kpis(
             table,
             quota if cur == quota_currency else None,
             {s.id for s in stale},
+            period,
+            in_window,
         )
         for cur in currencies
     )
@@ -437,7 +588,12 @@ def compute_kpis(
         open_deals=len(open_deals),
         won_deals=len(won),
         lost_deals=len(lost),
-        win_rate=win_rate,
+        win_rate=won_p / (won_p + lost_p) if won_p + lost_p else None,
+        win_period=win_period,
+        won_in_period=won_p,
+        lost_in_period=lost_p,
+        closed_without_date=undated,
+        win_rate_all_time=len(won) / len(closed) if closed else None,
         median_cycle_days=median_cycle,
         stale_threshold_days=threshold,
         stale_basis_created=from_created,
@@ -449,8 +605,13 @@ def compute_kpis(
         currencies=blocks,
         quota=quota,
         quota_currency=quota_currency if quota is not None else None,
+        quota_period=period,
         notes=tuple(notes),
     )
+
+
+def _in(day: date | None, period: tuple[date, date]) -> bool:
+    return day is not None and period[0] <= day <= period[1]
 
 
 def _quota_currency(given: str | None, currencies: Sequence[str]) -> str:
@@ -492,15 +653,21 @@ def _currency_block(
     table: StageTable,
     quota: float | None,
     stale_ids: set[str],
+    period: tuple[date, date],
+    in_window: set[Opportunity],
 ) -> CurrencyKpis:
     won = [d for d in deals if d.status is Status.WON]
     won_value = sum(d.amount for d in won)
     lost_value = sum(d.amount for d in deals if d.status is Status.LOST)
     closed_value = won_value + lost_value
+    won_p = sum(d.amount for d in won if d in in_window)
+    closed_p = sum(d.amount for d in deals if d.status is not Status.OPEN and d in in_window)
     open_deals = [d for d in deals if d.status is Status.OPEN]
     pipeline = sum(d.amount for d in open_deals)
     weighted = 0.0
     without = 0.0
+    in_period = 0.0
+    in_period_unknown = 0.0
     months: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     for d in open_deals:
         p = table.probability(d.stage)
@@ -508,6 +675,12 @@ def _currency_block(
             without += d.amount
         else:
             weighted += d.amount * p
+        if _in(d.close, period):
+            qualified = table.is_qualified(d.stage)
+            if qualified is None:
+                in_period_unknown += d.amount
+            elif qualified:
+                in_period += d.amount
         month = d.close.strftime("%Y-%m") if d.close else ""
         acc = months[month]
         acc[0] += 1
@@ -521,13 +694,17 @@ def _currency_block(
         currency=currency,
         won_value=won_value,
         lost_value=lost_value,
-        win_rate_value=won_value / closed_value if closed_value > 0 else None,
+        win_rate_value=won_p / closed_p if closed_p > 0 else None,
+        win_rate_value_all_time=won_value / closed_value if closed_value > 0 else None,
         average_deal_size=won_value / len(won) if won else None,
         pipeline=pipeline,
         weighted_pipeline=weighted,
         unweighted_pipeline_without_probability=without,
         stale_value=sum(d.amount for d in open_deals if d.id in stale_ids),
-        coverage=pipeline / quota if quota else None,
-        weighted_coverage=weighted / quota if quota else None,
+        period_pipeline=in_period,
+        period_without_probability=in_period_unknown,
+        period_coverage=in_period / quota if quota else None,
+        whole_pipeline_coverage=pipeline / quota if quota else None,
+        weighted_pipeline_coverage=weighted / quota if quota else None,
         forecast=forecast,
     )

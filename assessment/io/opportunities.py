@@ -523,6 +523,17 @@ _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ ,T].*)?$")
 _CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
+_MINUS_SIGNS = "\u002d\u2212\u2010\u2011\u2012\u2013\u2014\u2015\ufe58\ufe63\uff0d\u00ad"
+"""Hyphen-minus, minus sign, hyphens, figure dash, en/em dashes, small and full-width minus."""
+
+_NEGATIVE = re.compile(
+    rf"^\(.*\d.*\)$"  # (1,200) - accounting notation
+    rf"|^[^\d]*[{_MINUS_SIGNS}]"  # a minus before the first digit: -500, € −500, −€500
+    rf"|\d[^\d]*[{_MINUS_SIGNS}][^\d]*$"  # a minus after the last digit: 500-, 1 200,00 −
+)
+"""An amount written as negative in any of the usual ways."""
+
+
 def parse_amount(value: Any, decimal: str | None = None) -> float:
     """An amount from a cell: ``1 234,56``, ``1.234,56``, ``1,234.56``, ``€ 1,200``, ``1200``.
 
@@ -534,12 +545,17 @@ def parse_amount(value: Any, decimal: str | None = None) -> float:
     if isinstance(value, int | float):
         number = float(value)
     else:
+        raw = str(value).strip()
+        # Accounting notation "(1,200)" and Unicode minus or dash signs ("−500", "500–")
+        # mean a negative amount: they must not be stripped away with the currency signs.
+        if _NEGATIVE.search(raw):
+            raise ValueError(f"amounts must not be negative (got {raw!r})")
         # Currency signs and codes may lead or trail ("€ 1 200", "1200 PLN", "1 200 zł").
-        text = re.sub(r"^[^\d\-]+|[^\d]+$", "", str(value).strip())
+        text = re.sub(r"^[^\d\-]+|[^\d]+$", "", raw)
         text = re.sub(r"[ '’\u00a0\u202f]", "", text)
         if not re.fullmatch(r"-?[\d.,]*\d[\d.,]*", text):
-            raise ValueError(f"not an amount: {str(value)!r}")
-        number = float(_normalize_number(text, decimal, str(value)))
+            raise ValueError(f"not an amount: {raw!r}")
+        number = float(_normalize_number(text, decimal, raw))
     if number < 0:
         raise ValueError(f"amounts must not be negative (got {value!r})")
     if number != number or number in (float("inf"), float("-inf")):

@@ -22,6 +22,7 @@ from assessment.core.crm import (
     CrmInputError,
     StageTable,
     compute_kpis,
+    current_metrics,
     normalize_stage,
 )
 from assessment.core.model import Question, Questionnaire
@@ -122,6 +123,25 @@ def parse_quota(text: str) -> float | None:
     return value
 
 
+def period_texts(kpis: Mapping[str, Any] | None) -> dict[str, tuple[str, str]]:
+    """Metric id → (first day, last day) of the period its stored value covers (ISO dates).
+
+    ``crm.win_rate`` and ``crm.win_rate_value`` cover deals closed in the win-rate period,
+    ``crm.pipeline_coverage`` the deals closing in the quota period.  Empty for KPIs stored
+    under an older definition.
+    """
+    k = kpis or {}
+    out: dict[str, tuple[str, str]] = {}
+    win = k.get("win_rate_period") or {}
+    if win.get("start") and win.get("end"):
+        for key in ("crm.win_rate", "crm.win_rate_value"):
+            out[key] = (str(win["start"]), str(win["end"]))
+    quota = k.get("quota_period") or {}
+    if k.get("quota") and quota.get("start") and quota.get("end"):
+        out["crm.pipeline_coverage"] = (str(quota["start"]), str(quota["end"]))
+    return out
+
+
 def import_evidence(
     session: Session, actor: Actor, assessment_id: int, upload: EvidenceUpload
 ) -> CrmEvidence:
@@ -204,9 +224,10 @@ def linked_values(q: Questionnaire, kpis: Mapping[str, Any] | None) -> dict[str,
     """CRM values for the questions that name a metric, where the value fits the question.
 
     A value outside the question's range (e.g. coverage of 25x on a 0-20 scale) is not
-    offered as an answer: respondents would have to change it anyway.
+    offered as an answer: respondents would have to change it anyway.  Values stored under
+    an older metric definition are not offered (see :func:`current_metrics`).
     """
-    metrics = (kpis or {}).get("metrics") or {}
+    metrics = current_metrics(kpis)
     out: dict[str, LinkedValue] = {}
     for question in q.questions().values():
         if question.evidence is None:

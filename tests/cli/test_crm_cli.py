@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from assessment.cli import main
@@ -35,12 +36,17 @@ def test_table_output() -> None:
     assert "Win rate (count):        40.0 %" in out
     assert "Median sales cycle:      40 days" in out
     assert "Weighted pipeline:     5,000" in out
-    assert "Coverage of quota:     3.00x (weighted 1.25x)" in out
+    assert "Win rate (count):        40.0 % - deals closed 2023-07-03 to 2024-07-01" in out
+    assert "Quota:                   4,000 EUR for 2024-07-01 to 2024-09-30" in out
+    # qualified or later, closing in Q3 2024: O1 1000 + O3 5000 = 6000; 6000 / 4000
+    assert "Qualified, closing 2024-07-01 to 2024-09-30: 6,000" in out
+    assert "Coverage of quota:     1.50x (qualified or later, closing in the quota period)" in out
+    assert "Whole open pipeline / quota: 3.00x (weighted 1.25x)" in out
     assert "2024-07            2         6,000         4,600" in out
     assert "Price" in out and "006O2" in out and "(since created)" in out
     assert (
-        "Note: stages without a probability are left out of the weighted pipeline: Proposal/Price Quote"
-        in out
+        "Note: stages without a probability are left out of the weighted pipeline and of the "
+        "quota-period coverage: Proposal/Price Quote" in out
     )
 
 
@@ -67,7 +73,12 @@ def test_json_with_mapping_xlsx_and_quota() -> None:
     # trial 65 % and proposal 50 % from the mapping: 650 + 400 + 4000 + 1000
     assert pln["currency"] == "PLN" and pln["weighted_pipeline"] == 6050
     assert data["metrics"]["crm.win_rate"] == 40.0
-    assert data["metrics"]["crm.pipeline_coverage"] == 3.0
+    # O1 trial 1000 + O3 contract sent 5000 + O4 proposal (50 % from the mapping) 2000,
+    # all closing in Q3 2024: 8000 / 4000
+    assert data["metrics"]["crm.pipeline_coverage"] == 2.0
+    assert pln["period_pipeline"] == 8000 and pln["whole_pipeline_coverage"] == 3.0
+    assert data["quota_period"] == {"start": "2024-07-01", "end": "2024-09-30"}
+    assert data["win_rate_period"]["start"] == "2023-07-03"
     xlsx = CliRunner().invoke(
         main, ["crm-kpis", "--opportunities", str(CRM / "pipedrive.xlsx"), "--json"]
     )
@@ -103,7 +114,9 @@ def test_mixed_currencies_need_a_quota_currency(tmp_path: Path) -> None:
     )
     assert ok.exit_code == 0, ok.output
     assert "Amounts in EUR:" in ok.output and "Amounts in USD:" in ok.output
-    assert "Coverage of quota:     3.00x" in ok.output
+    assert "Whole open pipeline / quota: 3.00x" in ok.output
+    # no close dates: nothing falls in the quota period
+    assert "Coverage of quota:     0.00x" in ok.output
 
 
 def test_bad_mapping_exits_2(tmp_path: Path) -> None:
@@ -114,3 +127,34 @@ def test_bad_mapping_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert f"{m}: columns: expected a mapping of field: header" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("quota", "message"),
+    [
+        ("nan", "error: the quota must be a finite amount above 0 (got nan)"),
+        ("inf", "error: the quota must be a finite amount above 0 (got inf)"),
+        ("-inf", "error: the quota must be a finite amount above 0 (got -inf)"),
+        ("-4000", "error: the quota must be an amount above 0 (got -4000)"),
+    ],
+)
+def test_non_finite_or_negative_quota_exits_2(quota: str, message: str) -> None:
+    for extra in ([], ["--json"]):
+        result = run("--opportunities", str(CRM / "salesforce.csv"), f"--quota={quota}", *extra)
+        assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+        assert message in result.stderr  # type: ignore[attr-defined]
+        assert result.stdout == ""  # type: ignore[attr-defined]
+
+
+def test_explicit_quota_period() -> None:
+    args = ["--opportunities", str(CRM / "salesforce.csv"), "--quota", "4000", "--json"]
+    result = run(*args, "--as-of", "2024-07-01", "--period-start", "2024-07-01",
+                 "--period-end", "2024-07-31")  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    data = json.loads(result.output)  # type: ignore[attr-defined]
+    # July only: O1 1000 + O3 5000 (both in July) = 6000 / 4000
+    assert data["metrics"]["crm.pipeline_coverage"] == 1.5
+    assert data["quota_period"] == {"start": "2024-07-01", "end": "2024-07-31"}
+    half = run(*args, "--period-start", "2024-07-01")
+    assert half.exit_code == 2  # type: ignore[attr-defined]
+    assert "give both --period-start and --period-end" in half.stderr  # type: ignore[attr-defined]

@@ -17,6 +17,8 @@ from assessment.core.crm import (
     Status,
     canonical_stage,
     compute_kpis,
+    current_metrics,
+    quarter_of,
 )
 from assessment.core.loader import QuestionnaireError, load_questionnaire_text
 from assessment.core.model import Questionnaire
@@ -94,8 +96,16 @@ def test_golden_pipeline_coverage_and_forecast() -> None:
     # 0.6·1000 + 0.1·4000 + 0.8·5000 = 600 + 400 + 4000; "Proposal" has no probability
     assert eur.weighted_pipeline == pytest.approx(5000)
     assert eur.unweighted_pipeline_without_probability == 2000
-    assert eur.coverage == pytest.approx(3.0)  # 12000 / 4000
-    assert eur.weighted_coverage == pytest.approx(1.25)  # 5000 / 4000
+    # The quota is the target of the quarter containing 1 July 2024: 1 July - 30 September.
+    # Qualified or later and closing in it: O1 (trial, 15 July) 1000 + O3 (final
+    # negotiation, 20 July) 5000 = 6000.  O2 (discovery) is not qualified; O4 ("Proposal",
+    # no probability) cannot be placed in the stage order and is reported instead.
+    assert k.quota_period == (date(2024, 7, 1), date(2024, 9, 30))
+    assert eur.period_pipeline == 6000
+    assert eur.period_without_probability == 2000
+    assert eur.period_coverage == pytest.approx(1.5)  # 6000 / 4000
+    assert eur.whole_pipeline_coverage == pytest.approx(3.0)  # 12000 / 4000
+    assert eur.weighted_pipeline_coverage == pytest.approx(1.25)  # 5000 / 4000
     months = [(m.month, m.deals, m.unweighted, round(m.weighted, 6)) for m in eur.forecast]
     # July: O1 + O3 = 6000, weighted 600 + 4000; August: O2 + O4 = 6000, weighted 400 + 0
     assert months == [("2024-07", 2, 6000, 4600), ("2024-08", 2, 6000, 400)]
@@ -123,7 +133,7 @@ def test_metrics_are_in_question_units() -> None:
     assert m == {
         "crm.win_rate": 40.0,
         "crm.win_rate_value": 50.0,
-        "crm.pipeline_coverage": 3.0,
+        "crm.pipeline_coverage": 1.5,  # qualified, closing in Q3 2024: 6000 / 4000
         "crm.median_cycle_days": 40.0,
         "crm.stale_share": 50.0,
     }
@@ -139,6 +149,19 @@ def test_to_dict_is_json_shape() -> None:
     assert d["currencies"][0]["weighted_pipeline"] == 5000
     assert d["metrics"]["crm.win_rate"] == 40.0
     assert d["as_of"] == "2024-07-01"
+    assert d["definitions"] == 2
+    # 365 days up to 1 July 2024 (a leap year): 3 July 2023 - 1 July 2024
+    assert d["win_rate_period"] == {
+        "start": "2023-07-03",
+        "end": "2024-07-01",
+        "won": 2,
+        "lost": 3,
+        "closed_without_date": 0,
+    }
+    assert d["win_rate_all_time"] == 0.4
+    assert d["quota_period"] == {"start": "2024-07-01", "end": "2024-09-30"}
+    assert d["currencies"][0]["period_coverage"] == 1.5
+    assert d["currencies"][0]["whole_pipeline_coverage"] == 3.0
 
 
 def test_custom_stage_probabilities_override_and_extend() -> None:
@@ -186,8 +209,9 @@ def test_mixed_currencies_are_never_added() -> None:
     with pytest.raises(CrmInputError, match=r"EUR, USD.*which currency the quota is in"):
         compute_kpis(deals, as_of=AS_OF, quota=2000)
     k = compute_kpis(deals, as_of=AS_OF, quota=2000, quota_currency="usd")
-    assert k.currency_block("USD").coverage == pytest.approx(1.5)  # type: ignore[union-attr]
-    assert k.currency_block("EUR").coverage is None  # type: ignore[union-attr]
+    # trial deals closing 10 July, in the quarter of 1 July: USD 3000 / 2000
+    assert k.currency_block("USD").period_coverage == pytest.approx(1.5)  # type: ignore[union-attr]
+    assert k.currency_block("EUR").period_coverage is None  # type: ignore[union-attr]
     assert k.metrics()["crm.pipeline_coverage"] == 1.5
     with pytest.raises(CrmInputError, match="no deals in the quota currency GBP"):
         compute_kpis(deals, as_of=AS_OF, quota=2000, quota_currency="GBP")
@@ -202,6 +226,119 @@ def test_edges_no_closed_deals_and_no_deals() -> None:
     assert empty.deals == 0 and empty.currencies == () and empty.metrics()["crm.win_rate"] is None
     with pytest.raises(CrmInputError):
         compute_kpis([], as_of=AS_OF, quota=0)
+
+
+@pytest.mark.parametrize(
+    ("quota", "message"),
+    [
+        (float("nan"), r"finite amount above 0 \(got nan\)"),
+        (float("inf"), r"finite amount above 0 \(got inf\)"),
+        (float("-inf"), r"finite amount above 0 \(got -inf\)"),
+        (-100.0, r"amount above 0 \(got -100\)"),
+        (0.0, r"amount above 0 \(got 0\)"),
+    ],
+)
+def test_non_finite_or_negative_quota_is_refused(quota: float, message: str) -> None:
+    with pytest.raises(CrmInputError, match=message):
+        compute_kpis(GOLDEN, as_of=AS_OF, quota=quota)
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (date(2024, 1, 1), date(2024, 1, 1), date(2024, 3, 31)),
+        (date(2024, 2, 29), date(2024, 1, 1), date(2024, 3, 31)),
+        (date(2024, 4, 1), date(2024, 4, 1), date(2024, 6, 30)),
+        (date(2024, 8, 15), date(2024, 7, 1), date(2024, 9, 30)),
+        (date(2024, 12, 31), date(2024, 10, 1), date(2024, 12, 31)),
+    ],
+)
+def test_quarter_of(day: date, start: date, end: date) -> None:
+    assert quarter_of(day) == (start, end)
+
+
+def test_coverage_counts_only_qualified_deals_closing_in_the_quota_period() -> None:
+    deals = [
+        deal("A", O, 1000, "2024-03-01", "2024-04-01", "Qualification"),  # first day: counted
+        deal("B", O, 2000, "2024-03-01", "2024-06-30", "Demo"),  # last day: counted
+        deal("C", O, 4000, "2024-03-01", "2024-05-10", "Prospecting"),  # before qualified
+        deal("D", O, 8000, "2024-03-01", "2024-07-01", "Trial"),  # next quarter
+        deal("E", O, 16000, "2024-03-01", "2024-03-31", "Trial"),  # overdue (last quarter)
+        deal("F", O, 32000, "2024-03-01", None, "Trial"),  # no close date
+        deal("G", O, 64000, "2024-03-01", "2024-05-01", "Proposal"),  # 50 % ≥ qualified 20 %
+        deal("H", O, 128000, "2024-03-01", "2024-05-01", "Intro call"),  # 10 % < 20 %
+        deal("I", W, 256000, "2024-01-01", "2024-04-15"),  # already won: not pipeline
+    ]
+    table = StageTable.build({"Proposal": 0.5, "Intro call": 0.1})
+    k = compute_kpis(deals, as_of=date(2024, 4, 2), stages=table, quota=10000)
+    eur = k.currencies[0]
+    assert k.quota_period == (date(2024, 4, 1), date(2024, 6, 30))
+    assert eur.period_pipeline == 1000 + 2000 + 64000
+    assert eur.period_coverage == pytest.approx(6.7)  # 67000 / 10000
+    assert eur.whole_pipeline_coverage == pytest.approx(25.5)  # 255000 / 10000
+    assert k.metrics()["crm.pipeline_coverage"] == 6.7
+    assert any("1 open deal(s) have a close date before the quota period" in n for n in k.notes)
+    # an explicit period (a half-year target) takes deal D in as well
+    k = compute_kpis(
+        deals,
+        as_of=date(2024, 4, 2),
+        stages=table,
+        quota=10000,
+        quota_period=(date(2024, 4, 1), date(2024, 9, 30)),
+    )
+    assert k.currencies[0].period_pipeline == 1000 + 2000 + 64000 + 8000
+    with pytest.raises(CrmInputError, match="ends"):
+        compute_kpis(deals, as_of=AS_OF, quota=1, quota_period=(date(2024, 9, 1), AS_OF))
+
+
+@pytest.mark.parametrize(
+    ("stage", "qualified"),
+    [
+        ("Prospecting", False),
+        ("Qualified to buy", True),
+        ("Demo", True),
+        ("Proof of Concept", True),
+        ("Negotiation/Review", True),
+        ("Closed Lost", False),
+        ("Proposal/Price Quote", None),
+    ],
+)
+def test_stage_order_decides_qualified_or_later(stage: str, qualified: bool | None) -> None:
+    assert StageTable().is_qualified(stage) is qualified
+    # a known stage keeps its place in the order whatever probability the user gives it
+    assert StageTable.build({"discovery": 0.9}).is_qualified("Prospecting") is False
+
+
+def test_win_rate_counts_deals_closed_in_the_last_365_days() -> None:
+    deals = [
+        deal("W1", W, 1000, "2023-01-01", "2024-06-30"),
+        deal("L1", L, 1000, "2023-01-01", "2023-07-03"),  # first day of the window
+        deal("L2", L, 3000, "2023-01-01", "2023-07-02"),  # one day too early
+        deal("W2", W, 5000, "2023-01-01", "2022-12-31"),  # long ago
+        deal("L3", L, 7000, "2024-06-01", "2024-07-02"),  # after the as-of date
+    ]
+    k = compute_kpis(deals, as_of=AS_OF)
+    assert k.win_period == (date(2023, 7, 3), date(2024, 7, 1))
+    assert (k.won_in_period, k.lost_in_period) == (1, 1)
+    assert k.win_rate == pytest.approx(0.5)  # W1 / (W1 + L1)
+    assert k.win_rate_all_time == pytest.approx(2 / 5)
+    eur = k.currencies[0]
+    assert eur.win_rate_value == pytest.approx(0.5)  # 1000 / 2000
+    assert eur.win_rate_value_all_time == pytest.approx(6000 / 17000)
+    assert k.metrics()["crm.win_rate"] == 50.0
+    assert k.metrics()["crm.win_rate_value"] == 50.0
+    undated = compute_kpis([deal("X", W, 1, "2024-01-01", None)], as_of=AS_OF)
+    assert undated.win_rate is None and undated.win_rate_all_time == 1.0
+    assert undated.closed_without_date == 1
+    assert any("no close date" in n for n in undated.notes)
+
+
+def test_metrics_stored_under_the_old_definitions_are_not_offered() -> None:
+    old = {"metrics": {"crm.win_rate": 40.0, "crm.pipeline_coverage": 3.0, "crm.stale_share": 5}}
+    assert current_metrics(old) == {"crm.stale_share": 5}
+    new = compute_kpis(GOLDEN, as_of=AS_OF, quota=4000).to_dict()
+    assert current_metrics(new)["crm.pipeline_coverage"] == 1.5
+    assert current_metrics(None) == {}
 
 
 _stages = st.sampled_from(["discovery", "qualified", "demo", "trial", "final negotiation", "x"])

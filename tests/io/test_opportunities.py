@@ -147,7 +147,41 @@ def test_amount_decimal_setting_resolves_ambiguity() -> None:
     assert parse_amount("1,500", decimal=",") == 1.5
 
 
-@pytest.mark.parametrize("raw", ["abc", "1,2,3.4.5", "", "12 abc 34", True])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "(1,200)",  # accounting notation
+        "(€ 1 200,00)",
+        "−500",  # U+2212 minus sign
+        "€ −500",
+        "−€500",
+        "500−",  # trailing minus
+        "1 200,00 -",
+        "–300",  # en dash
+        "—300",  # em dash
+        "‒300",  # figure dash
+        "－300",  # full-width hyphen-minus
+        "﹣300",  # small hyphen-minus
+        "‐300",  # hyphen
+        "-500",
+        -5,
+    ],
+)
+def test_negative_amounts_in_any_notation_are_refused(raw: object) -> None:
+    with pytest.raises(ValueError, match="amounts must not be negative"):
+        parse_amount(raw)
+
+
+def test_reader_names_the_row_of_a_negative_amount() -> None:
+    text = 'id,stage,amount,created\nA,demo,"(1,200)",2024-01-01\nB,demo,\u2212500,2024-01-01\n'
+    with pytest.raises(OpportunitiesFileError) as err:
+        read_opportunities_bytes(text.encode(), "d.csv")
+    problems = err.value.problems
+    assert "row 2, column 'amount': amounts must not be negative (got '(1,200)')" in problems
+    assert "row 3, column 'amount': amounts must not be negative (got '−500')" in problems
+
+
+@pytest.mark.parametrize("raw", ["abc", "1,2,3.4.5", "", "12 abc 34", True, "()", "2024-03"])
 def test_bad_amounts(raw: object) -> None:
     with pytest.raises(ValueError):
         parse_amount(raw)

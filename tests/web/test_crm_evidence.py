@@ -35,12 +35,14 @@ def upload(
     mapping: bytes | None = None,
     quota: str = "4 000",
     stages: str | None = None,
+    as_of: str = "2024-07-01",
 ) -> Any:
     url = f"/assessments/{aid}/evidence"
     data: dict[str, Any] = {
         "export": (io.BytesIO(content if content is not None else (CRM / name).read_bytes()), name),
         "quota": quota,
         "quota_currency": "",
+        "as_of": as_of,
     }
     if stages is not None:
         data["stages"] = stages
@@ -73,14 +75,23 @@ def test_upload_computes_stores_and_shows_kpis(owner: FlaskClient, app: Flask) -
     (row,) = evidence_rows(app)
     assert row.filename == "salesforce.csv" and row.row_count == 9 and row.quota == 4000
     assert row.kpis["metrics"]["crm.win_rate"] == 40.0
-    assert row.kpis["metrics"]["crm.pipeline_coverage"] == 3.0
+    # qualified or later, closing in Q3 2024 (the quarter of the as-of date 1 July 2024):
+    # O1 trial 1000 + O3 final negotiation 5000 = 6000; 6000 / 4000.  Whole pipeline 12000.
+    assert row.kpis["metrics"]["crm.pipeline_coverage"] == 1.5
+    assert row.kpis["currencies"][0]["whole_pipeline_coverage"] == 3.0
+    assert row.kpis["as_of"] == "2024-07-01"
     assert row.kpis["currencies"][0]["weighted_pipeline"] == 5000  # 600 + 400 + 4000
     assert row.settings["columns"]["amount"] == ["Amount"]
     shown = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
     assert "40%" in shown and "5,000" in shown and "Proposal/Price Quote" in shown
-    assert "Price" in shown and "3.00×" in shown
+    assert "Price" in shown and "1.50×" in shown and "3.00×" in shown
+    assert "figures as of Jul 1, 2024" in shown
+    assert "deals closed Jul 3, 2023 – Jul 1, 2024" in shown
+    assert "between Jul 1, 2024 and Sep 30, 2024" in shown
+    assert 'name="as_of"' in shown and 'type="date"' in shown
     overview = owner.get(f"/assessments/{aid}").get_data(as_text=True)
     assert "From salesforce.csv" in overview and "12,000" in overview
+    assert "figures as of Jul 1, 2024" in overview
 
 
 def test_bad_export_lists_every_problem_and_saves_nothing(owner: FlaskClient, app: Flask) -> None:
@@ -177,15 +188,18 @@ def test_prefill_marked_overridable_and_sourced(owner: FlaskClient, app: Flask) 
     first = app.test_client()
     first.get(links[0])
     number, html = _page_with(first, "pipeline.coverage_ratio")
-    assert re.search(r'name="pipeline.coverage_ratio"[^>]*value="3"', html)
+    assert re.search(r'name="pipeline.coverage_ratio"[^>]*value="1.5"', html)
     assert "from CRM data" in html
-    assert 'name="pipeline.coverage_ratio--crm" value="3"' in html
+    assert 'name="pipeline.coverage_ratio--crm" value="1.5"' in html
     # kept unchanged → source crm
     res = _post_page(
-        first, number, html, {"pipeline.coverage_ratio": "3", "pipeline.coverage_ratio--crm": "3"}
+        first,
+        number,
+        html,
+        {"pipeline.coverage_ratio": "1.5", "pipeline.coverage_ratio--crm": "1.5"},
     )
     assert res.status_code == 302
-    assert _sources(app)["pipeline.coverage_ratio"] == (3.0, "crm")
+    assert _sources(app)["pipeline.coverage_ratio"] == (1.5, "crm")
     again = first.get(f"/respond/page/{number}").get_data(as_text=True)
     assert "from CRM data" in again  # still the CRM value
     # win rate: pre-filled with 40, the respondent types 35 → source respondent
@@ -226,7 +240,10 @@ def test_prefill_marked_overridable_and_sourced(owner: FlaskClient, app: Flask) 
     results = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
     assert "Evidence from CRM data" in results
     section = results[results.index("Evidence from CRM data") :]
-    assert "40.0</strong> %" in section and "3.0</strong> x target" in section
+    assert "40.0</strong> %" in section and "1.5</strong> x target" in section
+    assert "deals closed Jul 3, 2023 – Jul 1, 2024" in section
+    assert "qualified deals closing Jul 1, 2024 – Sep 30, 2024" in section
+    assert "figures as of Jul 1, 2024" in section
     assert "62.5 %" in section  # median of 35 and 90
 
 
@@ -263,8 +280,13 @@ def test_report_partial_renders_stored_evidence(owner: FlaskClient, app: Flask) 
         assert evidence is not None
         view = build_evidence(evidence.kpis, q, results, filename=evidence.filename, language="pl")
     assert view is not None
-    assert [c.crm for c in view.comparisons] == ["3 x target", "40 %"]
-    assert (view.figures[2].label, view.figures[2].value) == ("Win rate (by count)", "40,0%")
+    assert [c.crm for c in view.comparisons] == ["1,5 x target", "40 %"]
+    assert [c.period for c in view.comparisons] == [
+        "qualified deals closing 1 lipca 2024 – 30 września 2024",
+        "deals closed 3 lipca 2023 – 1 lipca 2024",
+    ]
+    assert view.figures[2].value == "40,0%"
+    assert view.figures[2].label == "Win rate (by count) (deals closed 3 lipca 2023 – 1 lipca 2024)"
     assert ("Open pipeline", "12\u00a0000") in [
         (x.label, x.value) for x in view.currencies[0].figures
     ]
@@ -275,4 +297,67 @@ def test_report_partial_renders_stored_evidence(owner: FlaskClient, app: Flask) 
     assert "Evidence from CRM data" in html
     assert "salesforce.csv" in html and "Price" in html
     assert "Proposal/Price Quote" in html  # the stage left out of the weighted pipeline
+    assert "deals closed 3 lipca 2023 – 1 lipca 2024" in html  # the period next to the figure
     assert build_evidence(None, q, results) is None
+
+
+def test_as_of_date_defaults_to_today_and_changes_stale_ages(
+    owner: FlaskClient, app: Flask
+) -> None:
+    from datetime import date
+
+    aid = new_assessment(owner, new_client(owner))
+    form = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
+    assert f'name="as_of" type="date" value="{date.today().isoformat()}"' in form
+    assert upload(owner, aid, as_of="").status_code == 302  # empty: today
+    assert upload(owner, aid, as_of="2024-07-01").status_code == 302
+    today, older = evidence_rows(app)
+    assert today.kpis["as_of"] == date.today().isoformat()
+    assert older.kpis["as_of"] == "2024-07-01"
+    # O2 has no stage change since it was created on 1 February 2024: 151 days to 1 July
+    idle = {s["id"]: s["idle_days"] for s in older.kpis["stale"]["deals"]}
+    assert idle["006O2"] == 151
+    idle_today = {s["id"]: s["idle_days"] for s in today.kpis["stale"]["deals"]}
+    assert idle_today["006O2"] == (date.today() - date(2024, 2, 1)).days
+    page = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
+    assert "figures as of Jul 1, 2024" in page  # the newest import is the one in use
+    res = upload(owner, aid, as_of="2999-01-01")
+    assert res.status_code == 422
+    assert "The as-of date cannot be in the future." in res.get_data(as_text=True)
+    res = upload(owner, aid, as_of="01.07.2024")
+    assert res.status_code == 422
+    assert len(evidence_rows(app)) == 2
+
+
+def test_evidence_stored_under_old_definitions_is_not_prefilled(
+    owner: FlaskClient, app: Flask
+) -> None:
+    from assessment.extensions import db
+
+    aid = new_assessment(owner, new_client(owner))
+    assert upload(owner, aid).status_code == 302
+    with app.app_context(), unscoped(db.session):
+        row = db.session.scalars(select(CrmEvidence)).one()
+        kpis = dict(row.kpis)
+        del kpis["definitions"]
+        kpis["metrics"] = {**kpis["metrics"], "crm.pipeline_coverage": 3.0}
+        row.kpis = kpis
+        db.session.commit()
+    (link,) = add_people(owner, aid, ", , executive")
+    open_assessment(owner, aid)
+    person = app.test_client()
+    person.get(link)
+    number, html = _page_with(person, "pipeline.coverage_ratio")
+    assert "from CRM data" not in html and "pipeline.coverage_ratio--crm" not in html
+    assert _post_page(person, number, html, {"pipeline.coverage_ratio": "2"}).status_code == 302
+    results = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
+    section = results[results.index("Evidence from CRM data") :]
+    assert "not available" in section and "3.0</strong>" not in section
+
+
+def test_quota_must_be_a_positive_amount(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    for quota in ("nan", "inf", "-4000", "(4000)", "\u22124000"):
+        res = upload(owner, aid, quota=quota)
+        assert res.status_code == 422, quota
+    assert evidence_rows(app) == []

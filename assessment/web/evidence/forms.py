@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from assessment.io.opportunities import MAX_BYTES
 
@@ -26,9 +28,21 @@ class EvidenceForm(FlaskForm):
         _l("Column mapping (MAP.yaml, optional)"),
         validators=[FileAllowed(["yaml", "yml"], _l("YAML files only")), FileSize(64 * 1024)],
     )
+    as_of = DateField(
+        _l("Figures as of (optional, default today)"),
+        validators=[Optional()],
+        description=_l(
+            "The date of the export. Stale deals are measured to it, the win rate covers "
+            "deals closed in the 365 days up to it, and the quota period is its quarter."
+        ),
+    )
     quota = StringField(
-        _l("Quota for the period the pipeline should cover (optional)"),
+        _l("Target (quota) for the quarter of the as-of date (optional)"),
         validators=[Optional(), Length(max=40)],
+        description=_l(
+            "Coverage divides the open deals at stage 'qualified' or later whose close date "
+            "falls in that quarter by this target."
+        ),
     )
     quota_currency = StringField(
         _l("Quota currency (only needed when deals are in several currencies)"),
@@ -42,3 +56,8 @@ class EvidenceForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
     )
     submit = SubmitField(_l("Compute and save"))
+
+    def validate_as_of(self, field: Field) -> None:
+        """An as-of date cannot lie in the future (a day's slack for time zones)."""
+        if field.data is not None and field.data > date.today() + timedelta(days=1):
+            raise ValidationError(_l("The as-of date cannot be in the future."))

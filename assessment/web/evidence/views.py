@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from assessment.core.crm import current_metrics
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from assessment.db.models import Assessment
@@ -40,6 +41,12 @@ class EvidenceView:
     quota: float | None
     settings: dict[str, Any]
     kpis: dict[str, Any]
+    as_of: date | None
+    """The date the figures are as of (stale deals, win-rate period, quota quarter)."""
+    win_period: tuple[date, date] | None
+    """Deals closed in this period count for the win rate (None: stored before periods)."""
+    quota_period: tuple[date, date] | None
+    """The period the quota is the target of (None without a quota)."""
 
 
 @dataclass(frozen=True)
@@ -47,19 +54,38 @@ class EvidenceRow:
     """A linked KPI question: the CRM figure next to what respondents answered."""
 
     question_id: str
+    metric: str
     text: str
     unit: str
     crm_value: float | None
+    period: tuple[date, date] | None
+    """The period the CRM figure covers (closed deals, or deals closing in the quota period)."""
     answered: int
     median: float | None
     median_band: str
     kept_from_crm: int
 
 
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _period(texts: tuple[str, str] | None) -> tuple[date, date] | None:
+    if texts is None:
+        return None
+    start, end = _day(texts[0]), _day(texts[1])
+    return (start, end) if start and end else None
+
+
 def _view(assessment_id: int) -> EvidenceView | None:
     evidence = svc.current_evidence(current_session(), assessment_id)
     if evidence is None:
         return None
+    kpis = dict(evidence.kpis or {})
+    periods = svc.period_texts(kpis)
     return EvidenceView(
         url=url_for("evidence.crm", assessment_id=assessment_id),
         filename=evidence.filename,
@@ -67,13 +93,18 @@ def _view(assessment_id: int) -> EvidenceView | None:
         row_count=evidence.row_count,
         quota=evidence.quota,
         settings=dict(evidence.settings or {}),
-        kpis=dict(evidence.kpis or {}),
+        kpis=kpis,
+        as_of=_day(kpis.get("as_of")),
+        win_period=_period(periods.get("crm.win_rate")),
+        quota_period=_period(periods.get("crm.pipeline_coverage")),
     )
 
 
 def _rows(assessment: Assessment, results: Results, q: Questionnaire) -> list[EvidenceRow]:
     evidence = svc.current_evidence(current_session(), assessment.id)
-    metrics = (evidence.kpis or {}).get("metrics", {}) if evidence else {}
+    kpis = evidence.kpis if evidence else None
+    metrics = current_metrics(kpis)
+    periods = svc.period_texts(kpis)
     explained = {qx.id: qx for el in results.elements for qx in el.questions}
     kept = svc.crm_answer_counts(current_session(), assessment.id) if evidence else {}
     rows = []
@@ -86,9 +117,11 @@ def _rows(assessment: Assessment, results: Results, q: Questionnaire) -> list[Ev
         rows.append(
             EvidenceRow(
                 question_id=question.id,
+                metric=question.evidence,
                 text=question.text,
                 unit=question.unit,
                 crm_value=float(value) if isinstance(value, int | float) else None,
+                period=_period(periods.get(question.evidence)) if value is not None else None,
                 answered=qx.answered if qx else 0,
                 median=qx.median if qx else None,
                 median_band=band.label if band else "",
@@ -126,6 +159,7 @@ def crm(assessment_id: int) -> str | Response | tuple[str, int]:
         )
         if current is not None and current.quota:
             form.quota.data = f"{current.quota:g}"
+        form.as_of.data = date.today()
     if request.method == "POST":
         actor().require_editor()
         if form.validate_on_submit():
@@ -171,4 +205,5 @@ def _upload(form: EvidenceForm) -> svc.EvidenceUpload:
         quota=svc.parse_quota(form.quota.data or ""),
         quota_currency=(form.quota_currency.data or "").upper() or None,
         stage_percentages=svc.parse_stage_lines(form.stages.data or ""),
+        as_of=form.as_of.data or None,
     )
