@@ -1,8 +1,11 @@
 """Portfolio benchmark of an assessment among the workspace's closed assessments.
 
 Peers are the workspace's *closed*, non-demo assessments other than the one benchmarked
-(its own earlier or later assessments of the same client included).  Their scores come from
-:func:`assessment.services.assessments.compute_results`.
+(its own earlier or later assessments of the same client included) that used the **same
+questionnaire id**.  Their scores come from
+:func:`assessment.services.assessments.compute_results`; a peer on another version of that
+questionnaire contributes only the scores that compare (:func:`comparable_parts`: same
+element id and the trend rule for question sets; overall only with equal element weights).
 
 Cost: scoring a peer takes tens of milliseconds, so each peer's scores are cached per process.
 The answers of a closed assessment are frozen (answering and imports refuse a closed
@@ -22,11 +25,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from assessment.core.benchmark import Benchmark, PeerScores, benchmark
+from assessment.core.benchmark import (
+    Benchmark,
+    Comparable,
+    PeerScores,
+    benchmark,
+    comparable_parts,
+)
 from assessment.core.results import Results
-from assessment.db.models import Assessment, AssessmentStatus, Client
+from assessment.db.models import Assessment, AssessmentStatus, Client, QuestionnaireVersion
 from assessment.db.tenancy import current_workspace
 from assessment.services.assessments import compute_results
+from assessment.services.questionnaires import model_of
 
 CACHE_SIZE = 4096
 
@@ -36,15 +46,19 @@ class _Cached:
     respondents: int
     overall: float | None
     elements: dict[str, float | None]
+    weights: dict[str, float]
 
 
 _cache: OrderedDict[tuple[object, ...], _Cached] = OrderedDict()
+_comparable: OrderedDict[tuple[str, str, str, str], Comparable] = OrderedDict()
 _lock = threading.Lock()
 
 
 @dataclass(frozen=True)
 class _Peer:
     assessment_id: int
+    version: QuestionnaireVersion
+    weights: dict[str, float]
     scores: PeerScores
 
 
@@ -56,6 +70,8 @@ class BenchmarkView:
     titles: dict[str, str]
     industries: tuple[str, ...]
     size_bands: tuple[str, ...]
+    questionnaire_id: str
+    questionnaire_title: str
 
 
 def _scores(session: Session, a: Assessment) -> _Cached:
@@ -73,7 +89,10 @@ def _scores(session: Session, a: Assessment) -> _Cached:
             return hit
     results = compute_results(session, a)
     value = _Cached(
-        results.respondents, results.overall.score, {el.id: el.score for el in results.elements}
+        results.respondents,
+        results.overall.score,
+        {el.id: el.score for el in results.elements},
+        {el.id: el.weight for el in results.elements},
     )
     with _lock:
         _cache[key] = value
@@ -99,10 +118,59 @@ def peers(session: Session) -> list[_Peer]:
         out.append(
             _Peer(
                 a.id,
+                a.questionnaire_version,
+                scores.weights,
                 PeerScores(scores.overall, scores.elements, industry or "", size_band or ""),
             )
         )
     return out
+
+
+def _weights_key(weights: dict[str, float]) -> str:
+    return json.dumps(weights, sort_keys=True)
+
+
+def _comparable_of(
+    mine: QuestionnaireVersion, my_weights: dict[str, float], peer: _Peer
+) -> Comparable:
+    """Which of the peer's scores compare with mine (cached per pair of versions/weights)."""
+    key = (
+        mine.content_hash,
+        _weights_key(my_weights),
+        peer.version.content_hash,
+        _weights_key(peer.weights),
+    )
+    with _lock:
+        hit = _comparable.get(key)
+    if hit is not None:
+        return hit
+    value = comparable_parts(model_of(mine), my_weights, model_of(peer.version), peer.weights)
+    with _lock:
+        _comparable[key] = value
+        while len(_comparable) > CACHE_SIZE:
+            _comparable.popitem(last=False)
+    return value
+
+
+def comparable_pool(
+    session: Session, assessment: Assessment, results: Results
+) -> list[tuple[QuestionnaireVersion, PeerScores]]:
+    """The peers of an assessment: same questionnaire id, with non-comparable scores blanked."""
+    mine = assessment.questionnaire_version
+    my_weights = {el.id: el.weight for el in results.elements}
+    pool = []
+    for p in peers(session):
+        if p.assessment_id == assessment.id or p.version.qid != mine.qid:
+            continue
+        parts = _comparable_of(mine, my_weights, p)
+        scores = PeerScores(
+            p.scores.overall if parts.overall else None,
+            {k: v for k, v in p.scores.elements.items() if k in parts.elements},
+            p.scores.industry,
+            p.scores.size_band,
+        )
+        pool.append((p.version, scores))
+    return pool
 
 
 def benchmark_of(
@@ -112,20 +180,24 @@ def benchmark_of(
     industry: str = "",
     size_band: str = "",
 ) -> BenchmarkView:
-    """Percentiles of the assessment's scores among its peers (itself and demos excluded)."""
-    pool = [p.scores for p in peers(session) if p.assessment_id != assessment.id]
+    """Percentiles of the assessment's scores among its peers (same questionnaire id;
+    itself and demos excluded; filters refused when they could single out a peer)."""
+    pool = comparable_pool(session, assessment, results)
     result = benchmark(
         results.overall.score,
         {el.id: el.score for el in results.elements},
-        pool,
+        [scores for _version, scores in pool],
         industry=industry.strip(),
         size_band=size_band.strip(),
     )
+    mine = assessment.questionnaire_version
     return BenchmarkView(
         result,
         {el.id: el.title for el in results.elements},
-        tuple(sorted({p.industry for p in pool if p.industry}, key=str.casefold)),
-        tuple(sorted({p.size_band for p in pool if p.size_band}, key=str.casefold)),
+        result.industries,
+        result.size_bands,
+        mine.qid,
+        mine.title,
     )
 
 
@@ -133,3 +205,4 @@ def clear_cache() -> None:
     """Forget every cached peer score (tests, benchmarks)."""
     with _lock:
         _cache.clear()
+        _comparable.clear()

@@ -440,12 +440,14 @@ def test_benchmark_hidden_below_five_without_peer_names(owner: FlaskClient, app:
         r"<strong>Overall</strong></td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td>", section
     )
     assert overall and overall.group(2) == "50"
-    # Filters: only four peers are in Software, so the benchmark hides again.
-    html = _bench_section(owner, target, "?industry=Software")
-    assert "Not enough comparable assessments (4 of 5)" in html
-    html = _bench_section(owner, target, "?industry=Retail&size_band=11-50")
-    assert "Not enough comparable assessments (1 of 5)" in html
-    assert '<option value="Retail"' in html
+    assert "used the questionnaire Sales Organization Health" in section
+    # Filters: only four peers are in Software and one in Retail: neither is offered, and a
+    # hand-written URL asking for them is refused.
+    assert '<option value="Software"' not in section and '<option value="Retail"' not in section
+    for query in ("?industry=Software", "?industry=Retail&size_band=11-50"):
+        html = _bench_section(owner, target, query)
+        assert "Not enough comparable assessments for this filter" in html
+        assert "Compared with" not in html.split('id="benchmark"', 1)[1].split("</section>")[0]
 
 
 def test_benchmark_counts_only_own_workspace(owner: FlaskClient, app: Flask) -> None:
@@ -473,3 +475,67 @@ def test_benchmark_counts_only_own_workspace(owner: FlaskClient, app: Flask) -> 
         _actor()
         assert [p.assessment_id for p in benchmark.peers(db.session)] == [target]
         db.session.remove()
+
+
+def _overall_cells(section: str) -> tuple[str, str, str]:
+    found = re.search(
+        r"<strong>Overall</strong></td><td[^>]*>([^<]*)</td><td[^>]*>(.*?)</td><td[^>]*>(\d+)</td>",
+        section,
+    )
+    assert found, section
+    return found.group(1), found.group(2), found.group(3)
+
+
+def _section(client: FlaskClient, aid: int, query: str = "") -> str:
+    return _bench_section(client, aid, query).split('id="benchmark"', 1)[1].split("</section>")[0]
+
+
+def test_benchmark_reviewer_scenario_does_not_reveal_retail_500(
+    owner: FlaskClient, app: Flask
+) -> None:
+    """/tmp/review/t2.py through the app: Retail vs Retail + 11-50 must not be comparable."""
+    benchmark.clear_cache()
+    target = closed_assessment(app, "Target Retail", 0.5, industry="Retail", close=False)
+    for n, position in enumerate((0.0, 0.25, 0.25, 0.75, 1.0)):
+        closed_assessment(app, f"Shop {n}", position, industry="Retail", size_band="11-50")
+    closed_assessment(app, "Big Retail", 0.75, industry="Retail", size_band="1000+")
+    section = _section(owner, target, "?industry=Retail")
+    assert "Compared with 6 other closed assessments" in section
+    assert _overall_cells(section)[2] == "6"
+    # Retail is held by 6 peers: offered.  11-50 is held by 5, but offering it would leave
+    # the one 1000+ peer as the difference: withheld.  1000+ (1 peer): withheld.
+    assert '<option value="Retail"' in section
+    assert '<option value="11-50"' not in section and '<option value="1000+"' not in section
+    refused = _section(owner, target, "?industry=Retail&size_band=11-50")
+    assert "Not enough comparable assessments for this filter" in refused
+    assert "Compared with" not in refused and "Big Retail" not in refused
+    assert "Not enough comparable assessments for this filter" in _section(
+        owner, target, "?size_band=11-50"
+    )
+
+
+def test_benchmark_compares_only_the_same_questionnaire(owner: FlaskClient, app: Flask) -> None:
+    benchmark.clear_cache()
+    v1, v2 = _store_version(app, "v1.yaml"), _store_version(app, "v2.yaml")
+    target = closed_assessment(app, "Trend Target", 0.5, version_id=v1, close=False)
+    # Five peers on the standard questionnaire: another questionnaire id, never compared.
+    for n in range(5):
+        closed_assessment(app, f"Standard Peer {n}", 0.2 * n)
+    section = _section(owner, target)
+    assert "Not enough comparable assessments (0 of 5)" in section
+    assert "used the questionnaire Trend test (trendq)" in section
+    # Five peers on version 2 of the same questionnaire: element A compares (its questions
+    # all kept), B/C (gone from v2) and E (half its questions replaced) do not, nor does the
+    # overall score (the elements differ).
+    for n in range(5):
+        closed_assessment(app, f"V2 Peer {n}", 0.25 * n, version_id=v2)
+    section = _section(owner, target)
+    assert "Compared with 5 other closed assessments" in section
+    assert "V2 Peer" not in section and "Standard Peer" not in section
+    _score, percentile, n = _overall_cells(section)
+    assert "too few" in percentile and n == "0"
+    rows = dict(
+        re.findall(r"<tr><td>([^<]+)</td><td[^>]*>[^<]*</td>\s*<td[^>]*>(.*?)</td>", section)
+    )
+    assert "<strong>50</strong>" in rows["Element A"]
+    assert all("too few" in rows[name] for name in ("Element B", "Element C", "Element E"))
