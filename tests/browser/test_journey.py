@@ -132,7 +132,7 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     page.goto(server + "/")
     assert "3 / 3" in page.content()  # completion on the dashboard
     page.get_by_role("link", name="Sales health check Q1").click()
-    page.get_by_role("link", name="Results").click()
+    page.get_by_role("link", name="Results", exact=True).click()
     content = page.content()
     assert "Overall health" in content and "CRM implementation and adoption" in content
     page.screenshot(path=str(shots / "12-results.png"), full_page=True)

@@ -49,9 +49,27 @@ NAME = "Anna Nowak"
 EMAIL = "anna.nowak@northwind-trade.eu"
 
 
+ONCE = re.compile(r'name="once" type="hidden" value="([^"]+)"')
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def token_form(owner: FlaskClient, name: str) -> Any:
+    """Post the new-token form the way a browser does (CSRF token and one-time value)."""
+    page = owner.get("/settings/api-tokens").get_data(as_text=True)
+    once = ONCE.search(page)
+    assert once, page
+    value = once.group(1)
+    csrf = CSRF.search(page)
+    assert csrf, page
+    data = {"name": name, "once": value, "csrf_token": csrf.group(1)}
+    return owner.post("/settings/api-tokens", data=data)
+
+
 def create_token(owner: FlaskClient, name: str = "BI dashboard") -> str:
     """Create a token through the settings page; returns the secret shown once."""
-    res = post_form(owner, "/settings/api-tokens", {"name": name})
+    res = token_form(owner, name)
     assert res.status_code == 200, res.get_data(as_text=True)
     assert res.headers["Cache-Control"] == "no-store"
     match = SECRET.search(res.get_data(as_text=True))
@@ -204,9 +222,25 @@ def test_only_owners_create_and_revoke(owner: FlaskClient, app: Flask) -> None:
 
 
 def test_token_name_is_required(owner: FlaskClient) -> None:
-    res = post_form(owner, "/settings/api-tokens", {"name": "   "})
+    res = token_form(owner, "   ")
     assert res.status_code == 400
     assert "shk_" not in res.get_data(as_text=True)
+
+
+def test_sending_the_form_again_creates_no_second_token(owner: FlaskClient) -> None:
+    """Reloading the page that shows a new token re-posts the form: no second token."""
+    page = owner.get("/settings/api-tokens").get_data(as_text=True)
+    once, csrf = ONCE.search(page), CSRF.search(page)
+    assert once and csrf
+    data = {"name": "Quarterly board pack", "once": once.group(1)}
+    data["csrf_token"] = csrf.group(1)
+    first = owner.post("/settings/api-tokens", data=data)
+    assert first.status_code == 200 and SECRET.search(first.get_data(as_text=True))
+    again = owner.post("/settings/api-tokens", data=data)  # the browser's "resend"
+    assert again.status_code == 302
+    listing = owner.get("/settings/api-tokens").get_data(as_text=True)
+    assert "no second token was created" in listing
+    assert listing.count("Quarterly board pack") == 1
 
 
 def test_service_rejects_malformed_unknown_and_revoked(app: Flask, owner: FlaskClient) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from assessment.extensions import current_session
@@ -30,7 +31,18 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(), Length(max=api_tokens.MAX_NAME)],
         description=_l("Say where it is used, e.g. “BI dashboard” or “CRM sync”."),
     )
+    once = HiddenField()
+    """A one-time value: reloading the page that shows a new token must not create another."""
     submit = SubmitField(_l("Create token"))
+
+
+ONCE_KEY = "api_token_form_once"
+
+
+def _fresh_form(formdata: bool = True) -> TokenForm:
+    form = TokenForm() if formdata else TokenForm(formdata=None)
+    session[ONCE_KEY] = form.once.data = secrets.token_urlsafe(16)
+    return form
 
 
 def _when(value: datetime | None) -> str:
@@ -63,15 +75,24 @@ def tokens() -> Response:
     me = actor()
     if request.method == "POST":
         me.require_owner()
+    if request.method == "GET":
+        return _page(_fresh_form(formdata=False))
     form = TokenForm()
     if form.validate_on_submit():
+        if not form.once.data or form.once.data != session.pop(ONCE_KEY, None):
+            # The form was sent again (e.g. the page with the new token was reloaded).
+            flash(_("That form was already used; no second token was created."), "info")
+            return redirect(url_for("api.tokens"))
         try:
             issued = api_tokens.create_token(current_session(), me, form.name.data or "")
         except Invalid as exc:
             form.name.errors = [str(exc)]
+            session[ONCE_KEY] = form.once.data
             return _page(form, status=400)
-        return _page(TokenForm(formdata=None), issued)
-    return _page(form, status=400 if form.errors else 200)
+        return _page(_fresh_form(formdata=False), issued)
+    if form.once.data:
+        session[ONCE_KEY] = form.once.data
+    return _page(form, status=400)
 
 
 @bp.route("/settings/api-tokens/<int:token_id>/revoke", methods=["POST"])

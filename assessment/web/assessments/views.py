@@ -148,6 +148,13 @@ def status(assessment_id: int) -> Response:
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
 
 
+@bp.app_template_filter("role_label")
+def role_label(assessment: Assessment, role_id: str) -> str:
+    """The label of a role of the assessment's questionnaire (the id if it has none)."""
+    q = svc.questionnaire_of(assessment)
+    return next((r.label for r in q.roles if r.id == role_id), role_id)
+
+
 def _links_page(assessment_id: int, issued: list[people.IssuedLink], title: str) -> str:
     assessment = svc.get_assessment(current_session(), assessment_id)
     base = _base_url()
