@@ -439,7 +439,7 @@ def _element_rows(
             elif score is None or before is None:
                 cells.append(TrendCell(element_id, score, True, True, None, NO_SCORE))
             else:
-                cells.append(TrendCell(element_id, score, True, True, score - before))
+                cells.append(TrendCell(element_id, score, True, True, _change(score, before)))
         end_index, end_id = chain[-1]
         rows.append(TrendRow(end_id, _titles(sources[end_index]).get(end_id, end_id), tuple(cells)))
     return tuple(rows)
@@ -450,6 +450,15 @@ def _position(source: TrendSource, element_id: str) -> int:
         if el.id == element_id:
             return n
     return 0
+
+
+def _change(score: float, before: float) -> float:
+    """The change in whole points between the scores as they are shown (rounded).
+
+    Scores are shown as whole numbers, so a change computed before rounding (62.4 → 37.6 is
+    −24.8, shown "−25") would not match the numbers next to it (62 → 38).
+    """
+    return float(round(score) - round(before))
 
 
 def _overall_row(sources: Sequence[TrendSource], edges: Sequence[dict[str, _Edge]]) -> TrendRow:
@@ -466,7 +475,9 @@ def _overall_row(sources: Sequence[TrendSource], edges: Sequence[dict[str, _Edge
         elif score is None or before.overall.score is None:
             cells.append(TrendCell("overall", score, True, True, None, NO_SCORE))
         else:
-            cells.append(TrendCell("overall", score, True, True, score - before.overall.score))
+            cells.append(
+                TrendCell("overall", score, True, True, _change(score, before.overall.score))
+            )
     return TrendRow("overall", "overall", tuple(cells))
 
 

@@ -58,10 +58,10 @@ def test_same_version_scores_and_changes_by_hand() -> None:
     assert a.cells[0].score == pytest.approx(50.0)
     assert a.cells[0].comparable is None and a.cells[0].change is None
     assert a.cells[1].score == pytest.approx(250 / 3)
-    assert a.cells[1].change == pytest.approx(250 / 3 - 50)
+    assert a.cells[1].change == 33  # 83.3 → 83 shown, minus 50
     assert a.comparable
     # Overall: equal element weights, so the mean of 83.33, 75, 75, 75 against 50.
-    assert trend.overall.cells[1].change == pytest.approx((250 / 3 + 225) / 4 - 50)
+    assert trend.overall.cells[1].change == 27  # (83.3 + 225) / 4 = 77.1 → 77, minus 50
     assert trend.not_comparable == ()
     assert [r.key for r in trend.elements] == ["a", "b", "c", "e"]
 
@@ -270,3 +270,10 @@ def test_report_section_labels_use_the_translations_object() -> None:
     assert section.rows[0].title == "[pl] Overall"
     assert section.lead.startswith("[pl] The overall score moved by +25")
     assert section.columns[1].date == "2 stycznia 2024"
+
+
+def test_change_matches_the_rounded_scores_shown() -> None:
+    from assessment.core.trends import _change
+
+    assert _change(37.6, 62.4) == -24  # shown as 62 → 38
+    assert _change(72.4, 30.6) == 41  # shown as 31 → 72
