@@ -75,12 +75,20 @@ def _workspace_of(assessment_id: int) -> Iterator[tuple[Session, Actor]]:
     show_default=True,
     help="json writes the results (the `score --json` shape), not the responses.",
 )
-@click.option("--identified", is_flag=True, help="Add names and e-mail addresses (personal data).")
+@click.option(
+    "--identified",
+    is_flag=True,
+    help="Add names, e-mail addresses, language and exact submission times (personal data); "
+    "without it, teams smaller than the minimum group size are left empty.",
+)
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="File."
 )
 def export_command(assessment_id: int, shape: str, fmt: str, identified: bool, output: str) -> None:
-    """Export an assessment's responses (CSV/XLSX) or results (JSON)."""
+    """Export an assessment's responses (CSV/XLSX) or results (JSON).
+
+    Comments and free-text answers are exported verbatim, also in anonymous files.
+    """
     from assessment.services import data_exchange as svc
     from assessment.services.errors import ServiceError
 
@@ -104,7 +112,11 @@ def export_command(assessment_id: int, shape: str, fmt: str, identified: bool, o
             fail(f"error: {exc}")
     Path(output).write_bytes(content)
     what = "results" if fmt == "json" else f"{shape} responses"
-    note = " (identified: contains names and e-mail addresses)" if identified else ""
+    note = ""
+    if identified:
+        note = " (identified: contains names and e-mail addresses)"
+    elif fmt != "json":
+        note = " (anonymous; comments and free-text answers are verbatim and may name people)"
     click.echo(f"wrote {what} of assessment #{assessment_id} to {output}{note}")
 
 

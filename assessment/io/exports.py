@@ -4,12 +4,17 @@
   (``respondent,role,team,language,question,value,comment``), so an export scores again to
   the same results.  An element's comment is written on the row of the respondent's first
   answer in that element (the reader attaches a row's comment to its question's element).
-- **wide**: one row per respondent; ``respondent,role,team,language,submitted``, then one
-  column per question id, then one ``comment:<element id>`` column per element.
+- **wide**: one row per respondent; ``respondent,role,team,submitted``, then one column per
+  question id, then one ``comment:<element id>`` column per element.
 
-Exports are anonymous (respondent codes, role, team); the identified variant adds ``name``
-and ``email`` after ``respondent``.  Every text cell is neutralised against formula
-injection (:mod:`assessment.io.safe_cells`).  This module is pure: it takes plain data.
+Exports are anonymous by default: respondent codes, role and team, plus the day of
+submission in wide files.  The service blanks the team of teams with fewer exported
+respondents than the assessment's minimum group size (:func:`blank_small_teams`).  The
+identified variant adds ``name`` and ``email`` after ``respondent``, ``language`` after
+``team``, and the exact submission time.  Comments and free-text answers are written as
+the respondents typed them (they may contain names).  Every text cell is neutralised against
+formula injection (:mod:`assessment.io.safe_cells`).  This module is pure: it takes plain
+data.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assessment.core.answers import Answer, AnswerKind
@@ -28,9 +34,14 @@ from assessment.core.results import Results
 from assessment.io.safe_cells import Cell, safe_row, xlsx_value
 
 COMMENT_PREFIX = "comment:"
-LONG_COLUMNS = ("respondent", "role", "team", "language", "question", "value", "comment")
-WIDE_FIXED = ("respondent", "role", "team", "language", "submitted")
+LONG_COLUMNS = ("respondent", "role", "team", "question", "value", "comment")
+"""Columns of the anonymous long export (the identified one adds name, email, language)."""
+WIDE_FIXED = ("respondent", "role", "team", "submitted")
+"""Fixed columns of the anonymous wide export (the identified one adds name, email, language)."""
 IDENTITY = ("name", "email")
+IDENTIFIED_EXTRA = "language"
+"""Written only in identified exports: scores never depend on it, and a rare language in a
+small organisation can point to a person."""
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_MIMETYPE = "application/json"
@@ -42,7 +53,8 @@ class ExportPerson:
 
     respondent: CoreRespondent
     submitted: str = ""
-    """ISO 8601 time of submission, empty when not submitted."""
+    """ISO 8601 time of submission (UTC), empty when not submitted.  Anonymous exports write
+    only its date part."""
     name: str = ""
     email: str = ""
 
@@ -54,7 +66,39 @@ def _value(answer: Answer) -> Cell:
 
 
 def _with_identity(head: Sequence[str], identified: bool) -> list[str]:
-    return [head[0], *IDENTITY, *head[1:]] if identified else list(head)
+    if not identified:
+        return list(head)
+    after_team = head.index("team") + 1
+    return [head[0], *IDENTITY, *head[1:after_team], IDENTIFIED_EXTRA, *head[after_team:]]
+
+
+def _person_cells(person: ExportPerson, identified: bool) -> tuple[list[Cell], list[Cell]]:
+    """The cells before ``role`` (code, maybe name and e-mail) and from role to language."""
+    r = person.respondent
+    if identified:
+        return [r.id, person.name, person.email], [r.role, r.team, r.language]
+    return [r.id], [r.role, r.team]
+
+
+def submitted_cell(person: ExportPerson, identified: bool) -> str:
+    """The submission time: exact in identified exports, the day (``YYYY-MM-DD``) otherwise."""
+    return person.submitted if identified else person.submitted[:10]
+
+
+def blank_small_teams(people: Sequence[ExportPerson], min_group_size: int) -> list[ExportPerson]:
+    """``people`` with the team left empty for teams of fewer than ``min_group_size`` of them.
+
+    The count is of the people being exported (those who saved something), the same rule the
+    results page applies to groups: a team too small to be shown is not named in a file
+    either.  Teams do not enter any score, so the blanking never changes a result.
+    """
+    sizes = Counter(p.respondent.team for p in people if p.respondent.team)
+    return [
+        replace(p, respondent=replace(p.respondent, team=""))
+        if p.respondent.team and sizes[p.respondent.team] < min_group_size
+        else p
+        for p in people
+    ]
 
 
 def long_rows(
@@ -64,25 +108,14 @@ def long_rows(
     rows: list[list[Cell]] = [list(_with_identity(LONG_COLUMNS, identified))]
     for person in people:
         r = person.respondent
-        ident: list[Cell] = [person.name, person.email] if identified else []
+        head, middle = _person_cells(person, identified)
         for element in q.elements:
             comment = r.comments.get(element.id, "")
             for question in element.questions:
                 answer = r.answers.get(question.id)
                 if answer is None:
                     continue
-                rows.append(
-                    [
-                        r.id,
-                        *ident,
-                        r.role,
-                        r.team,
-                        r.language,
-                        question.id,
-                        _value(answer),
-                        comment,
-                    ]
-                )
+                rows.append([*head, *middle, question.id, _value(answer), comment])
                 comment = ""  # once per element, on its first answered question
     return rows
 
@@ -104,8 +137,8 @@ def wide_rows(
     rows: list[list[Cell]] = [list(wide_columns(q, identified=identified))]
     for person in people:
         r = person.respondent
-        ident: list[Cell] = [person.name, person.email] if identified else []
-        row: list[Cell] = [r.id, *ident, r.role, r.team, r.language, person.submitted]
+        head, middle = _person_cells(person, identified)
+        row: list[Cell] = [*head, *middle, submitted_cell(person, identified)]
         for qid in questions:
             answer = r.answers.get(qid)
             row.append(None if answer is None else _value(answer))
@@ -124,13 +157,29 @@ def to_csv(rows: Iterable[Sequence[Cell]]) -> bytes:
 
 
 def to_xlsx(rows: Iterable[Sequence[Cell]], sheet: str = "responses") -> bytes:
-    """An XLSX workbook (openpyxl write-only mode): numbers numeric, text never a formula."""
+    """An XLSX workbook (openpyxl write-only mode): numbers numeric, text never a formula.
+
+    Every text cell is a typed string cell (``t="inlineStr"``) with the quote-prefix style
+    flag: the user sees the text exactly as typed (no added apostrophe), nothing evaluates,
+    and editing the cell in Excel or LibreOffice keeps it text.
+    """
     # Imported by name: openpyxl ships no type information (see the mypy overrides).
     openpyxl: Any = importlib.import_module("openpyxl")
+    write_only_cell: Any = importlib.import_module("openpyxl.cell").WriteOnlyCell
     workbook = openpyxl.Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])
+
+    def typed(value: Cell) -> Any:
+        cleaned = xlsx_value(value)
+        if not isinstance(cleaned, str):
+            return cleaned
+        cell = write_only_cell(worksheet, value=cleaned)
+        cell.data_type = "s"  # openpyxl guessed "f" for text starting with "="
+        cell.quotePrefix = True
+        return cell
+
     for row in rows:
-        worksheet.append([xlsx_value(v) for v in row])
+        worksheet.append([typed(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

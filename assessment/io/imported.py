@@ -16,6 +16,9 @@ MAX_CODE = 20
 MAX_NAME = 200
 MAX_EMAIL = 254
 MAX_TEAM = 100
+MAX_COMMENT = 5000
+"""Longest comment an import accepts: the same cap as a comment typed on the web
+(``assessment.services.responding.MAX_COMMENT``; a test keeps the two equal)."""
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,6})?")
 
 
@@ -72,6 +75,13 @@ def identity_problems(
     if language and not _LANGUAGE.fullmatch(language):
         problems.append(f"{where}: {language[:20]!r} is not a language code such as en or pl")
     return problems
+
+
+def comment_problem(where: str, text: str) -> str | None:
+    """The problem with a comment longer than :data:`MAX_COMMENT`, or None."""
+    if len(text) <= MAX_COMMENT:
+        return None
+    return f"{where}: the comment has {len(text):,} characters; the limit is {MAX_COMMENT:,}"
 
 
 def row_number(problem: str) -> int:

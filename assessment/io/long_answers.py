@@ -3,8 +3,9 @@
 The rows go through the same reader as ``saleshealth score``
 (:func:`~assessment.io.answers_csv.parse_answer_rows`); this module adds what an import
 into an assessment needs: the identified export's ``name`` and ``email`` columns, the
-formula escape of our own exports undone, and checks of codes, names and teams against
-what the database can hold.  Every problem is reported; nothing is returned half-read.
+formula escape of our own exports undone, and checks of codes, names, teams and comment
+lengths (the web's cap) against what the database can hold.  Every problem is reported;
+nothing is returned half-read.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from assessment.core.model import Questionnaire
 from assessment.io.answers_csv import AnswersFileError, parse_answer_rows
 from assessment.io.imported import (
     ImportedRespondent,
+    comment_problem,
     csv_rows,
     decode,
     identity_problems,
@@ -34,6 +36,7 @@ def read_long_answers(
     problems: list[str] = []
     plain: list[list[str]] = []
     people: dict[str, tuple[int, str, str]] = {}
+    long_comments: set[str] = set()
     for number, raw in enumerate(rows, start=1):
         row = unescape_row(raw)
         if number == 1 or not any(cell.strip() for cell in row):
@@ -54,6 +57,10 @@ def read_long_answers(
             cell.get("team", ""),
             cell.get("language", ""),
         )
+        too_long = comment_problem(f"row {number}, column 'comment'", cell.get("comment", ""))
+        if too_long:
+            problems.append(too_long)
+            long_comments.add(code)
         first = people.setdefault(code, (number, person_name, email))
         if code and (first[1], first[2]) != (person_name, email) and (person_name or email):
             problems.append(
@@ -66,6 +73,16 @@ def read_long_answers(
     except AnswersFileError as exc:
         problems += exc.problems
         respondents = []
+    for r in respondents:
+        for element_id, text in r.comments.items() if r.id not in long_comments else ():
+            # The comments of several rows on one element are joined into one comment.
+            too_long = comment_problem(
+                f"row {people[r.id][0]}: respondent {r.id!r}, element {element_id!r} "
+                "(its rows' comments joined)",
+                text,
+            )
+            if too_long:
+                problems.append(too_long)
     if problems:
         unique = list(dict.fromkeys(problems))
         raise AnswersFileError(name, sorted(unique, key=row_number))

@@ -2,15 +2,17 @@
 
 Two kinds of file are accepted:
 
-- our own wide export (``respondent,role,team,language,submitted,<question ids>,
-  comment:<element ids>``, optionally ``name,email``): read without a mapping;
+- our own wide export (``respondent,role,team,submitted,<question ids>,
+  comment:<element ids>``; the identified one also has ``name,email`` and ``language``):
+  read without a mapping;
 - a survey tool's export, with a column-mapping file (YAML) that says which column holds
   the respondent code, role, team, language, which column answers which question, how
   answer texts map to option values or numbers, and which texts mean N/A or "don't know".
   See ``docs/data.md`` for the mapping format.
 
 The whole file is validated before anything is returned; every problem names its row and
-column.  Nothing here touches a database.
+column.  Comments are capped at the web's length
+(:data:`~assessment.io.imported.MAX_COMMENT`).  Nothing here touches a database.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from assessment.io.answers_csv import MAX_FIELD, AnswersFileError
 from assessment.io.exports import COMMENT_PREFIX
 from assessment.io.imported import (
     ImportedRespondent,
+    comment_problem,
     csv_rows,
     decode,
     identity_problems,
@@ -472,12 +475,18 @@ def _read_rows(
                 answers[qid] = _answer(question, raw, m)
             except AnswerError as exc:
                 problems.append(f"{where}, column {column[:60]!r}: {exc}")
-        comments = {
-            element: row[index[column]].strip()
-            for column, element in m.comments.items()
-            if row[index[column]].strip()
-        }
-        if not filled and not comments:
+        comments: dict[str, str] = {}
+        for column, element in m.comments.items():
+            text = row[index[column]].strip()
+            if not text:
+                continue
+            filled += 1
+            too_long = comment_problem(f"{where}, column {column[:60]!r}", text)
+            if too_long:
+                problems.append(too_long)
+            else:
+                comments[element] = text
+        if not filled:
             problems.append(f"{where}: no answers in any question column")
         elif not found:
             people.append(

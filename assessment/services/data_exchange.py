@@ -1,9 +1,13 @@
 """Exports of an assessment's responses and results; imports of answers from files.
 
 Exports are anonymous unless an owner or consultant explicitly asks for the identified
-variant (names and e-mail addresses).  Imports are all or nothing: the whole file is
-validated first, then every respondent, answer and comment is written in one transaction;
-any problem means nothing is written and every problem is reported.
+variant (names, e-mail addresses, language and the exact submission time).  Anonymous
+exports name a team only when at least the assessment's minimum group size of exported
+respondents belong to it, as the results page does for groups.
+
+Imports are all or nothing: the whole file is validated first, then every respondent,
+answer and comment is written in one transaction; any problem means nothing is written and
+every problem is reported.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from assessment.io.exports import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     ExportPerson,
+    blank_small_teams,
     long_rows,
     results_document,
     to_csv,
@@ -131,8 +136,10 @@ def export_responses(
 ) -> ExportFile:
     """An assessment's responses as a file; names and e-mails only when ``identified``.
 
-    Any member may export anonymously; the identified export needs an owner or consultant
-    (PermissionDenied otherwise).
+    Anonymous files hold respondent codes, role, team (empty for teams smaller than the
+    minimum group size) and, in wide files, the day of submission; comments and free-text
+    answers are exported verbatim.  Any member may export anonymously; the identified
+    export needs an owner or consultant (PermissionDenied otherwise).
     """
     if shape not in SHAPES:
         raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
@@ -143,6 +150,8 @@ def export_responses(
     assessment = get_assessment(session, assessment_id)
     q = questionnaire_of(assessment)
     people = _people(session, assessment, identified)
+    if not identified:
+        people = blank_small_teams(people, assessment.min_group_size)
     build = long_rows if shape == "long" else wide_rows
     rows = build(q, people, identified=identified)
     suffix = "-identified" if identified else ""

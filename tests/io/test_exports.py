@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from assessment.core.answers import Answer, AnswerKind, Respondent
@@ -15,6 +18,7 @@ from assessment.core.scoring import score
 from assessment.io.answers_csv import read_answers_bytes, read_answers_file
 from assessment.io.exports import (
     ExportPerson,
+    blank_small_teams,
     long_rows,
     to_csv,
     to_xlsx,
@@ -22,11 +26,13 @@ from assessment.io.exports import (
     wide_rows,
 )
 from assessment.io.long_answers import read_long_answers
-from assessment.io.safe_cells import safe_cell, unescape_cell, xlsx_value
+from assessment.io.safe_cells import safe_cell, safe_row, starts_formula, unescape_cell, xlsx_value
 from assessment.io.wide_answers import read_wide_answers
 from tests.conftest import DATA
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
+FULLWIDTH = ["\uff1d", "\uff0b", "\uff0d", "\uff20"]
+SPACES = [" ", "\u00a0", "\n", "\u2003", "\u3000", "\u200b", "\ufeff", " \u00a0\n "]
 
 
 @pytest.fixture
@@ -46,7 +52,7 @@ def test_long_export_rescores_identically(mini: Questionnaire, golden: list[Resp
     content = to_csv(long_rows(mini, people(golden)))
     assert content.startswith("\ufeff".encode())
     header = csv_cells(content)[0]
-    assert header == ["respondent", "role", "team", "language", "question", "value", "comment"]
+    assert header == ["respondent", "role", "team", "question", "value", "comment"]
     again = read_answers_bytes(content, mini, "export.csv")
     assert score(mini, again).to_dict(explain=True) == score(mini, golden).to_dict(explain=True)
     assert [(r.id, r.role, dict(r.answers), dict(r.comments)) for r in again] == [
@@ -77,13 +83,13 @@ def test_wide_export_has_one_row_per_respondent(
     mini: Questionnaire, golden: list[Respondent]
 ) -> None:
     rows = csv_cells(to_csv(wide_rows(mini, people(golden))))
-    assert rows[0][:5] == ["respondent", "role", "team", "language", "submitted"]
-    assert rows[0][5:] == ["a.q1", "a.q2", "a.q3", "a.t", "b.q1", "b.q2", "comment:a", "comment:b"]
+    assert rows[0][:4] == ["respondent", "role", "team", "submitted"]
+    assert rows[0][4:] == ["a.q1", "a.q2", "a.q3", "a.t", "b.q1", "b.q2", "comment:a", "comment:b"]
     assert len(rows) == 1 + len(golden)
     e1 = dict(zip(rows[0], rows[1], strict=True))
     assert e1["respondent"] == "E1" and e1["a.q3"] == "60" and e1["b.q2"] == ""
     assert e1["comment:b"] == "Works well for us"
-    assert e1["submitted"] == "2025-03-01T10:00:00+00:00"
+    assert e1["submitted"] == "2025-03-01"  # the day only in anonymous files
 
 
 def test_wide_export_reimports_without_a_mapping(
@@ -106,9 +112,17 @@ def test_identified_exports_add_name_and_email(mini: Questionnaire) -> None:
         email="ann@northwind.eu",
     )
     long = csv_cells(to_csv(long_rows(mini, [person], identified=True)))
-    assert long[0][:3] == ["respondent", "name", "email"]
+    assert long[0][:6] == ["respondent", "name", "email", "role", "team", "language"]
     assert long[1][:3] == ["R1", "Ann Smith", "ann@northwind.eu"]
-    assert wide_columns(mini, identified=True)[:3] == ["respondent", "name", "email"]
+    assert wide_columns(mini, identified=True)[:7] == [
+        "respondent",
+        "name",
+        "email",
+        "role",
+        "team",
+        "language",
+        "submitted",
+    ]
     anonymous = to_csv(long_rows(mini, [person])) + to_csv(wide_rows(mini, [person]))
     assert b"Ann" not in anonymous and b"northwind" not in anonymous
     (back,) = read_long_answers(to_csv(long_rows(mini, [person], identified=True)), mini)
@@ -122,7 +136,7 @@ def test_xlsx_reads_back_with_numbers_as_numbers(
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet is not None and sheet.title == "responses wide"
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert list(values[0][:5]) == ["respondent", "role", "team", "language", "submitted"]
+    assert list(values[0][:4]) == ["respondent", "role", "team", "submitted"]
     e1 = dict(zip(values[0], values[1], strict=True))
     assert e1["a.q3"] == 60 and isinstance(e1["a.q3"], int | float)
     assert e1["a.q1"] == "agree" and e1["b.q2"] is None
@@ -152,6 +166,67 @@ def test_escape_is_reversible(text: str) -> None:
     assert unescape_cell(escaped) == text
 
 
+@pytest.mark.parametrize("space", SPACES)
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@"])
+def test_triggers_after_leading_white_space_are_neutralised(space: str, trigger: str) -> None:
+    text = f'{space}{trigger}HYPERLINK("http://evil.example")'
+    assert safe_cell(text) == "'" + text
+    assert unescape_cell(safe_cell(text)) == text
+
+
+@pytest.mark.parametrize("trigger", FULLWIDTH)
+@pytest.mark.parametrize("space", ["", " ", "\u3000"])
+def test_fullwidth_triggers_are_neutralised(trigger: str, space: str) -> None:
+    text = f"{space}{trigger}1+1"
+    assert safe_cell(text) == "'" + text
+    assert unescape_cell(safe_cell(text)) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["plain", " plain", "\u00a0North", "1e5", "Team = A", "a-b", "  ", "\u00a0"]
+)
+def test_harmless_text_is_left_alone(text: str) -> None:
+    assert not starts_formula(text)
+    assert safe_cell(text) == text and unescape_cell(text) == text
+
+
+def test_the_reviewers_cases() -> None:
+    cases = {
+        " =1+1": "' =1+1",
+        '\u00a0=HYPERLINK("x")': '\'\u00a0=HYPERLINK("x")',
+        "\n=1+1": "'\n=1+1",
+        "\uff1d1+1": "'\uff1d1+1",
+        "-1+2": "'-1+2",
+        "+1": "+1",
+        "=1": "'=1",
+        "\t=1": "'\t=1",
+        "\r=1": "'\r=1",
+        "@SUM(A1)": "'@SUM(A1)",
+        "-": "'-",
+        "1e5": "1e5",
+    }
+    assert {text: safe_cell(text) for text in cases} == cases
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=st.sampled_from("=+-@'\t\r\n \u00a0\u3000\uff1d\uff0dab1.e")))
+def test_unescape_reverses_safe_cell_exactly(text: str) -> None:
+    escaped = safe_cell(text)
+    assert unescape_cell(escaped) == text
+    # What is written never starts a formula, and an unescaped cell is never changed twice.
+    assert not starts_formula(escaped)
+    if escaped == text:
+        assert unescape_cell(text) == text
+
+
+@settings(deadline=None)
+@given(st.text())
+def test_csv_cells_never_start_a_formula_for_any_text(text: str) -> None:
+    (cell,) = safe_row([text])
+    assert cell[:1] == "'" or not starts_formula(cell)
+    assert unescape_cell(cell) == text
+
+
 def hostile_person(trigger: str) -> ExportPerson:
     return ExportPerson(
         Respondent(
@@ -169,33 +244,52 @@ def hostile_person(trigger: str) -> ExportPerson:
     )
 
 
-@pytest.mark.parametrize("trigger", TRIGGERS)
+@pytest.mark.parametrize("trigger", [*TRIGGERS, *FULLWIDTH, "\u00a0=", "\n+", " @"])
 @pytest.mark.parametrize("shape", ["long", "wide"])
 def test_csv_cells_never_start_a_formula(mini: Questionnaire, trigger: str, shape: str) -> None:
     build = long_rows if shape == "long" else wide_rows
     person = hostile_person(trigger)
     rows = csv_cells(to_csv(build(mini, [person], identified=True)))
     cells = [cell for row in rows[1:] for cell in row]
-    assert all(cell[:1] not in TRIGGERS for cell in cells), cells
+    assert all(cell[:1] not in TRIGGERS and not starts_formula(cell) for cell in cells), cells
     for text in (f"{trigger}1+1", f"{trigger}North", f"{trigger}Ann", f"{trigger}ann@northwind.eu"):
         assert "'" + text in cells
 
 
-@pytest.mark.parametrize("trigger", TRIGGERS)
-def test_xlsx_cells_are_strings_never_formulas(mini: Questionnaire, trigger: str) -> None:
+@pytest.mark.parametrize("trigger", [*TRIGGERS, *FULLWIDTH, "\u00a0="])
+def test_xlsx_text_cells_are_typed_strings_shown_as_typed(
+    mini: Questionnaire, trigger: str
+) -> None:
     content = to_xlsx(wide_rows(mini, [hostile_person(trigger)], identified=True))
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet is not None
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
     assert all(cell.data_type != "f" for cell in cells)
-    texts = [cell.value for cell in cells if isinstance(cell.value, str)]
-    assert all(text[:1] not in TRIGGERS for text in texts), texts
-    # XML parsers turn a stored CR into LF; the escape in front of it is what matters.
+    text_cells = [cell for cell in cells if isinstance(cell.value, str)]
+    # Text is a string cell with the quote-prefix flag: shown as typed, never evaluated,
+    # and still text when someone edits the cell.
+    assert text_cells and all(c.data_type == "s" and c.quotePrefix for c in text_cells)
+    texts = [cell.value for cell in text_cells]
+    # XML parsers turn a stored CR into LF.
     lead = "\n" if trigger == "\r" else trigger
-    assert f"'{lead}North" in texts and f"'{lead}Ann" in texts
+    assert f"{lead}North" in texts and f"{lead}Ann" in texts
+    assert f"{lead}cmd|' /C calc'!A0" in texts
+    assert not any(text.startswith("'") for text in texts)
+    raw = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in raw and b"<f " not in raw
 
 
-@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_xlsx_keeps_numbers_numeric_and_quotes_only_text(mini: Questionnaire) -> None:
+    content = to_xlsx([["a", "b", "c"], ["-1+2", -12.5, "'quoted"]])
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    text, number, quoted = sheet[2]
+    assert (text.value, text.data_type) == ("-1+2", "s")
+    assert (number.value, number.data_type, number.quotePrefix) == (-12.5, "n", False)
+    assert quoted.value == "'quoted"
+
+
+@pytest.mark.parametrize("trigger", [*TRIGGERS, *FULLWIDTH, "\u00a0=", " -"])
 def test_hostile_values_round_trip_through_our_importers(mini: Questionnaire, trigger: str) -> None:
     person = hostile_person(trigger)
     (long,) = read_long_answers(to_csv(long_rows(mini, [person], identified=True)), mini)
@@ -216,3 +310,74 @@ def test_hostile_values_round_trip_through_our_importers(mini: Questionnaire, tr
 def test_xlsx_replaces_characters_xml_cannot_hold() -> None:
     assert xlsx_value("a\x00b\x1fc") == "a\ufffdb\ufffdc"
     assert xlsx_value(-5.0) == -5.0 and xlsx_value(None) is None
+    assert xlsx_value("=1+1") == "=1+1"  # typed as a string cell by to_xlsx, not prefixed
+
+
+# --- anonymity ----------------------------------------------------------------------------
+
+
+def staff(*teams: str) -> list[ExportPerson]:
+    return [
+        ExportPerson(
+            Respondent(
+                f"R{i}",
+                "sales_rep",
+                {"a.q1": Answer(AnswerKind.OPTION, "agree")},
+                team=team,
+                language="pl",
+            ),
+            submitted="2025-03-04T09:12:40+00:00",
+            name=f"Person {i}",
+            email=f"p{i}@northwind.eu",
+        )
+        for i, team in enumerate(teams, start=1)
+    ]
+
+
+def test_small_teams_are_blanked_and_nothing_else_changes() -> None:
+    people = staff("North", "North", "North", "South", "South", "", "West")
+    blanked = blank_small_teams(people, 3)
+    assert [p.respondent.team for p in blanked] == ["North"] * 3 + [""] * 4
+    assert [(p.respondent.id, dict(p.respondent.answers)) for p in blanked] == [
+        (p.respondent.id, dict(p.respondent.answers)) for p in people
+    ]
+    assert [p.respondent.team for p in blank_small_teams(people, 1)] == [
+        p.respondent.team for p in people
+    ]
+    assert [p.respondent.team for p in blank_small_teams(people, 2)][3:5] == ["South"] * 2
+
+
+@pytest.mark.parametrize("shape", ["long", "wide"])
+def test_anonymous_exports_have_no_language_and_no_exact_time(
+    mini: Questionnaire, shape: str
+) -> None:
+    build = long_rows if shape == "long" else wide_rows
+    anonymous = csv_cells(to_csv(build(mini, staff("North"))))
+    assert "language" not in anonymous[0] and "name" not in anonymous[0]
+    cells = [cell for row in anonymous for cell in row]
+    assert "pl" not in cells and "Person 1" not in cells
+    assert not any("09:12" in cell for cell in cells)
+    if shape == "wide":
+        assert dict(zip(anonymous[0], anonymous[1], strict=True))["submitted"] == "2025-03-04"
+    identified = csv_cells(to_csv(build(mini, staff("North"), identified=True)))
+    record = dict(zip(identified[0], identified[1], strict=True))
+    assert (record["language"], record["name"], record["email"]) == (
+        "pl",
+        "Person 1",
+        "p1@northwind.eu",
+    )
+    if shape == "wide":
+        assert record["submitted"] == "2025-03-04T09:12:40+00:00"
+
+
+def test_blanked_anonymous_long_export_rescores_identically(
+    mini: Questionnaire, golden: list[Respondent]
+) -> None:
+    teams = ["Solo", "Pair", "Pair"]
+    people = [
+        ExportPerson(Respondent(r.id, r.role, r.answers, r.comments, team=teams[i % 3]))
+        for i, r in enumerate(golden)
+    ]
+    content = to_csv(long_rows(mini, blank_small_teams(people, 3)))
+    again = read_answers_bytes(content, mini, "export.csv")
+    assert score(mini, again).to_dict(explain=True) == score(mini, golden).to_dict(explain=True)

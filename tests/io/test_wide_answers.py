@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from assessment.core.answers import Answer, AnswerKind
 from assessment.core.model import Questionnaire
 from assessment.io.answers_csv import AnswersFileError
-from assessment.io.imported import IMPORT_MAX_BYTES
+from assessment.io.imported import IMPORT_MAX_BYTES, MAX_COMMENT
 from assessment.io.long_answers import read_long_answers
 from assessment.io.wide_answers import parse_mapping, read_wide_answers
 
@@ -208,6 +208,58 @@ def test_long_import_lists_every_problem_sorted_by_row(mini: Questionnaire) -> N
         "neutral, agree, strongly_agree)",
         "row 6: 4 fields, expected 6",
     ]
+
+
+def test_import_comment_cap_is_the_webs() -> None:
+    from assessment.services.responding import MAX_COMMENT as WEB_MAX_COMMENT
+
+    assert MAX_COMMENT == WEB_MAX_COMMENT == 5000
+
+
+def test_wide_import_refuses_comments_longer_than_the_web_allows(mini: Questionnaire) -> None:
+    at_limit, over = "c" * MAX_COMMENT, "c" * (MAX_COMMENT + 1)
+    ok = read_wide_answers(
+        survey(f"101,,Boss,North,agree,Y,55,Option Z,{at_limit}"),
+        mini,
+        mapping=MAPPING.encode(),
+    )
+    assert ok.respondents[0].respondent.comments["a"] == at_limit
+    found = problems(
+        mini,
+        survey(
+            f"101,,Boss,North,agree,Y,55,Option Z,{over}",
+            "102,,Boss,North,agree,,,,fine",
+        ),
+    )
+    assert found == [
+        "row 2, column 'Anything else?': the comment has 5,001 characters; the limit is 5,000"
+    ]
+    # our own wide format: the comment:<element> column is named
+    own = f"respondent,role,a.q1,comment:a\nE1,executive,agree,{over}\n".encode()
+    assert problems(mini, own, mapping=None) == [
+        "row 2, column 'comment:a': the comment has 5,001 characters; the limit is 5,000"
+    ]
+
+
+def test_long_import_refuses_comments_longer_than_the_web_allows(mini: Questionnaire) -> None:
+    over = "c" * (MAX_COMMENT + 1)
+    half = "h" * (MAX_COMMENT // 2 + 1)
+    data = (
+        "respondent,role,question,value,comment\n"
+        f"E1,executive,a.q1,agree,{over}\n"
+        f"E2,executive,a.q1,agree,{half}\n"
+        f"E2,executive,a.q2,yes,{half}\n"
+        f"E3,executive,a.q1,agree,{'k' * MAX_COMMENT}\n"
+    ).encode()
+    with pytest.raises(AnswersFileError) as info:
+        read_long_answers(data, mini, "l.csv")
+    assert info.value.problems == [
+        "row 2, column 'comment': the comment has 5,001 characters; the limit is 5,000",
+        "row 3: respondent 'E2', element 'a' (its rows' comments joined): the comment has "
+        "5,003 characters; the limit is 5,000",
+    ]
+    ok = read_long_answers(data.split(b"\n", 2)[0] + b"\n" + data.rsplit(b"\n", 2)[1], mini)
+    assert ok[0].respondent.comments["a"] == "k" * MAX_COMMENT
 
 
 # --- fuzzing: any input ends in a result or a clean validation error -------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -134,8 +135,8 @@ def test_downloads_are_attachments_that_are_not_cached(owner: FlaskClient, answe
     assert disposition.endswith('.csv"')
     assert "no-store" in res.headers["Cache-Control"]
     body = res.get_data().decode("utf-8-sig")
-    assert body.splitlines()[0] == "respondent,role,team,language,question,value,comment"
-    assert "'=HYPERLINK(1)" in body and "'-- needs work" in body
+    assert body.splitlines()[0] == "respondent,role,team,question,value,comment"
+    assert "'-- needs work" in body
 
     xlsx = export(owner, answered, shape="wide", fmt="xlsx")
     assert xlsx.status_code == 200 and xlsx.headers["Content-Type"] == XLSX
@@ -143,7 +144,7 @@ def test_downloads_are_attachments_that_are_not_cached(owner: FlaskClient, answe
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 3 and rows[0][:5] == ("respondent", "role", "team", "language", "submitted")
+    assert len(rows) == 3 and rows[0][:4] == ("respondent", "role", "team", "submitted")
     assert {r[0] for r in rows[1:]} == {"R0001", "R0002"}
 
     results = owner.get(f"/assessments/{answered}/data/results.json")
@@ -205,9 +206,9 @@ def test_import_is_all_or_nothing(owner: FlaskClient, app: Flask, answered: int)
     people, answers = counts(app, answered)
     good = long_csv(synthetic(4)).decode("utf-8-sig").splitlines()
     bad_rows = [
-        "W9,sales_rep,,,crm.zz_unknown,agree,",
-        "W10,ceo,,,crm.single_source,agree,",
-        "W11,sales_rep,,,mgmt_rep.one_to_ones,sometimes-ish,",
+        "W9,sales_rep,,crm.zz_unknown,agree,",
+        "W10,ceo,,crm.single_source,agree,",
+        "W11,sales_rep,,mgmt_rep.one_to_ones,sometimes-ish,",
     ]
     content = "\n".join([*good, *bad_rows]) + "\n"
     res = upload(owner, answered, content.encode())
@@ -327,7 +328,7 @@ def test_long_export_reimports_and_rescores_identically(
         )
         wide_a = svc.export_responses(session, actor, answered, shape="wide", fmt="csv").content
         wide_b = svc.export_responses(session, actor, target, shape="wide", fmt="csv").content
-        strip = re.compile(rb",\d{4}-\d\d-\d\dT[\d:]+\+00:00,")
+        strip = re.compile(rb",\d{4}-\d\d-\d\d,")  # anonymous files hold the day only
         assert strip.sub(b",,", wide_a) == strip.sub(b",,", wide_b)
         assert session.scalar(select(Assessment.id).where(Assessment.id == target)) == target
 
@@ -348,3 +349,100 @@ def test_people_added_after_an_import_get_free_codes(owner: FlaskClient, app: Fl
     for code in ("R0002", "R0005", "R0006", "R0007", "R0008"):
         assert f"<code>{code}</code>" in page, code
     assert page.count(">imported<") == 2
+
+
+def test_anonymous_export_blanks_small_teams_and_hides_time_and_language(
+    owner: FlaskClient, app: Flask, answered: int
+) -> None:
+    """Issue 6 review: a viewer's file must not point to one person in a small team."""
+    people = [
+        CoreRespondent(f"T{i}", p.role, p.answers, p.comments, team=team, language="pl")
+        for i, (p, team) in enumerate(
+            zip(synthetic(5), ["Big", "Big", "Big", "Tiny", "Tiny"], strict=True), start=1
+        )
+    ]
+    assert upload(owner, answered, long_csv_with_teams(people)).status_code == 200
+    viewer = member(owner, app, "viewer")
+    for shape in ("long", "wide"):
+        for fmt in ("csv", "xlsx"):
+            res = export(viewer, answered, shape=shape, fmt=fmt)
+            assert res.status_code == 200
+            rows = table(res.get_data(), fmt)
+            header = rows[0]
+            assert "language" not in header and "name" not in header and "email" not in header
+            teams = {r[0]: r[header.index("team")] for r in rows[1:]}
+            # min group size 3: Big (3 people) stays; Tiny (2), North (1) and the
+            # one-person "=HYPERLINK(1)" team are blanked.
+            assert {code: team for code, team in teams.items() if team} == {
+                "T1": "Big",
+                "T2": "Big",
+                "T3": "Big",
+            }, (shape, fmt)
+            assert {"R0001", "R0002", "T4", "T5"} <= set(teams)
+            cells = [str(c) for r in rows for c in r if c is not None]
+            assert not any(re.search(r"T\d\d:\d\d", c) for c in cells), (shape, fmt)
+            assert "pl" not in cells
+            if shape == "wide":
+                submitted = {r[header.index("submitted")] for r in rows[1:]}
+                assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", str(s)) for s in submitted)
+    # the identified export (owner, confirmed) keeps team, language and the exact time
+    full = export(owner, answered, shape="wide", identity="identified", confirm="y")
+    rows = table(full.get_data(), "csv")
+    header = rows[0]
+    record = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert record["T4"]["team"] == "Tiny" and record["T4"]["language"] == "pl"
+    assert record["R0002"]["team"] == "North"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", record["T4"]["submitted"])
+
+
+def test_min_group_size_of_the_assessment_decides(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner), min_group_size=2)
+    people = [
+        CoreRespondent(f"T{i}", p.role, p.answers, p.comments, team=team)
+        for i, (p, team) in enumerate(
+            zip(synthetic(3), ["Pair", "Pair", "Solo"], strict=True), start=1
+        )
+    ]
+    assert upload(owner, aid, long_csv_with_teams(people)).status_code == 200
+    rows = table(export(owner, aid, shape="wide").get_data(), "csv")
+    assert [r[rows[0].index("team")] for r in rows[1:]] == ["Pair", "Pair", ""]
+
+
+def test_export_page_says_comments_are_verbatim(
+    owner: FlaskClient, app: Flask, answered: int
+) -> None:
+    for client in (owner, member(owner, app, "viewer")):
+        page = client.get(f"/assessments/{answered}/data").get_data(as_text=True)
+        assert "Comments and free-text answers are exported exactly as typed" in page
+        assert "may contain names" in page
+        assert "fewer respondents than the minimum group size (3)" in page
+
+
+def test_web_import_refuses_a_comment_longer_than_the_web_allows(
+    owner: FlaskClient, app: Flask, answered: int
+) -> None:
+    before = counts(app, answered)
+    content = (
+        "respondent,role,question,value,comment\n"
+        f"X1,sales_rep,mgmt_rep.clear_expectations,agree,{'c' * 5001}\n"
+    ).encode()
+    res = upload(owner, answered, content)
+    assert res.status_code == 400
+    assert "row 2, column &#39;comment&#39;: the comment has 5,001 characters" in res.get_data(
+        as_text=True
+    )
+    assert counts(app, answered) == before
+
+
+def long_csv_with_teams(people: list[CoreRespondent]) -> bytes:
+    """A long file that keeps every team (the identified layout: import accepts it)."""
+    q = find_questionnaire("sales-org-health")
+    return to_csv(long_rows(q, [ExportPerson(p) for p in people], identified=True))
+
+
+def table(content: bytes, fmt: str) -> list[list[Any]]:
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet is not None
+        return [["" if c is None else c for c in r] for r in sheet.iter_rows(values_only=True)]
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))

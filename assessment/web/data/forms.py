@@ -31,7 +31,10 @@ class ExportForm(FlaskForm):
         _l("Respondents"),
         choices=[
             ("anonymous", _l("Anonymous: respondent codes, role and team")),
-            ("identified", _l("Identified: also names and e-mail addresses")),
+            (
+                "identified",
+                _l("Identified: also names, e-mail addresses, language and exact times"),
+            ),
         ],
         default="anonymous",
         validators=[DataRequired()],
