@@ -40,6 +40,12 @@ PAYLOADS: dict[str, list[str]] = {
         "url(file:///etc/passwd) x12",
     ],
     "template syntax": ["{{ config.SECRET_KEY }} x13", "{% raw %}x14{% endraw %}", "${7*7} x15"],
+    "spreadsheet formula": [
+        '=HYPERLINK("http://169.254.169.254/","x16")',
+        "@SUM(1+1)*cmd|' /C calc'!A0 x17",
+        "+1+1 x18",
+        "-2+3 x19",
+    ],
 }
 TEXT_QUESTION = "mgmt_rep.comments"
 ALL = [p for group in PAYLOADS.values() for p in group]
@@ -187,7 +193,10 @@ def _get_pages(client: FlaskClient, urls: list[str]) -> dict[str, str]:
 def test_payloads_are_inert_in_every_page(hostile_owner: FlaskClient, app: Flask) -> None:
     owner = hostile_owner
     aid = _hostile_assessment(owner)
-    links = [_add_one(owner, aid, name=payload(i, 200), team=payload(i + 3, 100)) for i in range(4)]
+    links = [
+        _add_one(owner, aid, name=payload(n, 200), team=payload(t, 100))
+        for n, t in ((0, 3), (15, 18), (16, 4), (17, 5))
+    ]
     open_assessment(owner, aid)
     answer_all(app.test_client(), links[0], comment="\n".join(ALL))
     for i, link in enumerate(links[1:3]):
@@ -235,15 +244,19 @@ def test_payloads_are_inert_in_every_page(hostile_owner: FlaskClient, app: Flask
     _assert_exports_inert(owner, aid)
 
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _assert_exports_inert(owner: FlaskClient, aid: int) -> None:
-    """Every export format: no cell a spreadsheet would run as a formula."""
+    """Every export format: nothing a spreadsheet would run as a formula.
+
+    CSV has no cell types, so text that could start a formula carries a leading apostrophe;
+    XLSX cells are typed strings with the quote-prefix flag and the sheet has no formulas.
+    """
     import csv
     import io
+    import zipfile
 
     from openpyxl import load_workbook
+
+    from assessment.io.safe_cells import starts_formula
 
     for shape in ("long", "wide"):
         for fmt in ("csv", "xlsx"):
@@ -254,16 +267,27 @@ def _assert_exports_inert(owner: FlaskClient, aid: int) -> None:
                 form_url=f"/assessments/{aid}/data",
             )
             assert res.status_code == 200, (shape, fmt, res.status_code)
+            body = res.get_data()
             if fmt == "csv":
-                rows = list(csv.reader(io.StringIO(res.get_data().decode("utf-8-sig"))))
+                rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+                cells = [c for r in rows for c in r]
+                assert any("<script>" in c for c in cells), (shape, fmt)
+                bad = [c for c in cells if starts_formula(c) and not _is_number(c)]
+                assert not bad, (shape, fmt, bad[:5])
+                assert any(c.startswith("'=HYPERLINK") for c in cells), (shape, fmt)
             else:
-                sheet = load_workbook(io.BytesIO(res.get_data()), read_only=True).active
+                with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                    for name in archive.namelist():
+                        if name.startswith("xl/worksheets/"):
+                            assert b"<f>" not in archive.read(name), name
+                sheet = load_workbook(io.BytesIO(body)).active
                 assert sheet is not None
-                rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
-            cells = [c for r in rows for c in r if isinstance(c, str)]
-            assert any("<script>" in c for c in cells), (shape, fmt)
-            bad = [c for c in cells if c.startswith(DANGEROUS_START) and not _is_number(c)]
-            assert not bad, (shape, fmt, bad[:5])
+                texts = [c for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
+                assert any("<script>" in c.value for c in texts), (shape, fmt)
+                assert all(c.data_type == "s" for c in texts)
+                risky = [c for c in texts if starts_formula(c.value)]
+                assert any(c.value.startswith("=HYPERLINK") for c in risky), (shape, fmt)
+                assert all(c.quotePrefix for c in risky), [c.value for c in risky][:5]
 
 
 def _is_number(text: str) -> bool:
