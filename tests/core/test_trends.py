@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import itertools
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessment.core import trends as t
 from assessment.core.answers import Answer, AnswerKind, Respondent
@@ -18,6 +24,7 @@ from tests.conftest import DATA
 V1 = load_questionnaire(DATA / "trends" / "v1.yaml")
 V2 = load_questionnaire(DATA / "trends" / "v2.yaml")
 MAPPING = load_version_mapping(DATA / "trends" / "v1-to-v2.yaml")
+SVG = "{http://www.w3.org/2000/svg}"
 # Likert 1..5 normalises to 0, 25, 50, 75, 100.
 VALUE = {0: "strongly_disagree", 25: "disagree", 50: "neutral", 75: "agree", 100: "strongly_agree"}
 
@@ -277,3 +284,106 @@ def test_change_matches_the_rounded_scores_shown() -> None:
 
     assert _change(37.6, 62.4) == -24  # shown as 62 → 38
     assert _change(72.4, 30.6) == 41  # shown as 31 → 72
+
+
+# --- the trend chart (reports/trend_chart.py) ---
+
+ELEMENT_NAMES = (
+    "Sales strategy and go-to-market",
+    "Sales management and rep coaching",
+    "Pipeline management and forecasting",
+    "CRM usage and data quality",
+    "Hiring, onboarding and enablement",
+    "Compensation and incentives",
+    "Territory and account planning",
+    "Sales process and methodology",
+    "Marketing and sales alignment",
+    "Customer success and retention",
+    "Pricing, discounting and the deal desk for non-standard contracts",
+    "Culture <and> accountability",
+)
+
+
+def _svg(markup: str) -> ET.Element:
+    """The SVG document inside the chart's ``<img>`` data URI."""
+    match = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', markup)
+    assert match is not None
+    return ET.fromstring(base64.b64decode(match.group(1)).decode("utf-8"))
+
+
+def _label_boxes(svg: ET.Element) -> list[tuple[str, float, float, str]]:
+    """(name, top, bottom, colour) of every end label, from its text lines."""
+    boxes = []
+    for group in svg.iter(f"{SVG}g"):
+        if group.get("class") != "end-label":
+            continue
+        rows = list(group.iter(f"{SVG}text"))
+        assert rows
+        size = float(rows[0].get("font-size", "0"))
+        first, last = float(rows[0].get("y", "0")), float(rows[-1].get("y", "0"))
+        name = " ".join((r.text or "") for r in rows)
+        leader = group.find(f"{SVG}polyline")
+        assert leader is not None
+        boxes.append((name, first - 0.8 * size, last + 0.25 * size, leader.get("stroke", "")))
+    return boxes
+
+
+def test_crowded_chart_labels_do_not_overlap_and_keep_full_names() -> None:
+    from reports.svg import MIN_FONT, contrast
+    from reports.trend_chart import Line, trend_chart
+
+    # Twelve elements that all end within a few points of each other, plus the overall.
+    lines = [Line("Overall", (50.0, 55.0, 61.0), (True, True, True), emphasis=True)]
+    for i, name in enumerate(ELEMENT_NAMES):
+        lines.append(Line(name, (20.0 + 6 * i, 40.0 + 2 * i, 58.0 + 0.5 * i), (True,) * 3))
+    svg = _svg(trend_chart(["First\n2024-01-01", "Second", "Third"], lines, "Scores"))
+    boxes = _label_boxes(svg)
+    assert len(boxes) == 13
+    ordered = sorted(boxes, key=lambda b: b[1])
+    for above, below in itertools.pairwise(ordered):
+        assert above[2] <= below[1], f"{above[0]!r} overlaps {below[0]!r}"
+    height = float(svg.get("height", "0"))
+    assert all(b[1] >= 0 and b[2] <= height for b in boxes)
+    # Full names (wrapped, never cut short), escaped by the XML writer.
+    names = {b[0] for b in boxes}
+    assert "Sales management and rep coaching" in names
+    assert "Culture <and> accountability" in names
+    assert not any("…" in n for n in names)
+    long = next(b for b in boxes if b[0].startswith("Pricing"))
+    assert long[0] == ELEMENT_NAMES[10]
+    # Every text at least the report minimum (8.25 pt), every line colour 3:1 on white.
+    sizes = [float(t.get("font-size", "0")) for t in svg.iter(f"{SVG}text")]
+    assert min(sizes) >= MIN_FONT
+    strokes = {b[3] for b in boxes}
+    assert len(strokes) == 13  # each line its own colour
+    assert all(contrast(s, "#ffffff") >= 3.0 for s in strokes)
+    overall = next(b for b in boxes if b[0] == "Overall")
+    assert contrast(overall[3], "#ffffff") >= 12  # near-black, thicker than the rest
+
+
+def test_chart_source_escapes_names() -> None:
+    from reports.trend_chart import Line, trend_chart
+
+    markup = str(
+        trend_chart(["A", "B"], [Line('<script>x</script> & "q"', (10.0, 20.0), (True, True))], "T")
+    )
+    source = base64.b64decode(re.findall(r"base64,([^\"]+)", markup)[0]).decode("utf-8")
+    assert "<script>" not in source and "&lt;script&gt;" in source
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 300), st.sampled_from([16.0, 29.0, 42.0])), min_size=1, max_size=14
+    )
+)
+def test_placed_labels_never_overlap(wanted: list[tuple[float, float]]) -> None:
+    from reports.trend_chart import LABEL_GAP, place_labels
+
+    tops = place_labels(wanted, 4.0, 316.0)
+    blocks = sorted(zip(tops, (h for _c, h in wanted), strict=True))
+    for (top_a, h_a), (top_b, _h) in itertools.pairwise(blocks):
+        assert top_a + h_a + LABEL_GAP <= top_b + 1e-6
+    assert min(tops) >= 4.0 - 1e-6
+    # Blocks keep the order of their wishes.
+    by_wish = [tops[i] for i in sorted(range(len(wanted)), key=lambda i: (wanted[i][0], i))]
+    assert by_wish == sorted(by_wish)

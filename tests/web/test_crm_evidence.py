@@ -84,7 +84,9 @@ def test_upload_computes_stores_and_shows_kpis(owner: FlaskClient, app: Flask) -
     assert row.settings["columns"]["amount"] == ["Amount"]
     shown = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
     assert "40%" in shown and "5,000" in shown and "Proposal/Price Quote" in shown
-    assert "Price" in shown and "1.50×" in shown and "3.00×" in shown
+    # Coverage is written as the linked question writes it (its unit), in one notation.
+    assert "Price" in shown and "1.5&nbsp;x target" in shown and "3.0&nbsp;x target" in shown
+    assert "×" not in shown.split('class="compact crm-money"')[1].split("</table>")[0]
     assert "figures as of Jul 1, 2024" in shown
     assert "deals closed Jul 3, 2023 – Jul 1, 2024" in shown
     assert "between Jul 1, 2024 and Sep 30, 2024" in shown
@@ -321,6 +323,8 @@ def test_as_of_date_defaults_to_today_and_changes_stale_ages(
     assert idle_today["006O2"] == (date.today() - date(2024, 2, 1)).days
     page = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
     assert "figures as of Jul 1, 2024" in page  # the newest import is the one in use
+    # The form offers the as-of date of the figures in use, not today's.
+    assert 'name="as_of" type="date" value="2024-07-01"' in page
     res = upload(owner, aid, as_of="2999-01-01")
     assert res.status_code == 422
     assert "The as-of date cannot be in the future." in res.get_data(as_text=True)

@@ -27,6 +27,7 @@ from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.errors import Invalid
 from assessment.web.evidence import bp
 from assessment.web.evidence.forms import EvidenceForm
+from assessment.web.i18n import select_locale
 from assessment.web.tenancy import actor
 
 
@@ -47,6 +48,9 @@ class EvidenceView:
     """Deals closed in this period count for the win rate (None: stored before periods)."""
     quota_period: tuple[date, date] | None
     """The period the quota is the target of (None without a quota)."""
+    coverage_unit: str = ""
+    """The unit the questionnaire gives pipeline coverage (e.g. "x target"), so the money
+    table writes coverage as the linked question does; empty: no linked question."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,14 @@ def _period(texts: tuple[str, str] | None) -> tuple[date, date] | None:
     return (start, end) if start and end else None
 
 
-def _view(assessment_id: int) -> EvidenceView | None:
+def _coverage_unit(assessment: Assessment) -> str:
+    q = questionnaire_of(assessment, select_locale())
+    linked = (x for x in q.questions().values() if x.evidence == "crm.pipeline_coverage")
+    return next((x.unit for x in linked if x.unit), "")
+
+
+def _view(assessment: Assessment) -> EvidenceView | None:
+    assessment_id = assessment.id
     evidence = svc.current_evidence(current_session(), assessment_id)
     if evidence is None:
         return None
@@ -97,6 +108,7 @@ def _view(assessment_id: int) -> EvidenceView | None:
         as_of=_day(kpis.get("as_of")),
         win_period=_period(periods.get("crm.win_rate")),
         quota_period=_period(periods.get("crm.pipeline_coverage")),
+        coverage_unit=_coverage_unit(assessment),
     )
 
 
@@ -135,7 +147,7 @@ def _rows(assessment: Assessment, results: Results, q: Questionnaire) -> list[Ev
 def crm_helpers() -> dict[str, Callable[..., Any]]:
     """Helpers for the evidence partials on the assessment and results pages."""
     return {
-        "crm_evidence_for": lambda assessment: _view(assessment.id),
+        "crm_evidence_for": _view,
         "crm_evidence_rows": _rows,
         "crm_evidence_url": lambda assessment: url_for("evidence.crm", assessment_id=assessment.id),
     }
@@ -159,7 +171,10 @@ def crm(assessment_id: int) -> str | Response | tuple[str, int]:
         )
         if current is not None and current.quota:
             form.quota.data = f"{current.quota:g}"
-        form.as_of.data = date.today()
+        # The date the figures in use were computed for, so a re-upload keeps it.
+        form.as_of.data = (_day((current.kpis or {}).get("as_of")) if current else None) or (
+            date.today()
+        )
     if request.method == "POST":
         actor().require_editor()
         if form.validate_on_submit():
@@ -184,7 +199,7 @@ def crm(assessment_id: int) -> str | Response | tuple[str, int]:
             q=q,
             form=form,
             problems=problems,
-            evidence=_view(assessment_id),
+            evidence=_view(assessment),
             history=svc.evidence_history(current_session(), assessment_id),
             linked=[qq for qq in q.questions().values() if qq.evidence],
             can_edit=current_user.can_edit,
