@@ -172,7 +172,7 @@ def test_upload_valid_file_previews_then_publishes(owner: FlaskClient, app: Flas
     # new assessments can pick it
     new_client(owner)
     form = owner.get("/assessments/new").get_data(as_text=True)
-    assert f'<option value="{vid}">Team Pulse 1.0.0</option>' in form
+    assert f'<option value="{vid}">Team Pulse (team-pulse 1.0.0)</option>' in form
     # the standard stays the default (first) choice
     assert re.search(r'name="questionnaire"[^>]*>\s*<option value="1"', form)
 
