@@ -100,7 +100,10 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
         key = loader.construct_object(key_node)
         if not isinstance(key, str | int | float | bool | None):
             raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+                None,
+                None,
+                "a key must be a plain value, not a list or mapping",
+                key_node.start_mark,
             )
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -186,7 +189,7 @@ def _load_uncached(path: str | os.PathLike[str], lang: str | None) -> Questionna
 # --- on-disk cache of validated questionnaires (like ``.pyc`` files) -----------------------
 
 CACHE_FORMAT = 1
-_CODE_MODULES = ("loader.py", "model.py", "checks.py", "conditions.py", "i18n.py")
+_CODE_MODULES = ("loader.py", "model.py", "checks.py", "conditions.py", "i18n.py", "crm.py")
 
 
 def cache_dir() -> Path | None:
