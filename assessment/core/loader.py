@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from assessment.core import safe_yaml
 from assessment.core.checks import semantic_problems
 from assessment.core.conditions import ConditionSyntaxError, parse_condition
 from assessment.core.i18n import localize
@@ -90,44 +90,12 @@ def format_path(loc: Iterable[int | str]) -> str:
     return out
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses duplicate keys instead of keeping the last."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if not isinstance(key, str | int | float | bool | None):
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                "a key must be a plain value, not a list or mapping",
-                key_node.start_mark,
-            )
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return dict(loader.construct_pairs(node))
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-
-
 def parse_yaml(text: str, name: str) -> Any:
-    """Parse YAML text safely; raise QuestionnaireError naming the line on failure."""
+    """Parse YAML text safely (see ``safe_yaml``); raise QuestionnaireError naming the line."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise QuestionnaireError([Problem(name, where, f"invalid YAML: {problem}")]) from exc
+        return safe_yaml.load(text)
+    except safe_yaml.YamlProblem as exc:
+        raise QuestionnaireError([Problem(name, exc.where, exc.message)]) from exc
 
 
 def _read_yaml(path: Path, display: str) -> Any:

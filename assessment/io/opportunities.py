@@ -20,8 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assessment.core import safe_yaml
 from assessment.core.crm import Opportunity, Status, canonical_stage
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -176,9 +175,13 @@ def parse_mapping(data: bytes, name: str = "MAP.yaml") -> ColumnMapping:
     if len(data) > MAX_MAPPING_BYTES:
         raise OpportunitiesFileError(name, [f"file is larger than {MAX_MAPPING_BYTES} bytes"])
     try:
-        doc = yaml.safe_load(data.decode("utf-8-sig")) or {}
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise OpportunitiesFileError(name, [f"not valid UTF-8 YAML: {exc}"]) from exc
+        doc = safe_yaml.load(data.decode("utf-8-sig"), booleans=False) or {}
+    except UnicodeDecodeError as exc:
+        raise OpportunitiesFileError(
+            name, [f"not valid UTF-8 (first bad byte at offset {exc.start}); save it as UTF-8"]
+        ) from exc
+    except safe_yaml.YamlProblem as exc:
+        raise OpportunitiesFileError(name, [str(exc)]) from exc
     if not isinstance(doc, dict):
         raise OpportunitiesFileError(name, ["expected a mapping with 'columns:'"])
     problems: list[str] = []

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from assessment.core import safe_yaml
 from assessment.core.answers import Answer, AnswerError, parse_answer
 from assessment.core.answers import Respondent as CoreRespondent
 from assessment.core.model import Question, Questionnaire, QuestionType
@@ -89,38 +90,6 @@ class WideImport:
 # --- the mapping file -------------------------------------------------------------------
 
 
-class _MappingLoader(yaml.SafeLoader):
-    """Safe YAML without ``yes``/``no`` → bool (answers are texts) and with unique keys."""
-
-
-_MappingLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: _MappingLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node)
-        if isinstance(key, list | dict):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain text", key_node.start_mark
-            )
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return dict(loader.construct_pairs(node))
-
-
-_MappingLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-
-
 def _load_yaml(data: bytes, name: str) -> Any:
     if len(data) > MAPPING_MAX_BYTES:
         raise AnswersFileError(
@@ -131,15 +100,19 @@ def _load_yaml(data: bytes, name: str) -> Any:
     except UnicodeDecodeError as exc:
         raise AnswersFileError(name, [f"not valid UTF-8 (offset {exc.start})"]) from exc
     try:
-        for event in yaml.parse(text, Loader=_MappingLoader):
+        # Mapping files are short: anchors and aliases have no use in them.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 raise AnswersFileError(name, ["anchors and aliases (*name) are not allowed"])
-        return yaml.load(text, Loader=_MappingLoader)
+        return safe_yaml.load(text, booleans=False)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise AnswersFileError(name, [f"{where}not valid YAML: {problem}"]) from exc
+    except safe_yaml.YamlProblem as exc:
+        where = f"{exc.where}: " if exc.where else ""
+        raise AnswersFileError(name, [f"{where}{exc.message}"]) from exc
     except RecursionError as exc:
         raise AnswersFileError(name, ["the YAML is nested too deeply"]) from exc
 

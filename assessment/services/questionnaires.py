@@ -46,8 +46,6 @@ from assessment.services.errors import Conflict, NotFound
 STANDARD_ID = "sales-org-health"
 MAX_UPLOAD_BYTES = 1024 * 1024
 """Largest questionnaire file accepted from a user (the standard one is about 110 KB)."""
-MAX_YAML_VALUES = 100_000
-"""Most values a YAML upload may expand to once aliases are resolved (standard: ~5,000)."""
 VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_\-]*$")
 _LIMIT = f"the limit is {MAX_UPLOAD_BYTES:,} bytes (1 MB)"
 UNTRANSLATED_KEYS = ("title", "description")
@@ -246,9 +244,6 @@ def validate_text(text: str, name: str, languages: Collection[str]) -> Draft | l
     size = len(text.encode("utf-8"))
     if size > MAX_UPLOAD_BYTES:
         return [f"{name}: the text is {size:,} bytes; {_LIMIT}"]
-    shape = _yaml_shape_problem(text, name)
-    if shape:
-        return [shape]
     try:
         data = parse_yaml(text, name)
     except QuestionnaireError as exc:
@@ -268,59 +263,6 @@ def validate_text(text: str, name: str, languages: Collection[str]) -> Draft | l
     if document is None:
         return [problem]
     return Draft(name=name, text=text, document=document, model=model)
-
-
-def _yaml_shape_problem(text: str, name: str) -> str:
-    """Refuse alias bombs ("billion laughs"), recursive aliases and absurd nesting."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return ""  # parse_yaml reports it with line and column
-    except RecursionError:
-        return f"{name}: the YAML is nested too deeply"
-    if root is None:
-        return ""
-    sizes: dict[int, int] = {}
-    in_progress: set[int] = set()
-
-    def expanded(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in in_progress:
-            raise _Recursive
-        in_progress.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                total += expanded(child)
-                if total > MAX_YAML_VALUES:
-                    break
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += expanded(k) + expanded(v)
-                if total > MAX_YAML_VALUES:
-                    break
-        in_progress.discard(key)
-        sizes[key] = total
-        return total
-
-    try:
-        total = expanded(root)
-    except _Recursive:
-        return f"{name}: an alias refers to itself (recursive YAML structures are not allowed)"
-    except RecursionError:
-        return f"{name}: the YAML is nested too deeply"
-    if total > MAX_YAML_VALUES:
-        return (
-            f"{name}: the YAML expands to more than {MAX_YAML_VALUES:,} values once anchors and "
-            "aliases are resolved; write the questionnaire out without repeated aliases"
-        )
-    return ""
-
-
-class _Recursive(Exception):
-    pass
 
 
 def _custom_rules(data: Any, name: str, languages: Collection[str]) -> Iterator[Problem]:

@@ -244,3 +244,19 @@ def test_crm_export_mutated_csv_and_xlsx(data: st.DataObject) -> None:
 @given(st.text(max_size=400))
 def test_crm_mapping_random_text(text: str) -> None:
     _opportunities(HUBSPOT, text.encode())
+
+
+def test_yaml_bombs_are_refused_by_every_yaml_reader() -> None:
+    """Questionnaires, CRM mapping files and wide-import mapping files share one safe reader."""
+    from assessment.io.opportunities import OpportunitiesFileError, parse_mapping
+    from assessment.io.wide_answers import parse_mapping as parse_wide_mapping
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(6)
+    )
+    with pytest.raises(QuestionnaireError, match="expands to more than"):
+        load_questionnaire_text(bomb, "bomb.yaml")
+    with pytest.raises(OpportunitiesFileError, match="expands to more than"):
+        parse_mapping(bomb.encode(), "MAP.yaml")
+    with pytest.raises(AnswersFileError, match="aliases"):
+        parse_wide_mapping(bomb.encode(), Q, "columns.yaml")

@@ -273,7 +273,7 @@ def test_alias_bomb_is_refused_quickly(owner: FlaskClient, app: Flask) -> None:
     assert time.monotonic() - started < 5
     assert (
         "bomb.yaml: the YAML expands to more than 100,000 values once anchors and aliases are "
-        "resolved; write the questionnaire out without repeated aliases" in html.unescape(page)
+        "resolved; write it out without repeated aliases" in html.unescape(page)
     )
     assert version_count(app) == 1
 
