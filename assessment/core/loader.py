@@ -157,7 +157,15 @@ def _load_uncached(path: str | os.PathLike[str], lang: str | None) -> Questionna
 # --- on-disk cache of validated questionnaires (like ``.pyc`` files) -----------------------
 
 CACHE_FORMAT = 1
-_CODE_MODULES = ("loader.py", "model.py", "checks.py", "conditions.py", "i18n.py", "crm.py")
+_CODE_MODULES = (
+    "loader.py",
+    "model.py",
+    "checks.py",
+    "conditions.py",
+    "i18n.py",
+    "crm.py",
+    "safe_yaml.py",
+)
 
 
 def cache_dir() -> Path | None:
