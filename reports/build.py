@@ -16,8 +16,10 @@ from assessment.core.results import (
 )
 from assessment.core.scoring import LARGE_GAP, LOW_AGREEMENT, LOW_COVERAGE
 from reports import charts, insights
+from reports.evidence import EvidenceView, build_evidence
 from reports.i18n import Translator
 from reports.sections import BuilderBase, anchor
+from reports.trends import TrendSection, build_trend_section
 from reports.viewmodel import (
     Cell,
     ElementBrief,
@@ -109,6 +111,29 @@ class _Builder(BuilderBase):
             roadmap=self.roadmap(recs),
             roadmap_note=self.roadmap_note(recs),
             appendix=tuple(self.appendix(el) for el in r.elements),
+            evidence=self.evidence(),
+            trends=self.trends(),
+        )
+
+    def evidence(self) -> EvidenceView | None:
+        """The CRM evidence section, when the assessment has CRM figures."""
+        extra = self.meta.optional
+        return build_evidence(
+            extra.crm_kpis,
+            self.q,
+            self.r,
+            language=self.lang,
+            translations=self.translations,
+            filename=extra.crm_filename,
+        )
+
+    def trends(self) -> TrendSection | None:
+        """The trend section, when earlier assessments of the client can be compared."""
+        trend = self.meta.optional.trend
+        if trend is None:
+            return None
+        return build_trend_section(
+            trend, self.lang, self.translations, primary=self.meta.branding.primary_color
         )
 
     def brief(self, el: ElementResult, strength: bool) -> ElementBrief:

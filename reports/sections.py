@@ -49,6 +49,7 @@ class BuilderBase:
         self.q = q
         self.meta = meta
         self.lang = clean_language(meta.language)
+        self.translations = translations
         self.f = Formatter.create(self.lang, translations)
         self._ = self.f._
         self.palette: Palette = make_palette(meta.branding.primary_color)

@@ -9,11 +9,31 @@ the number never reaches the view-model, so no template can show it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from assessment.core.trends import Trend
 from reports.branding import Branding
+
+if TYPE_CHECKING:
+    from reports.evidence import EvidenceView
+    from reports.trends import TrendSection
+
+
+@dataclass(frozen=True, slots=True)
+class OptionalSections:
+    """Data for the sections a report has only when it exists.
+
+    ``crm_kpis`` is the stored output of the CRM evidence import (the ``crm-kpis --json``
+    shape) and ``trend`` the client's trend up to this assessment; either may be absent.
+    """
+
+    crm_kpis: Mapping[str, Any] | None = None
+    crm_filename: str = ""
+    trend: Trend | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +46,7 @@ class ReportMeta:
     prepared_by: str = ""
     language: str = "en"
     branding: Branding = field(default_factory=Branding)
+    optional: OptionalSections = field(default_factory=OptionalSections)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,3 +341,7 @@ class ReportView:
     roadmap: tuple[RoadmapPhase, ...]
     roadmap_note: str
     appendix: tuple[AppendixElement, ...]
+    evidence: EvidenceView | None = None
+    """"Evidence from CRM data", when the assessment has CRM evidence."""
+    trends: TrendSection | None = None
+    """Progress since earlier assessments of the client, when there are any."""

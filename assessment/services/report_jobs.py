@@ -25,8 +25,10 @@ from assessment.db.models import ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
+from assessment.services.crm_evidence import current_evidence
 from assessment.services.errors import Invalid, NotFound
 from assessment.services.questionnaires import languages_of
+from assessment.services.trends import report_trend
 from reports.bounded import BoundedRenderer
 
 QUEUE_NAME = "saleshealth-reports"
@@ -104,7 +106,7 @@ def _render(
     session: Session, job: ReportJob, workspace: Workspace | None, timeout_s: float, memory_mb: int
 ) -> bytes:
     from reports.branding import Branding, Logo
-    from reports.viewmodel import ReportMeta
+    from reports.viewmodel import OptionalSections, ReportMeta
 
     assessment = get_assessment(session, job.assessment_id)
     q = questionnaire_of(assessment, job.language)
@@ -118,6 +120,7 @@ def _render(
         footer_text=workspace.footer_text if workspace else "",
         logo=logo,
     )
+    evidence = current_evidence(session, assessment.id)
     meta = ReportMeta(
         client_name=assessment.client.name,
         assessment_title=assessment.title,
@@ -125,6 +128,11 @@ def _render(
         prepared_by=branding.firm_name,
         language=job.language,
         branding=branding,
+        optional=OptionalSections(
+            crm_kpis=evidence.kpis if evidence else None,
+            crm_filename=evidence.filename if evidence else "",
+            trend=report_trend(session, assessment, job.language),
+        ),
     )
     session.commit()  # no transaction stays open during a long render
     pdf: bytes = _renderer(timeout_s, memory_mb).render(
