@@ -62,8 +62,14 @@ def read_answers_bytes(
     data: bytes, q: Questionnaire, name: str = "answers.csv"
 ) -> list[Respondent]:
     """Read and validate answers CSV content."""
-    if len(data) > MAX_BYTES:
-        raise AnswersFileError(name, [f"file is {len(data)} bytes; the limit is {MAX_BYTES}"])
+    return parse_answer_rows(_rows(decode_text(data, name)), q, name)
+
+
+def decode_text(data: bytes, name: str, limit: int = MAX_BYTES) -> str:
+    """A CSV upload as text, or AnswersFileError (too large, not UTF-8, empty)."""
+    if len(data) > limit:
+        size = f"{len(data):,} bytes; the limit is {limit:,} bytes ({limit // 2**20} MB)"
+        raise AnswersFileError(name, [f"the file is {size}"])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -72,7 +78,7 @@ def read_answers_bytes(
         ) from exc
     if not text.strip():
         raise AnswersFileError(name, ["the file is empty; expected a header row"])
-    return parse_answer_rows(_rows(text), q, name)
+    return text
 
 
 def _rows(text: str) -> Iterator[list[str]]:

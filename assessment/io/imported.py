@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from assessment.core.answers import Respondent as CoreRespondent
-from assessment.io.answers_csv import AnswersFileError
+from assessment.io.answers_csv import AnswersFileError, decode_text
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 """Largest answers file an import accepts (10 MB, about 150,000 answer rows)."""
@@ -34,18 +34,7 @@ class ImportedRespondent:
 
 def decode(data: bytes, name: str, limit: int = IMPORT_MAX_BYTES) -> str:
     """The file as text, or AnswersFileError (too large, not UTF-8, empty)."""
-    if len(data) > limit:
-        size = f"{len(data):,} bytes; the limit is {limit:,} bytes ({limit // 2**20} MB)"
-        raise AnswersFileError(name, [f"the file is {size}"])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnswersFileError(
-            name, [f"not valid UTF-8 (first bad byte at offset {exc.start}); save it as UTF-8"]
-        ) from exc
-    if not text.strip():
-        raise AnswersFileError(name, ["the file is empty; expected a header row"])
-    return text
+    return decode_text(data, name, limit)
 
 
 def csv_rows(text: str, name: str) -> list[list[str]]:

@@ -82,7 +82,7 @@ def test_answers_csv_mutated_valid_file(data: st.DataObject) -> None:
 def test_answers_csv_oversized_file_is_refused_with_the_limit() -> None:
     with pytest.raises(AnswersFileError) as err:
         read_answers_bytes(b"x" * (MAX_BYTES + 1), Q, "big.csv")
-    assert f"the limit is {MAX_BYTES}" in str(err.value)
+    assert f"the limit is {MAX_BYTES:,} bytes" in str(err.value)
 
 
 def _questionnaire_text(text: str) -> None:
