@@ -15,14 +15,13 @@ import re
 import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from tests.web.conftest import add_people, csrf_token, open_assessment, post_form
+from tests.web.conftest import add_people, csrf_token, download_pdf, open_assessment, post_form
 from tests.web.test_flow import answer_all
 
 PAYLOADS: dict[str, list[str]] = {
@@ -325,25 +324,7 @@ def test_payloads_are_literal_in_the_pdf(hostile_owner: FlaskClient, app: Flask)
     open_assessment(owner, aid)
     for i, link in enumerate(links):
         answer_all(app.test_client(), link, comment=" ".join(ALL[i::4]))
-    res = post_form(
-        owner,
-        f"/assessments/{aid}/report",
-        {"language": "en"},
-        form_url=f"/assessments/{aid}/results",
-    )
-    assert res.status_code == 302
-    url = res.headers["Location"]
-    import time
-
-    deadline = time.time() + 180
-    status: dict[str, Any] = {}
-    while time.time() < deadline:
-        status = owner.get(url + "/status").get_json()
-        if status["status"] in ("done", "failed"):
-            break
-        time.sleep(0.3)
-    assert status.get("status") == "done", status
-    pdf = owner.get(url + "/download").get_data()
+    pdf = download_pdf(owner, aid)
     assert b"/EmbeddedFiles" not in pdf and b"/FileAttachment" not in pdf
     assert b"/URI (javascript" not in pdf and b"/JavaScript" not in pdf
     text = subprocess.run(

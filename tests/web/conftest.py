@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,25 @@ def open_assessment(client: FlaskClient, assessment_id: int) -> None:
         form_url=f"/assessments/{assessment_id}",
     )
     assert res.status_code == 302
+
+
+def download_pdf(client: FlaskClient, assessment_id: int, lang: str = "en") -> bytes:
+    """Ask for the PDF report through the web, wait for the job, and download it."""
+    res = post_form(
+        client,
+        f"/assessments/{assessment_id}/report",
+        {"language": lang},
+        form_url=f"/assessments/{assessment_id}/results",
+    )
+    assert res.status_code == 302, res.status_code
+    url = res.headers["Location"]
+    deadline = time.time() + 180
+    status: dict[str, Any] = {}
+    while time.time() < deadline:
+        status = client.get(url + "/status").get_json()
+        if status["status"] in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    assert status.get("status") == "done", status
+    pdf: bytes = client.get(url + "/download").get_data()
+    return pdf

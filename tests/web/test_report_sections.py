@@ -4,36 +4,14 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
-from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.reports.conftest import ARTIFACTS
-from tests.web.conftest import post_form
+from tests.web.conftest import download_pdf
 from tests.web.test_crm_evidence import upload
 from tests.web.test_followups_trends import _chain
-
-
-def _pdf(owner: FlaskClient, aid: int, lang: str = "en") -> bytes:
-    res = post_form(
-        owner,
-        f"/assessments/{aid}/report",
-        {"language": lang},
-        form_url=f"/assessments/{aid}/results",
-    )
-    assert res.status_code == 302
-    url = res.headers["Location"]
-    deadline = time.time() + 180
-    status: dict[str, Any] = {}
-    while time.time() < deadline:
-        status = owner.get(url + "/status").get_json()
-        if status["status"] in ("done", "failed"):
-            break
-        time.sleep(0.3)
-    assert status.get("status") == "done", status
-    return owner.get(url + "/download").get_data()
 
 
 def _text(pdf: bytes) -> str:
@@ -48,7 +26,7 @@ def test_pdf_has_evidence_and_trend_sections_with_contents_entries(
 ) -> None:
     _, first, second = _chain(app)
     assert upload(owner, second).status_code == 302
-    pdf = _pdf(owner, second)
+    pdf = download_pdf(owner, second)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "with-evidence-and-trend.pdf").write_bytes(pdf)  # looked at as page PNGs
     text = _text(pdf)
@@ -62,7 +40,7 @@ def test_pdf_has_evidence_and_trend_sections_with_contents_entries(
     assert "salesforce.csv" in after_contents
     assert "What respondents said and what the CRM shows" in after_contents
     # The first assessment has neither: no earlier round, no CRM figures.
-    first_text = _text(_pdf(owner, first))
+    first_text = _text(download_pdf(owner, first))
     assert "Evidence from CRM data" not in first_text
     assert "Progress since earlier assessments" not in first_text
 
@@ -70,6 +48,6 @@ def test_pdf_has_evidence_and_trend_sections_with_contents_entries(
 def test_pdf_sections_are_translated(owner: FlaskClient, app: Flask) -> None:
     _, _, second = _chain(app)
     assert upload(owner, second).status_code == 302
-    text = _text(_pdf(owner, second, "pl"))
+    text = _text(download_pdf(owner, second, "pl"))
     assert "Evidence from CRM data" not in text
     assert "Progress since earlier assessments" not in text
