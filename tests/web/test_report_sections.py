@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -45,9 +46,13 @@ def test_pdf_has_evidence_and_trend_sections_with_contents_entries(
     assert "Progress since earlier assessments" not in first_text
 
 
-def test_pdf_sections_are_translated(owner: FlaskClient, app: Flask) -> None:
+@pytest.mark.parametrize("lang", ["pl", "zh"])
+def test_pdf_sections_are_translated(owner: FlaskClient, app: Flask, lang: str) -> None:
     _, _, second = _chain(app)
     assert upload(owner, second).status_code == 302
-    text = _text(download_pdf(owner, second, "pl"))
+    pdf = download_pdf(owner, second, lang)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"with-evidence-and-trend-{lang}.pdf").write_bytes(pdf)
+    text = _text(pdf)
     assert "Evidence from CRM data" not in text
     assert "Progress since earlier assessments" not in text
