@@ -18,23 +18,35 @@ import contextlib
 import ctypes
 import dataclasses
 import gc
+import logging
 import multiprocessing
 import os
 import signal
 import sys
 import threading
-from multiprocessing.connection import Connection
+import time
+from multiprocessing.connection import Connection, wait
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assessment.core.model import Questionnaire
-from assessment.core.results import Results
-from reports.i18n import Translator
-from reports.viewmodel import ReportMeta
+from reports.paging import supported as paging_supported
+from reports.parts import ReportParts, halve, split_report, typesetting_cost
+
+if TYPE_CHECKING:
+    from assessment.core.model import Questionnaire
+    from assessment.core.results import Results
+    from reports.i18n import Translator
+    from reports.viewmodel import ReportMeta
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_MAX_RENDERS = 100
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+FRONT_PAGES = 2
+_FRONT = -1
+"""Pages of the cover and contents when the report is typeset in parts (checked after)."""
 _MIB = 1024 * 1024
 _EXIT_MEMORY = 86
 """Exit status of a child that ran out of memory (it may be unable to say so in a message)."""
@@ -64,23 +76,55 @@ def _release_heap() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _child_main(conn: Connection, memory_mb: int) -> None:
-    """Serve render requests (HTML strings) until told to stop with ``None``."""
+class _Abandoned(Exception):
+    """The parent gave up on the part being typeset (another part failed)."""
+
+
+def _numbering_for(conn: Connection, spec: object) -> Any:
+    """The page-numbering callback a render message asks for (see :mod:`reports.paging`)."""
+    if spec is None:
+        return None
+    if spec == "ask":
+
+        def ask(paginated: Any) -> tuple[int, int]:
+            conn.send(("paginated", paginated.pages, paginated.anchors))
+            reply = conn.recv()
+            if not (isinstance(reply, tuple) and reply[0] == "numbering"):
+                raise _Abandoned
+            return int(reply[1]), int(reply[2])
+
+        return ask
+    fixed = (int(spec[0]), int(spec[1]))  # type: ignore[index]
+    return lambda _paginated: fixed
+
+
+def _child_main(conn: Connection, memory_mb: int, warm: bool) -> None:
+    """Serve render requests until told to stop with ``None``.
+
+    A request is ``(html, numbering)``: ``numbering`` is ``None`` for a whole document,
+    ``"ask"`` for a part whose page numbers the parent decides once the part is paginated
+    (the child sends ``("paginated", pages, anchors)`` and waits for ``("numbering",
+    first, total)``), or a fixed ``(first, total)``.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    from reports.render import render_html, warm_up
+    from reports.typeset import render_html, warm_up
 
     _limit_memory(memory_mb)
     try:
-        warm_up()  # while the parent is still building the HTML
+        if warm:
+            warm_up()  # while the parent is still building the HTML
         while True:
             try:
-                html = conn.recv()
+                request = conn.recv()
             except EOFError:
                 return
-            if html is None:
+            if request is None:
                 return
+            html, spec = request
             try:
-                pdf = render_html(html, collect=False)
+                pdf = render_html(html, collect=False, numbering=_numbering_for(conn, spec))
+            except _Abandoned:
+                return
             except MemoryError:
                 raise
             except Exception as exc:  # reported to the parent, not swallowed
@@ -88,9 +132,10 @@ def _child_main(conn: Connection, memory_mb: int) -> None:
                 conn.send(("failed", f"{type(exc).__name__}: {exc}"))
                 continue
             conn.send(("ok", pdf))
-            del pdf, html
-            gc.collect()  # after replying: the caller does not wait for it
-            _release_heap()
+            del pdf, html, request
+            if not conn.poll(0):  # collect while idle, not while more work waits
+                gc.collect()
+                _release_heap()
     except MemoryError:
         # The heap may be exhausted: sending a message could fail too, so say it with the
         # exit status, skipping any clean-up that would need memory.
@@ -101,13 +146,69 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["reports.render", "reports.fetcher", "weasyprint"])
+        # The children need WeasyPrint and the typesetting modules only (not Jinja or
+        # pydantic): importing less in the forkserver makes the first render start sooner.
+        ctx.set_forkserver_preload(
+            ["weasyprint", "reports.typeset", "reports.fetcher", "reports.paging"]
+        )
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
 
+class _Child:
+    """One rendering process and the parent's end of its pipe."""
+
+    def __init__(self, ctx: Any, memory_mb: int, warm: bool) -> None:
+        parent, child = ctx.Pipe()
+        self.proc = ctx.Process(
+            target=_child_main,
+            args=(child, memory_mb, warm),
+            name="saleshealth-report",
+            daemon=True,
+        )
+        self.proc.start()
+        child.close()
+        self.conn: Connection = parent
+
+    @property
+    def alive(self) -> bool:
+        return bool(self.proc.is_alive())
+
+    def send(self, message: object) -> None:
+        self.conn.send(message)
+
+    def receive(self, deadline: float) -> tuple[Any, ...] | None:
+        """The child's next message; ``("died", "")`` if it is gone, ``None`` at the deadline."""
+        try:
+            if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+                return None
+            reply: tuple[Any, ...] = self.conn.recv()
+            return reply
+        except (EOFError, OSError):
+            return ("died", "")
+
+    def stop(self, kill: bool) -> None:
+        if not kill:
+            with contextlib.suppress(OSError, EOFError, BrokenPipeError):
+                self.conn.send(None)
+            self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
 class BoundedRenderer:
-    """A reusable child process that renders report HTML within time and memory bounds."""
+    """Reusable child processes that render report HTML within time and memory bounds.
+
+    With ``workers`` ≥ 2 (the default on a machine with two or more cores) a report is cut
+    into parts (:mod:`reports.parts`): two children typeset the two halves of its body at
+    the same time, each numbering its pages once both are paginated
+    (:mod:`reports.paging`), then one of them typesets the cover and contents with the
+    sections' page numbers, and the parent merges the three PDFs (:mod:`reports.merge`).
+    The result is page for page the document one child would typeset.  Documents without
+    part marks, and WeasyPrint versions the numbering hook does not know, are typeset whole.
+    """
 
     def __init__(
         self,
@@ -115,15 +216,18 @@ class BoundedRenderer:
         timeout: float = DEFAULT_TIMEOUT,
         memory_mb: int = DEFAULT_MEMORY_MB,
         max_renders: int = DEFAULT_MAX_RENDERS,
+        workers: int | None = None,
     ) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.max_renders = max_renders
+        self.workers = max(1, DEFAULT_WORKERS if workers is None else workers)
         self._ctx = _context()
-        self._proc: Any = None
-        self._conn: Connection | None = None
+        self._children: list[_Child | None] = [None] * self.workers
         self._renders = 0
         self._lock = threading.Lock()
+        self.last_timings: dict[str, float] = {}
+        """Seconds from the start of the last render in parts to each of its steps."""
 
     def __enter__(self) -> BoundedRenderer:
         return self
@@ -138,49 +242,44 @@ class BoundedRenderer:
 
     @property
     def pid(self) -> int | None:
-        """Process id of the current child (None when none is running)."""
-        return None if self._proc is None else int(self._proc.pid)
+        """Process id of the first child (None when none is running)."""
+        child = self._children[0]
+        return None if child is None else int(child.proc.pid)
 
-    def _start(self) -> Connection:
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(
-            target=_child_main, args=(child, self.memory_mb), name="saleshealth-report", daemon=True
-        )
-        proc.start()
-        child.close()
-        self._proc, self._conn, self._renders = proc, parent, 0
-        return parent  # type: ignore[no-any-return]
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the running children."""
+        return [int(child.proc.pid) for child in self._children if child is not None]
 
-    def _stop(self, kill: bool) -> None:
-        proc, conn = self._proc, self._conn
-        self._proc = self._conn = None
-        if proc is None:
-            return
-        if not kill and conn is not None:
-            try:
-                conn.send(None)
-                proc.join(5)
-            except (OSError, EOFError):
-                pass
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        if conn is not None:
-            conn.close()
+    def _child(self, index: int) -> _Child:
+        child = self._children[index]
+        if child is None or not child.alive:
+            if child is not None:
+                child.stop(kill=True)
+            # A one-shot renderer (the command line) has nothing to overlap a warm-up with.
+            child = _Child(self._ctx, self.memory_mb, warm=self.max_renders > 1)
+            self._children[index] = child
+        return child
+
+    def _stop_all(self, kill: bool) -> None:
+        children, self._children = self._children, [None] * self.workers
+        self._renders = 0
+        for child in children:
+            if child is not None:
+                child.stop(kill)
 
     def start(self) -> None:
-        """Start the child now instead of on the first render (no-op if it is running)."""
+        """Start the children now instead of on the first render (no-op if running)."""
         with self._lock:
-            if self._proc is None or not self._proc.is_alive():
-                self._stop(kill=True)
-                self._start()
+            for index in range(self.workers):
+                self._child(index)
 
     def start_in_background(self) -> threading.Thread:
-        """Start the child from a thread, so the caller can build the HTML meanwhile.
+        """Start the children from a thread, so the caller can build the HTML meanwhile.
 
-        Starting waits for the forkserver to import WeasyPrint and for the child to warm up
-        its fonts; a command-line process overlaps that with reading, scoring and building
-        the HTML on the machine's other core.  A failed start is retried by the next render.
+        Starting waits for the forkserver to import WeasyPrint; a command-line process
+        overlaps that with reading, scoring and building the HTML on another core.  A
+        failed start is retried by the next render.
         """
 
         def run() -> None:
@@ -192,45 +291,130 @@ class BoundedRenderer:
         return thread
 
     def close(self) -> None:
-        """Stop the child process."""
+        """Stop the child processes (they hold nothing that needs a clean shutdown)."""
         with self._lock:
-            self._stop(kill=False)
+            self._stop_all(kill=True)
 
     def render_html(self, html: str) -> bytes:
-        """Render report HTML to PDF in the child; raise :class:`ReportRenderError` on failure."""
+        """Render report HTML to PDF; raise :class:`ReportRenderError` on failure."""
         with self._lock:
-            conn = self._conn if self._proc is not None and self._proc.is_alive() else None
-            if conn is None:
-                self._stop(kill=True)
-                conn = self._start()
+            deadline = time.monotonic() + self.timeout
             try:
-                conn.send(html)
-                ready = conn.poll(self.timeout)
-                reply = conn.recv() if ready else None
-            except (EOFError, OSError, BrokenPipeError):
-                reply = ("died", "")
-            if reply is None:
-                self._stop(kill=True)
-                raise ReportRenderError(
-                    f"the report took longer than {self.timeout:g} s and was stopped", "timeout"
-                )
-            status, payload = reply
-            if status == "ok":
-                self._renders += 1
-                if self._renders >= self.max_renders:
-                    self._stop(kill=False)
-                return payload  # type: ignore[no-any-return]
-            proc = self._proc
-            if proc is not None and status == "died":
-                proc.join(5)
-            exitcode = proc.exitcode if proc is not None else None
-            self._stop(kill=True)
-            if exitcode == _EXIT_MEMORY or (exitcode is not None and exitcode < 0):
-                raise ReportRenderError(
-                    f"the report ran out of memory (limit {self.memory_mb} MB)", "memory"
-                )
-            detail = payload or f"the renderer exited with status {exitcode}"
-            raise ReportRenderError(f"the report could not be rendered: {detail}", "failed")
+                pdf = None
+                parts = split_report(html) if self.workers >= 2 and paging_supported() else None
+                if parts is not None:
+                    pdf = self._render_parts(parts, deadline)
+                if pdf is None:
+                    pdf = self._render_whole(html, deadline)
+            except BaseException:
+                self._stop_all(kill=True)
+                raise
+            self._renders += 1
+            if self._renders >= self.max_renders:
+                self._stop_all(kill=True)
+            return pdf
+
+    def _timed_out(self) -> ReportRenderError:
+        return ReportRenderError(
+            f"the report took longer than {self.timeout:g} s and was stopped", "timeout"
+        )
+
+    def _expect(self, child: _Child, kind: str, deadline: float) -> tuple[Any, ...]:
+        reply = child.receive(deadline)
+        if reply is None:
+            raise self._timed_out()
+        if reply[0] == kind:
+            return reply
+        if reply[0] == "died":
+            child.proc.join(5)
+        exitcode = child.proc.exitcode
+        if exitcode == _EXIT_MEMORY or (exitcode is not None and exitcode < 0):
+            raise ReportRenderError(
+                f"the report ran out of memory (limit {self.memory_mb} MB)", "memory"
+            )
+        detail = reply[1] if reply[0] == "failed" else ""
+        detail = detail or f"the renderer exited with status {exitcode}"
+        raise ReportRenderError(f"the report could not be rendered: {detail}", "failed")
+
+    def _render_whole(self, html: str, deadline: float) -> bytes:
+        child = self._child(0)
+        child.send((html, None))
+        pdf: bytes = self._expect(child, "ok", deadline)[1]
+        return pdf
+
+    def _render_parts(self, parts: ReportParts, deadline: float) -> bytes | None:
+        """Typeset ``parts`` on two children and merge them; ``None`` to typeset it whole."""
+        costs = [typesetting_cost(part) for part in parts.body]
+        if len(costs) < 2:
+            return None
+        cut = halve(costs)
+        first, second = parts.document(0, cut), parts.document(cut, len(costs))
+        one, two = self._child(0), self._child(1)
+        started = time.monotonic()
+        timings = self.last_timings = {}
+
+        def mark(event: str) -> None:
+            timings[event] = round(time.monotonic() - started, 3)
+
+        one.send((first.html, "ask"))
+        two.send((second.html, "ask"))
+        from reports.merge import merge_parts  # imported while the children work
+
+        _, pages_one, anchors_one = self._expect(one, "paginated", deadline)
+        mark("first half paginated")
+        _, pages_two, anchors_two = self._expect(two, "paginated", deadline)
+        mark("second half paginated")
+        total = FRONT_PAGES + pages_one + pages_two
+        one.send(("numbering", FRONT_PAGES + 1, total))
+        two.send(("numbering", FRONT_PAGES + pages_one + 1, total))
+        pages: dict[str, int] = {}
+        for anchors, start, doc in (
+            (anchors_one, FRONT_PAGES + 1, first),
+            (anchors_two, FRONT_PAGES + pages_one + 1, second),
+        ):
+            real = {name: index for name, index in anchors.items() if name not in doc.stand_ins}
+            pages.update({name: start + index for name, index in real.items()})
+        try:
+            front = parts.front_document(pages)
+        except KeyError as exc:
+            log.warning("report typeset whole: %s", exc)
+            front = None
+        # Each child answers with its half; the first to finish typesets the front.
+        halves: dict[int, bytes] = {}
+        pdf_front: bytes | None = None
+        busy: dict[Connection, tuple[_Child, int]] = {one.conn: (one, 0), two.conn: (two, 1)}
+        while busy:
+            ready = wait(list(busy), max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise self._timed_out()
+            for conn in ready:
+                child, job = busy.pop(conn)  # type: ignore[call-overload]
+                pdf = self._expect(child, "ok", deadline)[1]
+                if job == _FRONT:
+                    pdf_front = pdf
+                    mark("front typeset")
+                    continue
+                halves[job] = pdf
+                mark(f"{('first', 'second')[job]} half typeset")
+                if front is not None and pdf_front is None and len(halves) == 1:
+                    child.send((front.html, (1, total)))
+                    busy[child.conn] = (child, _FRONT)
+        if front is None or pdf_front is None:
+            return None
+        pdf_one, pdf_two = halves[0], halves[1]
+        merged = merge_parts(pdf_front, [pdf_one, pdf_two], [first.stand_ins, second.stand_ins])
+        mark("merged")
+        misplaced = [name for name in parts.links() if merged.destinations.get(name) != pages[name]]
+        if merged.pages != total or misplaced:
+            log.warning(
+                "report typeset whole: the parts gave %d pages for %d expected, contents "
+                "entries off: %s",
+                merged.pages,
+                total,
+                ", ".join(misplaced) or "none",
+            )
+            return None
+        return merged.pdf
 
     def render(
         self,
@@ -240,7 +424,7 @@ class BoundedRenderer:
         *,
         translations: Translator | None = None,
     ) -> bytes:
-        """Build the HTML here (cheap, no WeasyPrint) and typeset it in the child."""
+        """Build the HTML here (cheap, no WeasyPrint) and typeset it in the children."""
         from reports.render import build_html
 
         return self.render_html(build_html(results, questionnaire, meta, translations=translations))

@@ -6,14 +6,10 @@ WeasyPrint :class:`FontConfiguration`, both created lazily on first use.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import os
 import re
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -23,16 +19,29 @@ from assessment.core.results import Results
 from reports.assets import ASSET_ROOT
 from reports.build import build_view
 from reports.i18n import Formatter, Translator
+from reports.typeset import font_configuration, render_html, stylesheet, tune_allocator, warm_up
 from reports.viewmodel import ReportMeta, ReportView
 
 if TYPE_CHECKING:
     from reports.fetcher import ReportURLFetcher
 
-_init_lock = threading.Lock()
-_render_lock = threading.Lock()
+__all__ = [
+    "build_html",
+    "css_string",
+    "environment",
+    "figure3",
+    "font_configuration",
+    "html_from_view",
+    "nbsp",
+    "page_counter",
+    "render_html",
+    "render_report",
+    "stylesheet",
+    "tune_allocator",
+    "warm_up",
+]
+
 _env: Environment | None = None
-_font_config: Any = None
-_css: Markup | None = None
 _PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 
 
@@ -54,60 +63,6 @@ def environment() -> Environment:
         env.filters["figure3"] = figure3
         _env = env
     return _env
-
-
-_M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
-_MMAP_THRESHOLD = 128 * 1024
-
-
-def tune_allocator() -> None:
-    """Fix glibc's mmap threshold at its default (128 KiB) for a rendering process.
-
-    glibc raises the threshold each time a large mmapped block is freed, after which large
-    blocks (WeasyPrint's and Pango's buffers) come from the heap and fragment it; a fixed
-    threshold keeps them in mmap, returned to the system when freed.  Measured over 40
-    renders of the standard report: about 25 MB less resident memory.  No-op elsewhere.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
-
-
-def font_configuration() -> Any:
-    """The process-wide WeasyPrint font configuration (created on first use)."""
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        with _init_lock:
-            if _font_config is None:
-                tune_allocator()
-                _font_config = FontConfiguration()
-    return _font_config
-
-
-_WARM_UP_HTML = (
-    '<html lang="en"><body><h1>Warm-up</h1><p>Text <b>bold</b> <i>italic</i> 0123456789 %'
-    '</p><table class="data"><tr><th>A</th><td class="num">1</td></tr></table></body></html>'
-)
-
-
-def warm_up() -> None:
-    """Prepare a fresh rendering process: font configuration, fonts, the stylesheet.
-
-    Typesets a one-page document with the report stylesheet and throws the PDF away, so
-    the first real render does not pay for loading fonts and shaping tables.  Nothing of
-    the output is kept; a long-lived child calls this once when it starts.
-    """
-    head = f"<head><style>{stylesheet()}</style></head>"
-    render_html(_WARM_UP_HTML.replace("<body>", head + "<body>", 1))
-
-
-def stylesheet() -> Markup:
-    """The packaged ``report.css`` (trusted; inlined so the HTML is self-contained)."""
-    global _css
-    if _css is None:
-        _css = Markup((ASSET_ROOT / "report.css").read_text(encoding="utf-8"))
-    return _css
 
 
 def css_string(value: object) -> Markup:
@@ -182,41 +137,6 @@ def build_html(
 ) -> str:
     """The complete, self-contained report HTML (styles inline, images as ``data:`` URIs)."""
     return html_from_view(build_view(results, questionnaire, meta, translations), translations)
-
-
-def render_html(
-    html: str, *, fetcher: ReportURLFetcher | None = None, collect: bool = True
-) -> bytes:
-    """Typeset report HTML to PDF bytes with the safe URL fetcher and shared fonts.
-
-    The cyclic garbage collector is paused while WeasyPrint works: its box trees are large
-    and long-lived for the duration of a render, and CPython 3.11 would traverse them in many
-    full collections (about 15 % of the render).  One collection afterwards frees the
-    render's garbage; ``collect=False`` leaves that to the caller (a child process can do it
-    after replying, a CLI process can simply exit).
-    """
-    from weasyprint import HTML
-
-    from reports.fetcher import ReportURLFetcher
-
-    font_config = font_configuration()
-    with _render_lock:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            document = HTML(
-                string=html,
-                base_url=ASSET_ROOT.as_uri() + "/",
-                url_fetcher=fetcher or ReportURLFetcher(),
-            )
-            pdf: bytes = document.write_pdf(font_config=font_config)
-            del document
-        finally:
-            if was_enabled:
-                gc.enable()
-        if collect:
-            gc.collect()
-    return pdf
 
 
 def render_report(

@@ -15,7 +15,6 @@ from assessment.cli.common import (
     min_group_size_option,
     questionnaire_option,
 )
-from assessment.cli.score_cmd import score_file
 
 EXIT_RENDER_FAILED = 1
 
@@ -90,23 +89,25 @@ def report_command(
     timeout: float,
 ) -> None:
     """Render the PDF report of an answers CSV (respondent,role,question,value[,comment])."""
-    from reports.branding import DEFAULT_PRIMARY, Branding, BrandingError, validate_logo
-
-    try:
-        branding = Branding(
-            firm_name=firm_name,
-            primary_color=primary_color or DEFAULT_PRIMARY,
-            footer_text=footer_text,
-            logo=validate_logo(Path(logo).read_bytes(), logo) if logo else None,
-        )
-    except BrandingError as exc:
-        fail(f"error: {exc}")
-    # WeasyPrint is imported and warmed up in the renderer's process while this one reads
-    # the answers and builds the HTML: the two overlap on a machine with two cores.
+    # The renderer's processes start first: their forkserver imports WeasyPrint on another
+    # core while this process reads the answers and builds the HTML.  Nothing is imported
+    # before this that the renderer does not need.
     from reports.bounded import BoundedRenderer, ReportRenderError
 
     with BoundedRenderer(timeout=timeout, max_renders=1) as renderer:
         renderer.start_in_background()
+        from assessment.cli.score_cmd import score_file
+        from reports.branding import DEFAULT_PRIMARY, Branding, BrandingError, validate_logo
+
+        try:
+            branding = Branding(
+                firm_name=firm_name,
+                primary_color=primary_color or DEFAULT_PRIMARY,
+                footer_text=footer_text,
+                logo=validate_logo(Path(logo).read_bytes(), logo) if logo else None,
+            )
+        except BrandingError as exc:
+            fail(f"error: {exc}")
         results, q = score_file(
             answers, questionnaire_ref, min_group_size, lang, outcome="no report was written"
         )

@@ -80,7 +80,7 @@ def test_contents_lists_page_numbers(standard_report: Rendered) -> None:
     text = standard_report.text()
     contents = text.split("Contents", 1)[1][:3000]
     first = standard_report.results.elements[0].title
-    match = re.search(re.escape(first) + r" \.{3,} ?(\d+)", contents)
+    match = re.search(re.escape(first) + r" (\d+)", contents)
     assert match, contents[:800]
     assert 5 < int(match.group(1)) < 30
 
