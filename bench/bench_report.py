@@ -120,7 +120,9 @@ def warm(html: str, runs: int) -> None:
             + ("  target ≤ 60 ms/page" if workers == 2 else "")
         )
         if steps:
-            print("      last render's steps (s): " + ", ".join(f"{k} {v}" for k, v in steps.items()))
+            print(
+                "      last render's steps (s): " + ", ".join(f"{k} {v}" for k, v in steps.items())
+            )
 
 
 def _run(cmd: list[str]) -> float:

@@ -126,9 +126,11 @@ def test_a_front_longer_than_planned_falls_back_to_a_whole_render(
     import reports.bounded
 
     monkeypatch.setattr(reports.bounded, "FRONT_PAGES", FRONT_PAGES + 1)
-    with caplog.at_level(logging.WARNING, logger="reports.bounded"):
-        with BoundedRenderer(workers=2, timeout=300) as team:
-            pdf = team.render_html(standard_report.html)
+    with (
+        caplog.at_level(logging.WARNING, logger="reports.bounded"),
+        BoundedRenderer(workers=2, timeout=300) as team,
+    ):
+        pdf = team.render_html(standard_report.html)
     assert "report typeset whole" in caplog.text
     assert _pages_text(pdf) == _pages_text(both[0])
 
@@ -146,9 +148,10 @@ def test_cutting_the_report(standard_report: Rendered) -> None:
     parts = split_report(standard_report.html)
     assert parts is not None
     assert standard_report.html.count(PART_MARK) == len(parts.body)
-    assert parts.head + parts.front + "".join(
-        PART_MARK + body for body in parts.body
-    ) + parts.tail == standard_report.html
+    assert (
+        parts.head + parts.front + "".join(PART_MARK + body for body in parts.body) + parts.tail
+        == standard_report.html
+    )
     links = parts.links()
     assert links[:3] == ["summary", "method", "scorecard"]
     with pytest.raises(KeyError, match="#summary"):
@@ -225,8 +228,15 @@ def test_svg_text_fast_path_draws_what_weasyprint_draws(tmp_path) -> None:  # ty
     for name, pdf in (("fast", fast), ("letterwise", letterwise)):
         (tmp_path / f"{name}.pdf").write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-r", "100", "-png", "-singlefile", str(tmp_path / f"{name}.pdf"),
-             str(tmp_path / name)],
+            [
+                "pdftoppm",
+                "-r",
+                "100",
+                "-png",
+                "-singlefile",
+                str(tmp_path / f"{name}.pdf"),
+                str(tmp_path / name),
+            ],
             check=True,
         )
         images.append(Image.open(tmp_path / f"{name}.png").convert("L"))
