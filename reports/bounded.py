@@ -15,7 +15,6 @@ already imported WeasyPrint, so a (re)start is cheap and never forks a threaded 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import gc
 import logging
@@ -70,12 +69,6 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _release_heap() -> None:
-    """Give freed heap pages back to the OS (glibc), so an idle child stays small."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 class _Abandoned(Exception):
     """The parent gave up on the part being typeset (another part failed)."""
 
@@ -107,7 +100,7 @@ def _child_main(conn: Connection, memory_mb: int, warm: bool) -> None:
     first, total)``), or a fixed ``(first, total)``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    from reports.typeset import render_html, warm_up
+    from reports.typeset import release_heap, render_html, warm_up
 
     _limit_memory(memory_mb)
     try:
@@ -135,7 +128,7 @@ def _child_main(conn: Connection, memory_mb: int, warm: bool) -> None:
             del pdf, html, request
             if not conn.poll(0):  # collect while idle, not while more work waits
                 gc.collect()
-                _release_heap()
+                release_heap()
     except MemoryError:
         # The heap may be exhausted: sending a message could fail too, so say it with the
         # exit status, skipping any clean-up that would need memory.
@@ -149,7 +142,7 @@ def _context() -> Any:
         # The children need WeasyPrint and the typesetting modules only (not Jinja or
         # pydantic): importing less in the forkserver makes the first render start sooner.
         ctx.set_forkserver_preload(
-            ["weasyprint", "reports.typeset", "reports.fetcher", "reports.paging"]
+            ["reports.weasy", "reports.typeset", "reports.fetcher", "reports.paging"]
         )
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
