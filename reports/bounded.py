@@ -43,6 +43,8 @@ DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_MAX_RENDERS = 100
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+DEFAULT_MAX_GROWTH = 0.04
+_SETTLING_RENDERS = 3
 FRONT_PAGES = 2
 _FRONT = -1
 """Pages of the cover and contents when the report is typeset in parts (checked after)."""
@@ -162,6 +164,20 @@ class _Child:
         self.proc.start()
         child.close()
         self.conn: Connection = parent
+        self.renders = 0
+        self.settled_mb: float | None = None
+        """Resident size once warm (after :data:`_SETTLING_RENDERS` renders)."""
+
+    def resident_mb(self) -> float | None:
+        """The child's resident set size now (Linux), or None when it cannot be read."""
+        try:
+            with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except (OSError, ValueError):
+            return None
+        return None
 
     @property
     def alive(self) -> bool:
@@ -210,10 +226,14 @@ class BoundedRenderer:
         memory_mb: int = DEFAULT_MEMORY_MB,
         max_renders: int = DEFAULT_MAX_RENDERS,
         workers: int | None = None,
+        max_growth: float = DEFAULT_MAX_GROWTH,
     ) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.max_renders = max_renders
+        self.max_growth = max_growth
+        self.replaced_for_growth = 0
+        """Children replaced because they grew (see :meth:`_replace_grown_children`)."""
         self.workers = max(1, DEFAULT_WORKERS if workers is None else workers)
         self._ctx = _context()
         self._children: list[_Child | None] = [None] * self.workers
@@ -244,15 +264,42 @@ class BoundedRenderer:
         """Process ids of the running children."""
         return [int(child.proc.pid) for child in self._children if child is not None]
 
-    def _child(self, index: int) -> _Child:
+    def _child(self, index: int, warm: bool | None = None) -> _Child:
         child = self._children[index]
         if child is None or not child.alive:
             if child is not None:
                 child.stop(kill=True)
             # A one-shot renderer (the command line) has nothing to overlap a warm-up with.
-            child = _Child(self._ctx, self.memory_mb, warm=self.max_renders > 1)
+            warm = self.max_renders > 1 if warm is None else warm
+            child = _Child(self._ctx, self.memory_mb, warm=warm)
             self._children[index] = child
         return child
+
+    def _replace_grown_children(self) -> None:
+        """Replace a child whose idle size grew ``max_growth`` above its settled size.
+
+        CPython never gives a touched pymalloc pool back to the system, so a process that
+        typesets report after report slowly gets more of its arenas resident although its
+        live objects stay the same (measured: the same 87 arenas and object count after
+        the 5th and the 100th render, resident size +6 % in between).  Like Celery's
+        ``max_memory_per_child``, a grown child is replaced: the new one forks from the
+        forkserver (milliseconds) and starts cold, about 0.1 s slower on its first render.
+        Checked before a render, when the children have collected their garbage.
+        """
+        for index, child in enumerate(self._children):
+            if child is None or not child.alive:
+                continue
+            size = child.resident_mb()
+            if size is None:
+                continue
+            if child.settled_mb is None:
+                if child.renders >= _SETTLING_RENDERS:
+                    child.settled_mb = size
+            elif size > child.settled_mb * (1 + self.max_growth):
+                child.stop(kill=True)
+                self._children[index] = None
+                self._child(index, warm=False)
+                self.replaced_for_growth += 1
 
     def _stop_all(self, kill: bool) -> None:
         children, self._children = self._children, [None] * self.workers
@@ -291,6 +338,7 @@ class BoundedRenderer:
     def render_html(self, html: str) -> bytes:
         """Render report HTML to PDF; raise :class:`ReportRenderError` on failure."""
         with self._lock:
+            self._replace_grown_children()
             deadline = time.monotonic() + self.timeout
             try:
                 pdf = None
@@ -303,6 +351,9 @@ class BoundedRenderer:
                 self._stop_all(kill=True)
                 raise
             self._renders += 1
+            for child in self._children:
+                if child is not None:
+                    child.renders += 1
             if self._renders >= self.max_renders:
                 self._stop_all(kill=True)
             return pdf

@@ -58,3 +58,26 @@ def test_memory_limit_gives_a_clear_error() -> None:
     with pytest.raises(ReportRenderError, match="ran out of memory") as info:
         render_html_bounded(SLOW, timeout=60, memory_mb=300)
     assert info.value.reason == "memory"
+
+
+def test_a_child_that_grew_is_replaced_between_renders() -> None:
+    # A negative allowance makes any settled child "too big": it is replaced before the
+    # render after it settled, and rendering goes on in the new child.
+    with BoundedRenderer(timeout=30, workers=1, max_growth=-0.5) as renderer:
+        for _ in range(4):
+            assert renderer.render_html(SMALL).startswith(b"%PDF")
+        first = renderer.pid
+        assert renderer.replaced_for_growth == 0  # settled after the 3rd, measured now
+        assert renderer.render_html(SMALL).startswith(b"%PDF")
+        assert renderer.replaced_for_growth == 1
+        assert renderer.pid != first
+
+
+def test_a_child_within_its_allowance_is_kept() -> None:
+    with BoundedRenderer(timeout=30, workers=1, max_growth=1.0) as renderer:
+        renderer.render_html(SMALL)
+        first = renderer.pid
+        for _ in range(6):
+            renderer.render_html(SMALL)
+        assert renderer.replaced_for_growth == 0
+        assert renderer.pid == first
