@@ -77,6 +77,9 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         "REPORT_TIMEOUT_S": float(os.environ.get("REPORT_TIMEOUT_S", "120")),
         "REPORT_MEMORY_MB": int(os.environ.get("REPORT_MEMORY_MB", "1500")),
+        # Processes that typeset one report together (0: two on a machine with two or more
+        # cores, else one).  Each keeps ~130 MB resident while idle.
+        "REPORT_RENDER_WORKERS": int(os.environ.get("REPORT_RENDER_WORKERS", "0")),
         "RATELIMIT_ENABLED": True,
     }
     if not testing:

@@ -25,6 +25,7 @@ from reports.paging import supported
 
 _lock = threading.Lock()
 _original: Any = None
+_styles: dict[tuple[Any, ...], Any] = {}
 _ALIGN_MIDDLE = ("central", "middle")
 _ALIGN_TOP = ("text-before-edge", "before_edge", "top", "hanging", "text-top")
 _ALIGN_BOTTOM = ("text-after-edge", "after_edge", "bottom", "text-bottom")
@@ -47,15 +48,36 @@ class _NotPlain(Exception):
 
 
 def _style(svg: Any, node: Any, font_size: float) -> Any:
+    """The text style WeasyPrint builds for an SVG text node, shared between equal nodes.
+
+    The style is only read while laying out and drawing, so nodes with the same font
+    properties can share one (the charts use a handful of combinations).
+    """
+    family = node.get("font-family", "sans-serif")
+    key = (
+        id(svg.font_config),
+        family,
+        node.get("font-style", "normal"),
+        node.get("font-weight", 400),
+        font_size,
+        node.get("direction"),
+    )
+    style = _styles.get(key)
+    if style is None:
+        style = _styles[key] = _new_style(svg, node, font_size, family)
+        if len(_styles) > 256:
+            _styles.pop(next(iter(_styles)))
+    return style
+
+
+def _new_style(svg: Any, node: Any, font_size: float, family: str) -> Any:
     from weasyprint.css.properties import INITIAL_VALUES
     from weasyprint.svg.text import Style
 
     style = Style()
     style.update(INITIAL_VALUES)
     style.font_config = svg.font_config
-    style["font_family"] = [
-        font.strip("\"'") for font in node.get("font-family", "sans-serif").split(",")
-    ]
+    style["font_family"] = [font.strip("\"'") for font in family.split(",")]
     style["font_style"] = node.get("font-style", "normal")
     weight = node.get("font-weight", 400)
     if weight == "normal":
@@ -97,10 +119,16 @@ def _plain_text(svg: Any, node: Any, font_size: float) -> None:
     from weasyprint.matrix import Matrix
     from weasyprint.svg.bounding_box import extend_bounding_box
     from weasyprint.svg.text import TextBox
-    from weasyprint.text.line_break import split_first_line
+    from weasyprint.text.ffi import FROM_UNITS, pango
+    from weasyprint.text.line_break import create_layout, line_size
 
     style = _style(svg, node, font_size)
-    layout, _, _, width, height, baseline = split_first_line(node.text, style, svg.context, inf, 0)
+    # One layout, measured and then drawn (WeasyPrint's split_first_line would throw the
+    # Pango objects away after measuring and the drawing would make them again).
+    layout = create_layout(node.text, style, svg.context, inf, 0)
+    first_line, _ = layout.get_first_line()
+    width, height = line_size(first_line, style)
+    baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS
 
     # Vertical alignment exactly as WeasyPrint's letter-by-letter function computes it.
     ascent, descent = font_size * 0.8, font_size * 0.2
@@ -140,7 +168,6 @@ def _plain_text(svg: Any, node: Any, font_size: float) -> None:
     svg.stream.push_state()
     fill, stroke = svg.set_graphical_state(node, font_size)
     svg.stream.begin_text()
-    layout.reactivate(style)
     svg.fill_stroke(fill, stroke, text=True)
     text_box = TextBox(layout, style)
     text_box.baseline = baseline

@@ -102,7 +102,7 @@ def demo(respondents: int) -> None:
 def worker(burst: bool) -> None:
     """Render queued PDF reports (needs REDIS_URL); one font configuration per process."""
     from redis import Redis
-    from rq import Worker
+    from rq import SimpleWorker
 
     from assessment.services import report_jobs
 
@@ -113,4 +113,9 @@ def worker(burst: bool) -> None:
 
     report_jobs._worker_app = create_app()
     connection = Redis.from_url(url)
-    Worker([report_jobs.QUEUE_NAME], connection=connection).work(burst=burst, with_scheduler=False)
+    # SimpleWorker runs jobs in this process instead of a fork per job, so the report
+    # renderer's children (and their fonts) stay warm from job to job; each render is still
+    # bounded in time and memory by those children.
+    SimpleWorker([report_jobs.QUEUE_NAME], connection=connection).work(
+        burst=burst, with_scheduler=False
+    )

@@ -62,8 +62,13 @@ def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
     return job
 
 
-def execute_job(session: Session, job_id: int, timeout_s: float, memory_mb: int) -> None:
-    """Render one job and store the outcome on its row (never raises for a render failure)."""
+def execute_job(
+    session: Session, job_id: int, timeout_s: float, memory_mb: int, workers: int = 0
+) -> None:
+    """Render one job and store the outcome on its row (never raises for a render failure).
+
+    ``workers`` is the number of processes that typeset the report together (0: automatic).
+    """
     with unscoped(session):
         job = session.get(ReportJob, job_id)
         if job is None or job.status not in ("queued", "running"):
@@ -73,7 +78,7 @@ def execute_job(session: Session, job_id: int, timeout_s: float, memory_mb: int)
     with write_transaction(session):
         job.status = "running"
     try:
-        pdf = _render(session, job, workspace, timeout_s, memory_mb)
+        pdf = _render(session, job, workspace, timeout_s, memory_mb, workers)
     except Exception as exc:
         message = str(exc) if _is_user_facing(exc) else "the report could not be rendered"
         with write_transaction(session):
@@ -103,7 +108,12 @@ def _is_user_facing(exc: Exception) -> bool:
 
 
 def _render(
-    session: Session, job: ReportJob, workspace: Workspace | None, timeout_s: float, memory_mb: int
+    session: Session,
+    job: ReportJob,
+    workspace: Workspace | None,
+    timeout_s: float,
+    memory_mb: int,
+    workers: int = 0,
 ) -> bytes:
     from reports.branding import Branding, Logo
     from reports.viewmodel import OptionalSections, ReportMeta
@@ -135,21 +145,21 @@ def _render(
         ),
     )
     session.commit()  # no transaction stays open during a long render
-    pdf: bytes = _renderer(timeout_s, memory_mb).render(
+    pdf: bytes = _renderer(timeout_s, memory_mb, workers).render(
         results, q, meta, translations=translations_for(job.language)
     )
     return pdf
 
 
-_renderers: dict[tuple[float, int], BoundedRenderer] = {}
+_renderers: dict[tuple[float, int, int], BoundedRenderer] = {}
 
 
-def _renderer(timeout_s: float, memory_mb: int) -> BoundedRenderer:
-    """One long-lived bounded renderer per process: its child keeps fonts warm."""
-    key = (timeout_s, memory_mb)
+def _renderer(timeout_s: float, memory_mb: int, workers: int = 0) -> BoundedRenderer:
+    """One long-lived bounded renderer per process: its children keep fonts warm."""
+    key = (timeout_s, memory_mb, workers)
     renderer = _renderers.get(key)
     if renderer is None:
-        renderer = BoundedRenderer(timeout=timeout_s, memory_mb=memory_mb)
+        renderer = BoundedRenderer(timeout=timeout_s, memory_mb=memory_mb, workers=workers or None)
         _renderers[key] = renderer
     return renderer
 
@@ -175,6 +185,7 @@ class InProcessRunner:
                     job_id,
                     float(self.app.config["REPORT_TIMEOUT_S"]),
                     int(self.app.config["REPORT_MEMORY_MB"]),
+                    int(self.app.config["REPORT_RENDER_WORKERS"]),
                 )
             finally:
                 db.session.remove()
@@ -237,6 +248,7 @@ def rq_entry(job_id: int) -> None:
                 job_id,
                 float(_worker_app.config["REPORT_TIMEOUT_S"]),
                 int(_worker_app.config["REPORT_MEMORY_MB"]),
+                int(_worker_app.config["REPORT_RENDER_WORKERS"]),
             )
         finally:
             db.session.remove()
