@@ -270,7 +270,10 @@ def test_xlsx_text_cells_are_typed_strings_shown_as_typed(
     # and still text when someone edits the cell.
     assert text_cells and all(c.data_type == "s" and c.quotePrefix for c in text_cells)
     texts = [cell.value for cell in text_cells]
-    # XML parsers turn a stored CR into LF.
+    # A stored CR reads back as CR with lxml and as LF with the standard library's XML
+    # parser (openpyxl uses lxml when it is installed; pikepdf brings it in).
+    if trigger == "\r":
+        texts = [text.replace("\r", "\n", 1) if text.startswith("\r") else text for text in texts]
     lead = "\n" if trigger == "\r" else trigger
     assert f"{lead}North" in texts and f"{lead}Ann" in texts
     assert f"{lead}cmd|' /C calc'!A0" in texts
