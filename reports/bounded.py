@@ -280,8 +280,9 @@ class BoundedRenderer:
 
         CPython never gives a touched pymalloc pool back to the system, so a process that
         typesets report after report slowly gets more of its arenas resident although its
-        live objects stay the same (measured: the same 87 arenas and object count after
-        the 5th and the 100th render, resident size +6 % in between).  Like Celery's
+        live objects stay the same (measured on the standard report: 87 pymalloc arenas
+        after the 5th and after the 10th render, the same number of Python objects after
+        the 5th and the 15th, while the resident size kept rising).  Like Celery's
         ``max_memory_per_child``, a grown child is replaced: the new one forks from the
         forkserver (milliseconds) and starts cold, about 0.1 s slower on its first render.
         Checked before a render, when the children have collected their garbage.
