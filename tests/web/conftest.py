@@ -173,8 +173,8 @@ def open_assessment(client: FlaskClient, assessment_id: int) -> None:
     assert res.status_code == 302
 
 
-def download_pdf(client: FlaskClient, assessment_id: int, lang: str = "en") -> bytes:
-    """Ask for the PDF report through the web, wait for the job, and download it."""
+def request_pdf(client: FlaskClient, assessment_id: int, lang: str = "en") -> str:
+    """Ask for the PDF report through the web form; return the job's page URL."""
     res = post_form(
         client,
         f"/assessments/{assessment_id}/report",
@@ -182,14 +182,26 @@ def download_pdf(client: FlaskClient, assessment_id: int, lang: str = "en") -> b
         form_url=f"/assessments/{assessment_id}/results",
     )
     assert res.status_code == 302, res.status_code
-    url = res.headers["Location"]
-    deadline = time.time() + 180
-    status: dict[str, Any] = {}
+    url: str = res.headers["Location"]
+    assert re.search(r"/assessments/\d+/report/\d+$", url), url
+    return url
+
+
+def wait_for_report(client: FlaskClient, url: str, timeout: float = 180) -> dict[str, Any]:
+    """Poll the job's status until it is done or failed; fail the test after ``timeout``."""
+    deadline = time.time() + timeout
     while time.time() < deadline:
-        status = client.get(url + "/status").get_json()
+        status: dict[str, Any] = client.get(url + "/status").get_json()
         if status["status"] in ("done", "failed"):
-            break
+            return status
         time.sleep(0.3)
-    assert status.get("status") == "done", status
+    raise AssertionError("report did not finish")
+
+
+def download_pdf(client: FlaskClient, assessment_id: int, lang: str = "en") -> bytes:
+    """Ask for the PDF report through the web, wait for the job, and download it."""
+    url = request_pdf(client, assessment_id, lang)
+    status = wait_for_report(client, url)
+    assert status["status"] == "done", status
     pdf: bytes = client.get(url + "/download").get_data()
     return pdf

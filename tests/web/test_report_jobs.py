@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
-import time
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.conftest import add_people, new_assessment, new_client, open_assessment, post_form
+from tests.web.conftest import (
+    add_people,
+    new_assessment,
+    new_client,
+    open_assessment,
+    post_form,
+    request_pdf,
+    wait_for_report,
+)
 from tests.web.test_flow import answer_all
 
 # Redis runs on every machine of this project (127.0.0.1:6379); database 15 is the tests'.
@@ -26,35 +32,12 @@ def _answered_assessment(owner: FlaskClient) -> int:
     return aid
 
 
-def _wait_done(client: FlaskClient, url: str, timeout: float = 120) -> dict[str, object]:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        status = client.get(url + "/status").get_json()
-        if status["status"] in ("done", "failed"):
-            return status  # type: ignore[no-any-return]
-        time.sleep(0.3)
-    raise AssertionError("report did not finish")
-
-
-def _request(owner: FlaskClient, aid: int, lang: str = "en") -> str:
-    res = post_form(
-        owner,
-        f"/assessments/{aid}/report",
-        {"language": lang},
-        form_url=f"/assessments/{aid}/results",
-    )
-    assert res.status_code == 302
-    url = res.headers["Location"]
-    assert re.search(r"/assessments/\d+/report/\d+$", url)
-    return url
-
-
 def test_report_renders_off_the_request_path_and_downloads(owner: FlaskClient) -> None:
     aid = _answered_assessment(owner)
-    url = _request(owner, aid, "pl")
+    url = request_pdf(owner, aid, "pl")
     page = owner.get(url).get_data(as_text=True)
     assert 'http-equiv="refresh"' in page or "Download PDF" in page or "Pobierz" in page
-    status = _wait_done(owner, url)
+    status = wait_for_report(owner, url)
     assert status["status"] == "done", status
     assert int(status["pages"]) > 10  # type: ignore[call-overload]
     pdf = owner.get(url + "/download")
@@ -67,8 +50,8 @@ def test_report_download_is_not_served_to_other_workspaces_or_anonymous(
     owner: FlaskClient, app: Flask
 ) -> None:
     aid = _answered_assessment(owner)
-    url = _request(owner, aid)
-    _wait_done(owner, url)
+    url = request_pdf(owner, aid)
+    wait_for_report(owner, url)
     anonymous = app.test_client()
     assert anonymous.get(url + "/download").status_code == 302  # to the login page
     from tests.web.test_tenancy import _second_workspace
@@ -92,8 +75,8 @@ def test_unknown_report_language_is_refused(owner: FlaskClient) -> None:
 def test_failed_render_gives_a_clear_message(owner: FlaskClient, app: Flask) -> None:
     aid = _answered_assessment(owner)
     app.config["REPORT_TIMEOUT_S"] = 0.01  # no report can be rendered this fast
-    url = _request(owner, aid)
-    status = _wait_done(owner, url)
+    url = request_pdf(owner, aid)
+    status = wait_for_report(owner, url)
     assert status["status"] == "failed"
     page = owner.get(url)
     assert page.status_code == 200
@@ -113,7 +96,7 @@ def test_report_through_rq_and_a_worker(owner: FlaskClient, app: Flask) -> None:
     app.config["REDIS_URL"] = REDIS_URL
     app.extensions.pop("saleshealth.report_runner", None)
     aid = _answered_assessment(owner)
-    url = _request(owner, aid, "zh")
+    url = request_pdf(owner, aid, "zh")
     assert owner.get(url + "/status").get_json()["status"] == "queued"  # nothing renders in-process
     env = {
         **os.environ,
