@@ -36,6 +36,19 @@ def _secret_key(instance: Path, env: str) -> str:
     return key
 
 
+def _number(name: str, default: str, kind: type[int] | type[float], minimum: float) -> Any:
+    """A numeric environment setting; a clear :class:`ConfigError` naming it when it is bad."""
+    raw = os.environ.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name} must be {what}, not {raw!r}") from None
+    if not value >= minimum:  # also refuses NaN
+        raise ConfigError(f"{name} must be at least {minimum:g}, not {raw!r}")
+    return value
+
+
 def normalize_database_url(url: str) -> str:
     """Use the psycopg 3 driver for plain ``postgres://`` / ``postgresql://`` URLs."""
     for prefix in ("postgres://", "postgresql://"):
@@ -69,17 +82,17 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "PERMANENT_SESSION_LIFETIME": 30 * 24 * 3600,
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
-        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_PORT": _number("SMTP_PORT", "25", int, 1),
         "SMTP_USER": os.environ.get("SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "saleshealth@localhost"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
-        "REPORT_TIMEOUT_S": float(os.environ.get("REPORT_TIMEOUT_S", "120")),
-        "REPORT_MEMORY_MB": int(os.environ.get("REPORT_MEMORY_MB", "1500")),
+        "REPORT_TIMEOUT_S": _number("REPORT_TIMEOUT_S", "120", float, 1),
+        "REPORT_MEMORY_MB": _number("REPORT_MEMORY_MB", "1500", int, 256),
         # Processes that typeset one report together (0: two on a machine with two or more
         # cores, else one).  Each keeps ~130 MB resident while idle.
-        "REPORT_RENDER_WORKERS": int(os.environ.get("REPORT_RENDER_WORKERS", "0")),
+        "REPORT_RENDER_WORKERS": _number("REPORT_RENDER_WORKERS", "0", int, 0),
         "RATELIMIT_ENABLED": True,
     }
     if not testing:

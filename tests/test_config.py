@@ -50,3 +50,30 @@ def test_postgres_urls_use_psycopg3() -> None:
     assert normalize_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("REPORT_RENDER_WORKERS", "two", "REPORT_RENDER_WORKERS must be a whole number, not 'two'"),
+        ("REPORT_RENDER_WORKERS", "-1", "REPORT_RENDER_WORKERS must be at least 0, not '-1'"),
+        ("REPORT_TIMEOUT_S", "nan", "REPORT_TIMEOUT_S must be at least 1, not 'nan'"),
+        ("REPORT_TIMEOUT_S", "soon", "REPORT_TIMEOUT_S must be a number, not 'soon'"),
+        ("REPORT_MEMORY_MB", "100", "REPORT_MEMORY_MB must be at least 256, not '100'"),
+        ("SMTP_PORT", "25a", "SMTP_PORT must be a whole number, not '25a'"),
+    ],
+)
+def test_bad_numeric_settings_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        build_config(str(tmp_path))
+    assert str(info.value) == message
+
+
+def test_numeric_settings_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORT_RENDER_WORKERS", "1")
+    monkeypatch.setenv("REPORT_TIMEOUT_S", "90.5")
+    config = build_config(str(tmp_path))
+    assert config["REPORT_RENDER_WORKERS"] == 1 and config["REPORT_TIMEOUT_S"] == 90.5
