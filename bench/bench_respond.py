@@ -37,6 +37,7 @@ NUMBER = re.compile(r'step="any" name="([a-z0-9_.]+)"\s*min="([0-9.]+)" max="([0
 def setup_assessment(db_url: str, n: int) -> list[str]:
     """Create workspace, client, open assessment and n respondents; return link tokens."""
     os.environ["DATABASE_URL"] = db_url
+    from assessment.app import create_app
     from assessment.cli.web_cmd import prepare_database
     from assessment.db.models import MemberRole
     from assessment.db.tenancy import bind_workspace
@@ -47,7 +48,6 @@ def setup_assessment(db_url: str, n: int) -> list[str]:
     from assessment.services.clients import ClientData, create_client
     from assessment.services.questionnaires import publish_shipped
     from assessment.services.respondents import RespondentData, add_respondents
-    from assessment.web import create_app
 
     app = create_app()
     prepare_database(app)

@@ -222,11 +222,11 @@ def _demo_assessment(db_url: str) -> int:
     """Load the demo client (30 answered respondents) into the bench workspace."""
     from sqlalchemy import select
 
+    from assessment.app import create_app
     from assessment.db.models import Assessment
     from assessment.db.tenancy import unscoped
     from assessment.extensions import current_session
     from assessment.services.demo import load_demo
-    from assessment.web import create_app
 
     os.environ["DATABASE_URL"] = db_url
     app = create_app()

@@ -10,6 +10,8 @@ mkdir -p "$SALESHEALTH_TEST_OUTPUT"
 
 echo "== ruff"
 .venv/bin/ruff check assessment reports tests bench
+echo "== import-linter (layering contract in pyproject.toml)"
+.venv/bin/lint-imports
 echo "== mypy"
 .venv/bin/mypy
 echo "== questionnaires"

@@ -23,7 +23,7 @@ EXIT_UNSUPPORTED = 2
 
 
 def _database_url() -> str:
-    from assessment.web import create_app
+    from assessment.app import create_app
 
     return str(create_app().config["SQLALCHEMY_DATABASE_URI"])
 

@@ -25,10 +25,10 @@ def _workspace_of(assessment_id: int) -> Iterator[tuple[Session, Actor]]:
     """An app context whose session is bound to the assessment's workspace, and its owner."""
     from sqlalchemy import select
 
+    from assessment.app import create_app
     from assessment.db.models import Assessment, MemberRole, Membership
     from assessment.db.tenancy import bind_workspace, unscoped
     from assessment.extensions import current_session
-    from assessment.web import create_app
 
     app = create_app()
     with app.app_context():

@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def _app() -> Flask:
-    from assessment.web import create_app
+    from assessment.app import create_app
 
     return create_app()
 
@@ -63,10 +63,10 @@ def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
             self.cfg.set("accesslog", os.environ.get("SALESHEALTH_ACCESS_LOG") or None)
 
         def load(self) -> Flask:
+            from assessment.app import create_app
             from assessment.db.tenancy import unscoped
             from assessment.extensions import current_session
             from assessment.services.questionnaires import warm_cache
-            from assessment.web import create_app
 
             app = create_app()
             with app.app_context(), unscoped(current_session()) as session:
@@ -104,18 +104,16 @@ def worker(burst: bool) -> None:
     from redis import Redis
     from rq import SimpleWorker
 
-    from assessment.services import report_jobs
+    from assessment.workers import reports, worker_config
 
     url = os.environ.get("REDIS_URL")
     if not url:
         raise click.UsageError("set REDIS_URL to the Redis server the web app uses")
-    from assessment.web import create_app
-
-    report_jobs._worker_app = create_app()
+    reports.prepare_worker(worker_config())
     connection = Redis.from_url(url)
     # SimpleWorker runs jobs in this process instead of a fork per job, so the report
     # renderer's children (and their fonts) stay warm from job to job; each render is still
     # bounded in time and memory by those children.
-    SimpleWorker([report_jobs.QUEUE_NAME], connection=connection).work(
+    SimpleWorker([reports.QUEUE_NAME], connection=connection).work(
         burst=burst, with_scheduler=False
     )

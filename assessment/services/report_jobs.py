@@ -1,20 +1,16 @@
 """PDF reports rendered off the request path.
 
-A request creates a :class:`ReportJob` row and hands its id to a runner: by default a
-single background thread in the web process; with ``REDIS_URL`` an RQ queue served by
-``saleshealth worker`` processes (which reuse one WeasyPrint font configuration each).
-The job renders in a bounded child process and stores the PDF on the row, so any web
-process can serve it afterwards, and only through an authorised, workspace-scoped route.
+A request creates a :class:`ReportJob` row; a runner from :mod:`assessment.workers.reports`
+then calls :func:`execute_job` with a database session, in a background thread of the web
+process or in an RQ worker.  The job renders in a bounded child process and stores the PDF
+on the row, so any web process can serve it afterwards, and only through an authorised,
+workspace-scoped route.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
 
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,15 +26,6 @@ from assessment.services.errors import Invalid, NotFound
 from assessment.services.questionnaires import languages_of
 from assessment.services.trends import report_trend
 from reports.bounded import BoundedRenderer
-
-QUEUE_NAME = "saleshealth-reports"
-
-
-class Runner(Protocol):
-    """Something that runs a report job soon, somewhere."""
-
-    def submit(self, job_id: int) -> None:
-        """Schedule the job."""
 
 
 def request_report(session: Session, actor: Actor, assessment_id: int, language: str) -> ReportJob:
@@ -162,93 +149,3 @@ def _renderer(timeout_s: float, memory_mb: int, workers: int = 0) -> BoundedRend
         renderer = BoundedRenderer(timeout=timeout_s, memory_mb=memory_mb, workers=workers or None)
         _renderers[key] = renderer
     return renderer
-
-
-class InProcessRunner:
-    """One background thread per web process renders jobs one at a time."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
-
-    def submit(self, job_id: int) -> None:
-        """Render in this process's background thread."""
-        self.pool.submit(self._run, job_id)
-
-    def _run(self, job_id: int) -> None:
-        from assessment.extensions import current_session, db
-
-        with self.app.app_context():
-            try:
-                execute_job(
-                    current_session(),
-                    job_id,
-                    float(self.app.config["REPORT_TIMEOUT_S"]),
-                    int(self.app.config["REPORT_MEMORY_MB"]),
-                    int(self.app.config["REPORT_RENDER_WORKERS"]),
-                )
-            finally:
-                db.session.remove()
-
-
-class RQRunner:
-    """Jobs go to an RQ queue on Redis; ``saleshealth worker`` processes render them."""
-
-    def __init__(self, redis_url: str, timeout_s: float) -> None:
-        from redis import Redis
-        from rq import Queue
-
-        self.queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
-        self.timeout_s = timeout_s
-
-    def submit(self, job_id: int) -> None:
-        """Enqueue the job for a worker."""
-        self.queue.enqueue(
-            "assessment.services.report_jobs.rq_entry",
-            job_id,
-            job_timeout=int(self.timeout_s) + 60,
-            failure_ttl=24 * 3600,
-        )
-
-
-_runner_lock = threading.Lock()
-
-
-def runner_for(app: Flask) -> Runner:
-    """The app's runner (created once per process)."""
-    with _runner_lock:
-        runner = app.extensions.get("saleshealth.report_runner")
-        if runner is None:
-            url = app.config.get("REDIS_URL")
-            runner = (
-                RQRunner(url, float(app.config["REPORT_TIMEOUT_S"]))
-                if url
-                else InProcessRunner(app)
-            )
-            app.extensions["saleshealth.report_runner"] = runner
-        return runner
-
-
-_worker_app: Flask | None = None
-
-
-def rq_entry(job_id: int) -> None:
-    """What an RQ worker runs: render one job with the worker's long-lived app."""
-    global _worker_app
-    from assessment.extensions import current_session, db
-
-    if _worker_app is None:
-        from assessment.web import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
-        try:
-            execute_job(
-                current_session(),
-                job_id,
-                float(_worker_app.config["REPORT_TIMEOUT_S"]),
-                int(_worker_app.config["REPORT_MEMORY_MB"]),
-                int(_worker_app.config["REPORT_RENDER_WORKERS"]),
-            )
-        finally:
-            db.session.remove()

@@ -1,52 +1,32 @@
-"""The Flask application factory."""
+"""The web layer: blueprints, error pages, locale and security hooks.
+
+The app factory lives in :mod:`assessment.app`; it calls :func:`init_app` to register
+everything here.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from flask import Flask
 
-from assessment.config import build_config
-from assessment.db.sqlite import configure_sqlite
-from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
+from assessment.extensions import babel
 
-ROOT = Path(__file__).resolve().parents[2]
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 
-def create_app(
-    test_config: dict[str, Any] | None = None, instance_path: str | None = None
-) -> Flask:
-    """Create and configure an app; ``test_config`` overrides everything (tests)."""
-    app = Flask(
-        "assessment",
-        instance_path=instance_path,
-        instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(Path(__file__).resolve().parents[1] / "static"),
-    )
-    app.config.update(build_config(app.instance_path, test_config))
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
-    csrf.init_app(app)
-    _init_limiter(app)
-    login_manager.init_app(app)
-
-    from assessment.web import i18n, security, tenancy
+def init_app(app: Flask) -> None:
+    """Register the locale selector, security and tenancy hooks, blueprints and errors."""
+    from assessment.web import errors, i18n, security, tenancy
 
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
-        default_translation_directories=str(Path(__file__).resolve().parents[1] / "translations"),
+        default_translation_directories=str(TRANSLATIONS),
     )
     security.init_app(app)
     tenancy.init_app(app)
     i18n.init_app(app)
-
-    with app.app_context():
-        configure_sqlite(db.engine)
 
     from assessment.web.api import bp as api_bp
     from assessment.web.assessments import bp as assessments_bp
@@ -79,15 +59,4 @@ def create_app(
     )
     for bp in blueprints:
         app.register_blueprint(bp)
-
-    from assessment.web import errors
-
     errors.init_app(app)
-    return app
-
-
-def _init_limiter(app: Flask) -> None:
-    redis_url = app.config.get("REDIS_URL")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)

@@ -1,6 +1,6 @@
-"""gunicorn configuration for the fault tests: installs assessment.testing_hooks per worker.
+"""gunicorn configuration for the fault tests: installs tests.reliability.testing_hooks per worker.
 
-Used as ``gunicorn --config tests/reliability/gunicorn_hooks.py 'assessment.web:create_app()'``
+Used as ``gunicorn --config tests/reliability/gunicorn_hooks.py 'assessment.app:create_app()'``
 with ``SALESHEALTH_TEST_COMMIT_DELAY`` (and friends) in the environment.
 """
 
@@ -11,6 +11,6 @@ from typing import Any
 
 def post_worker_init(worker: Any) -> None:
     """After a worker has loaded the app, slow its write transactions down before COMMIT."""
-    from assessment.testing_hooks import install
+    from tests.reliability.testing_hooks import install
 
     install(worker.wsgi)

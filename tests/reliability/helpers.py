@@ -39,8 +39,8 @@ def free_port() -> int:
 
 def make_app(url: str, instance: Path, **config: Any) -> Flask:
     """An app on ``url`` with the schema migrated to head and the questionnaire published."""
+    from assessment.app import create_app
     from assessment.cli.web_cmd import prepare_database
-    from assessment.web import create_app
 
     app = create_app(
         {
@@ -289,7 +289,7 @@ class Server:
             "gthread",
             "--timeout",
             "60",
-            "assessment.web:create_app()",
+            "assessment.app:create_app()",
         ]
         return cls(args, env, port, log)
 

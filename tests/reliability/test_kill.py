@@ -1,6 +1,6 @@
 """SIGKILL in the middle of a write transaction: answers and submissions are all or nothing.
 
-The app runs in real gunicorn processes on SQLite.  ``assessment.testing_hooks`` (installed by
+The app runs in real gunicorn processes on SQLite.  ``tests.reliability.testing_hooks`` (installed by
 ``gunicorn_hooks.py``) holds every respondent write transaction for a moment just before its
 COMMIT and leaves a marker file, so the test can send SIGKILL exactly while a transaction is
 open: first to the worker in the middle of a submit (the master replaces the worker), then to

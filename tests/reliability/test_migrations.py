@@ -38,7 +38,7 @@ def _legacy_document() -> dict[str, Any]:
 
 
 def _app(url: str, tmp_path: Path) -> Flask:
-    from assessment.web import create_app
+    from assessment.app import create_app
 
     return create_app(
         {

@@ -15,9 +15,9 @@ import pytest
 import redis
 from flask import Flask
 
+from assessment.app import create_app
 from assessment.cli.web_cmd import prepare_database
 from assessment.extensions import db as _db
-from assessment.web import create_app
 from tests.web.conftest import OWNER, PG_URL, _reset_postgres, post_form
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

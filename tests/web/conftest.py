@@ -20,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from assessment.app import create_app
 from assessment.extensions import db as _db
-from assessment.web import create_app
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from assessment.app import create_app
 from assessment.db import write_transaction
 from assessment.db.models import ApiToken, MemberRole, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
@@ -32,7 +33,6 @@ from assessment.services import accounts, api_tokens
 from assessment.services.actor import Actor
 from assessment.services.api_tokens import InvalidToken
 from assessment.services.errors import PermissionDenied
-from assessment.web import create_app
 from assessment.web.api.openapi import openapi_document
 from assessment.web.api.schemas import ResultsOut
 from tests.web.conftest import (

@@ -10,12 +10,13 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from assessment.extensions import current_session
+from assessment.extensions import current_session, db
 from assessment.services import report_jobs as svc
 from assessment.services.assessments import get_assessment
 from assessment.services.errors import Invalid
 from assessment.web.reports import bp
 from assessment.web.tenancy import actor
+from assessment.workers.reports import runner_for
 
 
 def _filename(client: str, title: str, language: str) -> str:
@@ -33,7 +34,8 @@ def create(assessment_id: int) -> Response:
     job = svc.request_report(
         current_session(), actor(), assessment_id, request.form.get("language", "en")
     )
-    svc.runner_for(current_app._get_current_object()).submit(job.id)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    runner_for(app.config, app.extensions, db.engine).submit(job.id)
     return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job.id))
 
 

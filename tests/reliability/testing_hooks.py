@@ -10,7 +10,7 @@ Nothing happens unless ``SALESHEALTH_TEST_COMMIT_DELAY`` (seconds) is set.  Wiri
 gunicorn config file (see ``tests/reliability/gunicorn_hooks.py``)::
 
     def post_worker_init(worker):
-        from assessment.testing_hooks import install
+        from tests.reliability.testing_hooks import install
         install(worker.wsgi)
 
 Environment:
