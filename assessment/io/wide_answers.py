@@ -101,18 +101,17 @@ def _load_yaml(data: bytes, name: str) -> Any:
         raise AnswersFileError(name, [f"not valid UTF-8 (offset {exc.start})"]) from exc
     try:
         # Mapping files are short: anchors and aliases have no use in them.
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise AnswersFileError(name, ["anchors and aliases (*name) are not allowed"])
-        return safe_yaml.load(text, booleans=False)
+        return safe_yaml.load(text, booleans=False, aliases=False)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise AnswersFileError(name, [f"{where}not valid YAML: {problem}"]) from exc
     except safe_yaml.YamlProblem as exc:
-        where = f"{exc.where}: " if exc.where else ""
-        raise AnswersFileError(name, [f"{where}{exc.message}"]) from exc
+        line = exc.where.split(",")[0]  # "line L, column C": the line is enough here
+        where = f"{line}: " if line else ""
+        message = exc.message.replace("invalid YAML: ", "not valid YAML: ", 1)
+        raise AnswersFileError(name, [f"{where}{message}"]) from exc
     except RecursionError as exc:
         raise AnswersFileError(name, ["the YAML is nested too deeply"]) from exc
 
