@@ -285,7 +285,10 @@ class ApiToken(WorkspaceScoped, Base):
     """A bearer token for the read-only JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
-    __table_args__ = (UniqueConstraint("token_hash"),)
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        UniqueConstraint("workspace_id", "form_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -298,3 +301,6 @@ class ApiToken(WorkspaceScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    form_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The one-time key of the form that created the token: a form sent twice (reload,
+    double click, parallel requests) creates one token, enforced by a unique constraint."""

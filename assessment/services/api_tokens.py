@@ -16,14 +16,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
-from assessment.db.models import ApiToken
+from assessment.db.models import ApiToken, Workspace
 from assessment.db.tenancy import unscoped
 from assessment.services.actor import Actor
-from assessment.services.errors import Invalid, NotFound, ServiceError
+from assessment.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 TOKEN_PREFIX = "shk_"
 TOKEN_BYTES = 32  # 256 bits
@@ -81,33 +82,67 @@ def _info(token: ApiToken) -> TokenInfo:
     )
 
 
-def create_token(session: Session, actor: Actor, name: str) -> IssuedToken:
-    """Create a token in the actor's workspace (owners only); returns it once, in full."""
+def create_token(
+    session: Session, actor: Actor, name: str, form_key: str | None = None
+) -> IssuedToken:
+    """Create a token in the actor's workspace (owners only); returns it once, in full.
+
+    ``form_key`` is the one-time key of the submitted form: a second request with the same
+    key, even at the same moment, raises :class:`Conflict` instead of creating a token.
+    The workspace row is locked while the active tokens are counted, so the cap holds under
+    concurrent requests (SQLite's ``BEGIN IMMEDIATE`` already serializes them).
+    """
     actor.require_owner()
     name = name.strip()
     if not name:
         raise Invalid("give the token a name, e.g. the tool that will use it", field="name")
     if len(name) > MAX_NAME:
         raise Invalid(f"use at most {MAX_NAME} characters", field="name")
+    if form_key is not None and not 8 <= len(form_key) <= 64:
+        raise Invalid("the form is not valid; reload the page", field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-    with write_transaction(session):
-        active = session.scalar(
-            select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
-        )
-        if (active or 0) >= MAX_ACTIVE_TOKENS:
-            raise Invalid(
-                f"a workspace can have at most {MAX_ACTIVE_TOKENS} active tokens; "
-                "revoke one you no longer use",
-                field="name",
-            )
-        token = ApiToken(
-            name=name,
-            token_hash=hash_token(secret),
-            prefix=secret[:DISPLAY_CHARS],
-            created_by_id=actor.user_id,
-        )
-        session.add(token)
+    try:
+        with write_transaction(session):
+            _lock_workspace(session, actor.workspace_id)
+            if form_key is not None and session.scalar(
+                select(ApiToken.id).where(ApiToken.form_key == form_key)
+            ):
+                raise Conflict("that form was already used; no second token was created")
+            token = _insert_token(session, actor, name, secret, form_key)
+    except IntegrityError as exc:  # the same form key committed by a parallel request
+        raise Conflict("that form was already used; no second token was created") from exc
     return IssuedToken(_info(token), secret)
+
+
+def _lock_workspace(session: Session, workspace_id: int) -> None:
+    with unscoped(session):
+        session.execute(
+            select(Workspace.id).where(Workspace.id == workspace_id).with_for_update()
+        )
+
+
+def _insert_token(
+    session: Session, actor: Actor, name: str, secret: str, form_key: str | None
+) -> ApiToken:
+    active = session.scalar(
+        select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
+    )
+    if (active or 0) >= MAX_ACTIVE_TOKENS:
+        raise Invalid(
+            f"a workspace can have at most {MAX_ACTIVE_TOKENS} active tokens; "
+            "revoke one you no longer use",
+            field="name",
+        )
+    token = ApiToken(
+        name=name,
+        token_hash=hash_token(secret),
+        prefix=secret[:DISPLAY_CHARS],
+        created_by_id=actor.user_id,
+        form_key=form_key,
+    )
+    session.add(token)
+    session.flush()
+    return token
 
 
 def list_tokens(session: Session) -> list[TokenInfo]:

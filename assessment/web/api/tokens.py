@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length
 from assessment.extensions import current_session
 from assessment.services import api_tokens
 from assessment.services.api_tokens import IssuedToken
-from assessment.services.errors import Invalid
+from assessment.services.errors import Conflict, Invalid
 from assessment.web.api import bp
 from assessment.web.tenancy import actor
 
@@ -84,7 +84,12 @@ def tokens() -> Response:
             flash(_("That form was already used; no second token was created."), "info")
             return redirect(url_for("api.tokens"))
         try:
-            issued = api_tokens.create_token(current_session(), me, form.name.data or "")
+            issued = api_tokens.create_token(
+                current_session(), me, form.name.data or "", form_key=form.once.data
+            )
+        except Conflict:
+            flash(_("That form was already used; no second token was created."), "info")
+            return redirect(url_for("api.tokens"))
         except Invalid as exc:
             form.name.errors = [str(exc)]
             session[ONCE_KEY] = form.once.data
