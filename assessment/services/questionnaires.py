@@ -68,9 +68,9 @@ def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVe
         if existing.catalogues != catalogues:
             with write_transaction(session):
                 existing.catalogues = catalogues
-            for key in [k for k in _CACHE if k[0] == existing.content_hash]:
-                del _CACHE[key]
-            _LANGUAGES.pop(existing.content_hash, None)
+            for key in [k for k in _LOCALIZED if k[0] == _row(existing)]:
+                del _LOCALIZED[key]
+            _LANGUAGES.pop(_row(existing), None)
         return existing
     with write_transaction(session):
         version = QuestionnaireVersion(
@@ -129,46 +129,56 @@ def usage_counts(session: Session) -> dict[int, int]:
     return {int(vid): int(n) for vid, n in rows}
 
 
-_CACHE: dict[tuple[str, str], Questionnaire] = {}
-_LANGUAGES: dict[str, list[str]] = {}
+# The validated model depends only on the document, which its content hash covers, so it
+# is shared by every version with that hash.  Translations belong to one stored version
+# (two workspaces may publish the same content with their own catalogues), so localized
+# models and language lists are keyed by the stored row (its id and creation time, so a
+# process that sees a new database — tests, a restore — never reuses an old row's texts):
+# one workspace's texts are never served to another.
+_BASE: dict[str, Questionnaire] = {}
+_LOCALIZED: dict[tuple[tuple[int, object], str], Questionnaire] = {}
+_LANGUAGES: dict[tuple[int, object], list[str]] = {}
+
+
+def _row(version: QuestionnaireVersion) -> tuple[int, object]:
+    return (version.id, version.created_at)
 
 
 def _base_model(version: QuestionnaireVersion) -> Questionnaire:
-    key = (version.content_hash, "")
-    base = _CACHE.get(key)
+    base = _BASE.get(version.content_hash)
     if base is None:
         base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
         if base.content_hash != version.content_hash:
             raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
-        _CACHE[key] = base
+        _BASE[version.content_hash] = base
     return base
 
 
 def languages_of(version: QuestionnaireVersion) -> list[str]:
     """Languages the stored version can be answered in (its own first)."""
-    found = _LANGUAGES.get(version.content_hash)
+    found = _LANGUAGES.get(_row(version))
     if found is None:
         own = _base_model(version).language
         found = [own, *sorted(set(version.catalogues or {}) - {own})]
-        _LANGUAGES[version.content_hash] = found
+        _LANGUAGES[_row(version)] = found
     return found
 
 
 def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Questionnaire:
     """The questionnaire model of a stored version, in ``lang`` when a catalogue exists.
 
-    Published versions never change, so models are cached per process by content hash and
+    Published versions never change, so models are cached per process (see ``_BASE``) and
     the large stored documents are read from the database only on a cache miss.  A language
     without a catalogue (e.g. a custom questionnaire) falls back to the version's own.
     """
     base = _base_model(version)
     if not lang or lang == base.language or lang not in languages_of(version):
         return base
-    key = (version.content_hash, lang)
-    model = _CACHE.get(key)
+    key = (_row(version), lang)
+    model = _LOCALIZED.get(key)
     if model is None:
         model = localize(base, version.catalogues[lang], lang)
-        _CACHE[key] = model
+        _LOCALIZED[key] = model
     return model
 
 
