@@ -1,4 +1,4 @@
-"""api token form key: one token per submitted form, enforced by the database
+"""api token form key (one token per submitted form); who requested each report job
 
 Revision ID: b7e1c2d4a9f0
 Revises: 4624f8943103
@@ -21,9 +21,23 @@ def upgrade():
         batch_op.create_unique_constraint(
             batch_op.f("uq_api_token_workspace_id_form_key"), ["workspace_id", "form_key"]
         )
+    with op.batch_alter_table("report_job", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("requested_by_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_report_job_requested_by_id_user_account"),
+            "user_account",
+            ["requested_by_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("report_job", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_report_job_requested_by_id_user_account"), type_="foreignkey"
+        )
+        batch_op.drop_column("requested_by_id")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_api_token_workspace_id_form_key"), type_="unique")
         batch_op.drop_column("form_key")

@@ -31,11 +31,13 @@ def create(assessment_id: int) -> Response:
     """Queue a PDF report in the chosen language and go to its progress page."""
     if not FlaskForm().validate_on_submit():
         raise Invalid("The form expired. Please try again.")
-    job = svc.request_report(
+    requested = svc.request_report(
         current_session(), actor(), assessment_id, request.form.get("language", "en")
     )
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    runner_for(app.config, app.extensions, db.engine).submit(job.id)
+    job = requested.job
+    if requested.new:  # an identical job in flight is already with a runner
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        runner_for(app.config, app.extensions, db.engine).submit(job.id)
     return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job.id))
 
 
