@@ -50,6 +50,16 @@ class LazyGroup(click.Group):
         self.add_command(command, cmd_name)
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a configuration error is one line naming the setting, exit 2."""
+        from assessment.config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"saleshealth: configuration error: {exc}", err=True)
+            ctx.exit(2)
+
 
 @click.group(
     cls=LazyGroup,
