@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from assessment.io.exports import XLSX_MIMETYPE
+from assessment.io.formats import table_formats
 from assessment.web.api.schemas import (
     MAX_ID,
     RESPONSE_MODELS,
@@ -57,6 +57,19 @@ class Operation:
 
 CLIENT_ID = PathParam("client_id", "Id of a client of the token's workspace.")
 ASSESSMENT_ID = PathParam("assessment_id", "Id of an assessment of the token's workspace.")
+
+
+def _export_content() -> dict[str, Any]:
+    """One media type per registered responses format (text formats as strings)."""
+    return {
+        f.mimetype.split(";")[0]: {
+            "schema": {"type": "string"}
+            if f.mimetype.startswith("text/")
+            else {"type": "string", "contentEncoding": "binary"}
+        }
+        for f in table_formats()
+    }
+
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -133,10 +146,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "names or e-mail addresses. Cells that a spreadsheet would run as a formula are "
         "neutralised.",
         "exports",
-        content={
-            "text/csv": {"schema": {"type": "string"}},
-            XLSX_MIMETYPE: {"schema": {"type": "string", "contentEncoding": "binary"}},
-        },
+        content=_export_content(),
         query=ExportQuery,
         path_params=(ASSESSMENT_ID,),
     ),
