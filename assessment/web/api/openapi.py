@@ -8,6 +8,7 @@ that the app's API routes and this document list the same paths.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -49,7 +50,9 @@ class Operation:
     tag: str
     response: str | None = None
     """Name of the response model (JSON); None when ``content`` says otherwise."""
-    content: dict[str, Any] = field(default_factory=dict)
+    content: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
+    """Media types of the 200 response, or a function that lists them when the document is
+    built (the export formats come from their registry)."""
     query: type[BaseModel] | None = None
     path_params: tuple[PathParam, ...] = ()
     public: bool = False
@@ -146,7 +149,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "names or e-mail addresses. Cells that a spreadsheet would run as a formula are "
         "neutralised.",
         "exports",
-        content=_export_content(),
+        content=_export_content,
         query=ExportQuery,
         path_params=(ASSESSMENT_ID,),
     ),
@@ -239,7 +242,8 @@ def _path_parameters(params: tuple[PathParam, ...]) -> list[dict[str, Any]]:
 
 
 def _operation(op: Operation) -> dict[str, Any]:
-    content = op.content or {JSON: {"schema": {"$ref": REF.format(model=op.response)}}}
+    listed = op.content() if callable(op.content) else op.content
+    content = listed or {JSON: {"schema": {"$ref": REF.format(model=op.response)}}}
     responses: dict[str, Any] = {"200": {"description": "OK", "content": content}}
     if op.tag == "exports":
         responses["200"]["headers"] = {
