@@ -55,6 +55,16 @@ TypeName = Annotated[str, AfterValidator(_registered_type)]
 """The name of a registered question type (``likert``, ``number``, …)."""
 
 
+def _type_of(question: Question) -> QuestionType:
+    # The registry imports this module, so it is looked up on first use and kept: asked
+    # for every answer parsed, this must stay cheap.
+    global _type_of
+    from assessment.core.qtypes import type_of
+
+    _type_of = type_of
+    return type_of(question)
+
+
 class MaturityLevel(_Frozen):
     """A maturity level: the score (0-100) from which it applies."""
 
@@ -139,9 +149,7 @@ class Question(_Frozen):
     @property
     def qtype(self) -> QuestionType:
         """The registered class of this question's type: how it parses, checks and scores."""
-        from assessment.core.qtypes import type_of
-
-        return type_of(self)
+        return _type_of(self)
 
     @property
     def scored(self) -> bool:
