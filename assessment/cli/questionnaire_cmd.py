@@ -94,7 +94,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         "id": qu.id,
                         "text": qu.text,
                         "help": qu.help,
-                        "type": qu.type.value,
+                        "type": qu.type,
                         "weight": qu.weight,
                         "roles": list(qu.roles),
                         "options": None
@@ -160,4 +160,4 @@ def show(ref: str, version: str | None, lang: str | None, as_json: bool) -> None
         click.echo(f"\n{el.title}  [{el.id}, weight {el.weight:g}, target {el.target:g}]")
         for qu in el.questions:
             roles = "" if set(qu.roles) == set(q.role_ids) else f"  ({', '.join(qu.roles)})"
-            click.echo(f"  - {qu.id} [{qu.type.value}] {qu.text}{roles}")
+            click.echo(f"  - {qu.id} [{qu.type}] {qu.text}{roles}")

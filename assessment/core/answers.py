@@ -7,19 +7,16 @@ Whatever collects answers (a CSV file, a web form, an import) turns each raw val
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from assessment.core.model import Question, QuestionType
+from assessment.core.model import Question
 
 NA = "na"
 DK = "dk"
 MAX_TEXT = 5000
-_DECIMAL_COMMA = re.compile(r"-?\d+,(\d{1,2}|\d{4,})")
 
 
 class AnswerKind(StrEnum):
@@ -83,40 +80,5 @@ def parse_answer(question: Question, raw: str | float | int) -> Answer:
         return Answer(kind)
     if text == "":
         raise AnswerError(f"{question.id}: empty value")
-    if question.type is QuestionType.TEXT:
-        value = str(text)
-        if len(value) > MAX_TEXT:
-            raise AnswerError(f"{question.id}: text longer than {MAX_TEXT} characters")
-        return Answer(AnswerKind.TEXT, value)
-    if question.type is QuestionType.NUMBER:
-        return Answer(AnswerKind.NUMBER, _number(question, text))
-    value = str(text)
-    if question.option(value) is None:
-        values = ", ".join(o.value for o in question.options or ())
-        raise AnswerError(f"{question.id}: {value!r} is not an option (options: {values})")
-    return Answer(AnswerKind.OPTION, value)
-
-
-def _number(question: Question, text: str | float | int) -> float:
-    if isinstance(text, str) and "," in text:
-        # A decimal comma (Polish, Russian, Romanian) is fine; a thousands separator is not.
-        if not _DECIMAL_COMMA.fullmatch(text):
-            raise AnswerError(
-                f"{question.id}: {text!r} is ambiguous; write numbers without thousands separators"
-            )
-        text = text.replace(",", ".")
-    try:
-        x = float(text)
-    except ValueError:
-        raise AnswerError(f"{question.id}: {text!r} is not a number") from None
-    if not math.isfinite(x):
-        raise AnswerError(f"{question.id}: {text!r} is not a finite number")
-    r = question.range
-    if r is not None and not (r.min <= x <= r.max):
-        unit = f" {question.unit}" if question.unit else ""
-        raise AnswerError(
-            f"{question.id}: {x:g} is outside the allowed range {r.min:g}..{r.max:g}{unit}"
-        )
-    if question.band_for(x) is None:
-        raise AnswerError(f"{question.id}: {x:g} falls in no scoring band")
-    return x
+    # The question's type parses the rest (see assessment.core.qtypes).
+    return question.qtype.parse(question, text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import json
 import os
 import pickle
@@ -32,14 +33,11 @@ from assessment.core.checks import semantic_problems
 from assessment.core.conditions import ConditionSyntaxError, parse_condition
 from assessment.core.i18n import localize
 from assessment.core.model import Questionnaire
+from assessment.core.qtypes import question_type, type_names
 
 MANIFEST = "questionnaire.yaml"
 I18N_DIR = "i18n"
 MAX_FILE_BYTES = 2 * 1024 * 1024
-DEFAULT_YES_NO = (
-    {"value": "yes", "label": "Yes", "score": 1},
-    {"value": "no", "label": "No", "score": 0},
-)
 
 
 @dataclass(frozen=True)
@@ -165,6 +163,9 @@ _CODE_MODULES = (
     "i18n.py",
     "crm.py",
     "safe_yaml.py",
+    "qtypes/__init__.py",
+    "qtypes/base.py",
+    "qtypes/registry.py",
 )
 
 
@@ -186,9 +187,10 @@ def _cache_key(p: Path, lang: str | None) -> str | None:
 
     Covers the content of the manifest, every element file and the catalogue of ``lang``,
     the language, the Python and pydantic versions and the size and modification time of
-    the modules that parse and validate (so a changed loader or model never sees a stale
-    entry).  Any problem reading a file means "do not cache": the uncached path then
-    reports it with its usual message.
+    the modules that parse and validate, including the module of every registered question
+    type (so a changed loader, model or type never sees a stale entry).  Any problem
+    reading a file means "do not cache": the uncached path then reports it with its usual
+    message.
     """
     if cache_dir() is None:
         return None
@@ -201,6 +203,11 @@ def _cache_key(p: Path, lang: str | None) -> str | None:
         for name in _CODE_MODULES:
             st = (here / name).stat()
             h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}|".encode())
+        # The question types validate questions too, wherever their classes live.
+        for qtype in type_names():
+            source = Path(inspect.getfile(type(question_type(qtype))))
+            st = source.stat()
+            h.update(f"{qtype}:{source}:{st.st_size}:{st.st_mtime_ns}|".encode())
         if p.is_dir():
             folder, files = p, [p / MANIFEST, *sorted((p / "elements").glob("*.yaml"))]
         else:
@@ -423,7 +430,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _prepare(data: dict[str, Any], source: _Source, problems: list[Problem]) -> None:
-    """Resolve scales into options, default yes/no options, parse conditions."""
+    """Resolve scales into options, give types their default options, parse conditions."""
     scales = data.pop("scales", None) or {}
     if not isinstance(scales, dict):
         problems.append(Problem(source.manifest, "scales", "expected a mapping of scale ids"))
@@ -444,8 +451,11 @@ def _prepare(data: dict[str, Any], source: _Source, problems: list[Problem]) -> 
                 else:
                     file, path = source.locate(("elements", ei, "questions", qi, "scale"))
                     problems.append(Problem(file, path, f"unknown scale {scale!r}"))
-            if question.get("type") == "yes_no" and "options" not in question:
-                question["options"] = [dict(o) for o in DEFAULT_YES_NO]
+            qtype = question.get("type")
+            if isinstance(qtype, str) and qtype in type_names() and "options" not in question:
+                defaults = question_type(qtype).default_options  # yes_no: Yes = 1, No = 0
+                if defaults:
+                    question["options"] = [dict(o) for o in defaults]
         for ri, rec in enumerate(_as_list(element.get("recommendations"))):
             if not isinstance(rec, dict):
                 continue

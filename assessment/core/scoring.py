@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from assessment.core.answers import AnswerKind, Respondent
-from assessment.core.model import Element, Question, Questionnaire, QuestionType
+from assessment.core.model import Element, Question, Questionnaire
 from assessment.core.recommend import MetricTable, rank_recommendations
 from assessment.core.results import (
     FLAG_LARGE_GAP,
@@ -357,14 +357,10 @@ def _explain(question: Question, t: _Tally, all_roles: Sequence[str]) -> Questio
     numbers = t.numbers[question.id]
     median = statistics.median(numbers) if numbers else None
     band = question.band_for(median) if median is not None else None
-    agreement = (
-        _agreement(accs, len(question.options or ()))
-        if question.type is QuestionType.LIKERT
-        else None
-    )
+    agreement = _agreement(accs, len(question.options or ())) if question.qtype.agreement else None
     return QuestionExplanation(
         id=question.id,
-        type=question.type.value,
+        type=question.type,
         weight=question.weight,
         asked=visible - na,
         answered=answered,

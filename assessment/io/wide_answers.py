@@ -24,9 +24,9 @@ from typing import Any
 import yaml
 
 from assessment.core import safe_yaml
-from assessment.core.answers import Answer, AnswerError, parse_answer
+from assessment.core.answers import Answer, AnswerError, AnswerKind, parse_answer
 from assessment.core.answers import Respondent as CoreRespondent
-from assessment.core.model import Question, Questionnaire, QuestionType
+from assessment.core.model import Question, Questionnaire
 from assessment.io.answers_csv import MAX_FIELD, AnswersFileError
 from assessment.io.exports import COMMENT_PREFIX
 from assessment.io.imported import (
@@ -313,7 +313,9 @@ def _answer(question: Question, raw: str, mapping: ColumnMapping) -> Answer:
                 break
     if target is None:
         target = raw
-    if isinstance(target, float) and question.type is not QuestionType.NUMBER:
+    if isinstance(target, float) and question.qtype.answer_kind is not AnswerKind.NUMBER:
+        # A number mapped to a question that is not answered with numbers is an option's
+        # position (1 = first option).
         position = int(target)
         options = question.options or ()
         if position != target or not 1 <= position <= len(options):

@@ -33,15 +33,19 @@ from assessment.db.models import (
 )
 from assessment.io.answers_csv import AnswersFileError
 from assessment.io.exports import (
-    CSV_MIMETYPE,
-    XLSX_MIMETYPE,
     ExportPerson,
     blank_small_teams,
     long_rows,
     results_document,
-    to_csv,
-    to_xlsx,
     wide_rows,
+)
+from assessment.io.formats import (
+    DocumentFormat,
+    UnknownFormat,
+    document_format,
+    export_format,
+    table_format,
+    table_formats,
 )
 from assessment.io.imported import IMPORT_MAX_BYTES, ImportedRespondent
 from assessment.io.long_answers import read_long_answers
@@ -56,9 +60,7 @@ from assessment.services.assessments import (
 from assessment.services.errors import Conflict, Invalid
 
 Shape = Literal["long", "wide"]
-Format = Literal["csv", "xlsx"]
 SHAPES: tuple[Shape, ...] = ("long", "wide")
-FORMATS: tuple[Format, ...] = ("csv", "xlsx")
 IMPORT_ORIGIN = "import"
 
 
@@ -131,11 +133,12 @@ def export_responses(
     assessment_id: int,
     *,
     shape: Literal["long", "wide"],
-    fmt: Literal["csv", "xlsx"],
+    fmt: str,
     identified: bool = False,
 ) -> ExportFile:
     """An assessment's responses as a file; names and e-mails only when ``identified``.
 
+    ``fmt`` names a responses format of :mod:`assessment.io.formats` (Invalid otherwise).
     Anonymous files hold respondent codes, role, team (empty for teams smaller than the
     minimum group size) and, in wide files, the day of submission; comments and free-text
     answers are exported verbatim.  Any member may export anonymously; the identified
@@ -143,8 +146,11 @@ def export_responses(
     """
     if shape not in SHAPES:
         raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
-    if fmt not in FORMATS:
-        raise Invalid(f"format must be one of {', '.join(FORMATS)}", field="format")
+    try:
+        table = table_format(fmt)
+    except UnknownFormat:
+        known = ", ".join(f.name for f in table_formats())
+        raise Invalid(f"format must be one of {known}", field="format") from None
     if identified:
         actor.require_editor()
     assessment = get_assessment(session, assessment_id)
@@ -155,16 +161,55 @@ def export_responses(
     build = long_rows if shape == "long" else wide_rows
     rows = build(q, people, identified=identified)
     suffix = "-identified" if identified else ""
-    filename = f"{file_stem(assessment)}-responses-{shape}{suffix}.{fmt}"
-    if fmt == "csv":
-        return ExportFile(filename, CSV_MIMETYPE, to_csv(rows))
-    return ExportFile(filename, XLSX_MIMETYPE, to_xlsx(rows, sheet=f"responses {shape}"))
+    filename = table.filename(f"{file_stem(assessment)}-responses-{shape}{suffix}")
+    return ExportFile(filename, table.mimetype, table.write(rows, f"responses {shape}"))
 
 
 def export_results(session: Session, actor: Actor, assessment_id: int) -> dict[str, Any]:
     """Live results in the ``saleshealth score --json`` shape (any member may read them)."""
     assessment = get_assessment(session, assessment_id)
     return results_document(compute_results(session, assessment))
+
+
+def export_results_file(
+    session: Session, actor: Actor, assessment_id: int, fmt: str = "json"
+) -> ExportFile:
+    """Live results as a file in the results format ``fmt`` (Invalid for any other name)."""
+    try:
+        document = document_format(fmt)
+    except UnknownFormat as exc:
+        raise Invalid(str(exc), field="format") from None
+    assessment = get_assessment(session, assessment_id)
+    body = document.write(results_document(compute_results(session, assessment)))
+    name = document.filename(f"{file_stem(assessment)}-results")
+    return ExportFile(name, document.mimetype, body)
+
+
+def export_file(
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    fmt: str,
+    shape: Literal["long", "wide"] = "long",
+    identified: bool = False,
+) -> ExportFile:
+    """Whatever the format ``fmt`` writes: the responses (csv, xlsx) or the results (json).
+
+    An unknown format is Invalid; asking for identified results is Invalid too (results
+    hold no names).
+    """
+    try:
+        chosen = export_format(fmt)
+    except UnknownFormat as exc:
+        raise Invalid(str(exc), field="format") from None
+    if isinstance(chosen, DocumentFormat):
+        if identified:
+            raise Invalid("results hold no personal data; identified applies to responses")
+        return export_results_file(session, actor, assessment_id, fmt)
+    return export_responses(
+        session, actor, assessment_id, shape=shape, fmt=fmt, identified=identified
+    )
 
 
 def _read(

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from assessment.core.answers import Answer, AnswerKind, Respondent
 from assessment.core.loader import load_questionnaire
-from assessment.core.model import Questionnaire, QuestionType
+from assessment.core.model import Questionnaire
 from assessment.core.scoring import score
 from tests.conftest import DATA
 
@@ -20,7 +20,7 @@ ROLES = MINI.role_ids
 def _answers_for(q: Questionnaire, role: str, draw: st.DrawFn) -> dict[str, Answer]:
     answers: dict[str, Answer] = {}
     for question in q.questions().values():
-        if role not in question.roles or question.type is QuestionType.TEXT:
+        if role not in question.roles or not question.scored:
             continue
         choices: list[Answer | None] = [None]
         if question.allow_na:

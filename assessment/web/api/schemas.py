@@ -7,9 +7,12 @@ document (``openapi.py``), so the document cannot drift from what the API does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from assessment.io.formats import table_formats
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
 MAX_LIMIT = 100
@@ -94,6 +97,22 @@ class ResultsQuery(QueryModel):
     )
 
 
+def _responses_formats() -> tuple[str, ...]:
+    return tuple(f.name for f in table_formats())
+
+
+def _registered_responses_format(name: str) -> str:
+    names = _responses_formats()
+    if name not in names:
+        expected = ", ".join(repr(n) for n in names[:-1]) + f" or {names[-1]!r}"
+        raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected})
+    return name
+
+
+ResponsesFormat = Annotated[str, AfterValidator(_registered_responses_format)]
+"""The name of a registered responses format (``csv``, ``xlsx``)."""
+
+
 class ExportQuery(QueryModel):
     """Shape and file format of a responses export."""
 
@@ -102,7 +121,12 @@ class ExportQuery(QueryModel):
         description="`long`: one row per answer (the answers CSV of `saleshealth score`); "
         "`wide`: one row per respondent.",
     )
-    format: Literal["csv", "xlsx"] = Field("csv", description="File format.")
+    format: ResponsesFormat = Field(
+        "csv",
+        description="File format.",
+        # The choices are the registry's (assessment.io.formats), read when the schema is built.
+        json_schema_extra=lambda schema: schema.update(enum=list(_responses_formats())),
+    )
 
 
 # --- clients and assessments --------------------------------------------------------------

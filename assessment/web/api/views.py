@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from io import BytesIO
 from typing import TypeVar
 
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from assessment.db.models import Assessment, Client
 from assessment.db.tenancy import bind_workspace
 from assessment.extensions import current_session
+from assessment.io.formats import document_format
 from assessment.services import assessments as assessment_svc
 from assessment.services import clients as client_svc
 from assessment.services import data_exchange
@@ -257,11 +257,12 @@ def export_results(assessment_id: int) -> Response:
     assessment = _load_assessment(assessment_id)
     document = data_exchange.export_results(current_session(), caller().actor, assessment.id)
     body = ResultsOut.model_validate(document).model_dump(mode="json", exclude_unset=True)
+    fmt = document_format("json")
     return send_file(
-        BytesIO(json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")),
-        mimetype="application/json",
+        BytesIO(fmt.write(body)),
+        mimetype=fmt.mimetype,
         as_attachment=True,
-        download_name=f"{data_exchange.file_stem(assessment)}-results.json",
+        download_name=fmt.filename(f"{data_exchange.file_stem(assessment)}-results"),
     )
 
 

@@ -38,6 +38,7 @@ from assessment.services.questionnaires import languages_of
 from assessment.services.respondents import resolve_token
 from assessment.web.i18n import LANGUAGES
 from assessment.web.respond import bp
+from assessment.web.respond.widgets import offers_comment_box, widget_templates
 
 SESSION_KEY = "respondent"
 REF_MAX_AGE = 60 * 24 * 3600
@@ -237,6 +238,8 @@ def render_page(
             rk=respondent_ref(respondent),
             answered=sum(1 for qq in page.questions if qq.id in saved),
             crm=crm,
+            widgets=widget_templates(page.questions),
+            comment_box=offers_comment_box(page.questions),
         ),
         status,
     )
