@@ -105,17 +105,34 @@ def create_assessment(
         raise Invalid("choose a questionnaire", field="questionnaire")
     validate_settings(settings, model_of(version), languages_of(version))
     with write_transaction(session):
-        assessment = Assessment(
-            client_id=client_id,
-            questionnaire_version_id=version.id,
-            title=settings.title.strip(),
-            language=settings.language,
-            min_group_size=settings.min_group_size,
-            overrides=settings.overrides,
-            is_self_assessment=self_assessment,
-            is_demo=demo,
+        assessment = add_assessment(
+            session, client_id, version.id, settings, self_assessment=self_assessment, demo=demo
         )
-        session.add(assessment)
+    return assessment
+
+
+def add_assessment(
+    session: Session,
+    client_id: int,
+    version_id: int,
+    settings: AssessmentSettings,
+    *,
+    self_assessment: bool = False,
+    demo: bool = False,
+) -> Assessment:
+    """Add a draft assessment in the caller's write transaction (settings already
+    validated with :func:`validate_settings`)."""
+    assessment = Assessment(
+        client_id=client_id,
+        questionnaire_version_id=version_id,
+        title=settings.title.strip(),
+        language=settings.language,
+        min_group_size=settings.min_group_size,
+        overrides=settings.overrides,
+        is_self_assessment=self_assessment,
+        is_demo=demo,
+    )
+    session.add(assessment)
     return assessment
 
 
@@ -154,13 +171,19 @@ def set_status(session: Session, actor: Actor, assessment_id: int, status: str) 
     if (assessment.status.value, new.value) not in _TRANSITIONS:
         raise Conflict(f"cannot go from {assessment.status.value} to {new.value}")
     with write_transaction(session):
-        assessment.status = new
-        if new is AssessmentStatus.OPEN:
-            assessment.opened_at = assessment.opened_at or utcnow()
-            assessment.closed_at = None
-        elif new is AssessmentStatus.CLOSED:
-            assessment.closed_at = utcnow()
+        apply_status(assessment, new)
     return assessment
+
+
+def apply_status(assessment: Assessment, new: AssessmentStatus) -> None:
+    """Set the status and its timestamps (in the caller's write transaction; the move was
+    checked already)."""
+    assessment.status = new
+    if new is AssessmentStatus.OPEN:
+        assessment.opened_at = assessment.opened_at or utcnow()
+        assessment.closed_at = None
+    elif new is AssessmentStatus.CLOSED:
+        assessment.closed_at = utcnow()
 
 
 def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespondent]:

@@ -55,15 +55,21 @@ def create_client(session: Session, actor: Actor, data: ClientData) -> Client:
     actor.require_editor()
     data.validate()
     with write_transaction(session):
-        client = Client(
-            name=data.name.strip(),
-            industry=data.industry.strip(),
-            size_band=data.size_band,
-            sales_motion=data.sales_motion,
-            regions=data.regions.strip(),
-            notes=data.notes.strip(),
-        )
-        session.add(client)
+        client = add_client(session, data)
+    return client
+
+
+def add_client(session: Session, data: ClientData) -> Client:
+    """Add a client in the caller's write transaction (``data`` already validated)."""
+    client = Client(
+        name=data.name.strip(),
+        industry=data.industry.strip(),
+        size_band=data.size_band,
+        sales_motion=data.sales_motion,
+        regions=data.regions.strip(),
+        notes=data.notes.strip(),
+    )
+    session.add(client)
     return client
 
 

@@ -52,38 +52,65 @@ UNTRANSLATED_KEYS = ("title", "description")
 """Catalogue keys dropped when a clone renames itself: its own title is used everywhere."""
 
 
-def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVersion:
-    """Store the shipped questionnaire (if this exact content is new) and return it."""
+@dataclass(frozen=True)
+class _Shipped:
+    document: dict[str, Any]
+    catalogues: dict[str, Any]
+    model: Questionnaire
+
+
+def _read_shipped(qid: str) -> _Shipped:
     folder = find_questionnaire_dir(qid)
     document = assemble_document(folder)
-    catalogues = read_catalogues(folder)
-    model = build_questionnaire(document, str(folder))
-    existing = session.scalar(
+    return _Shipped(document, read_catalogues(folder), build_questionnaire(document, str(folder)))
+
+
+def _stored_shipped(session: Session, shipped: _Shipped) -> QuestionnaireVersion | None:
+    return session.scalar(
         select(QuestionnaireVersion).where(
-            QuestionnaireVersion.content_hash == model.content_hash,
+            QuestionnaireVersion.content_hash == shipped.model.content_hash,
             QuestionnaireVersion.workspace_id.is_(None),
         )
     )
+
+
+def _stage_shipped(session: Session, shipped: _Shipped) -> QuestionnaireVersion:
+    existing = _stored_shipped(session, shipped)
     if existing is not None:
-        if existing.catalogues != catalogues:
-            with write_transaction(session):
-                existing.catalogues = catalogues
+        if existing.catalogues != shipped.catalogues:
+            existing.catalogues = shipped.catalogues
             for key in [k for k in _LOCALIZED if k[0] == _row(existing)]:
                 del _LOCALIZED[key]
             _LANGUAGES.pop(_row(existing), None)
         return existing
-    with write_transaction(session):
-        version = QuestionnaireVersion(
-            workspace_id=None,
-            qid=model.id,
-            version=model.version,
-            title=model.title,
-            content_hash=model.content_hash,
-            document=document,
-            catalogues=catalogues,
-        )
-        session.add(version)
+    model = shipped.model
+    version = QuestionnaireVersion(
+        workspace_id=None,
+        qid=model.id,
+        version=model.version,
+        title=model.title,
+        content_hash=model.content_hash,
+        document=shipped.document,
+        catalogues=shipped.catalogues,
+    )
+    session.add(version)
     return version
+
+
+def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVersion:
+    """Store the shipped questionnaire (if this exact content is new) and return it."""
+    shipped = _read_shipped(qid)
+    existing = _stored_shipped(session, shipped)
+    if existing is not None and existing.catalogues == shipped.catalogues:
+        return existing  # nothing to write
+    with write_transaction(session):
+        version = _stage_shipped(session, shipped)
+    return version
+
+
+def stage_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVersion:
+    """Like :func:`publish_shipped`, inside the caller's write transaction."""
+    return _stage_shipped(session, _read_shipped(qid))
 
 
 def available_versions(session: Session) -> list[QuestionnaireVersion]:

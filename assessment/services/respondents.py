@@ -115,28 +115,41 @@ def add_respondents(
     """Add respondents and issue their links (all or none)."""
     actor.require_editor()
     assessment = get_assessment(session, assessment_id)
-    roles = list(questionnaire_of(assessment).role_ids)
+    validate_people(people, list(questionnaire_of(assessment).role_ids))
+    with write_transaction(session):
+        issued = issue_links(session, assessment.id, people)
+    return issued
+
+
+def validate_people(people: list[RespondentData], roles: list[str]) -> None:
+    """Raise Invalid for the first person that breaks a rule, or for too many at once."""
     for i, person in enumerate(people, start=1):
         _validate(person, roles, f"line {i}: " if len(people) > 1 else "")
     if len(people) > MAX_BULK:
         raise Invalid(f"at most {MAX_BULK} respondents at once", field="people")
+
+
+def issue_links(
+    session: Session, assessment_id: int, people: list[RespondentData]
+) -> list[IssuedLink]:
+    """Add respondents with fresh links in the caller's write transaction (``people``
+    already validated with :func:`validate_people`)."""
     issued: list[IssuedLink] = []
-    with write_transaction(session):
-        codes = _free_codes(session, assessment.id, len(people))
-        for code, person in zip(codes, people, strict=True):
-            token = new_token()
-            respondent = Respondent(
-                assessment_id=assessment.id,
-                code=code,
-                name=person.name.strip(),
-                email=person.email.strip(),
-                role=person.role,
-                team=person.team.strip(),
-                token_hash=hash_token(token),
-                token_issued_at=utcnow(),
-            )
-            session.add(respondent)
-            issued.append(IssuedLink(respondent, token))
+    codes = _free_codes(session, assessment_id, len(people))
+    for code, person in zip(codes, people, strict=True):
+        token = new_token()
+        respondent = Respondent(
+            assessment_id=assessment_id,
+            code=code,
+            name=person.name.strip(),
+            email=person.email.strip(),
+            role=person.role,
+            team=person.team.strip(),
+            token_hash=hash_token(token),
+            token_issued_at=utcnow(),
+        )
+        session.add(respondent)
+        issued.append(IssuedLink(respondent, token))
     return issued
 
 

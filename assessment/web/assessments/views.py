@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from assessment.db.base import utcnow
 from assessment.db.models import Assessment
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
+from assessment.services import invitations
 from assessment.services import respondents as people
 from assessment.services.clients import list_clients
 from assessment.services.errors import Invalid
@@ -23,7 +23,9 @@ from assessment.web.assessments.forms import (
     BulkRespondentsForm,
     RespondentForm,
 )
-from assessment.web.i18n import LANGUAGES
+from assessment.web.assessments.page import assessment_page
+from assessment.web.assessments.summary import links_page
+from assessment.web.i18n import LANGUAGES, select_locale
 from assessment.web.tenancy import actor
 
 
@@ -86,19 +88,21 @@ def new() -> str | Response:
 def show(assessment_id: int) -> str:
     """Overview: status, progress per role, respondents and their links."""
     assessment = svc.get_assessment(current_session(), assessment_id)
-    q = svc.questionnaire_of(assessment)
+    page = assessment_page(
+        current_session(),
+        assessment,
+        select_locale(),
+        can_edit=current_user.can_edit,
+        smtp=SmtpSettings.from_config(current_app.config) is not None,
+    )
     form = RespondentForm()
-    form.role.choices = [(r.id, r.label) for r in q.roles]
+    form.role.choices = [(r.id, r.label) for r in page.q.roles]
     return render_template(
         "web/assessments/show.html",
-        assessment=assessment,
-        q=q,
-        progress=svc.progress_of(current_session(), assessment.id),
-        respondents=people.list_respondents(current_session(), assessment.id),
+        page=page,
         form=form,
         bulk=BulkRespondentsForm(),
         action=ActionForm(),
-        smtp=SmtpSettings.from_config(current_app.config) is not None,
     )
 
 
@@ -148,23 +152,10 @@ def status(assessment_id: int) -> Response:
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
 
 
-@bp.app_template_filter("role_label")
-def role_label(assessment: Assessment, role_id: str) -> str:
-    """The label of a role of the assessment's questionnaire (the id if it has none)."""
-    q = svc.questionnaire_of(assessment)
-    return next((r.label for r in q.roles if r.id == role_id), role_id)
-
-
 def _links_page(assessment_id: int, issued: list[people.IssuedLink], title: str) -> str:
     assessment = svc.get_assessment(current_session(), assessment_id)
-    base = _base_url()
     return render_template(
-        "web/assessments/links.html",
-        assessment=assessment,
-        issued=issued,
-        base=base,
-        csv_text=people.links_csv(issued, base),
-        title=title,
+        "web/assessments/links.html", page=links_page(assessment, issued, _base_url(), title)
     )
 
 
@@ -270,11 +261,7 @@ def invite(assessment_id: int) -> Response:
     if settings is None:
         flash(_("E-mail is not configured; copy the links instead."), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    targets = [
-        r.id
-        for r in people.list_respondents(current_session(), assessment_id)
-        if r.email and not r.submitted_at
-    ]
+    targets = invitations.invitation_targets(current_session(), assessment_id)
     if not targets:
         flash(_("Nobody to invite: add e-mail addresses first."), "info")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
@@ -296,14 +283,8 @@ def invite(assessment_id: int) -> Response:
         for link in issued
     ]
     sent = send_all(settings, mails)
-    from assessment.db import write_transaction
-
-    with write_transaction(current_session()):
-        now = utcnow()
-        for link in issued:
-            if link.respondent.invited_at is None:
-                link.respondent.invited_at = now
-            else:
-                link.respondent.reminded_at = now
+    invitations.record_invitations(
+        current_session(), actor(), assessment_id, [link.respondent.id for link in issued]
+    )
     flash(_("%(n)d invitation(s) sent.", n=sent), "success")
     return redirect(url_for("assessments.show", assessment_id=assessment_id))

@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from assessment.db.models import Assessment
 from assessment.extensions import current_session
 from assessment.services import clients as svc
 from assessment.services.errors import Invalid
 from assessment.web.clients import bp
 from assessment.web.clients.forms import ClientForm
+from assessment.web.clients.page import client_page
 from assessment.web.tenancy import actor
 
 
@@ -57,12 +56,7 @@ def new() -> str | Response:
 def show(client_id: int) -> str:
     """A client and its assessments."""
     client = svc.get_client(current_session(), client_id)
-    assessments = current_session().scalars(
-        select(Assessment)
-        .where(Assessment.client_id == client.id)
-        .order_by(Assessment.created_at.desc())
-    )
-    return render_template("web/clients/show.html", client=client, assessments=list(assessments))
+    return render_template("web/clients/show.html", page=client_page(current_session(), client))
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])

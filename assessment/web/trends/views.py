@@ -15,12 +15,13 @@ from assessment.services import trends as svc
 from assessment.services.assessments import get_assessment
 from assessment.services.clients import get_client
 from assessment.services.errors import Conflict, Invalid
-from assessment.services.respondents import links_csv
+from assessment.services.followups import ChainLink
+from assessment.web.assessments.summary import AssessmentHeader, links_page
 from assessment.web.i18n import select_locale
 from assessment.web.tenancy import actor
 from assessment.web.trends import bp
-from assessment.web.trends.context import reason_text
 from assessment.web.trends.forms import FollowUpForm, MappingUploadForm
+from assessment.web.trends.page import reason_text, signed
 from reports.trend_chart import Line, trend_chart
 
 
@@ -63,17 +64,20 @@ def followup(assessment_id: int) -> str | Response:
                     ),
                     "info",
                 )
-            base = _base_url()
-            return render_template(
-                "web/assessments/links.html",
-                assessment=started.assessment,
-                issued=started.issued,
-                base=base,
-                csv_text=links_csv(started.issued, base),
-                title=_("Follow-up started: new personal links"),
+            page = links_page(
+                started.assessment,
+                started.issued,
+                _base_url(),
+                _("Follow-up started: new personal links"),
             )
+            return render_template("web/assessments/links.html", page=page)
     return render_template(
-        "web/trends/followup.html", form=form, previous=previous, existing=existing
+        "web/trends/followup.html",
+        form=form,
+        previous=AssessmentHeader.of(previous),
+        existing=ChainLink(existing.id, existing.title, existing.status.value)
+        if existing
+        else None,
     )
 
 
@@ -119,6 +123,7 @@ def client_trend(client_id: int) -> str:
         chart=chart,
         titles=titles,
         reason_text=reason_text,
+        signed=signed,
         mappings=svc.list_mappings(session),
         upload=MappingUploadForm() if current_user.can_edit else None,
     )
