@@ -15,7 +15,6 @@ already imported WeasyPrint, so a (re)start is cheap and never forks a threaded 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import logging
 import multiprocessing
@@ -487,29 +486,6 @@ def render_report_bounded(
     """One report in a fresh child process, bounded in time and memory."""
     with BoundedRenderer(timeout=timeout, memory_mb=memory_mb, max_renders=1) as renderer:
         return renderer.render(results, questionnaire, meta, translations=translations)
-
-
-def render_bounded(
-    results: Results,
-    questionnaire: Questionnaire,
-    meta: ReportMeta,
-    *,
-    language: str | None = None,
-    translations: Translator | None = None,
-    timeout_s: float = DEFAULT_TIMEOUT,
-    memory_mb: int = DEFAULT_MEMORY_MB,
-) -> bytes:
-    """:func:`render_report_bounded` with the report language set here (web worker API)."""
-    if language and language != meta.language:
-        meta = dataclasses.replace(meta, language=language)
-    return render_report_bounded(
-        results,
-        questionnaire,
-        meta,
-        translations=translations,
-        timeout=timeout_s,
-        memory_mb=memory_mb,
-    )
 
 
 def render_html_bounded(
