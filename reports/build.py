@@ -31,6 +31,7 @@ from reports.viewmodel import (
     RoadmapPhase,
     RoleCount,
     ScoreRow,
+    section_numbers,
 )
 
 __all__ = ["anchor", "build_view"]
@@ -111,6 +112,7 @@ class _Builder(BuilderBase):
             roadmap=self.roadmap(recs),
             roadmap_note=self.roadmap_note(recs),
             appendix=tuple(self.appendix(el) for el in r.elements),
+            numbers=section_numbers(),
             evidence=self.evidence(),
             trends=self.trends(),
         )
