@@ -16,7 +16,9 @@ from reports.render import html_from_view
 from reports.viewmodel import NUMBERED_SECTIONS, ReportView, section_numbers
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
-_KICKER = re.compile(r'<section class="section[^"]*" id="([^"]+)">\s*<div class="kicker">([^<]*)</div>')
+_KICKER = re.compile(
+    r'<section class="section[^"]*" id="([^"]+)">\s*<div class="kicker">([^<]*)</div>'
+)
 
 
 def _view() -> ReportView:
@@ -42,7 +44,16 @@ def test_the_view_model_numbers_the_sections_in_print_order() -> None:
 
 def test_the_templates_print_whatever_numbers_the_view_model_holds() -> None:
     view = _view()
-    order = ("method", "summary", "radar", "scorecard", "findings", "roadmap", "gaps", "recommendations")
+    order = (
+        "method",
+        "summary",
+        "radar",
+        "scorecard",
+        "findings",
+        "roadmap",
+        "gaps",
+        "recommendations",
+    )
     renumbered = dataclasses.replace(view, numbers=section_numbers(order))
     kickers = _kickers(html_from_view(renumbered))
     assert kickers["method"] == "Section 1" and kickers["summary"] == "Section 2"
