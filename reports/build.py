@@ -134,9 +134,7 @@ class _Builder(BuilderBase):
         trend = self.meta.optional.trend
         if trend is None:
             return None
-        return build_trend_section(
-            trend, self.lang, self.translations, primary=self.meta.branding.primary_color
-        )
+        return build_trend_section(trend, self.lang, self.translations)
 
     def brief(self, el: ElementResult, strength: bool) -> ElementBrief:
         _ = self._
