@@ -29,6 +29,7 @@ from assessment.web.tenancy import actor
 
 def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
     """Radar of the elements: overall, plus leadership/frontline when neither is suppressed."""
+    from reports.branding import DEFAULT_PRIMARY
     from reports.charts import Series, radar
 
     if any(el.score is None for el in results.elements):
@@ -37,8 +38,8 @@ def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
         Series(
             _("Overall"),
             tuple(el.score or 0.0 for el in results.elements),
-            "#1f4e79",
-            fill="#1f4e79",
+            DEFAULT_PRIMARY,
+            fill=DEFAULT_PRIMARY,
             width=2.0,
         )
     ]
