@@ -42,6 +42,7 @@ from assessment.db.models import Assessment, QuestionnaireVersion, Workspace
 from assessment.db.tenancy import current_workspace
 from assessment.services.actor import Actor
 from assessment.services.errors import Conflict, NotFound
+from assessment.services.lru import LRUCache
 
 STANDARD_ID = "sales-org-health"
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -68,9 +69,8 @@ def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVe
         if existing.catalogues != catalogues:
             with write_transaction(session):
                 existing.catalogues = catalogues
-            for key in [k for k in _CACHE if k[0] == existing.content_hash]:
-                del _CACHE[key]
-            _LANGUAGES.pop(existing.content_hash, None)
+            _CACHE.discard(lambda key: key[0] == existing.content_hash)
+            _LANGUAGES.discard(lambda key: key == existing.content_hash)
         return existing
     with write_transaction(session):
         version = QuestionnaireVersion(
@@ -129,8 +129,11 @@ def usage_counts(session: Session) -> dict[int, int]:
     return {int(vid): int(n) for vid, n in rows}
 
 
-_CACHE: dict[tuple[str, str], Questionnaire] = {}
-_LANGUAGES: dict[str, list[str]] = {}
+MODEL_CACHE_SIZE = 64
+"""Questionnaire models (a version in one language) a process keeps: about 1 MB each for
+the standard questionnaire, so at most some 64 MB however many versions workspaces publish."""
+_CACHE: LRUCache[tuple[str, str], Questionnaire] = LRUCache(MODEL_CACHE_SIZE)
+_LANGUAGES: LRUCache[str, list[str]] = LRUCache(MODEL_CACHE_SIZE)
 
 
 def _base_model(version: QuestionnaireVersion) -> Questionnaire:
@@ -140,7 +143,7 @@ def _base_model(version: QuestionnaireVersion) -> Questionnaire:
         base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
         if base.content_hash != version.content_hash:
             raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
-        _CACHE[key] = base
+        _CACHE.put(key, base)
     return base
 
 
@@ -150,15 +153,16 @@ def languages_of(version: QuestionnaireVersion) -> list[str]:
     if found is None:
         own = _base_model(version).language
         found = [own, *sorted(set(version.catalogues or {}) - {own})]
-        _LANGUAGES[version.content_hash] = found
+        _LANGUAGES.put(version.content_hash, found)
     return found
 
 
 def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Questionnaire:
     """The questionnaire model of a stored version, in ``lang`` when a catalogue exists.
 
-    Published versions never change, so models are cached per process by content hash and
-    the large stored documents are read from the database only on a cache miss.  A language
+    Published versions never change, so models are cached per process by content hash (the
+    :data:`MODEL_CACHE_SIZE` most recently used) and the large stored documents are read
+    from the database only on a cache miss.  A language
     without a catalogue (e.g. a custom questionnaire) falls back to the version's own.
     """
     base = _base_model(version)
@@ -168,15 +172,23 @@ def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Question
     model = _CACHE.get(key)
     if model is None:
         model = localize(base, version.catalogues[lang], lang)
-        _CACHE[key] = model
+        _CACHE.put(key, model)
     return model
 
 
 def warm_cache(session: Session) -> int:
-    """Build every stored version's model in every language now (server start-up)."""
+    """Build stored versions' models in every language now (server start-up).
+
+    Newest versions first, and no more than the cache holds.
+    """
     count = 0
-    for version in session.scalars(select(QuestionnaireVersion)):
+    newest_first = select(QuestionnaireVersion).order_by(
+        QuestionnaireVersion.created_at.desc(), QuestionnaireVersion.id.desc()
+    )
+    for version in session.scalars(newest_first):
         for lang in languages_of(version):
+            if count >= MODEL_CACHE_SIZE:
+                return count
             model_of(version, lang)
             count += 1
     return count
