@@ -24,6 +24,7 @@ MAX_SVG_ELEMENTS = 5000
 MAX_FIRM_NAME = 120
 MAX_FOOTER_TEXT = 200
 DEFAULT_PRIMARY = "#1f4e79"
+"""The brand colour of a report (and a workspace) that sets none; defined only here."""
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -115,7 +116,7 @@ def validate_color(value: str) -> str:
     """Return ``value`` as lower-case ``#rrggbb`` or raise :class:`BrandingError`."""
     text = (value or "").strip()
     if not _HEX_COLOR.match(text):
-        raise BrandingError(f"primary colour must look like #1f4e79 (got {value!r})")
+        raise BrandingError(f"primary colour must look like {DEFAULT_PRIMARY} (got {value!r})")
     return text.lower()
 
 

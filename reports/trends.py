@@ -98,7 +98,6 @@ def build_trend_section(
     language: str = "en",
     translations: Translator | None = None,
     *,
-    primary: str = "#1f4e79",
     section_number: int | None = None,
 ) -> TrendSection | None:
     """The trend section, or None when there are fewer than two assessments to compare."""
@@ -182,7 +181,6 @@ def build_trend_section(
         lines,
         _("Scores across assessments"),
         fmt.language,
-        primary,
     )
     kicker = _("Section %(n)s", n=section_number) if section_number else _("Trend")
     return TrendSection(

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from assessment.db.base import Base, UTCDateTime, utcnow
 from assessment.db.tenancy import WorkspaceScoped
+from reports.branding import DEFAULT_PRIMARY
 
 
 class MemberRole(enum.StrEnum):
@@ -53,7 +54,7 @@ class Workspace(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     firm_name: Mapped[str] = mapped_column(String(200), default="")
-    primary_color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
+    primary_color: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY)
     footer_text: Mapped[str] = mapped_column(String(300), default="")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     logo_mime: Mapped[str | None] = mapped_column(String(40), nullable=True)

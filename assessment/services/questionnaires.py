@@ -42,6 +42,7 @@ from assessment.db.models import Assessment, QuestionnaireVersion, Workspace
 from assessment.db.tenancy import current_workspace
 from assessment.services.actor import Actor
 from assessment.services.errors import Conflict, NotFound
+from assessment.services.lru import LRUCache
 
 STANDARD_ID = "sales-org-health"
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -79,9 +80,8 @@ def _stage_shipped(session: Session, shipped: _Shipped) -> QuestionnaireVersion:
     if existing is not None:
         if existing.catalogues != shipped.catalogues:
             existing.catalogues = shipped.catalogues
-            for key in [k for k in _LOCALIZED if k[0] == _row(existing)]:
-                del _LOCALIZED[key]
-            _LANGUAGES.pop(_row(existing), None)
+            _LOCALIZED.discard(lambda key: key[0] == _row(existing))
+            _LANGUAGES.discard(lambda key: key == _row(existing))
         return existing
     model = shipped.model
     version = QuestionnaireVersion(
@@ -162,9 +162,12 @@ def usage_counts(session: Session) -> dict[int, int]:
 # models and language lists are keyed by the stored row (its id and creation time, so a
 # process that sees a new database — tests, a restore — never reuses an old row's texts):
 # one workspace's texts are never served to another.
-_BASE: dict[str, Questionnaire] = {}
-_LOCALIZED: dict[tuple[tuple[int, object], str], Questionnaire] = {}
-_LANGUAGES: dict[tuple[int, object], list[str]] = {}
+MODEL_CACHE_SIZE = 64
+"""Questionnaire models (a version in one language) a process keeps: about 1 MB each for
+the standard questionnaire, so at most some 64 MB however many versions workspaces publish."""
+_BASE: LRUCache[str, Questionnaire] = LRUCache(MODEL_CACHE_SIZE)
+_LOCALIZED: LRUCache[tuple[tuple[int, object], str], Questionnaire] = LRUCache(MODEL_CACHE_SIZE)
+_LANGUAGES: LRUCache[tuple[int, object], list[str]] = LRUCache(MODEL_CACHE_SIZE)
 
 
 def _row(version: QuestionnaireVersion) -> tuple[int, object]:
@@ -177,7 +180,7 @@ def _base_model(version: QuestionnaireVersion) -> Questionnaire:
         base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
         if base.content_hash != version.content_hash:
             raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
-        _BASE[version.content_hash] = base
+        _BASE.put(version.content_hash, base)
     return base
 
 
@@ -187,15 +190,16 @@ def languages_of(version: QuestionnaireVersion) -> list[str]:
     if found is None:
         own = _base_model(version).language
         found = [own, *sorted(set(version.catalogues or {}) - {own})]
-        _LANGUAGES[_row(version)] = found
+        _LANGUAGES.put(_row(version), found)
     return found
 
 
 def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Questionnaire:
     """The questionnaire model of a stored version, in ``lang`` when a catalogue exists.
 
-    Published versions never change, so models are cached per process (see ``_BASE``) and
-    the large stored documents are read from the database only on a cache miss.  A language
+    Published versions never change, so models are cached per process (the
+    :data:`MODEL_CACHE_SIZE` most recently used; see ``_BASE``) and the large stored
+    documents are read from the database only on a cache miss.  A language
     without a catalogue (e.g. a custom questionnaire) falls back to the version's own.
     """
     base = _base_model(version)
@@ -205,15 +209,23 @@ def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Question
     model = _LOCALIZED.get(key)
     if model is None:
         model = localize(base, version.catalogues[lang], lang)
-        _LOCALIZED[key] = model
+        _LOCALIZED.put(key, model)
     return model
 
 
 def warm_cache(session: Session) -> int:
-    """Build every stored version's model in every language now (server start-up)."""
+    """Build stored versions' models in every language now (server start-up).
+
+    Newest versions first, and no more than the cache holds.
+    """
     count = 0
-    for version in session.scalars(select(QuestionnaireVersion)):
+    newest_first = select(QuestionnaireVersion).order_by(
+        QuestionnaireVersion.created_at.desc(), QuestionnaireVersion.id.desc()
+    )
+    for version in session.scalars(newest_first):
         for lang in languages_of(version):
+            if count >= MODEL_CACHE_SIZE:
+                return count
             model_of(version, lang)
             count += 1
     return count

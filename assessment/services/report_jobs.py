@@ -148,7 +148,7 @@ def _render(
     memory_mb: int,
     workers: int = 0,
 ) -> bytes:
-    from reports.branding import Branding, Logo
+    from reports.branding import DEFAULT_PRIMARY, Branding, Logo
     from reports.viewmodel import OptionalSections, ReportMeta
 
     assessment = get_assessment(session, job.assessment_id)
@@ -159,7 +159,7 @@ def _render(
         logo = Logo(workspace.logo, workspace.logo_mime)
     branding = Branding(
         firm_name=(workspace.firm_name or workspace.name) if workspace else "",
-        primary_color=workspace.primary_color if workspace else "#1f4e79",
+        primary_color=workspace.primary_color if workspace else DEFAULT_PRIMARY,
         footer_text=workspace.footer_text if workspace else "",
         logo=logo,
     )

@@ -25,6 +25,7 @@ from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
 
 def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
     """Radar of the elements: overall, plus leadership/frontline when neither is suppressed."""
+    from reports.branding import DEFAULT_PRIMARY
     from reports.charts import Series, radar
 
     if any(el.score is None for el in results.elements):
@@ -33,8 +34,8 @@ def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
         Series(
             _("Overall"),
             tuple(el.score or 0.0 for el in results.elements),
-            "#1f4e79",
-            fill="#1f4e79",
+            DEFAULT_PRIMARY,
+            fill=DEFAULT_PRIMARY,
             width=2.0,
         )
     ]

@@ -19,6 +19,7 @@ from assessment.services.branding import BrandingData, load_workspace, save_bran
 from assessment.services.errors import Invalid
 from assessment.web.settings import bp
 from assessment.web.tenancy import actor
+from reports.branding import DEFAULT_PRIMARY
 
 
 class BrandingForm(FlaskForm):
@@ -27,7 +28,12 @@ class BrandingForm(FlaskForm):
     firm_name = StringField(_l("Firm name on reports"), validators=[Length(max=120)])
     primary_color = StringField(
         _l("Primary colour"),
-        validators=[Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1f4e79."))],
+        validators=[
+            Regexp(
+                r"^#[0-9a-fA-F]{6}$",
+                message=_l("Use a colour like %(example)s.", example=DEFAULT_PRIMARY),
+            )
+        ],
     )
     footer_text = StringField(_l("Footer text"), validators=[Length(max=200)])
     logo = FileField(_l("Logo (PNG or SVG, up to 512 KB)"))
@@ -52,7 +58,7 @@ def branding() -> str | Response:
                 me,
                 BrandingData(
                     firm_name=form.firm_name.data or "",
-                    primary_color=form.primary_color.data or "#1f4e79",
+                    primary_color=form.primary_color.data or DEFAULT_PRIMARY,
                     footer_text=form.footer_text.data or "",
                     logo=data,
                     logo_filename=upload.filename if upload and upload.filename else "",
