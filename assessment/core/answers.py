@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from assessment.core.errors import CodedError
 from assessment.core.model import Question, QuestionType
+from assessment.messages import Message
 
 NA = "na"
 DK = "dk"
@@ -32,8 +34,18 @@ class AnswerKind(StrEnum):
     DK = "dk"
 
 
-class AnswerError(ValueError):
-    """A raw value that is not a valid answer to its question."""
+class AnswerError(CodedError, ValueError):
+    """A raw value that is not a valid answer to its question.
+
+    ``message`` says what is wrong with the value; ``str()`` and :attr:`located` put the
+    question id in front of it (``a.q3: 500 is outside the allowed range 0..100 %``).
+    """
+
+    def __init__(self, question: str, code: str, /, **params: object) -> None:
+        super().__init__(code, **params)
+        self.question = question
+        self.located = Message("at", where=question, problem=self.message)
+        self.args = (str(self.located),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,28 +84,28 @@ class Respondent:
 def parse_answer(question: Question, raw: str | float | int) -> Answer:
     """Turn a raw value into a validated answer to ``question``."""
     if isinstance(raw, bool):
-        raise AnswerError(f"{question.id}: expected a value, got {raw!r}")
+        raise AnswerError(question.id, "answer.not_a_value", value=repr(raw))
     text = raw.strip() if isinstance(raw, str) else raw
     if isinstance(text, str) and text.lower() in (NA, DK):
         kind = AnswerKind.NA if text.lower() == NA else AnswerKind.DK
         allowed = question.allow_na if kind is AnswerKind.NA else question.allow_dk
         if not allowed:
-            what = "N/A" if kind is AnswerKind.NA else '"don\'t know"'
-            raise AnswerError(f"{question.id}: {what} is not offered for this question")
+            code = "answer.na_not_offered" if kind is AnswerKind.NA else "answer.dk_not_offered"
+            raise AnswerError(question.id, code)
         return Answer(kind)
     if text == "":
-        raise AnswerError(f"{question.id}: empty value")
+        raise AnswerError(question.id, "answer.empty")
     if question.type is QuestionType.TEXT:
         value = str(text)
         if len(value) > MAX_TEXT:
-            raise AnswerError(f"{question.id}: text longer than {MAX_TEXT} characters")
+            raise AnswerError(question.id, "answer.text_too_long", num=MAX_TEXT)
         return Answer(AnswerKind.TEXT, value)
     if question.type is QuestionType.NUMBER:
         return Answer(AnswerKind.NUMBER, _number(question, text))
     value = str(text)
     if question.option(value) is None:
-        values = ", ".join(o.value for o in question.options or ())
-        raise AnswerError(f"{question.id}: {value!r} is not an option (options: {values})")
+        values = [o.value for o in question.options or ()]
+        raise AnswerError(question.id, "answer.not_an_option", value=value, options=values)
     return Answer(AnswerKind.OPTION, value)
 
 
@@ -101,22 +113,20 @@ def _number(question: Question, text: str | float | int) -> float:
     if isinstance(text, str) and "," in text:
         # A decimal comma (Polish, Russian, Romanian) is fine; a thousands separator is not.
         if not _DECIMAL_COMMA.fullmatch(text):
-            raise AnswerError(
-                f"{question.id}: {text!r} is ambiguous; write numbers without thousands separators"
-            )
+            raise AnswerError(question.id, "answer.ambiguous_number", value=text)
         text = text.replace(",", ".")
     try:
         x = float(text)
     except ValueError:
-        raise AnswerError(f"{question.id}: {text!r} is not a number") from None
+        raise AnswerError(question.id, "answer.not_a_number", value=str(text)) from None
     if not math.isfinite(x):
-        raise AnswerError(f"{question.id}: {text!r} is not a finite number")
+        raise AnswerError(question.id, "answer.not_finite", value=str(text))
     r = question.range
     if r is not None and not (r.min <= x <= r.max):
-        unit = f" {question.unit}" if question.unit else ""
+        code = "answer.out_of_range_unit" if question.unit else "answer.out_of_range"
         raise AnswerError(
-            f"{question.id}: {x:g} is outside the allowed range {r.min:g}..{r.max:g}{unit}"
+            question.id, code, value=x, min=float(r.min), max=float(r.max), unit=question.unit
         )
     if question.band_for(x) is None:
-        raise AnswerError(f"{question.id}: {x:g} falls in no scoring band")
+        raise AnswerError(question.id, "answer.no_band", value=x)
     return x

@@ -27,7 +27,7 @@ from assessment.core import safe_yaml
 from assessment.core.answers import Answer, AnswerError, parse_answer
 from assessment.core.answers import Respondent as CoreRespondent
 from assessment.core.model import Question, Questionnaire, QuestionType
-from assessment.io.answers_csv import MAX_FIELD, AnswersFileError
+from assessment.io.answers_csv import MAX_FIELD, AnswersFileError, at, at_row
 from assessment.io.exports import COMMENT_PREFIX
 from assessment.io.imported import (
     ImportedRespondent,
@@ -38,6 +38,7 @@ from assessment.io.imported import (
     row_number,
 )
 from assessment.io.safe_cells import unescape_row
+from assessment.messages import Message
 
 MAPPING_MAX_BYTES = 256 * 1024
 DEFAULT_NA = ("na", "n/a", "not applicable")
@@ -92,13 +93,14 @@ class WideImport:
 
 def _load_yaml(data: bytes, name: str) -> Any:
     if len(data) > MAPPING_MAX_BYTES:
-        raise AnswersFileError(
-            name, [f"the mapping file is {len(data):,} bytes; the limit is {MAPPING_MAX_BYTES:,}"]
+        too_large = Message(
+            "file.mapping_too_large", size=float(len(data)), limit=float(MAPPING_MAX_BYTES)
         )
+        raise AnswersFileError(name, [too_large])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AnswersFileError(name, [f"not valid UTF-8 (offset {exc.start})"]) from exc
+        raise AnswersFileError(name, [Message("file.mapping_not_utf8", offset=exc.start)]) from exc
     try:
         # Mapping files are short: anchors and aliases have no use in them.
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -282,14 +284,13 @@ def own_format_mapping(header: list[str], q: Questionnaire) -> ColumnMapping:
     problems: list[str] = []
     missing = [c for c in ("respondent", "role") if c not in person]
     if missing:
-        problems.append(f"row 1: missing column(s) {', '.join(missing)}")
+        problems.append(at_row(1, Message("file.missing_columns", columns=missing)))
     if unknown:
-        shown = ", ".join(repr(c[:60]) for c in unknown[:10])
-        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        problems.append(
-            f"row 1: column(s) {shown}{more} are neither respondent fields nor question ids of "
-            f"{q.id} {q.version}; for another tool's export, upload a column-mapping file"
-        )
+        shown = [repr(c[:60]) for c in unknown[:10]]
+        more = len(unknown) - len(shown)
+        code = "file.not_own_format_more" if more else "file.not_own_format"
+        not_ours = Message(code, columns=shown, num=more, qid=q.id, version=q.version)
+        problems.append(at_row(1, not_ours))
     if problems:
         raise AnswersFileError("", problems)
     return ColumnMapping(person=person, questions=columns, comments=comments, ignore_unknown=False)
@@ -319,8 +320,7 @@ def _answer(question: Question, raw: str, mapping: ColumnMapping) -> Answer:
         options = question.options or ()
         if position != target or not 1 <= position <= len(options):
             raise AnswerError(
-                f"{question.id}: {raw!r} maps to {target:g}, but the options are numbered "
-                f"1..{len(options)}"
+                question.id, "answer.option_number", value=raw, target=target, count=len(options)
             )
         target = options[position - 1].value
     return parse_answer(question, target)
@@ -353,7 +353,7 @@ def read_wide_answers(
     rows = csv_rows(decode(data, name), name)
     header = [h.strip() for h in unescape_row(rows[0])]
     if not any(header):
-        raise AnswersFileError(name, ["the file is empty; expected a header row"])
+        raise AnswersFileError(name, [Message("file.empty")])
     try:
         if column_map is None:
             column_map = own_format_mapping(header, q)
@@ -363,21 +363,19 @@ def read_wide_answers(
     problems: list[str] = []
     for i, column in enumerate(header):
         if column in index:
-            problems.append(f"row 1: column {column[:60]!r} appears twice")
+            problems.append(at_row(1, Message("file.column_twice", column=column[:60])))
         index.setdefault(column, i)
     wanted = [*column_map.person.values(), *column_map.questions, *column_map.comments]
     absent = [c for c in wanted if c not in index]
     if absent:
-        problems.append(
-            "row 1: the mapping names column(s) the file does not have: "
-            + ", ".join(repr(c[:60]) for c in absent)
-        )
+        absent_columns = [repr(c[:60]) for c in absent]
+        problems.append(at_row(1, Message("file.mapped_columns_missing", columns=absent_columns)))
     if problems:
         raise AnswersFileError(name, problems)
     ignored = [c for c in header if c and c not in wanted and c.lower() != "submitted"]
     people = _read_rows(rows, header, index, q, column_map, problems)
     if not people and not problems:
-        problems.append("no respondent rows after the header")
+        problems.append(Message("file.no_respondent_rows"))
     if problems:
         raise AnswersFileError(name, sorted(problems, key=row_number))
     return WideImport(respondents=people, ignored_columns=ignored)
@@ -399,36 +397,37 @@ def _read_rows(
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(f"row {number}: {len(row)} fields, expected {len(header)}")
+            count = Message("file.field_count", num=len(row), expected=len(header))
+            problems.append(at_row(number, count))
             continue
         if any(len(cell) > MAX_FIELD for cell in row):
-            problems.append(f"row {number}: a field is longer than {MAX_FIELD} characters")
+            problems.append(at_row(number, Message("file.field_too_long", num=MAX_FIELD)))
             continue
 
         def cell(key: str, row: list[str] = row) -> str:
             column = m.person.get(key)
             return row[index[column]].strip() if column is not None else ""
 
-        where = f"row {number}"
+        where = Message("where.row", row=number)
         code = cell("respondent")
         found = identity_problems(
-            f"{where}, column {m.person['respondent']!r}", code
+            Message("where.row_column", row=number, column=m.person["respondent"]), code
         ) + identity_problems(
             where, code or "?", cell("name"), cell("email"), cell("team"), cell("language")
         )
         problems.extend(found)
         if code in seen:
             problems.append(
-                f"{where}: respondent {code!r} appears again (first in row {seen[code]})"
+                at(where, Message("person.code_again", code=code, first_row=seen[code]))
             )
         seen.setdefault(code, number)
         role = _role(cell("role"), q, m)
         if role is None:
             column = m.person.get("role", "role")
-            problems.append(
-                f"{where}, column {column!r}: unknown role {cell('role')[:60]!r} "
-                f"(roles: {', '.join(q.role_ids)}; add a 'roles' map to the mapping file)"
+            unknown_role = Message(
+                "file.unknown_role_mapped", role=cell("role")[:60], roles=q.role_ids
             )
+            problems.append(at_row(number, unknown_role, column))
             continue
         answers: dict[str, Answer] = {}
         filled = 0
@@ -439,28 +438,28 @@ def _read_rows(
             filled += 1
             question = questions[qid]
             if role not in question.roles:
-                problems.append(
-                    f"{where}, column {column[:60]!r}: question {qid!r} is not asked of role "
-                    f"{role!r}"
-                )
+                not_asked = Message("file.question_not_for_role_short", question=qid, role=role)
+                problems.append(at_row(number, not_asked, column[:60]))
                 continue
             try:
                 answers[qid] = _answer(question, raw, m)
             except AnswerError as exc:
-                problems.append(f"{where}, column {column[:60]!r}: {exc}")
+                problems.append(at_row(number, exc.located, column[:60]))
         comments: dict[str, str] = {}
         for column, element in m.comments.items():
             text = row[index[column]].strip()
             if not text:
                 continue
             filled += 1
-            too_long = comment_problem(f"{where}, column {column[:60]!r}", text)
+            too_long = comment_problem(
+                Message("where.row_column", row=number, column=column[:60]), text
+            )
             if too_long:
                 problems.append(too_long)
             else:
                 comments[element] = text
         if not filled:
-            problems.append(f"{where}: no answers in any question column")
+            problems.append(at(where, Message("file.no_answers")))
         elif not found:
             people.append(
                 ImportedRespondent(

@@ -46,6 +46,7 @@ from assessment.io.exports import (
 from assessment.io.imported import IMPORT_MAX_BYTES, ImportedRespondent
 from assessment.io.long_answers import read_long_answers
 from assessment.io.wide_answers import read_wide_answers
+from assessment.messages import Message
 from assessment.services.actor import Actor
 from assessment.services.assessments import (
     compute_results,
@@ -91,7 +92,7 @@ class ImportRejected(Invalid):
     def __init__(self, filename: str, problems: list[str]) -> None:
         self.filename = filename
         self.problems = problems
-        super().__init__(f"{filename}: {len(problems)} problem(s); nothing was imported")
+        super().__init__("import.rejected", file=filename, num=len(problems))
 
 
 def file_stem(assessment: Assessment) -> str:
@@ -142,9 +143,9 @@ def export_responses(
     export needs an owner or consultant (PermissionDenied otherwise).
     """
     if shape not in SHAPES:
-        raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
+        raise Invalid("export.shape", field="shape", shapes=SHAPES)
     if fmt not in FORMATS:
-        raise Invalid(f"format must be one of {', '.join(FORMATS)}", field="format")
+        raise Invalid("export.format", field="format", formats=FORMATS)
     if identified:
         actor.require_editor()
     assessment = get_assessment(session, assessment_id)
@@ -174,7 +175,7 @@ def _read(
     try:
         if shape == "long":
             if mapping is not None:
-                raise ImportRejected(filename, ["a column-mapping file applies to wide files only"])
+                raise ImportRejected(filename, [Message("import.mapping_wide_only")])
             return read_long_answers(data, q, filename), []
         wide = read_wide_answers(data, q, mapping=mapping, name=filename)
     except AnswersFileError as exc:
@@ -200,15 +201,15 @@ def import_answers(
     """
     actor.require_editor()
     if shape not in SHAPES:
-        raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
+        raise Invalid("export.shape", field="shape", shapes=SHAPES)
     if len(data) > IMPORT_MAX_BYTES:
         raise ImportRejected(
             filename,
-            [f"the file is {len(data):,} bytes; the limit is {IMPORT_MAX_BYTES // 2**20} MB"],
+            [Message("import.too_large", size=float(len(data)), mb=IMPORT_MAX_BYTES // 2**20)],
         )
     assessment = get_assessment(session, assessment_id)
     if assessment.status is AssessmentStatus.CLOSED:
-        raise Conflict("this assessment is closed; reopen it to import answers")
+        raise Conflict("import.closed")
     people, ignored = _read(data, filename, shape, mapping, assessment)
     codes = [p.respondent.id for p in people]
     answers = comments = 0
@@ -223,10 +224,7 @@ def import_answers(
         if taken:
             raise ImportRejected(
                 filename,
-                [
-                    f"respondent code(s) already in this assessment: {', '.join(taken)}; "
-                    "rename them in the file (codes must be unique per assessment)"
-                ],
+                [Message("import.codes_taken", codes=taken)],
             )
         now = utcnow()
         rows: list[tuple[Respondent, ImportedRespondent]] = []

@@ -32,7 +32,7 @@ def request_report(session: Session, actor: Actor, assessment_id: int, language:
     """Create a queued report job for an assessment (any member may download reports)."""
     assessment = get_assessment(session, assessment_id)
     if language not in languages_of(assessment.questionnaire_version):
-        raise Invalid(f"no report language {language!r}", field="language")
+        raise Invalid("report.language", field="language", language=language)
     with write_transaction(session):
         job = ReportJob(assessment_id=assessment.id, language=language, status="queued")
         session.add(job)
@@ -45,7 +45,7 @@ def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
         select(ReportJob).where(ReportJob.id == job_id, ReportJob.assessment_id == assessment_id)
     )
     if job is None:
-        raise NotFound("report")
+        raise NotFound("report.not_found")
     return job
 
 

@@ -28,6 +28,7 @@ from assessment.services.errors import Invalid
 from assessment.web.evidence import bp
 from assessment.web.evidence.forms import EvidenceForm
 from assessment.web.i18n import select_locale
+from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 
 
@@ -187,7 +188,7 @@ def crm(assessment_id: int) -> str | Response | tuple[str, int]:
                     _("The file has problems; nothing was saved.")
                 ]
             except Invalid as exc:
-                getattr(form, exc.field or "export", form.export).errors = [str(exc)]
+                getattr(form, exc.field or "export", form.export).errors = [localize(exc)]
             else:
                 flash(_("CRM evidence saved."), "success")
                 return redirect(url_for("evidence.crm", assessment_id=assessment_id))
