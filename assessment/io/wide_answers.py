@@ -105,18 +105,19 @@ def _load_yaml(data: bytes, name: str) -> Any:
         # Mapping files are short: anchors and aliases have no use in them.
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
-                raise AnswersFileError(name, ["anchors and aliases (*name) are not allowed"])
+                raise AnswersFileError(name, [Message("yaml.aliases")])
         return safe_yaml.load(text, booleans=False)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise AnswersFileError(name, [f"{where}not valid YAML: {problem}"]) from exc
+        problem = Message("yaml.invalid", detail=getattr(exc, "problem", None) or str(exc))
+        if mark is not None:
+            problem = at(Message("where.line", line=mark.line + 1), problem)
+        raise AnswersFileError(name, [problem]) from exc
     except safe_yaml.YamlProblem as exc:
         where = f"{exc.where}: " if exc.where else ""
         raise AnswersFileError(name, [f"{where}{exc.message}"]) from exc
     except RecursionError as exc:
-        raise AnswersFileError(name, ["the YAML is nested too deeply"]) from exc
+        raise AnswersFileError(name, [Message("yaml.too_deep")]) from exc
 
 
 def _text(value: Any) -> str | None:
@@ -139,13 +140,13 @@ def _value_map(raw: Any, where: str, problems: list[str]) -> dict[str, Target]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        problems.append(f"{where}: expected 'answer text: option value or number' pairs")
+        problems.append(at(where, Message("mapping.value_pairs")))
         return {}
     out: dict[str, Target] = {}
     for key, value in raw.items():
         text, target = _text(key), _target(value)
         if text is None or target is None:
-            problems.append(f"{where}: {key!r}: expected a text mapped to an option or number")
+            problems.append(at(f"{where}: {key!r}", Message("mapping.value_pair")))
             continue
         out[text.lower()] = target
     return out
@@ -159,7 +160,7 @@ def _markers(
     items = raw if isinstance(raw, list) else [raw]
     texts = [_text(item) for item in items]
     if any(t is None for t in texts):
-        problems.append(f"{where}: expected a text or a list of texts")
+        problems.append(at(where, Message("mapping.texts")))
         return default
     return tuple(t.lower() for t in texts if t)
 
@@ -168,39 +169,38 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     """Read a column-mapping file; AnswersFileError lists every problem with its key."""
     doc = _load_yaml(data, name)
     if not isinstance(doc, dict):
-        raise AnswersFileError(
-            name, ["expected a mapping with at least 'respondent' and 'questions'"]
-        )
+        raise AnswersFileError(name, [Message("mapping.not_a_mapping")])
     problems: list[str] = []
     unknown = sorted(str(k) for k in doc if k not in _MAPPING_KEYS)
     if unknown:
-        problems.append(
-            f"unknown key(s) {', '.join(unknown)}; expected {', '.join(sorted(_MAPPING_KEYS))}"
-        )
+        expected = sorted(_MAPPING_KEYS)
+        problems.append(Message("mapping.unknown_keys", keys=unknown, expected=expected))
     person: dict[str, str] = {}
     for key in _PERSON_KEYS:
         if doc.get(key) is None:
             continue
         column = _text(doc[key])
         if not column:
-            problems.append(f"{key}: expected the name of a column")
+            problems.append(at(key, Message("mapping.column_name")))
         else:
             person[key] = column
     if "respondent" not in person:
-        problems.append("respondent: name the column that holds the respondent code")
+        problems.append(at("respondent", Message("mapping.respondent_column")))
     default_role = _text(doc.get("default_role")) or ""
     if default_role and default_role not in q.role_ids:
-        problems.append(f"default_role: unknown role {default_role!r} ({', '.join(q.role_ids)})")
+        unknown_role = Message("mapping.unknown_role", role=default_role, roles=q.role_ids)
+        problems.append(at("default_role", unknown_role))
     if "role" not in person and not default_role:
-        problems.append("role: name the role column, or give default_role for every row")
+        problems.append(at("role", Message("mapping.role_column")))
     roles: dict[str, str] = {}
     raw_roles = doc.get("roles")
     if raw_roles is not None and not isinstance(raw_roles, dict):
-        problems.append("roles: expected 'text in the file: role id' pairs")
+        problems.append(at("roles", Message("mapping.role_pairs")))
     for key, value in (raw_roles or {}).items() if isinstance(raw_roles, dict) else ():
         text, role = _text(key), _text(value)
         if text is None or role not in q.role_ids:
-            problems.append(f"roles: {key!r}: {value!r} is not a role ({', '.join(q.role_ids)})")
+            not_a_role = Message("mapping.not_a_role", role=str(value), roles=q.role_ids)
+            problems.append(at(f"roles: {key!r}", not_a_role))
         else:
             roles[text.lower()] = role
     questions_by_id = q.questions()
@@ -208,7 +208,7 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     question_values: dict[str, dict[str, Target]] = {}
     raw_questions = doc.get("questions")
     if not isinstance(raw_questions, dict) or not raw_questions:
-        problems.append("questions: expected 'column: question id' entries")
+        problems.append(at("questions", Message("mapping.question_entries")))
         raw_questions = {}
     for key, value in raw_questions.items():
         column = _text(key)
@@ -216,14 +216,14 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
         entry = value if isinstance(value, dict) else {"id": value}
         extra = set(entry) - {"id", "values"}
         if column is None or extra:
-            problems.append(f"{where}: expected a question id or {{id: ..., values: {{...}}}}")
+            problems.append(at(where, Message("mapping.question_entry")))
             continue
         qid = _text(entry.get("id"))
         if not qid or qid not in questions_by_id:
-            problems.append(f"{where}: unknown question id {entry.get('id')!r}")
+            problems.append(at(where, Message("mapping.unknown_question", id=entry.get("id"))))
             continue
         if qid in columns.values():
-            problems.append(f"{where}: question {qid!r} is mapped from two columns")
+            problems.append(at(where, Message("mapping.question_twice", question=qid)))
             continue
         columns[column] = qid
         values = _value_map(entry.get("values"), f"{where}: values", problems)
@@ -232,13 +232,13 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     comments: dict[str, str] = {}
     raw_comments = doc.get("comments") or {}
     if not isinstance(raw_comments, dict):
-        problems.append("comments: expected 'column: element id' entries")
+        problems.append(at("comments", Message("mapping.comment_entries")))
         raw_comments = {}
     element_ids = {el.id for el in q.elements}
     for key, value in raw_comments.items():
         column, element = _text(key), _text(value)
         if column is None or element not in element_ids:
-            problems.append(f"comments: {key!r}: unknown element {value!r}")
+            problems.append(at(f"comments: {key!r}", Message("element.unknown", element=value)))
         else:
             comments[column] = element
     mapping = ColumnMapping(
@@ -255,7 +255,7 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     used = [*person.values(), *columns, *comments]
     twice = sorted({c for c in used if used.count(c) > 1})
     if twice:
-        problems.append(f"column(s) used for two things: {', '.join(map(repr, twice))}")
+        problems.append(Message("mapping.columns_twice", columns=[repr(c) for c in twice]))
     if problems:
         raise AnswersFileError(name, problems)
     return mapping

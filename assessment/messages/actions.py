@@ -57,7 +57,6 @@ define(
         "status.draft": N_("draft"),
         "status.open": N_("open"),
         "status.closed": N_("closed"),
-        "overrides.unknown_element": N_("unknown element '%(element)s'"),
         "overrides.unknown_settings": Nn_(
             "%(element)s: unknown setting %(settings)s",
             "%(element)s: unknown settings %(settings)s",

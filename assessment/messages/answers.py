@@ -126,7 +126,30 @@ define(
             "the comment has %(num)s character; the limit is %(max)s",
             "the comment has %(num)s characters; the limit is %(max)s",
         ),
-        # The column-mapping file of a wide import (its size and encoding).
+        # The column-mapping file of a wide import.
+        "element.unknown": N_("unknown element '%(element)s'"),
+        "yaml.aliases": N_("anchors and aliases (*name) are not allowed"),
+        "yaml.invalid": N_("not valid YAML: %(detail)s"),
+        "yaml.too_deep": N_("the YAML is nested too deeply"),
+        "mapping.not_a_mapping": N_(
+            "expected a mapping with at least 'respondent' and 'questions'"
+        ),
+        "mapping.unknown_keys": N_("unknown key(s) %(keys)s; expected %(expected)s"),
+        "mapping.column_name": N_("expected the name of a column"),
+        "mapping.respondent_column": N_("name the column that holds the respondent code"),
+        "mapping.unknown_role": N_("unknown role '%(role)s' (%(roles)s)"),
+        "mapping.role_column": N_("name the role column, or give default_role for every row"),
+        "mapping.role_pairs": N_("expected 'text in the file: role id' pairs"),
+        "mapping.not_a_role": N_("'%(role)s' is not a role (%(roles)s)"),
+        "mapping.question_entries": N_("expected 'column: question id' entries"),
+        "mapping.question_entry": N_("expected a question id or {id: ..., values: {...}}"),
+        "mapping.unknown_question": N_("unknown question id '%(id)s'"),
+        "mapping.question_twice": N_("question '%(question)s' is mapped from two columns"),
+        "mapping.value_pairs": N_("expected 'answer text: option value or number' pairs"),
+        "mapping.value_pair": N_("expected a text mapped to an option or number"),
+        "mapping.texts": N_("expected a text or a list of texts"),
+        "mapping.comment_entries": N_("expected 'column: element id' entries"),
+        "mapping.columns_twice": N_("column(s) used for two things: %(columns)s"),
         "file.mapping_too_large": N_("the mapping file is %(size)s bytes; the limit is %(limit)s"),
         "file.mapping_not_utf8": N_("not valid UTF-8 (offset %(offset)s)"),
     }

@@ -68,7 +68,7 @@ def validate_settings(settings: AssessmentSettings, q: Questionnaire, languages:
     element_ids = {el.id for el in q.elements}
     for element_id, values in settings.overrides.items():
         if element_id not in element_ids:
-            raise Invalid("overrides.unknown_element", field="overrides", element=element_id)
+            raise Invalid("element.unknown", field="overrides", element=element_id)
         unknown = set(values) - {"weight", "target"}
         if unknown:
             raise Invalid(

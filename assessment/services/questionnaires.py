@@ -414,7 +414,7 @@ def publish_problems(session: Session, model: Questionnaire) -> list[str]:
     try:
         _check_publishable(session, model, current_workspace(session))
     except Conflict as exc:
-        return [str(exc)]
+        return [exc.message]
     return []
 
 
