@@ -29,3 +29,7 @@ class CodedError(Exception):
     def params(self) -> Mapping[str, Any]:
         """The values the message names."""
         return self.message.params
+
+
+class InvalidValue(CodedError, ValueError):
+    """A value that breaks a rule (an amount, a date, a percentage), as a ``ValueError``."""

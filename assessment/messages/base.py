@@ -14,13 +14,14 @@ parameter) so that ``pybabel extract -F babel.cfg`` finds them.
 
 Parameters are formatted for the reader's locale: an ``int`` is an identifier-like number
 (row, line, limit) written as it is; a ``float`` is a quantity written with the locale's
-decimal sign and grouping; a list is joined with commas; a nested :class:`Message` is
-rendered in the same language.
+decimal sign and grouping (a ``Decimal`` keeps its number of decimals); a list is joined
+with commas; a nested :class:`Message` is rendered in the same language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -154,6 +155,8 @@ def _plain(value: Any, translations: Translations, locale: Locale) -> Any:
         return [_plain(v, translations, locale) for v in value]
     if value is None or isinstance(value, str | int | float):
         return value
+    if isinstance(value, Decimal):
+        return float(value)
     return str(value)
 
 
@@ -169,6 +172,11 @@ def _format(value: Any, translations: Translations, locale: Locale) -> str:
         return str(value)
     if isinstance(value, float):
         return str(format_decimal(value, format=_NUMBER, locale=locale))
+    if isinstance(value, Decimal):  # as many decimals as it has: Decimal("0.0") is "0.0"
+        exponent = value.as_tuple().exponent
+        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return str(format_decimal(value, format=pattern, locale=locale))
     if isinstance(value, Lines):
         return "\n".join(_format(v, translations, locale) for v in value)
     if isinstance(value, Sequence) and not isinstance(value, str):
