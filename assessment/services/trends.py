@@ -13,6 +13,7 @@ from assessment.core.trends import MappingIndex, Trend, TrendSource, VersionMap,
 from assessment.db import write_transaction
 from assessment.db.models import Assessment, AssessmentStatus, QuestionnaireVersion, VersionMapping
 from assessment.io.version_mapping import VersionMappingError, check_against, parse_version_mapping
+from assessment.messages import Lines
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, questionnaire_of
 from assessment.services.clients import get_client
@@ -152,7 +153,7 @@ def upload_mapping(session: Session, actor: Actor, data: bytes, filename: str) -
         dst = _find_version(session, vmap.to_id, vmap.to_version, "to", name)
         check_against(vmap, model_of(src), model_of(dst), name)
     except VersionMappingError as exc:
-        raise Invalid("form.detail", field="upload", detail=str(exc)) from exc
+        raise Invalid("form.detail", field="upload", detail=Lines(exc.located())) from exc
     with write_transaction(session):
         row = session.scalar(
             select(VersionMapping).where(
