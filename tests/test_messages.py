@@ -152,6 +152,24 @@ def test_every_catalogue_text_is_translated(lang: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_babel_cfg_extracts_every_catalogue_text() -> None:
+    """``pybabel extract -F babel.cfg`` finds the texts (N_ and the Nn_ plural marker)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (ROOT / "babel.cfg").open() as fh:
+        _methods, options = parse_mapping_cfg(fh)
+    keywords = {**DEFAULT_KEYWORDS, **options["assessment/**.py"].get("keywords", {})}
+    found: set[str | tuple[str, ...]] = set()
+    for path in (ROOT / "assessment" / "messages").glob("*.py"):
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords=keywords
+        ):
+            found.add(message)
+    expected = {spec if isinstance(spec, str) else tuple(spec) for spec in catalogue().values()}
+    assert expected <= found, sorted(map(str, expected - found))[:10]
+
+
 def test_the_english_text_is_the_string() -> None:
     m = Message("answer.out_of_range_unit", value=250.0, min=0.0, max=100.0, unit="%")
     assert m == "250 is outside the allowed range 0..100 %"
