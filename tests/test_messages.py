@@ -206,6 +206,13 @@ def test_errors_carry_code_and_params() -> None:
         {"element": "crm", "max": 10.0},
     )
     assert str(exc) == "crm: weight must be between 0 and 10"
+    copy = pickle.loads(pickle.dumps(exc))
+    assert (type(copy), copy.code, copy.field, str(copy)) == (
+        Invalid,
+        "overrides.weight",
+        "overrides",
+        str(exc),
+    )
     nested = Invalid("at", where=Message("where.line", line=3), problem=Message("people.none"))
     assert plain_params(nested, translations_for("zh"), "zh") == {
         "where": "第 3 行",

@@ -20,6 +20,11 @@ class CodedError(Exception):
         self.message = Message(code, **params)
         super().__init__(str(self.message))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other arguments than ``args`` (the English text): restore the
+        # state instead of calling __init__ again, so a pickled error keeps its code.
+        return (_restore, (type(self), self.args, self.__dict__))
+
     @property
     def code(self) -> str:
         """The stable dotted code, e.g. ``answer.out_of_range``."""
@@ -29,6 +34,13 @@ class CodedError(Exception):
     def params(self) -> Mapping[str, Any]:
         """The values the message names."""
         return self.message.params
+
+
+def _restore(cls: type[CodedError], args: tuple[Any, ...], state: dict[str, Any]) -> CodedError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class InvalidValue(CodedError, ValueError):
