@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from assessment.core.errors import CodedError
 from assessment.core.model import Question
+from assessment.messages import Message
 
 NA = "na"
 DK = "dk"
@@ -29,8 +31,18 @@ class AnswerKind(StrEnum):
     DK = "dk"
 
 
-class AnswerError(ValueError):
-    """A raw value that is not a valid answer to its question."""
+class AnswerError(CodedError, ValueError):
+    """A raw value that is not a valid answer to its question.
+
+    ``message`` says what is wrong with the value; ``str()`` and :attr:`located` put the
+    question id in front of it (``a.q3: 500 is outside the allowed range 0..100 %``).
+    """
+
+    def __init__(self, question: str, code: str, /, **params: object) -> None:
+        super().__init__(code, **params)
+        self.question = question
+        self.located = Message("at", where=question, problem=self.message)
+        self.args = (str(self.located),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +81,16 @@ class Respondent:
 def parse_answer(question: Question, raw: str | float | int) -> Answer:
     """Turn a raw value into a validated answer to ``question``."""
     if isinstance(raw, bool):
-        raise AnswerError(f"{question.id}: expected a value, got {raw!r}")
+        raise AnswerError(question.id, "answer.not_a_value", value=repr(raw))
     text = raw.strip() if isinstance(raw, str) else raw
     if isinstance(text, str) and text.lower() in (NA, DK):
         kind = AnswerKind.NA if text.lower() == NA else AnswerKind.DK
         allowed = question.allow_na if kind is AnswerKind.NA else question.allow_dk
         if not allowed:
-            what = "N/A" if kind is AnswerKind.NA else '"don\'t know"'
-            raise AnswerError(f"{question.id}: {what} is not offered for this question")
+            code = "answer.na_not_offered" if kind is AnswerKind.NA else "answer.dk_not_offered"
+            raise AnswerError(question.id, code)
         return Answer(kind)
     if text == "":
-        raise AnswerError(f"{question.id}: empty value")
+        raise AnswerError(question.id, "answer.empty")
     # The question's type parses the rest (see assessment.core.qtypes).
     return question.qtype.parse(question, text)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from assessment.core.errors import CodedError
 from assessment.core.i18n import N_
 from assessment.io.exports import CSV_MIMETYPE, JSON_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
 from assessment.io.safe_cells import Cell
@@ -24,8 +25,15 @@ from assessment.io.safe_cells import Cell
 Rows = Iterable[Sequence[Cell]]
 
 
-class UnknownFormat(ValueError):
-    """A format name that is not registered (or not of the kind asked for)."""
+class UnknownFormat(CodedError, ValueError):
+    """A format name that is not registered (or not of the kind asked for).
+
+    The message is ``export.format`` with the names that would have been accepted."""
+
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        super().__init__("export.format", formats=list(known))
+        self.name = name
+        self.known = known
 
 
 @dataclass(frozen=True)
@@ -103,27 +111,23 @@ def export_format(name: str) -> ExportFormat:
     """The format called ``name``; UnknownFormat names the known ones otherwise."""
     fmt = _FORMATS.get(name)
     if fmt is None:
-        raise UnknownFormat(
-            f"unknown export format {name!r} (formats: {', '.join(format_names())})"
-        )
+        raise UnknownFormat(name, format_names())
     return fmt
 
 
 def table_format(name: str) -> TableFormat:
     """The responses format called ``name``; UnknownFormat otherwise."""
-    fmt = export_format(name)
+    fmt = _FORMATS.get(name)
     if not isinstance(fmt, TableFormat):
-        known = ", ".join(f.name for f in table_formats())
-        raise UnknownFormat(f"{name!r} is not a format for responses (formats: {known})")
+        raise UnknownFormat(name, tuple(f.name for f in table_formats()))
     return fmt
 
 
 def document_format(name: str) -> DocumentFormat:
     """The results format called ``name``; UnknownFormat otherwise."""
-    fmt = export_format(name)
+    fmt = _FORMATS.get(name)
     if not isinstance(fmt, DocumentFormat):
-        known = ", ".join(f.name for f in document_formats())
-        raise UnknownFormat(f"{name!r} is not a format for results (formats: {known})")
+        raise UnknownFormat(name, tuple(f.name for f in document_formats()))
     return fmt
 
 

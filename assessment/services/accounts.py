@@ -26,7 +26,7 @@ def needs_setup(session: Session) -> bool:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"use at least {MIN_PASSWORD} characters", field="password")
+        raise Invalid("form.min_chars", field="password", num=MIN_PASSWORD)
 
 
 def create_workspace_with_owner(
@@ -36,7 +36,7 @@ def create_workspace_with_owner(
     _check_password(password)
     with unscoped(session), write_transaction(session):
         if session.scalar(select(func.count()).select_from(User)):
-            raise Conflict("set-up is already done; sign in instead")
+            raise Conflict("setup.done")
         workspace = Workspace(name=workspace_name.strip(), firm_name=workspace_name.strip())
         user = User(
             email=email.strip().lower(),
@@ -58,7 +58,7 @@ def add_member(
     email = email.strip().lower()
     with unscoped(session), write_transaction(session):
         if session.scalar(select(User).where(User.email == email)) is not None:
-            raise Invalid("a user with this e-mail already exists", field="email")
+            raise Invalid("member.email_taken", field="email")
         user = User(
             email=email,
             name=name.strip(),
@@ -84,7 +84,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Change a password; every other session of the user stops working."""
     if not check_password_hash(user.password_hash, current):
-        raise Invalid("the current password is wrong", field="current")
+        raise Invalid("password.wrong", field="current")
     _check_password(new)
     with write_transaction(session):
         user.password_hash = generate_password_hash(new, method="scrypt")
@@ -120,7 +120,7 @@ def list_members(session: Session, workspace_id: int) -> list[tuple[User, Member
 def remove_member(session: Session, workspace_id: int, acting_user_id: int, user_id: int) -> None:
     """Remove a member (owner action); nobody removes themselves, a workspace keeps an owner."""
     if user_id == acting_user_id:
-        raise Invalid("you cannot remove yourself", field="user")
+        raise Invalid("member.remove_self", field="user")
     with unscoped(session), write_transaction(session):
         membership = session.scalar(
             select(Membership).where(
@@ -128,7 +128,7 @@ def remove_member(session: Session, workspace_id: int, acting_user_id: int, user
             )
         )
         if membership is None:
-            raise NotFound("member")
+            raise NotFound("member.not_found")
         user = session.get(User, user_id)
         session.delete(membership)
         if user is not None:

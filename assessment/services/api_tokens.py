@@ -95,11 +95,11 @@ def create_token(
     actor.require_owner()
     name = name.strip()
     if not name:
-        raise Invalid("give the token a name, e.g. the tool that will use it", field="name")
+        raise Invalid("token.name_required", field="name")
     if len(name) > MAX_NAME:
-        raise Invalid(f"use at most {MAX_NAME} characters", field="name")
+        raise Invalid("form.max_chars", field="name", num=MAX_NAME)
     if form_key is not None and not 8 <= len(form_key) <= 64:
-        raise Invalid("the form is not valid; reload the page", field="name")
+        raise Invalid("form.stale", field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     try:
         with write_transaction(session):
@@ -107,10 +107,10 @@ def create_token(
             if form_key is not None and session.scalar(
                 select(ApiToken.id).where(ApiToken.form_key == form_key)
             ):
-                raise Conflict("that form was already used; no second token was created")
+                raise Conflict("token.form_used")
             token = _insert_token(session, actor, name, secret, form_key)
     except IntegrityError as exc:  # the same form key committed by a parallel request
-        raise Conflict("that form was already used; no second token was created") from exc
+        raise Conflict("token.form_used") from exc
     return IssuedToken(_info(token), secret)
 
 
@@ -128,11 +128,7 @@ def _insert_token(
         select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
     )
     if (active or 0) >= MAX_ACTIVE_TOKENS:
-        raise Invalid(
-            f"a workspace can have at most {MAX_ACTIVE_TOKENS} active tokens; "
-            "revoke one you no longer use",
-            field="name",
-        )
+        raise Invalid("token.too_many", field="name", num=MAX_ACTIVE_TOKENS)
     token = ApiToken(
         name=name,
         token_hash=hash_token(secret),
@@ -159,7 +155,7 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> TokenInfo:
     with write_transaction(session):
         token = session.scalar(select(ApiToken).where(ApiToken.id == token_id))
         if token is None:
-            raise NotFound("api token")
+            raise NotFound("token.not_found")
         if token.revoked_at is None:
             token.revoked_at = utcnow()
     return _info(token)
@@ -177,14 +173,14 @@ def authenticate(session: Session, raw_token: str) -> tuple[int, TokenInfo]:
         or len(raw_token) > MAX_TOKEN_LENGTH
         or not raw_token.isascii()
     ):
-        raise InvalidToken("malformed token")
+        raise InvalidToken("token.malformed")
     digest = hash_token(raw_token)
     with unscoped(session):
         token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
         if token is None or not hmac.compare_digest(token.token_hash, digest):
-            raise InvalidToken("unknown token")
+            raise InvalidToken("token.unknown")
         if token.revoked_at is not None:
-            raise InvalidToken("revoked token")
+            raise InvalidToken("token.revoked")
         workspace_id, info = token.workspace_id, _info(token)
     now = utcnow()
     if info.last_used_at is None or now - info.last_used_at >= LAST_USED_RESOLUTION:

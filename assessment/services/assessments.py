@@ -25,6 +25,7 @@ from assessment.db.models import (
     QuestionnaireVersion,
     Respondent,
 )
+from assessment.messages import Message
 from assessment.services.actor import Actor
 from assessment.services.clients import get_client
 from assessment.services.errors import Conflict, Invalid, NotFound
@@ -47,7 +48,7 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
     """An assessment of the current workspace, or NotFound."""
     found = session.scalar(select(Assessment).where(Assessment.id == assessment_id))
     if found is None:
-        raise NotFound("assessment")
+        raise NotFound("assessment.not_found")
     return found
 
 
@@ -59,32 +60,38 @@ def questionnaire_of(assessment: Assessment, lang: str | None = None) -> Questio
 def validate_settings(settings: AssessmentSettings, q: Questionnaire, languages: list[str]) -> None:
     """Raise Invalid naming the field (and element) that breaks a rule."""
     if not settings.title.strip():
-        raise Invalid("a title is required", field="title")
+        raise Invalid("assessment.title_required", field="title")
     if settings.language not in languages:
-        raise Invalid(f"language must be one of {', '.join(languages)}", field="language")
+        raise Invalid("form.language", field="language", languages=languages)
     if not 1 <= settings.min_group_size <= 50:
-        raise Invalid("minimum group size must be between 1 and 50", field="min_group_size")
+        raise Invalid("assessment.group_size", field="min_group_size", min=1, max=50)
     element_ids = {el.id for el in q.elements}
     for element_id, values in settings.overrides.items():
         if element_id not in element_ids:
-            raise Invalid(f"unknown element {element_id!r}", field="overrides")
+            raise Invalid("element.unknown", field="overrides", element=element_id)
         unknown = set(values) - {"weight", "target"}
         if unknown:
-            raise Invalid(f"{element_id}: unknown setting(s) {sorted(unknown)}", field="overrides")
+            raise Invalid(
+                "overrides.unknown_settings",
+                field="overrides",
+                element=element_id,
+                settings=sorted(unknown),
+                num=len(unknown),
+            )
         weight = values.get("weight")
         if weight is not None and not 0 <= weight <= MAX_WEIGHT:
             raise Invalid(
-                f"{element_id}: weight must be between 0 and {MAX_WEIGHT:g}", field="overrides"
+                "overrides.weight", field="overrides", element=element_id, max=float(MAX_WEIGHT)
             )
         target = values.get("target")
         if target is not None and not 0 <= target <= 100:
-            raise Invalid(f"{element_id}: target must be between 0 and 100", field="overrides")
+            raise Invalid("overrides.target", field="overrides", element=element_id)
     weights = {el.id: el.weight for el in q.elements}
     for element_id, values in settings.overrides.items():
         if values.get("weight") is not None:
             weights[element_id] = values["weight"]
     if not any(w > 0 for w in weights.values()):
-        raise Invalid("at least one element needs a weight above 0", field="overrides")
+        raise Invalid("overrides.no_weight", field="overrides")
 
 
 def create_assessment(
@@ -102,7 +109,7 @@ def create_assessment(
     get_client(session, client_id)
     version = next((v for v in available_versions(session) if v.id == version_id), None)
     if version is None:
-        raise Invalid("choose a questionnaire", field="questionnaire")
+        raise Invalid("form.questionnaire", field="questionnaire")
     validate_settings(settings, model_of(version), languages_of(version))
     with write_transaction(session):
         assessment = add_assessment(
@@ -167,9 +174,13 @@ def set_status(session: Session, actor: Actor, assessment_id: int, status: str) 
     try:
         new = AssessmentStatus(status)
     except ValueError:
-        raise Invalid(f"unknown status {status!r}", field="status") from None
+        raise Invalid("assessment.unknown_status", field="status", status=status) from None
     if (assessment.status.value, new.value) not in _TRANSITIONS:
-        raise Conflict(f"cannot go from {assessment.status.value} to {new.value}")
+        raise Conflict(
+            "assessment.transition",
+            current=Message(f"status.{assessment.status.value}"),
+            new=Message(f"status.{new.value}"),
+        )
     with write_transaction(session):
         apply_status(assessment, new)
     return assessment
@@ -315,9 +326,7 @@ def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
         if not line or line.startswith("#"):
             continue
         if ":" not in line:
-            raise Invalid(
-                f"line {lineno}: expected 'element: weight=N target=N'", field="overrides"
-            )
+            raise Invalid("overrides.line", field="overrides", line=lineno)
         element_id, rest = (part.strip() for part in line.split(":", 1))
         values: dict[str, Any] = {}
         for item in rest.split():
@@ -325,8 +334,6 @@ def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
             try:
                 values[key] = float(value)
             except ValueError:
-                raise Invalid(
-                    f"line {lineno}: {item!r} is not key=number", field="overrides"
-                ) from None
+                raise Invalid("overrides.item", field="overrides", line=lineno, item=item) from None
         out[element_id] = values
     return out

@@ -30,7 +30,7 @@ def load_workspace(session: Session, actor: Actor) -> Workspace:
     with unscoped(session):
         workspace = session.get(Workspace, actor.workspace_id)
     if workspace is None:
-        raise NotFound("workspace")
+        raise NotFound("workspace.not_found")
     return workspace
 
 
@@ -48,7 +48,7 @@ def save_branding(session: Session, actor: Actor, data: BrandingData) -> Workspa
         )
     except BrandingError as exc:
         field = "logo" if data.logo and logo is None else "firm_name"
-        raise Invalid(str(exc), field=field) from None
+        raise Invalid("form.detail", field=field, detail=str(exc)) from None
     workspace = load_workspace(session, actor)
     with write_transaction(session), unscoped(session):
         workspace.firm_name = data.firm_name.strip()

@@ -30,11 +30,11 @@ class ClientData:
     def validate(self) -> None:
         """Raise Invalid naming the field that breaks a rule."""
         if not self.name.strip():
-            raise Invalid("a name is required", field="name")
+            raise Invalid("client.name_required", field="name")
         if self.size_band and self.size_band not in SIZE_BANDS:
-            raise Invalid(f"size band must be one of {', '.join(SIZE_BANDS)}", field="size_band")
+            raise Invalid("client.size_band", field="size_band", bands=SIZE_BANDS)
         if self.sales_motion and self.sales_motion not in SALES_MOTIONS:
-            raise Invalid("sales motion must be field, inside or hybrid", field="sales_motion")
+            raise Invalid("client.sales_motion", field="sales_motion")
 
 
 def list_clients(session: Session) -> list[Client]:
@@ -46,7 +46,7 @@ def get_client(session: Session, client_id: int) -> Client:
     """A client of the current workspace, or NotFound."""
     client = session.scalar(select(Client).where(Client.id == client_id))
     if client is None:
-        raise NotFound("client")
+        raise NotFound("client.not_found")
     return client
 
 

@@ -45,11 +45,11 @@ from assessment.io.formats import (
     document_format,
     export_format,
     table_format,
-    table_formats,
 )
 from assessment.io.imported import IMPORT_MAX_BYTES, ImportedRespondent
 from assessment.io.long_answers import read_long_answers
 from assessment.io.wide_answers import read_wide_answers
+from assessment.messages import Message
 from assessment.services.actor import Actor
 from assessment.services.assessments import (
     compute_results,
@@ -93,7 +93,7 @@ class ImportRejected(Invalid):
     def __init__(self, filename: str, problems: list[str]) -> None:
         self.filename = filename
         self.problems = problems
-        super().__init__(f"{filename}: {len(problems)} problem(s); nothing was imported")
+        super().__init__("import.rejected", file=filename, num=len(problems))
 
 
 def file_stem(assessment: Assessment) -> str:
@@ -145,12 +145,11 @@ def export_responses(
     export needs an owner or consultant (PermissionDenied otherwise).
     """
     if shape not in SHAPES:
-        raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
+        raise Invalid("export.shape", field="shape", shapes=SHAPES)
     try:
         table = table_format(fmt)
-    except UnknownFormat:
-        known = ", ".join(f.name for f in table_formats())
-        raise Invalid(f"format must be one of {known}", field="format") from None
+    except UnknownFormat as exc:
+        raise Invalid("export.format", field="format", formats=list(exc.known)) from None
     if identified:
         actor.require_editor()
     assessment = get_assessment(session, assessment_id)
@@ -178,7 +177,7 @@ def export_results_file(
     try:
         document = document_format(fmt)
     except UnknownFormat as exc:
-        raise Invalid(str(exc), field="format") from None
+        raise Invalid("export.format", field="format", formats=list(exc.known)) from None
     assessment = get_assessment(session, assessment_id)
     body = document.write(results_document(compute_results(session, assessment)))
     name = document.filename(f"{file_stem(assessment)}-results")
@@ -202,10 +201,10 @@ def export_file(
     try:
         chosen = export_format(fmt)
     except UnknownFormat as exc:
-        raise Invalid(str(exc), field="format") from None
+        raise Invalid("export.format", field="format", formats=list(exc.known)) from None
     if isinstance(chosen, DocumentFormat):
         if identified:
-            raise Invalid("results hold no personal data; identified applies to responses")
+            raise Invalid("export.identified_results")
         return export_results_file(session, actor, assessment_id, fmt)
     return export_responses(
         session, actor, assessment_id, shape=shape, fmt=fmt, identified=identified
@@ -219,7 +218,7 @@ def _read(
     try:
         if shape == "long":
             if mapping is not None:
-                raise ImportRejected(filename, ["a column-mapping file applies to wide files only"])
+                raise ImportRejected(filename, [Message("import.mapping_wide_only")])
             return read_long_answers(data, q, filename), []
         wide = read_wide_answers(data, q, mapping=mapping, name=filename)
     except AnswersFileError as exc:
@@ -245,15 +244,15 @@ def import_answers(
     """
     actor.require_editor()
     if shape not in SHAPES:
-        raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
+        raise Invalid("export.shape", field="shape", shapes=SHAPES)
     if len(data) > IMPORT_MAX_BYTES:
         raise ImportRejected(
             filename,
-            [f"the file is {len(data):,} bytes; the limit is {IMPORT_MAX_BYTES // 2**20} MB"],
+            [Message("import.too_large", size=float(len(data)), mb=IMPORT_MAX_BYTES // 2**20)],
         )
     assessment = get_assessment(session, assessment_id)
     if assessment.status is AssessmentStatus.CLOSED:
-        raise Conflict("this assessment is closed; reopen it to import answers")
+        raise Conflict("import.closed")
     people, ignored = _read(data, filename, shape, mapping, assessment)
     codes = [p.respondent.id for p in people]
     answers = comments = 0
@@ -268,10 +267,7 @@ def import_answers(
         if taken:
             raise ImportRejected(
                 filename,
-                [
-                    f"respondent code(s) already in this assessment: {', '.join(taken)}; "
-                    "rename them in the file (codes must be unique per assessment)"
-                ],
+                [Message("import.codes_taken", codes=taken)],
             )
         now = utcnow()
         rows: list[tuple[Respondent, ImportedRespondent]] = []

@@ -142,7 +142,7 @@ def get_version(session: Session, version_id: int) -> QuestionnaireVersion:
     """A version the current workspace can see, or NotFound (other workspaces' too)."""
     version = next((v for v in available_versions(session) if v.id == version_id), None)
     if version is None:
-        raise NotFound("questionnaire version")
+        raise NotFound("questionnaire.not_found")
     return version
 
 
@@ -463,7 +463,7 @@ def publish_problems(session: Session, model: Questionnaire) -> list[str]:
     try:
         _check_publishable(session, model, current_workspace(session))
     except Conflict as exc:
-        return [str(exc)]
+        return [exc.message]
     return []
 
 
@@ -500,10 +500,7 @@ def _check_publishable(
         )
     ) | {STANDARD_ID}
     if model.id in shipped:
-        raise Conflict(
-            f"{model.id!r} is the id of a standard questionnaire; give your questionnaire its "
-            f"own id (for example {model.id}-custom)"
-        )
+        raise Conflict("questionnaire.standard_id", id=model.id)
     clash = session.scalar(
         select(QuestionnaireVersion).where(
             QuestionnaireVersion.workspace_id == workspace_id,
@@ -512,10 +509,7 @@ def _check_publishable(
         )
     )
     if clash is not None:
-        raise Conflict(
-            f"version {model.version} of {model.id} already exists with different content: "
-            "choose a new version number"
-        )
+        raise Conflict("questionnaire.version_exists", id=model.id, version=model.version)
     return None
 
 

@@ -51,7 +51,7 @@ def request_report(session: Session, actor: Actor, assessment_id: int, language:
     """
     assessment = get_assessment(session, assessment_id)
     if language not in languages_of(assessment.questionnaire_version):
-        raise Invalid(f"no report language {language!r}", field="language")
+        raise Invalid("report.language", field="language", language=language)
     with write_transaction(session):
         same = session.scalar(
             select(ReportJob)
@@ -71,10 +71,7 @@ def request_report(session: Session, actor: Actor, assessment_id: int, language:
             .where(ReportJob.requested_by_id == actor.user_id, ReportJob.status.in_(IN_FLIGHT))
         )
         if (mine or 0) >= MAX_JOBS_IN_FLIGHT_PER_USER:
-            raise Conflict(
-                f"you already have {MAX_JOBS_IN_FLIGHT_PER_USER} reports being prepared; "
-                "wait until one is ready"
-            )
+            raise Conflict("report.too_many_in_flight", num=MAX_JOBS_IN_FLIGHT_PER_USER)
         job = ReportJob(
             assessment_id=assessment.id,
             language=language,
@@ -91,7 +88,7 @@ def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
         select(ReportJob).where(ReportJob.id == job_id, ReportJob.assessment_id == assessment_id)
     )
     if job is None:
-        raise NotFound("report")
+        raise NotFound("report.not_found")
     return job
 
 

@@ -21,6 +21,7 @@ from assessment.db.base import utcnow
 from assessment.db.models import Assessment, Respondent
 from assessment.db.tenancy import unscoped
 from assessment.io.safe_cells import safe_row
+from assessment.messages import Lines, Message
 from assessment.services.actor import Actor
 from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.errors import Invalid, NotFound
@@ -76,17 +77,23 @@ def get_respondent(session: Session, assessment_id: int, respondent_id: int) -> 
         )
     )
     if found is None:
-        raise NotFound("respondent")
+        raise NotFound("respondent.not_found")
     return found
 
 
-def _validate(data: RespondentData, roles: list[str], where: str = "") -> None:
+def _validate(data: RespondentData, roles: list[str], line: int | None = None) -> None:
+    problem, field = None, ""
     if data.role not in roles:
-        raise Invalid(f"{where}role must be one of {', '.join(roles)}", field="role")
-    if data.email and ("@" not in data.email or len(data.email) > 254):
-        raise Invalid(f"{where}{data.email!r} is not an e-mail address", field="email")
-    if len(data.name) > 200 or len(data.team) > 100:
-        raise Invalid(f"{where}name or team is too long", field="name")
+        problem, field = Message("respondent.role", roles=roles), "role"
+    elif data.email and ("@" not in data.email or len(data.email) > 254):
+        problem, field = Message("person.bad_email", email=data.email), "email"
+    elif len(data.name) > 200 or len(data.team) > 100:
+        problem, field = Message("respondent.too_long"), "name"
+    if problem is None:
+        return
+    if line is None:
+        raise Invalid(problem.code, field=field, **problem.params)
+    raise Invalid("at", field=field, where=Message("where.line", line=line), problem=problem)
 
 
 def _free_codes(session: Session, assessment_id: int, n: int) -> list[str]:
@@ -124,9 +131,9 @@ def add_respondents(
 def validate_people(people: list[RespondentData], roles: list[str]) -> None:
     """Raise Invalid for the first person that breaks a rule, or for too many at once."""
     for i, person in enumerate(people, start=1):
-        _validate(person, roles, f"line {i}: " if len(people) > 1 else "")
+        _validate(person, roles, i if len(people) > 1 else None)
     if len(people) > MAX_BULK:
-        raise Invalid(f"at most {MAX_BULK} respondents at once", field="people")
+        raise Invalid("respondents.too_many", field="people", num=MAX_BULK)
 
 
 def issue_links(
@@ -153,6 +160,10 @@ def issue_links(
     return issued
 
 
+def _at_line(line: int, problem: Message) -> Message:
+    return Message("at", where=Message("where.line", line=line), problem=problem)
+
+
 def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> list[RespondentData]:
     """Parse pasted lines or a CSV upload: ``name, email, role, team`` (header optional).
 
@@ -175,15 +186,15 @@ def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> li
         if len(cells) == 1:
             cells = ["", "", cells[0]]
         if len(cells) < 3 or len(cells) > 4:
-            problems.append(f"line {lineno}: expected name, email, role[, team]")
+            problems.append(_at_line(lineno, Message("people.columns")))
             continue
         name, email, role = cells[0], cells[1], cells[2]
         role_id = role if role in roles else by_label.get(role.lower(), "")
         if not role_id:
-            problems.append(f"line {lineno}: unknown role {role!r} (use one of {', '.join(roles)})")
+            problems.append(_at_line(lineno, Message("people.role", role=role, roles=roles)))
             continue
         if email and "@" not in email:
-            problems.append(f"line {lineno}: {email!r} is not an e-mail address")
+            problems.append(_at_line(lineno, Message("person.bad_email", email=email)))
             continue
         people.append(
             RespondentData(
@@ -191,9 +202,9 @@ def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> li
             )
         )
     if problems:
-        raise Invalid("\n".join(problems), field="people")
+        raise Invalid("form.detail", field="people", detail=Lines(problems))
     if not people:
-        raise Invalid("no respondents found; one per line: name, email, role, team", field="people")
+        raise Invalid("people.none", field="people")
     return people
 
 
@@ -216,7 +227,7 @@ def reissue_links(
             respondent.token_issued_at = utcnow()
             issued.append(IssuedLink(respondent, token))
     if respondent_ids is not None and len(issued) != len(set(respondent_ids)):
-        raise NotFound("respondent")
+        raise NotFound("respondent.not_found")
     return issued
 
 

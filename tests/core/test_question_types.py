@@ -53,7 +53,9 @@ class Stars(QuestionType):
         text = str(value)
         text = text if text.startswith("s") else f"s{text}"
         if question.option(text) is None:
-            raise AnswerError(f"{question.id}: {value!r} is not one to five stars")
+            # A type's own wording goes through the catalogue's pass-through code (a type
+            # shipped with the product defines its own code in assessment/messages/).
+            raise AnswerError(question.id, "form.detail", detail=f"{value!r} is not one to five stars")
         return Answer(AnswerKind.OPTION, text)
 
     def check(self, question: Question) -> Iterator[tuple[Loc, str]]:

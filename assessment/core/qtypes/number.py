@@ -90,24 +90,22 @@ def _number(question: Question, text: str | float | int) -> float:
     if isinstance(text, str) and "," in text:
         # A decimal comma (Polish, Russian, Romanian) is fine; a thousands separator is not.
         if not _DECIMAL_COMMA.fullmatch(text):
-            raise AnswerError(
-                f"{question.id}: {text!r} is ambiguous; write numbers without thousands separators"
-            )
+            raise AnswerError(question.id, "answer.ambiguous_number", value=text)
         text = text.replace(",", ".")
     try:
         x = float(text)
     except ValueError:
-        raise AnswerError(f"{question.id}: {text!r} is not a number") from None
+        raise AnswerError(question.id, "answer.not_a_number", value=str(text)) from None
     if not math.isfinite(x):
-        raise AnswerError(f"{question.id}: {text!r} is not a finite number")
+        raise AnswerError(question.id, "answer.not_finite", value=str(text))
     r = question.range
     if r is not None and not (r.min <= x <= r.max):
-        unit = f" {question.unit}" if question.unit else ""
+        code = "answer.out_of_range_unit" if question.unit else "answer.out_of_range"
         raise AnswerError(
-            f"{question.id}: {x:g} is outside the allowed range {r.min:g}..{r.max:g}{unit}"
+            question.id, code, value=x, min=float(r.min), max=float(r.max), unit=question.unit
         )
     if question.band_for(x) is None:
-        raise AnswerError(f"{question.id}: {x:g} falls in no scoring band")
+        raise AnswerError(question.id, "answer.no_band", value=x)
     return x
 
 

@@ -30,8 +30,8 @@ class OptionsType(QuestionType):
         """The option value, which must be one of the question's options."""
         text = str(value)
         if question.option(text) is None:
-            values = ", ".join(o.value for o in question.options or ())
-            raise AnswerError(f"{question.id}: {text!r} is not an option (options: {values})")
+            values = [o.value for o in question.options or ()]
+            raise AnswerError(question.id, "answer.not_an_option", value=text, options=values)
         return Answer(AnswerKind.OPTION, text)
 
     def check(self, question: Question) -> Iterator[tuple[Loc, str]]:

@@ -24,7 +24,7 @@ class Text(QuestionType):
         """The text as typed, up to :data:`~assessment.core.answers.MAX_TEXT` characters."""
         text = str(value)
         if len(text) > MAX_TEXT:
-            raise AnswerError(f"{question.id}: text longer than {MAX_TEXT} characters")
+            raise AnswerError(question.id, "answer.text_too_long", num=MAX_TEXT)
         return Answer(AnswerKind.TEXT, text)
 
     def check(self, question: Question) -> Iterator[tuple[Loc, str]]:

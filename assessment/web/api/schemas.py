@@ -7,7 +7,7 @@ document (``openapi.py``), so the document cannot drift from what the API does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -49,6 +49,16 @@ class ErrorBody(ApiModel):
     )
     message: str
     details: list[ErrorDetail] = Field(default_factory=list)
+    reason: str | None = Field(
+        default=None,
+        description="When a rule refused the request: the rule's stable dotted code, e.g. "
+        "`export.format`. Absent otherwise.",
+    )
+    params: dict[str, Any] | None = Field(
+        default=None,
+        description="With `reason`: the values the message names, e.g. "
+        '`{"formats": ["csv", "xlsx"]}`.',
+    )
 
 
 class ErrorResponse(ApiModel):

@@ -20,6 +20,7 @@ from assessment.services import api_tokens
 from assessment.services.api_tokens import IssuedToken
 from assessment.services.errors import Conflict, Invalid
 from assessment.web.api import bp
+from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 
 
@@ -91,7 +92,7 @@ def tokens() -> Response:
             flash(_("That form was already used; no second token was created."), "info")
             return redirect(url_for("api.tokens"))
         except Invalid as exc:
-            form.name.errors = [str(exc)]
+            form.name.errors = [localize(exc)]
             session[ONCE_KEY] = form.once.data
             return _page(form, status=400)
         return _page(_fresh_form(formdata=False), issued)
@@ -107,7 +108,7 @@ def revoke_token(token_id: int) -> Response:
     me = actor()
     me.require_owner()
     if not FlaskForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
+        raise Invalid("form.expired")
     info = api_tokens.revoke_token(current_session(), me, token_id)
     flash(_("Token “%(name)s” revoked; it no longer works.", name=info.name), "success")
     return redirect(url_for("api.tokens"))

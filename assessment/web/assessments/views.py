@@ -26,6 +26,7 @@ from assessment.web.assessments.forms import (
 from assessment.web.assessments.page import assessment_page
 from assessment.web.assessments.summary import links_page
 from assessment.web.i18n import LANGUAGES, select_locale
+from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 
 
@@ -76,7 +77,7 @@ def new() -> str | Response:
                 _settings(form, None, form.questionnaire.data),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.title).errors = [str(exc)]
+            getattr(form, exc.field or "title", form.title).errors = [localize(exc)]
         else:
             flash(_("Assessment created. Add respondents, then open it for answers."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
@@ -132,7 +133,7 @@ def settings(assessment_id: int) -> str | Response:
                 current_session(), actor(), assessment_id, _settings(form, assessment, version.id)
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.overrides).errors = [str(exc)]
+            getattr(form, exc.field or "title", form.overrides).errors = [localize(exc)]
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment_id))
@@ -147,7 +148,7 @@ def status(assessment_id: int) -> Response:
     """Open, close, reopen or return to draft."""
     form = ActionForm()
     if not form.validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
+        raise Invalid("form.expired")
     svc.set_status(current_session(), actor(), assessment_id, request.form.get("status", ""))
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
 
@@ -212,7 +213,7 @@ def add_bulk(assessment_id: int) -> str | Response:
         parsed = people.parse_people(text, list(q.role_ids), {r.id: r.label for r in q.roles})
         issued = people.add_respondents(current_session(), actor(), assessment_id, parsed)
     except Invalid as exc:
-        flash(_("Nothing was added:") + "\n" + str(exc), "error")
+        flash(_("Nothing was added:") + "\n" + localize(exc), "error")
         return redirect(url_for("assessments.show", assessment_id=assessment_id))
     return _links_page(assessment_id, issued, _("New respondent links"))
 
@@ -222,7 +223,7 @@ def add_bulk(assessment_id: int) -> str | Response:
 def reissue(assessment_id: int, respondent_id: int) -> str:
     """Issue a new link for one respondent (the old one stops working)."""
     if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
+        raise Invalid("form.expired")
     issued = people.reissue_links(current_session(), actor(), assessment_id, [respondent_id])
     return _links_page(assessment_id, issued, _("New link"))
 
@@ -232,7 +233,7 @@ def reissue(assessment_id: int, respondent_id: int) -> str:
 def revoke(assessment_id: int, respondent_id: int) -> Response:
     """Make a respondent's link stop working."""
     if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
+        raise Invalid("form.expired")
     people.revoke_link(current_session(), actor(), assessment_id, respondent_id)
     flash(_("Link revoked. Answers already saved are kept."), "success")
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
@@ -243,7 +244,7 @@ def revoke(assessment_id: int, respondent_id: int) -> Response:
 def links(assessment_id: int) -> str:
     """New links for everyone who has not submitted, as a list and CSV."""
     if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
+        raise Invalid("form.expired")
     issued = people.reissue_links(current_session(), actor(), assessment_id)
     return _links_page(assessment_id, issued, _("Links for everyone who has not submitted"))
 
@@ -253,7 +254,7 @@ def links(assessment_id: int) -> str:
 def invite(assessment_id: int) -> Response:
     """E-mail a fresh link to everyone with an address who has not submitted."""
     if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
+        raise Invalid("form.expired")
     # Existence and permission first: the answer must not depend on the mail set-up.
     assessment = svc.get_assessment(current_session(), assessment_id)
     actor().require_editor()

@@ -16,6 +16,7 @@ from assessment.services import accounts
 from assessment.services.errors import Conflict, Invalid
 from assessment.web.auth import bp
 from assessment.web.auth.forms import LoginForm, PasswordForm, SetupForm
+from assessment.web.messages import localize
 from assessment.web.tenancy import load_user
 
 
@@ -47,7 +48,7 @@ def setup() -> str | Response:
                 form.password.data or "",
             )
         except Invalid as exc:
-            form.password.errors = [str(exc)]
+            form.password.errors = [localize(exc)]
         except Conflict:
             return redirect(url_for("auth.login"))
         else:
@@ -112,7 +113,7 @@ def password() -> str | Response:
                 current_session(), user, form.current.data or "", form.password.data or ""
             )
         except Invalid as exc:
-            getattr(form, exc.field or "password").errors = [str(exc)]
+            getattr(form, exc.field or "password").errors = [localize(exc)]
         else:
             _sign_in(user)
             flash(_("Password changed. Other sessions have been signed out."), "success")

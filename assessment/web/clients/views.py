@@ -13,6 +13,7 @@ from assessment.services.errors import Invalid
 from assessment.web.clients import bp
 from assessment.web.clients.forms import ClientForm
 from assessment.web.clients.page import client_page
+from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 
 
@@ -44,7 +45,7 @@ def new() -> str | Response:
         try:
             client = svc.create_client(current_session(), actor(), _data(form))
         except Invalid as exc:
-            getattr(form, exc.field or "name").errors = [str(exc)]
+            getattr(form, exc.field or "name").errors = [localize(exc)]
         else:
             flash(_("Client created."), "success")
             return redirect(url_for("clients.show", client_id=client.id))
@@ -70,7 +71,7 @@ def edit(client_id: int) -> str | Response:
         try:
             svc.update_client(current_session(), actor(), client_id, _data(form))
         except Invalid as exc:
-            getattr(form, exc.field or "name").errors = [str(exc)]
+            getattr(form, exc.field or "name").errors = [localize(exc)]
         else:
             flash(_("Client saved."), "success")
             return redirect(url_for("clients.show", client_id=client_id))

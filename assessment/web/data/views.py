@@ -129,7 +129,7 @@ def import_answers(assessment_id: int) -> tuple[str, int]:
             except svc.ImportRejected as exc:
                 problems = exc.problems
             except Conflict as exc:
-                problems = [str(exc)]
+                problems = [exc.message]
         if report is None:
             status = 400
     elif request.method == "POST":

@@ -23,6 +23,7 @@ from assessment.web.evidence import bp
 from assessment.web.evidence.forms import EvidenceForm
 from assessment.web.evidence.page import day, evidence_view, history
 from assessment.web.i18n import select_locale
+from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 
 
@@ -60,7 +61,7 @@ def crm(assessment_id: int) -> str | Response | tuple[str, int]:
                     _("The file has problems; nothing was saved.")
                 ]
             except Invalid as exc:
-                getattr(form, exc.field or "export", form.export).errors = [str(exc)]
+                getattr(form, exc.field or "export", form.export).errors = [localize(exc)]
             else:
                 flash(_("CRM evidence saved."), "success")
                 return redirect(url_for("evidence.crm", assessment_id=assessment_id))

@@ -30,7 +30,7 @@ def _filename(client: str, title: str, language: str) -> str:
 def create(assessment_id: int) -> Response:
     """Queue a PDF report in the chosen language and go to its progress page."""
     if not FlaskForm().validate_on_submit():
-        raise Invalid("The form expired. Please try again.")
+        raise Invalid("form.expired")
     requested = svc.request_report(
         current_session(), actor(), assessment_id, request.form.get("language", "en")
     )

@@ -38,6 +38,7 @@ from assessment.services.errors import Conflict, Invalid
 from assessment.services.questionnaires import languages_of
 from assessment.services.respondents import resolve_token
 from assessment.web.i18n import LANGUAGES
+from assessment.web.messages import localize
 from assessment.web.respond import bp
 from assessment.web.respond.widgets import offers_comment_box, widget_templates
 
@@ -156,7 +157,7 @@ def language() -> Response:
     try:
         svc.set_language(current_session(), respondent.id, request.form.get("lang", ""), allowed)
     except Invalid as exc:
-        flash(str(exc), "error")
+        flash(localize(exc), "error")
     return redirect(url_for("respond.intro"))
 
 
@@ -217,7 +218,7 @@ def render_page(
             total=len(pages),
             values=fields.shown,
             comment=comments.get(page.element.id, "") if comment is None else comment,
-            errors=errors or {},
+            errors={qid: localize(text) for qid, text in (errors or {}).items()},
             notice=notice,
             rk=respondent_ref(respondent),
             answered=fields.answered,
@@ -255,7 +256,7 @@ def page(number: int) -> str | Response | tuple[str, int]:
         )
     except Conflict as exc:
         return render_page(
-            respondent, number, values=raw, comment=comment, notice=str(exc), status=409
+            respondent, number, values=raw, comment=comment, notice=localize(exc), status=409
         )
     if errors:
         return render_page(
@@ -283,9 +284,9 @@ def autosave() -> tuple[Response, int]:
         else:
             svc.save_answer(current_session(), respondent.id, str(data.get("question", "")), value)
     except Invalid as exc:
-        return jsonify({"saved": False, "error": str(exc), "field": exc.field}), 422
+        return jsonify({"saved": False, "error": localize(exc), "field": exc.field}), 422
     except Conflict as exc:
-        return jsonify({"saved": False, "error": str(exc)}), 409
+        return jsonify({"saved": False, "error": localize(exc)}), 409
     return jsonify({"saved": True}), 200
 
 

@@ -17,6 +17,7 @@ from assessment.extensions import current_session
 from assessment.services import accounts
 from assessment.services.branding import BrandingData, load_workspace, save_branding
 from assessment.services.errors import Invalid
+from assessment.web.messages import localize
 from assessment.web.settings import bp
 from assessment.web.tenancy import actor
 from reports.branding import DEFAULT_PRIMARY
@@ -66,7 +67,7 @@ def branding() -> str | Response:
                 ),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "firm_name").errors = [str(exc)]
+            getattr(form, exc.field or "firm_name").errors = [localize(exc)]
         else:
             flash(_("Branding saved."), "success")
             return redirect(url_for("settings.branding"))
@@ -111,7 +112,7 @@ def members() -> str | Response:
                 MemberRole(form.role.data),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "email").errors = [str(exc)]
+            getattr(form, exc.field or "email").errors = [localize(exc)]
         else:
             flash(_("Member added."), "success")
             return redirect(url_for("settings.members"))
@@ -130,7 +131,7 @@ def remove_member(user_id: int) -> Response:
     me = actor()
     me.require_owner()
     if not FlaskForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
+        raise Invalid("form.expired")
     accounts.remove_member(current_session(), me.workspace_id, me.user_id, user_id)
     flash(_("Member removed."), "success")
     return redirect(url_for("settings.members"))

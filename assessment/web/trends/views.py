@@ -18,6 +18,7 @@ from assessment.services.errors import Conflict, Invalid
 from assessment.services.followups import ChainLink
 from assessment.web.assessments.summary import AssessmentHeader, links_page
 from assessment.web.i18n import select_locale
+from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 from assessment.web.trends import bp
 from assessment.web.trends.forms import FollowUpForm, MappingUploadForm
@@ -51,9 +52,9 @@ def followup(assessment_id: int) -> str | Response:
                 session, actor(), previous.id, form.title.data or "", form.questionnaire.data
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.title).errors = [str(exc)]
+            getattr(form, exc.field or "title", form.title).errors = [localize(exc)]
         except Conflict as exc:
-            flash(str(exc), "error")
+            flash(localize(exc), "error")
             return redirect(url_for("assessments.show", assessment_id=previous.id))
         else:
             if started.dropped_overrides:
@@ -145,7 +146,7 @@ def upload_mapping(client_id: int) -> Response:
     try:
         svc.upload_mapping(current_session(), actor(), upload.read(), upload.filename or "")
     except Invalid as exc:
-        flash(_("Mapping not saved:") + "\n" + str(exc), "error")
+        flash(_("Mapping not saved:") + "\n" + localize(exc), "error")
     else:
         flash(_("Mapping saved. The trend now uses it."), "success")
     return redirect(target)
