@@ -25,6 +25,7 @@ from assessment.db.models import (
     QuestionnaireVersion,
     Respondent,
 )
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.clients import get_client
 from assessment.services.errors import Conflict, Invalid, NotFound
@@ -160,8 +161,10 @@ _TRANSITIONS = {
 }
 
 
-def set_status(session: Session, actor: Actor, assessment_id: int, status: str) -> Assessment:
-    """Move an assessment along draft → open → closed (and reopen)."""
+def set_status(
+    session: Session, actor: Actor, assessment_id: int, status: str, *, ip: str | None = None
+) -> Assessment:
+    """Move an assessment along draft → open → closed (and reopen); audited."""
     actor.require_editor()
     assessment = get_assessment(session, assessment_id)
     try:
@@ -171,7 +174,17 @@ def set_status(session: Session, actor: Actor, assessment_id: int, status: str) 
     if (assessment.status.value, new.value) not in _TRANSITIONS:
         raise Conflict(f"cannot go from {assessment.status.value} to {new.value}")
     with write_transaction(session):
+        old = assessment.status.value
         apply_status(assessment, new)
+        audit.record(
+            session,
+            actor.user_id,
+            "assessment.status",
+            f"assessment:{assessment.id}",
+            {"from": old, "to": new.value},
+            ip,
+            workspace_id=assessment.workspace_id,
+        )
     return assessment
 
 

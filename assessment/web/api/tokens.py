@@ -20,7 +20,7 @@ from assessment.services import api_tokens
 from assessment.services.api_tokens import IssuedToken
 from assessment.services.errors import Conflict, Invalid
 from assessment.web.api import bp
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 
 
 class TokenForm(FlaskForm):
@@ -85,7 +85,11 @@ def tokens() -> Response:
             return redirect(url_for("api.tokens"))
         try:
             issued = api_tokens.create_token(
-                current_session(), me, form.name.data or "", form_key=form.once.data
+                current_session(),
+                me,
+                form.name.data or "",
+                form_key=form.once.data,
+                ip=client_ip(),
             )
         except Conflict:
             flash(_("That form was already used; no second token was created."), "info")
@@ -108,7 +112,7 @@ def revoke_token(token_id: int) -> Response:
     me.require_owner()
     if not FlaskForm().validate_on_submit():
         raise Invalid(_("The form expired. Please try again."))
-    info = api_tokens.revoke_token(current_session(), me, token_id)
+    info = api_tokens.revoke_token(current_session(), me, token_id, ip=client_ip())
     flash(_("Token “%(name)s” revoked; it no longer works.", name=info.name), "success")
     return redirect(url_for("api.tokens"))
 

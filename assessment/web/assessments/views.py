@@ -26,7 +26,7 @@ from assessment.web.assessments.forms import (
 from assessment.web.assessments.page import assessment_page
 from assessment.web.assessments.summary import links_page
 from assessment.web.i18n import LANGUAGES, select_locale
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 
 
 def _base_url() -> str:
@@ -148,7 +148,13 @@ def status(assessment_id: int) -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         raise Invalid(_("The form expired. Please try again."))
-    svc.set_status(current_session(), actor(), assessment_id, request.form.get("status", ""))
+    svc.set_status(
+        current_session(),
+        actor(),
+        assessment_id,
+        request.form.get("status", ""),
+        ip=client_ip(),
+    )
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
 
 
