@@ -130,7 +130,7 @@ def record(
         session.add(entry)
         if current_workspace(session) != workspace:  # e.g. a sign-in: no workspace bound yet
             with unscoped(session):
-                session.flush([entry])
+                session.flush()
         return
     with write_transaction(session), unscoped(session):
         session.add(entry)

@@ -51,6 +51,11 @@ class Verified:
     method: str
 
 
+def _clock() -> datetime:
+    """The current time (tests freeze it by replacing this function)."""
+    return datetime.now(UTC)
+
+
 def derive_key(secret_key: str) -> bytes:
     """The Fernet key for TOTP secrets, derived from the app's SECRET_KEY (HKDF-SHA256)."""
     raw = HKDF(
@@ -148,7 +153,7 @@ def enroll(
 
     Returns the ten recovery codes, in clear, for the one time they are shown.
     """
-    now = now or datetime.now(UTC)
+    now = now or _clock()
     user = _user(session, user_id)
     if user.mfa_secret is not None:
         raise Conflict("two-factor sign-in is already on")
@@ -177,7 +182,7 @@ def verify(
     now: datetime | None = None,
 ) -> Verified | None:
     """Check a TOTP code or a recovery code; each is accepted once. None when wrong."""
-    now = now or datetime.now(UTC)
+    now = now or _clock()
     user = _user(session, user_id)
     if user.mfa_secret is None:
         return None

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import UserMixin, current_user
-from werkzeug.wrappers import Response as WerkzeugResponse
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from assessment.db.models import MemberRole, Membership, User
 from assessment.db.tenancy import bind_workspace, unscoped
