@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
@@ -58,6 +59,8 @@ class Workspace(Base):
     footer_text: Mapped[str] = mapped_column(String(300), default="")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     logo_mime: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    require_mfa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Every member must sign in with a second factor (set by an owner)."""
 
 
 class User(Base):
@@ -73,6 +76,11 @@ class User(Base):
     """Rotated on logout and password change so copied session cookies stop working."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+    mfa_secret: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    """The TOTP secret, encrypted (Fernet, key derived from SECRET_KEY); None: no 2FA."""
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    mfa_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The TOTP time step of the last accepted code: a code is never accepted twice."""
 
 
 class Membership(Base):
@@ -308,3 +316,37 @@ class ApiToken(WorkspaceScoped, Base):
     form_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The one-time key of the form that created the token: a form sent twice (reload,
     double click, parallel requests) creates one token, enforced by a unique constraint."""
+
+
+class MfaRecoveryCode(Base):
+    """A one-time recovery code of a user's second factor; only its SHA-256 is stored."""
+
+    __tablename__ = "mfa_recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditEntry(WorkspaceScoped, Base):
+    """One security-relevant event: who, when, from where, what. Append-only.
+
+    ``actor_id`` is a plain number, not a foreign key: removing a member must not rewrite
+    the history of what they did (``actor_label`` keeps who they were).  The product has no
+    path that changes or deletes an entry (see :mod:`assessment.services.audit`).
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    actor_label: Mapped[str] = mapped_column(String(254), default="")
+    event: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str] = mapped_column(String(45), default="")

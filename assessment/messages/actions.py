@@ -36,6 +36,13 @@ define(
         "member.email_taken": N_("a user with this e-mail already exists"),
         "member.remove_self": N_("you cannot remove yourself"),
         "password.wrong": N_("the current password is wrong"),
+        # Two-factor sign-in.
+        "mfa.unreadable": N_("the second factor cannot be read; ask an owner to reset it"),
+        "mfa.already_on": N_("two-factor sign-in is already on"),
+        "mfa.wrong_code_next": N_("the code is wrong or has expired; try the next one"),
+        "mfa.wrong_code": N_("the code is wrong or has expired"),
+        "mfa.own_account": N_("use your own account page to change your second factor"),
+        "mfa.owner_first": N_("turn on your own two-factor sign-in first"),
         # API tokens.
         "token.name_required": N_("give the token a name, e.g. the tool that will use it"),
         "token.too_many": Nn_(

@@ -11,6 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from assessment.db import write_transaction
 from assessment.db.models import MemberRole, Membership, User, Workspace
 from assessment.db.tenancy import unscoped
+from assessment.services import audit
+from assessment.services.actor import Actor
 from assessment.services.errors import Conflict, Invalid, NotFound
 
 MIN_PASSWORD = 10
@@ -51,9 +53,20 @@ def create_workspace_with_owner(
 
 
 def add_member(
-    session: Session, workspace_id: int, name: str, email: str, password: str, role: MemberRole
+    session: Session,
+    workspace_id: int,
+    name: str,
+    email: str,
+    password: str,
+    role: MemberRole,
+    *,
+    by: Actor | None = None,
+    ip: str | None = None,
 ) -> User:
-    """Add a member to a workspace (owner action; the caller checks the actor)."""
+    """Add a member to a workspace (owner action; the caller checks the actor).
+
+    ``by`` is the owner adding them, recorded in the audit trail with ``ip``.
+    """
     _check_password(password)
     email = email.strip().lower()
     with unscoped(session), write_transaction(session):
@@ -68,17 +81,60 @@ def add_member(
         session.add(user)
         session.flush()
         session.add(Membership(user_id=user.id, workspace_id=workspace_id, role=role))
+        audit.record(
+            session,
+            by.user_id if by else None,
+            "member.added",
+            f"user:{user.id}",
+            {"email": email, "role": role.value},
+            ip,
+            workspace_id=workspace_id,
+        )
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user with these credentials, or None (same timing for unknown e-mails)."""
+def authenticate(
+    session: Session, email: str, password: str, *, ip: str | None = None
+) -> User | None:
+    """The user with these credentials, or None (same timing for unknown e-mails).
+
+    A wrong password for a known member is recorded in their workspace's audit trail; an
+    unknown e-mail belongs to no workspace and is not recorded.
+    """
     with unscoped(session):
         user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    if check_password_hash(user.password_hash, password):
+        return user
+    membership = membership_of(session, user)
+    if membership is not None:
+        audit.record(
+            session,
+            user.id,
+            "auth.sign_in_failed",
+            f"user:{user.id}",
+            {"reason": "password"},
+            ip,
+            workspace_id=membership.workspace_id,
+        )
+    return None
+
+
+def record_sign_in(session: Session, user: User, method: str, *, ip: str | None = None) -> None:
+    """Record a completed sign-in (``method``: password, totp or recovery)."""
+    membership = membership_of(session, user)
+    if membership is not None:
+        audit.record(
+            session,
+            user.id,
+            "auth.sign_in",
+            f"user:{user.id}",
+            {"method": method},
+            ip,
+            workspace_id=membership.workspace_id,
+        )
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -117,7 +173,14 @@ def list_members(session: Session, workspace_id: int) -> list[tuple[User, Member
         return [(user, membership) for user, membership in rows]
 
 
-def remove_member(session: Session, workspace_id: int, acting_user_id: int, user_id: int) -> None:
+def remove_member(
+    session: Session,
+    workspace_id: int,
+    acting_user_id: int,
+    user_id: int,
+    *,
+    ip: str | None = None,
+) -> None:
     """Remove a member (owner action); nobody removes themselves, a workspace keeps an owner."""
     if user_id == acting_user_id:
         raise Invalid("member.remove_self", field="user")
@@ -130,6 +193,15 @@ def remove_member(session: Session, workspace_id: int, acting_user_id: int, user
         if membership is None:
             raise NotFound("member.not_found")
         user = session.get(User, user_id)
+        audit.record(
+            session,
+            acting_user_id,
+            "member.removed",
+            f"user:{user_id}",
+            {"email": user.email if user else "", "role": membership.role.value},
+            ip,
+            workspace_id=workspace_id,
+        )
         session.delete(membership)
         if user is not None:
             session.delete(user)  # one workspace per user in this version

@@ -23,6 +23,7 @@ from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import ApiToken, Workspace
 from assessment.db.tenancy import unscoped
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.errors import Conflict, Invalid, NotFound, ServiceError
 
@@ -83,7 +84,12 @@ def _info(token: ApiToken) -> TokenInfo:
 
 
 def create_token(
-    session: Session, actor: Actor, name: str, form_key: str | None = None
+    session: Session,
+    actor: Actor,
+    name: str,
+    form_key: str | None = None,
+    *,
+    ip: str | None = None,
 ) -> IssuedToken:
     """Create a token in the actor's workspace (owners only); returns it once, in full.
 
@@ -109,6 +115,15 @@ def create_token(
             ):
                 raise Conflict("token.form_used")
             token = _insert_token(session, actor, name, secret, form_key)
+            audit.record(
+                session,
+                actor.user_id,
+                "api_token.created",
+                f"api_token:{token.id}",
+                {"name": name, "prefix": token.prefix},
+                ip,
+                workspace_id=actor.workspace_id,
+            )
     except IntegrityError as exc:  # the same form key committed by a parallel request
         raise Conflict("token.form_used") from exc
     return IssuedToken(_info(token), secret)
@@ -116,9 +131,7 @@ def create_token(
 
 def _lock_workspace(session: Session, workspace_id: int) -> None:
     with unscoped(session):
-        session.execute(
-            select(Workspace.id).where(Workspace.id == workspace_id).with_for_update()
-        )
+        session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
 
 
 def _insert_token(
@@ -149,7 +162,9 @@ def list_tokens(session: Session) -> list[TokenInfo]:
     return [_info(t) for t in rows]
 
 
-def revoke_token(session: Session, actor: Actor, token_id: int) -> TokenInfo:
+def revoke_token(
+    session: Session, actor: Actor, token_id: int, *, ip: str | None = None
+) -> TokenInfo:
     """Revoke a token at once (owners only); revoking twice keeps the first date."""
     actor.require_owner()
     with write_transaction(session):
@@ -158,15 +173,27 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> TokenInfo:
             raise NotFound("token.not_found")
         if token.revoked_at is None:
             token.revoked_at = utcnow()
+            audit.record(
+                session,
+                actor.user_id,
+                "api_token.revoked",
+                f"api_token:{token.id}",
+                {"name": token.name, "prefix": token.prefix},
+                ip,
+                workspace_id=actor.workspace_id,
+            )
     return _info(token)
 
 
-def authenticate(session: Session, raw_token: str) -> tuple[int, TokenInfo]:
+def authenticate(
+    session: Session, raw_token: str, *, ip: str | None = None
+) -> tuple[int, TokenInfo]:
     """The workspace id and token for a presented secret, or :class:`InvalidToken`.
 
     The lookup is by hash, so the database never compares secrets; the stored hash is
     then compared in constant time.  ``last_used_at`` is written at most once a minute
-    per token, so a busy integration does not turn every read into a write.
+    per token, so a busy integration does not turn every read into a write; the audit
+    trail records a use whenever ``last_used_at`` is written (so also once a minute).
     """
     if (
         not raw_token.startswith(TOKEN_PREFIX)
@@ -185,18 +212,21 @@ def authenticate(session: Session, raw_token: str) -> tuple[int, TokenInfo]:
     now = utcnow()
     if info.last_used_at is None or now - info.last_used_at >= LAST_USED_RESOLUTION:
         with unscoped(session):
-            _touch(session, info.id, now)
+            _touch(session, info, workspace_id, now, ip)
         info = replace(info, last_used_at=now)
     return workspace_id, info
 
 
-def _touch(session: Session, token_id: int, now: datetime) -> None:
-    # A conditional UPDATE: of several requests racing in the same minute only one writes.
+def _touch(
+    session: Session, info: TokenInfo, workspace_id: int, now: datetime, ip: str | None
+) -> None:
+    # A conditional UPDATE: of several requests racing in the same minute only one writes,
+    # and only that one records the use.
     with write_transaction(session):
-        session.execute(
+        result = session.execute(
             update(ApiToken)
             .where(
-                ApiToken.id == token_id,
+                ApiToken.id == info.id,
                 or_(
                     ApiToken.last_used_at.is_(None),
                     ApiToken.last_used_at <= now - LAST_USED_RESOLUTION,
@@ -205,3 +235,13 @@ def _touch(session: Session, token_id: int, now: datetime) -> None:
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)
         )
+        if getattr(result, "rowcount", 0):
+            audit.record(
+                session,
+                None,
+                "api_token.used",
+                f"api_token:{info.id}",
+                {"name": info.name, "prefix": info.prefix},
+                ip,
+                workspace_id=workspace_id,
+            )

@@ -26,6 +26,7 @@ from assessment.db.models import (
     Respondent,
 )
 from assessment.messages import Message
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.clients import get_client
 from assessment.services.errors import Conflict, Invalid, NotFound
@@ -167,8 +168,10 @@ _TRANSITIONS = {
 }
 
 
-def set_status(session: Session, actor: Actor, assessment_id: int, status: str) -> Assessment:
-    """Move an assessment along draft → open → closed (and reopen)."""
+def set_status(
+    session: Session, actor: Actor, assessment_id: int, status: str, *, ip: str | None = None
+) -> Assessment:
+    """Move an assessment along draft → open → closed (and reopen); audited."""
     actor.require_editor()
     assessment = get_assessment(session, assessment_id)
     try:
@@ -182,7 +185,17 @@ def set_status(session: Session, actor: Actor, assessment_id: int, status: str) 
             new=Message(f"status.{new.value}"),
         )
     with write_transaction(session):
+        old = assessment.status.value
         apply_status(assessment, new)
+        audit.record(
+            session,
+            actor.user_id,
+            "assessment.status",
+            f"assessment:{assessment.id}",
+            {"from": old, "to": new.value},
+            ip,
+            workspace_id=assessment.workspace_id,
+        )
     return assessment
 
 

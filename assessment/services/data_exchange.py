@@ -50,6 +50,7 @@ from assessment.io.imported import IMPORT_MAX_BYTES, ImportedRespondent
 from assessment.io.long_answers import read_long_answers
 from assessment.io.wide_answers import read_wide_answers
 from assessment.messages import Message
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.assessments import (
     compute_results,
@@ -135,8 +136,11 @@ def export_responses(
     shape: Literal["long", "wide"],
     fmt: str,
     identified: bool = False,
+    ip: str | None = None,
 ) -> ExportFile:
     """An assessment's responses as a file; names and e-mails only when ``identified``.
+
+    Identified exports are recorded in the audit trail (with ``ip``).
 
     ``fmt`` names a responses format of :mod:`assessment.io.formats` (Invalid otherwise).
     Anonymous files hold respondent codes, role, team (empty for teams smaller than the
@@ -161,7 +165,18 @@ def export_responses(
     rows = build(q, people, identified=identified)
     suffix = "-identified" if identified else ""
     filename = table.filename(f"{file_stem(assessment)}-responses-{shape}{suffix}")
-    return ExportFile(filename, table.mimetype, table.write(rows, f"responses {shape}"))
+    file = ExportFile(filename, table.mimetype, table.write(rows, f"responses {shape}"))
+    if identified:
+        audit.record(
+            session,
+            actor.user_id,
+            "export.identified",
+            f"assessment:{assessment.id}",
+            {"format": fmt, "shape": shape, "people": len(people)},
+            ip,
+            workspace_id=assessment.workspace_id,
+        )
+    return file
 
 
 def export_results(session: Session, actor: Actor, assessment_id: int) -> dict[str, Any]:
@@ -192,6 +207,7 @@ def export_file(
     fmt: str,
     shape: Literal["long", "wide"] = "long",
     identified: bool = False,
+    ip: str | None = None,
 ) -> ExportFile:
     """Whatever the format ``fmt`` writes: the responses (csv, xlsx) or the results (json).
 
@@ -207,7 +223,7 @@ def export_file(
             raise Invalid("export.identified_results")
         return export_results_file(session, actor, assessment_id, fmt)
     return export_responses(
-        session, actor, assessment_id, shape=shape, fmt=fmt, identified=identified
+        session, actor, assessment_id, shape=shape, fmt=fmt, identified=identified, ip=ip
     )
 
 

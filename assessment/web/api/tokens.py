@@ -21,7 +21,7 @@ from assessment.services.api_tokens import IssuedToken
 from assessment.services.errors import Conflict, Invalid
 from assessment.web.api import bp
 from assessment.web.messages import localize
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 
 
 class TokenForm(FlaskForm):
@@ -86,7 +86,11 @@ def tokens() -> Response:
             return redirect(url_for("api.tokens"))
         try:
             issued = api_tokens.create_token(
-                current_session(), me, form.name.data or "", form_key=form.once.data
+                current_session(),
+                me,
+                form.name.data or "",
+                form_key=form.once.data,
+                ip=client_ip(),
             )
         except Conflict:
             flash(_("That form was already used; no second token was created."), "info")
@@ -109,7 +113,7 @@ def revoke_token(token_id: int) -> Response:
     me.require_owner()
     if not FlaskForm().validate_on_submit():
         raise Invalid("form.expired")
-    info = api_tokens.revoke_token(current_session(), me, token_id)
+    info = api_tokens.revoke_token(current_session(), me, token_id, ip=client_ip())
     flash(_("Token “%(name)s” revoked; it no longer works.", name=info.name), "success")
     return redirect(url_for("api.tokens"))
 

@@ -27,7 +27,7 @@ from assessment.web.assessments.page import assessment_page
 from assessment.web.assessments.summary import links_page
 from assessment.web.i18n import LANGUAGES, select_locale
 from assessment.web.messages import localize
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 
 
 def _base_url() -> str:
@@ -149,7 +149,13 @@ def status(assessment_id: int) -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         raise Invalid("form.expired")
-    svc.set_status(current_session(), actor(), assessment_id, request.form.get("status", ""))
+    svc.set_status(
+        current_session(),
+        actor(),
+        assessment_id,
+        request.form.get("status", ""),
+        ip=client_ip(),
+    )
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
 
 

@@ -16,7 +16,7 @@ from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.errors import Conflict
 from assessment.web.data import bp
 from assessment.web.data.forms import ExportForm, ImportForm
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 
 MAX_SHOWN_PROBLEMS = 1000
 
@@ -66,6 +66,7 @@ def export(assessment_id: int) -> Response | tuple[str, int]:
         shape="wide" if form.shape.data == "wide" else "long",
         fmt=form.fmt.data,  # one of the registered formats: the form's choices
         identified=identified,
+        ip=client_ip(),
     )
     return download(file)
 

@@ -19,7 +19,7 @@ from assessment.services.branding import BrandingData, load_workspace, save_bran
 from assessment.services.errors import Invalid
 from assessment.web.messages import localize
 from assessment.web.settings import bp
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 from reports.branding import DEFAULT_PRIMARY
 
 
@@ -65,6 +65,7 @@ def branding() -> str | Response:
                     logo_filename=upload.filename if upload and upload.filename else "",
                     remove_logo=bool(form.remove_logo.data),
                 ),
+                ip=client_ip(),
             )
         except Invalid as exc:
             getattr(form, exc.field or "firm_name").errors = [localize(exc)]
@@ -110,6 +111,8 @@ def members() -> str | Response:
                 form.email.data or "",
                 form.password.data or "",
                 MemberRole(form.role.data),
+                by=me,
+                ip=client_ip(),
             )
         except Invalid as exc:
             getattr(form, exc.field or "email").errors = [localize(exc)]
@@ -132,6 +135,6 @@ def remove_member(user_id: int) -> Response:
     me.require_owner()
     if not FlaskForm().validate_on_submit():
         raise Invalid("form.expired")
-    accounts.remove_member(current_session(), me.workspace_id, me.user_id, user_id)
+    accounts.remove_member(current_session(), me.workspace_id, me.user_id, user_id, ip=client_ip())
     flash(_("Member removed."), "success")
     return redirect(url_for("settings.members"))
