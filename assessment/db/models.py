@@ -58,6 +58,13 @@ class Workspace(Base):
     footer_text: Mapped[str] = mapped_column(String(300), default="")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     logo_mime: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Retention (see docs/privacy.md): null keeps the data for as long as the workspace.
+    retain_identities_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days after an assessment closes until its respondents' names, e-mails and links go."""
+    retain_files_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days after a PDF report is generated until it is deleted."""
+    retain_audit_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days an audit entry is kept."""
 
 
 class User(Base):
