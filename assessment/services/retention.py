@@ -30,7 +30,10 @@ from sqlalchemy.orm import Session
 from assessment.db import write_transaction
 from assessment.db.models import Assessment, AssessmentStatus, ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, current_workspace, unscoped
+from assessment.services.actor import Actor
+from assessment.services.branding import load_workspace
 from assessment.services.erasure import anonymize_in_transaction, identified_count
+from assessment.services.errors import Invalid
 
 FINISHED = ("done", "failed")
 
@@ -224,3 +227,41 @@ def apply_retention(session: Session, now: datetime) -> list[RetentionItem]:
                 step.apply(session, items, cutoff)
                 done.extend(items)
     return done
+
+
+MAX_DAYS = 36_500
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """A workspace's retention periods in days; None keeps the data."""
+
+    identities_days: int | None = None
+    files_days: int | None = None
+    audit_days: int | None = None
+
+    def validate(self) -> None:
+        """Raise Invalid naming the field whose period is out of range."""
+        for name in ("identities_days", "files_days", "audit_days"):
+            value = getattr(self, name)
+            if value is not None and not 1 <= value <= MAX_DAYS:
+                raise Invalid(f"a period must be between 1 and {MAX_DAYS} days", field=name)
+
+
+def retention_settings(session: Session, actor: Actor) -> RetentionSettings:
+    """The actor's workspace's retention periods."""
+    workspace = load_workspace(session, actor)
+    return RetentionSettings(
+        workspace.retain_identities_days, workspace.retain_files_days, workspace.retain_audit_days
+    )
+
+
+def save_retention_settings(session: Session, actor: Actor, data: RetentionSettings) -> None:
+    """Set the workspace's retention periods (owners only)."""
+    actor.require_owner()
+    data.validate()
+    workspace = load_workspace(session, actor)
+    with write_transaction(session), unscoped(session):
+        workspace.retain_identities_days = data.identities_days
+        workspace.retain_files_days = data.files_days
+        workspace.retain_audit_days = data.audit_days
