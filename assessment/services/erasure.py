@@ -268,6 +268,12 @@ def identified_count(session: Session, assessment_id: int) -> int:
     return session.scalar(select(func.count()).select_from(sub)) or 0
 
 
+def require_closed(assessment: Assessment) -> None:
+    """Raise Conflict unless the assessment is closed (only closed ones are anonymized)."""
+    if assessment.status is not AssessmentStatus.CLOSED:
+        raise Conflict("close the assessment before anonymizing it")
+
+
 def anonymize_in_transaction(session: Session, assessment: Assessment) -> int:
     """Drop the names, e-mails and links of a closed assessment's respondents in the
     caller's write transaction; returns how many respondents changed.
@@ -275,8 +281,7 @@ def anonymize_in_transaction(session: Session, assessment: Assessment) -> int:
     Answers and comments stay, under the respondents' codes.  An imported code that is not
     one of ours (``R0001``…) may be a person's identifier, so it is replaced by a new one.
     """
-    if assessment.status is not AssessmentStatus.CLOSED:
-        raise Conflict("close the assessment before anonymizing it")
+    require_closed(assessment)
     respondents = list(
         session.scalars(select(Respondent).where(Respondent.assessment_id == assessment.id))
     )

@@ -7,7 +7,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from pathlib import Path
+
 from sqlalchemy import func, select
+
+from assessment.core.crm import compute_kpis
 
 from assessment.db import write_transaction
 from assessment.db.base import Base, utcnow
@@ -26,7 +30,13 @@ from assessment.db.models import (
 )
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services.actor import Actor
+from assessment.io.opportunities import read_opportunities
 from assessment.services.questionnaires import publish_shipped
+
+CRM_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "crm" / "hubspot.csv"
+KPIS = compute_kpis(
+    read_opportunities(CRM_SAMPLE).opportunities, as_of=dt.date(2026, 11, 1)
+).to_dict()
 
 
 def table_counts(session: Any) -> dict[str, int]:
@@ -134,7 +144,7 @@ def build(session: Any, workspace_id: int = 1) -> Built:
             ]
         for aid in (first, followup, other):
             session.add(ReportJob(assessment_id=aid, status="done", pdf=b"%PDF fake", pages=1))
-            session.add(CrmEvidence(assessment_id=aid, filename="crm.csv", kpis={}))
+            session.add(CrmEvidence(assessment_id=aid, filename="crm.csv", kpis=KPIS))
     return built
 
 

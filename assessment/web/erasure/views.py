@@ -104,6 +104,7 @@ def anonymize(assessment_id: int) -> str | BaseResponse:
     session = current_session()
     assessment = get_assessment(session, assessment_id)
     actor().require_editor()
+    svc.require_closed(assessment)
     identified = svc.identified_count(session, assessment_id)
     form = ConfirmBoxForm()
     if form.validate_on_submit():
