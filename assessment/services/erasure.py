@@ -67,7 +67,7 @@ def _pk(table: Table) -> Any:
 
 
 def _in_workspace(table: Table, workspace_id: int) -> ColumnElement[bool]:
-    return table.c.workspace_id == workspace_id  # type: ignore[no-any-return]
+    return table.c.workspace_id == workspace_id
 
 
 def _walk(
@@ -93,9 +93,7 @@ def _walk(
             continue
         if ondelete != "CASCADE":
             continue  # the database refuses the parent's deletion: all of it rolls back
-        child_ids = select(_pk(child)).where(
-            column.in_(ids), _in_workspace(child, workspace_id)
-        )
+        child_ids = select(_pk(child)).where(column.in_(ids), _in_workspace(child, workspace_id))
         _walk(session, child, child_ids, workspace_id, removal, apply=apply)
     where = (_pk(table).in_(ids), _in_workspace(table, workspace_id))
     if apply:

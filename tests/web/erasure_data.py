@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from assessment.core.crm import compute_kpis
-
 from assessment.db import write_transaction
 from assessment.db.base import Base, utcnow
 from assessment.db.models import (
@@ -29,8 +27,8 @@ from assessment.db.models import (
     Workspace,
 )
 from assessment.db.tenancy import bind_workspace, unscoped
-from assessment.services.actor import Actor
 from assessment.io.opportunities import read_opportunities
+from assessment.services.actor import Actor
 from assessment.services.questionnaires import publish_shipped
 
 CRM_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "crm" / "hubspot.csv"
@@ -70,9 +68,7 @@ class Built:
 
 
 def _assessment(session: Any, client_id: int, version_id: int, title: str, **kw: Any) -> int:
-    a = Assessment(
-        client_id=client_id, questionnaire_version_id=version_id, title=title, **kw
-    )
+    a = Assessment(client_id=client_id, questionnaire_version_id=version_id, title=title, **kw)
     session.add(a)
     session.flush()
     return a.id
@@ -104,11 +100,19 @@ def add_person(
     session.flush()
     if answer is not None:
         session.add(
-            Answer(respondent_id=r.id, question_id="crm.single_source", kind="option", value_text=answer)
+            Answer(
+                respondent_id=r.id,
+                question_id="crm.single_source",
+                kind="option",
+                value_text=answer,
+            )
         )
         session.add(
             Answer(
-                respondent_id=r.id, question_id="crm.data_trust", kind="option", value_text="neutral"
+                respondent_id=r.id,
+                question_id="crm.data_trust",
+                kind="option",
+                value_text="neutral",
             )
         )
     if comment is not None:

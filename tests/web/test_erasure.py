@@ -1,8 +1,6 @@
 """Deleting clients and assessments, erasing a respondent, anonymizing: exact row counts
 over every table, all-or-nothing, suppression after an erasure, and the data-access export."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json

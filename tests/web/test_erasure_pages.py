@@ -1,8 +1,6 @@
 """The confirmation pages: what goes is shown, the name must be typed or the box ticked,
 viewers are refused, and the data-access export downloads."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from typing import Any

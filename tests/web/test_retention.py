@@ -1,7 +1,5 @@
 """Retention: --dry-run lists and changes nothing, --apply removes exactly what it listed."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import datetime as dt
@@ -40,11 +38,7 @@ def world(owner: FlaskClient, db: Any) -> Any:
     with write_transaction(db):
         for job in db.scalars(select(ReportJob)):
             job.finished_at = now - dt.timedelta(days=10)
-        db.add(
-            ReportJob(
-                assessment_id=built.first, status="done", pdf=b"%PDF", finished_at=now
-            )
-        )
+        db.add(ReportJob(assessment_id=built.first, status="done", pdf=b"%PDF", finished_at=now))
         db.add(ReportJob(assessment_id=built.first, status="queued"))
     save_retention_settings(
         db, owner_actor(db), RetentionSettings(identities_days=30, files_days=7)
@@ -60,14 +54,10 @@ def test_dry_run_lists_and_apply_removes_exactly_that(db: Any, world: Any) -> No
     assert table_counts(db) == before
     kinds = sorted((i.kind, i.target_id) for i in planned)
     old_jobs = sorted(
-        db.scalars(
-            select(ReportJob.id).where(ReportJob.finished_at <= now - dt.timedelta(days=7))
-        )
+        db.scalars(select(ReportJob.id).where(ReportJob.finished_at <= now - dt.timedelta(days=7)))
     )
     assert len(old_jobs) == 3
-    assert kinds == sorted(
-        [("identities", world.first)] + [("reports", job) for job in old_jobs]
-    )
+    assert kinds == sorted([("identities", world.first)] + [("reports", job) for job in old_jobs])
     # The rival workspace sets no periods: nothing of it is listed.
     assert {i.workspace_id for i in planned} == {1}
     applied = apply_retention(db, now)
@@ -105,9 +95,7 @@ def test_expired_rows_step_for_the_audit_trail(
 ) -> None:
     """The generic step the audit trail plugs into, tried on a stand-in model."""
     monkeypatch.setattr(retention, "STEPS", [])
-    retention.register_step(
-        ExpiredRows(CrmEvidence, "created_at", "audit", "retain_audit_days")
-    )
+    retention.register_step(ExpiredRows(CrmEvidence, "created_at", "audit", "retain_audit_days"))
     now = utcnow()
     bind_workspace(db, 1)
     with write_transaction(db):
