@@ -132,3 +132,14 @@ def test_command_dry_run_and_apply(
     ]
     db.rollback()  # end this session's read snapshot before counting again
     assert diff(before, table_counts(db)) == {"report_job": 3}
+
+
+def test_worker_entry_point_applies_retention(app: Flask, db: Any, world: Any) -> None:
+    from assessment.workers.retention import run_retention
+
+    db.remove()
+    before = table_counts(db)
+    items = run_retention({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert sorted(i.kind for i in items) == ["identities", "reports", "reports", "reports"]
+    db.rollback()
+    assert diff(before, table_counts(db)) == {"report_job": 3}
