@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "crm-kpis": "assessment.cli.crm_cmd:crm_kpis_command",
     "export": "assessment.cli.data_cmd:export_command",
     "import": "assessment.cli.data_cmd:import_command",
+    "retention": "assessment.cli.retention_cmd:retention_command",
 }
 
 

@@ -61,6 +61,13 @@ class Workspace(Base):
     logo_mime: Mapped[str | None] = mapped_column(String(40), nullable=True)
     require_mfa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Every member must sign in with a second factor (set by an owner)."""
+    # Retention (see docs/privacy.md): null keeps the data for as long as the workspace.
+    retain_identities_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days after an assessment closes until its respondents' names, e-mails and links go."""
+    retain_files_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days after a PDF report is generated until it is deleted."""
+    retain_audit_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days an audit entry is kept."""
 
 
 class User(Base):

@@ -115,6 +115,13 @@ define(
             "version %(version)s of %(id)s already exists with different content: "
             "choose a new version number"
         ),
+        # Deleting, erasing and keeping data (docs/privacy.md).
+        "erase.confirm_client": N_("type the client's name to confirm"),
+        "erase.confirm_assessment": N_("type the assessment's title to confirm"),
+        "erase.confirm_erasure": N_("tick the box to confirm the erasure"),
+        "erase.confirm_box": N_("tick the box to confirm"),
+        "erase.close_first": N_("close the assessment before anonymizing it"),
+        "retention.period": N_("a period must be between 1 and %(num)s days"),
         # Reports.
         "report.language": N_("no report language '%(language)s'"),
         "report.too_many_in_flight": Nn_(

@@ -56,6 +56,11 @@ EVENTS = (
     "api_token.used",
     "api_token.revoked",
     "audit.exported",
+    "client.delete",
+    "assessment.delete",
+    "assessment.anonymize",
+    "respondent.erase",
+    "retention.applied",
 )
 
 
@@ -186,19 +191,27 @@ def purge_before(session: Session, workspace_id: int, cutoff: datetime) -> int:
     Returns how many were deleted.  This is the one path allowed past the ORM guard.
     """
     previous = current_workspace(session)
-    session.info[_PURGING] = True
     try:
         bind_workspace(session, workspace_id)
         with write_transaction(session):
-            result = session.execute(
-                delete(AuditEntry)
-                .where(AuditEntry.created_at < cutoff)
-                .execution_options(synchronize_session=False)
-            )
-        return int(getattr(result, "rowcount", 0) or 0)
+            return purge_in_transaction(session, cutoff)
+    finally:
+        bind_workspace(session, previous)
+
+
+def purge_in_transaction(session: Session, cutoff: datetime) -> int:
+    """Delete the bound workspace's entries older than ``cutoff`` in the caller's write
+    transaction (the retention policy's step); returns how many were deleted."""
+    session.info[_PURGING] = True
+    try:
+        result = session.execute(
+            delete(AuditEntry)
+            .where(AuditEntry.created_at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
     finally:
         session.info.pop(_PURGING, None)
-        bind_workspace(session, previous)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @event.listens_for(AuditEntry, "before_update")

@@ -112,15 +112,23 @@ def execute_job(
     except Exception as exc:
         message = str(exc) if _is_user_facing(exc) else "the report could not be rendered"
         with write_transaction(session):
+            if not _still_there(session, job_id):
+                return
             job.status = "failed"
             job.error = message[:500]
             job.finished_at = utcnow()
         return
     with write_transaction(session):
+        if not _still_there(session, job_id):
+            return  # deleted or erased while rendering: keep no PDF of data that is gone
         job.pdf = pdf
         job.pages = _page_count(pdf)
         job.status = "done"
         job.finished_at = utcnow()
+
+
+def _still_there(session: Session, job_id: int) -> bool:
+    return session.scalar(select(ReportJob.id).where(ReportJob.id == job_id)) is not None
 
 
 def _page_count(pdf: bytes) -> int:

@@ -9,14 +9,28 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from assessment.db.models import MemberRole
 from assessment.extensions import current_session
 from assessment.services import accounts
 from assessment.services.branding import BrandingData, load_workspace, save_branding
 from assessment.services.errors import Invalid
+from assessment.services.retention import (
+    MAX_DAYS,
+    RetentionSettings,
+    retention_settings,
+    save_retention_settings,
+)
 from assessment.web.messages import localize
 from assessment.web.settings import bp
 from assessment.web.tenancy import actor, client_ip
@@ -138,3 +152,46 @@ def remove_member(user_id: int) -> Response:
     accounts.remove_member(current_session(), me.workspace_id, me.user_id, user_id, ip=client_ip())
     flash(_("Member removed."), "success")
     return redirect(url_for("settings.members"))
+
+
+class RetentionForm(FlaskForm):
+    """Retention periods; an empty field keeps the data."""
+
+    identities_days = IntegerField(
+        _l("Erase respondents' names, e-mails and links this many days after an assessment closes"),
+        validators=[Optional(), NumberRange(1, MAX_DAYS)],
+    )
+    files_days = IntegerField(
+        _l("Delete generated PDF reports after this many days"),
+        validators=[Optional(), NumberRange(1, MAX_DAYS)],
+    )
+    audit_days = IntegerField(
+        _l("Keep audit entries for this many days"),
+        validators=[Optional(), NumberRange(1, MAX_DAYS)],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+@bp.route("/privacy", methods=["GET", "POST"])
+@login_required
+def privacy() -> str | Response:
+    """Retention periods of the workspace (owners only)."""
+    me = actor()
+    me.require_owner()
+    current = retention_settings(current_session(), me)
+    form = RetentionForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            save_retention_settings(
+                current_session(),
+                me,
+                RetentionSettings(
+                    form.identities_days.data, form.files_days.data, form.audit_days.data
+                ),
+            )
+        except Invalid as exc:
+            getattr(form, exc.field or "identities_days").errors = [localize(exc)]
+        else:
+            flash(_("Retention periods saved."), "success")
+            return redirect(url_for("settings.privacy"))
+    return render_template("web/settings/privacy.html", form=form)
