@@ -195,6 +195,13 @@ class Respondent(WorkspaceScoped, Base):
     """How the answers arrive: ``link`` (personal link), ``import`` (CSV/XLSX import)."""
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    token_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The current link token, encrypted with a key derived from the app secret, so the
+    consultant can copy it again; look-ups stay by ``token_hash``.  None before it existed."""
+    page_reached: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The highest questionnaire page the respondent saved."""
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reminder_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

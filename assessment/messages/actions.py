@@ -78,6 +78,8 @@ define(
         # Respondents and their links.
         "respondent.role": N_("role must be one of %(roles)s"),
         "respondent.too_long": N_("name or team is too long"),
+        "respondent.role_fixed": N_("the role cannot change after the respondent has answered"),
+        "respondent.answered": N_("this respondent has answered and cannot be deleted"),
         "respondents.too_many": Nn_(
             "at most %(num)s respondent at once", "at most %(num)s respondents at once"
         ),

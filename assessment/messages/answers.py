@@ -118,6 +118,7 @@ define(
             "team is longer than %(num)s character", "team is longer than %(num)s characters"
         ),
         "person.bad_email": N_("'%(email)s' is not an e-mail address"),
+        "person.email_too_long": N_("'%(email)s…' is too long for an e-mail address"),
         "person.bad_language": N_("'%(language)s' is not a language code such as en or pl"),
         "person.identity_changes": N_(
             "respondent '%(code)s' has a different name or e-mail than in row %(first_row)s"

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from assessment.core.answers import Answer as CoreAnswer
@@ -307,10 +307,16 @@ class Progress:
 
 
 def progress_of(session: Session, assessment_id: int) -> Progress:
-    """Invited / started / submitted counts per role."""
+    """Invited / started / submitted counts per role, of live respondents only: someone
+    whose link was revoked before they submitted no longer counts as invited."""
     rows = session.execute(
         select(Respondent.role, Respondent.started_at, Respondent.submitted_at).where(
-            Respondent.assessment_id == assessment_id
+            Respondent.assessment_id == assessment_id,
+            or_(
+                Respondent.token_hash.is_not(None),
+                Respondent.submitted_at.is_not(None),
+                Respondent.origin != "link",
+            ),
         )
     ).all()
     by_role: dict[str, Counter[str]] = defaultdict(Counter)

@@ -211,6 +211,16 @@ def _questions_for(respondent: Respondent) -> dict[str, Question]:
     }
 
 
+def _touch(respondent: Respondent, page_number: int | None = None) -> None:
+    """Record activity: when the respondent started, was last seen saving, and the highest
+    page they saved (shown to the consultant in the respondent table)."""
+    now = utcnow()
+    respondent.started_at = respondent.started_at or now
+    respondent.last_active_at = now
+    if page_number is not None:
+        respondent.page_reached = max(respondent.page_reached or 0, page_number)
+
+
 def save_answer(session: Session, respondent_id: int, question_id: str, raw: str) -> None:
     """Autosave one answer (an empty value clears it)."""
     with write_transaction(session):
@@ -226,7 +236,7 @@ def save_answer(session: Session, respondent_id: int, question_id: str, raw: str
             except AnswerError as exc:
                 raise Invalid(exc.code, field=question_id, **exc.params) from None
         _upsert(session, respondent, question, answer)
-        respondent.started_at = respondent.started_at or utcnow()
+        _touch(respondent)
 
 
 def save_comment(
@@ -241,7 +251,7 @@ def save_comment(
         if element_id not in {el.id for el in questionnaire_of(respondent.assessment).elements}:
             raise Invalid("comment.unknown_element", field=f"comment-{element_id}")
         _upsert_comment(session, respondent, element_id, text, language)
-        respondent.started_at = respondent.started_at or utcnow()
+        _touch(respondent)
 
 
 def save_page(
@@ -285,7 +295,7 @@ def save_page(
             _upsert(session, respondent, question, answer, source)
         if comment is not None:
             _upsert_comment(session, respondent, page.element.id, comment, language)
-        respondent.started_at = respondent.started_at or utcnow()
+        _touch(respondent, page.number)
     return errors
 
 
@@ -313,4 +323,5 @@ def submit(session: Session, respondent_id: int) -> bool:
         now = utcnow()
         respondent.submitted_at = now
         respondent.started_at = respondent.started_at or now
+        respondent.last_active_at = now
         return True

@@ -92,6 +92,8 @@ def test_feature_pages_render_without_sql(
             assert statements == [], f"{name} page queried while rendering: {statements}"
             html[name] = res.get_data(as_text=True)
         res = post_form(owner, f"/assessments/{second}/links", {}, form_url=pages["assessment"])
+        assert res.status_code == 302  # post/redirect/get: the links are shown on a GET page
+        res = owner.get(res.headers["Location"])
         assert res.status_code == 200
         assert statements == [], f"links page queried while rendering: {statements}"
         links = res.get_data(as_text=True)

@@ -7,12 +7,13 @@ so every feature may use these without an import cycle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assessment.db.models import Assessment, AssessmentStatus
 from assessment.services import respondents as people
 from assessment.services.assessments import questionnaire_of
-from assessment.services.respondents import IssuedLink
+from assessment.services.respondents import CurrentLink, IssuedLink
 
 
 @dataclass(frozen=True)
@@ -53,40 +54,52 @@ class AssessmentHeader:
 
 @dataclass(frozen=True)
 class LinkRow:
-    """A link just issued, shown once."""
+    """A respondent's current link; ``url`` is None when it can only be replaced."""
 
+    respondent_id: int
     code: str
     name: str
     role_label: str
-    url: str
+    url: str | None
+    submitted: bool
 
 
 @dataclass(frozen=True)
 class LinksPage:
-    """The page that shows newly issued links (once) with a CSV to download."""
+    """The page that shows respondents' current links with a CSV to download."""
 
     assessment: AssessmentHeader
     title: str
     links: tuple[LinkRow, ...]
     csv_text: str
 
+    @property
+    def replace_only(self) -> int:
+        """How many of the links cannot be shown (only replaced)."""
+        return sum(1 for link in self.links if link.url is None)
+
 
 def links_page(
-    assessment: Assessment, issued: list[IssuedLink], base_url: str, title: str
+    assessment: Assessment,
+    current: Sequence[CurrentLink | IssuedLink],
+    base_url: str,
+    title: str,
 ) -> LinksPage:
-    """Build the links page for links issued to respondents of ``assessment``."""
+    """Build the links page for respondents of ``assessment``."""
     labels = {r.id: r.label for r in questionnaire_of(assessment).roles}
     return LinksPage(
         assessment=AssessmentHeader.of(assessment),
         title=title,
         links=tuple(
             LinkRow(
+                respondent_id=link.respondent.id,
                 code=link.respondent.code,
                 name=link.respondent.name,
                 role_label=labels.get(link.respondent.role, link.respondent.role),
-                url=f"{base_url}/r/{link.token}",
+                url=f"{base_url}/r/{link.token}" if link.token else None,
+                submitted=link.respondent.submitted_at is not None,
             )
-            for link in issued
+            for link in current
         ),
-        csv_text=people.links_csv(issued, base_url),
+        csv_text=people.links_csv([link for link in current if link.token], base_url),
     )

@@ -1,4 +1,4 @@
-"""Assessment pages: create, overview, settings, status, respondents and links."""
+"""Assessment pages: create, overview, settings and status (respondents: ``people``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from werkzeug.wrappers import Response
 from assessment.db.models import Assessment
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
-from assessment.services import invitations
-from assessment.services import respondents as people
 from assessment.services.clients import list_clients
 from assessment.services.errors import Invalid
-from assessment.services.mailer import Mail, SmtpSettings, send_all
+from assessment.services.mailer import SmtpSettings
 from assessment.services.questionnaires import available_versions, languages_of, model_of
 from assessment.web.assessments import bp
 from assessment.web.assessments.forms import (
@@ -24,14 +22,9 @@ from assessment.web.assessments.forms import (
     RespondentForm,
 )
 from assessment.web.assessments.page import assessment_page
-from assessment.web.assessments.summary import links_page
 from assessment.web.i18n import LANGUAGES, select_locale
 from assessment.web.messages import localize
 from assessment.web.tenancy import actor, client_ip
-
-
-def _base_url() -> str:
-    return str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
 
 
 def _settings(
@@ -87,7 +80,16 @@ def new() -> str | Response:
 @bp.route("/<int:assessment_id>")
 @login_required
 def show(assessment_id: int) -> str:
-    """Overview: status, progress per role, respondents and their links."""
+    """Overview: status, progress per role, respondents (filterable by state) and links."""
+    return render_show(assessment_id)
+
+
+def render_show(
+    assessment_id: int,
+    form: RespondentForm | None = None,
+    bulk: BulkRespondentsForm | None = None,
+) -> str:
+    """The assessment page; the add forms are passed in when they come back with errors."""
     assessment = svc.get_assessment(current_session(), assessment_id)
     page = assessment_page(
         current_session(),
@@ -95,14 +97,15 @@ def show(assessment_id: int) -> str:
         select_locale(),
         can_edit=current_user.can_edit,
         smtp=SmtpSettings.from_config(current_app.config) is not None,
+        state=request.args.get("state", ""),
     )
-    form = RespondentForm()
+    form = form or RespondentForm(formdata=None)
     form.role.choices = [(r.id, r.label) for r in page.q.roles]
     return render_template(
         "web/assessments/show.html",
         page=page,
         form=form,
-        bulk=BulkRespondentsForm(),
+        bulk=bulk or BulkRespondentsForm(formdata=None),
         action=ActionForm(),
     )
 
@@ -149,149 +152,13 @@ def status(assessment_id: int) -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         raise Invalid("form.expired")
-    svc.set_status(
-        current_session(),
-        actor(),
-        assessment_id,
-        request.form.get("status", ""),
-        ip=client_ip(),
-    )
-    return redirect(url_for("assessments.show", assessment_id=assessment_id))
-
-
-def _links_page(assessment_id: int, issued: list[people.IssuedLink], title: str) -> str:
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    return render_template(
-        "web/assessments/links.html", page=links_page(assessment, issued, _base_url(), title)
-    )
-
-
-@bp.route("/<int:assessment_id>/respondents", methods=["POST"])
-@login_required
-def add_respondent(assessment_id: int) -> str | Response:
-    """Add one respondent and show their new link."""
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    actor().require_editor()
-    q = svc.questionnaire_of(assessment)
-    form = RespondentForm()
-    form.role.choices = [(r.id, r.label) for r in q.roles]
-    if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(map(str, errors))}", "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    issued = people.add_respondents(
-        current_session(),
-        actor(),
-        assessment_id,
-        [
-            people.RespondentData(
-                role=form.role.data or "",
-                name=form.name.data or "",
-                email=form.email.data or "",
-                team=form.team.data or "",
-            )
-        ],
-    )
-    return _links_page(assessment_id, issued, _("New respondent link"))
-
-
-@bp.route("/<int:assessment_id>/respondents/bulk", methods=["POST"])
-@login_required
-def add_bulk(assessment_id: int) -> str | Response:
-    """Add a pasted or uploaded list of respondents (all or none)."""
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    actor().require_editor()
-    q = svc.questionnaire_of(assessment)
-    form = BulkRespondentsForm()
-    if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(map(str, errors))}", "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    text = form.people.data or ""
-    if form.upload.data:
-        raw = form.upload.data.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            flash(_("The uploaded file is not UTF-8 text."), "error")
-            return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    try:
-        parsed = people.parse_people(text, list(q.role_ids), {r.id: r.label for r in q.roles})
-        issued = people.add_respondents(current_session(), actor(), assessment_id, parsed)
-    except Invalid as exc:
-        flash(_("Nothing was added:") + "\n" + localize(exc), "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    return _links_page(assessment_id, issued, _("New respondent links"))
-
-
-@bp.route("/<int:assessment_id>/respondents/<int:respondent_id>/reissue", methods=["POST"])
-@login_required
-def reissue(assessment_id: int, respondent_id: int) -> str:
-    """Issue a new link for one respondent (the old one stops working)."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid("form.expired")
-    issued = people.reissue_links(current_session(), actor(), assessment_id, [respondent_id])
-    return _links_page(assessment_id, issued, _("New link"))
-
-
-@bp.route("/<int:assessment_id>/respondents/<int:respondent_id>/revoke", methods=["POST"])
-@login_required
-def revoke(assessment_id: int, respondent_id: int) -> Response:
-    """Make a respondent's link stop working."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid("form.expired")
-    people.revoke_link(current_session(), actor(), assessment_id, respondent_id)
-    flash(_("Link revoked. Answers already saved are kept."), "success")
-    return redirect(url_for("assessments.show", assessment_id=assessment_id))
-
-
-@bp.route("/<int:assessment_id>/links", methods=["POST"])
-@login_required
-def links(assessment_id: int) -> str:
-    """New links for everyone who has not submitted, as a list and CSV."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid("form.expired")
-    issued = people.reissue_links(current_session(), actor(), assessment_id)
-    return _links_page(assessment_id, issued, _("Links for everyone who has not submitted"))
-
-
-@bp.route("/<int:assessment_id>/invite", methods=["POST"])
-@login_required
-def invite(assessment_id: int) -> Response:
-    """E-mail a fresh link to everyone with an address who has not submitted."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid("form.expired")
-    # Existence and permission first: the answer must not depend on the mail set-up.
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    actor().require_editor()
-    settings = SmtpSettings.from_config(current_app.config)
-    if settings is None:
-        flash(_("E-mail is not configured; copy the links instead."), "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    targets = invitations.invitation_targets(current_session(), assessment_id)
-    if not targets:
-        flash(_("Nobody to invite: add e-mail addresses first."), "info")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    issued = people.reissue_links(current_session(), actor(), assessment_id, targets)
-    base = _base_url()
-    mails = [
-        Mail(
-            to=link.respondent.email,
-            subject=_("Your input: %(title)s", title=assessment.title),
-            body=_(
-                "Hello %(name)s,\n\nyou are invited to a short assessment of our sales "
-                "organization (%(title)s). Your individual answers are confidential.\n\n"
-                "Your personal link: %(link)s\n\nThank you!",
-                name=link.respondent.name or "",
-                title=assessment.title,
-                link=f"{base}/r/{link.token}",
-            ),
-        )
-        for link in issued
-    ]
-    sent = send_all(settings, mails)
-    invitations.record_invitations(
-        current_session(), actor(), assessment_id, [link.respondent.id for link in issued]
-    )
-    flash(_("%(n)d invitation(s) sent.", n=sent), "success")
+    target = request.form.get("status", "")
+    svc.set_status(current_session(), actor(), assessment_id, target, ip=client_ip())
+    messages = {
+        "open": _("The assessment is open: respondents can answer."),
+        "closed": _("The assessment is closed: answers are frozen."),
+        "draft": _("The assessment is back in draft."),
+    }
+    if target in messages:
+        flash(messages[target], "success")
     return redirect(url_for("assessments.show", assessment_id=assessment_id))
