@@ -33,7 +33,7 @@ from assessment.core.model import Question, Questionnaire
 from assessment.core.protection import protect
 from assessment.core.recommend import MetricTable, rank_recommendations
 from assessment.core.results import Comment, ElementResult, Overall, Protection, Results
-from assessment.core.stats import bootstrap_interval, resample_counts
+from assessment.core.stats import bootstrap_interval, one_blas_thread, resample_counts
 from assessment.core.tally import Tally
 
 __all__ = [
@@ -212,7 +212,27 @@ def score(
     people = list(respondents)
     prepared = _prepare(q)
     t, cells, row_roles = _tally(q, people, prepared)
-    x, answered, column_element = _matrices(q, prepared, cells, len(people))
+    with one_blas_thread():  # numpy's products here are small: see one_blas_thread
+        return _score(
+            q, t, cells, row_roles, prepared, mgs, overrides, facts, crm, intervals, len(people)
+        )
+
+
+def _score(
+    q: Questionnaire,
+    t: Tally,
+    cells: _Cells,
+    row_roles: list[str],
+    prepared: Mapping[str, _Prepared],
+    mgs: int,
+    overrides: Mapping[str, ElementOverride],
+    facts: Mapping[str, KpiFact],
+    crm: Mapping[str, KpiFact],
+    intervals: bool,
+    n: int,
+) -> Results:
+    """Everything after the tally: protection, element figures, intervals, ranking."""
+    x, answered, column_element = _matrices(q, prepared, cells, n)
     role_index = {r: i for i, r in enumerate(q.role_ids)}
     roles = np.array([role_index[r] for r in row_roles], dtype=np.intp)
     _count_contributors(q, t, answered, column_element, roles)
@@ -248,7 +268,7 @@ def score(
     ]
     elements = tuple(w.result for w in works)
     overall = _overall(q, elements)
-    if intervals and people:
+    if intervals and n:
         elements, overall = _with_intervals(
             q, prepared, x, answered, column_element, works, elements, overall
         )
@@ -371,8 +391,7 @@ def _with_intervals(
         elements=len(q.elements),
         kappa=q.kpi_share,
     )
-    counts = resample_counts(x.shape[1])
-    reps = replicate_scores(design, counts)
+    reps = replicate_scores(design, resample_counts(x.shape[1]))
     contributing = np.zeros((len(q.elements), x.shape[1]), dtype=bool)
     practice_rows = np.zeros_like(contributing)
     for ei in range(len(q.elements)):
