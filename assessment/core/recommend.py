@@ -9,12 +9,11 @@ Each triggered recommendation gets its own priority::
 
 with f_impact high 1.0, medium 0.75, low 0.5 and f_effort low 1.0, medium 1.25, high 1.5.
 The list is ordered by priority, ties broken by impact (high first), effort (low first),
-then id; a recommendation whose ``after`` names another triggered one comes after it.
+then id; a recommendation whose ``after`` names another triggered one is preceded by it.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -158,26 +157,25 @@ def _key(r: TriggeredRecommendation) -> tuple[float, int, int, str]:
 def order_recommendations(
     triggered: Sequence[TriggeredRecommendation],
 ) -> tuple[TriggeredRecommendation, ...]:
-    """Sort by priority, impact, effort, id, then move each one after its ``after`` ones.
+    """Sort by priority, impact, effort, id; a recommendation's ``after`` ones come first.
 
-    The result is the order in which the highest-ranked recommendation whose predecessors
-    (among the triggered ones) are all placed is taken next; ``after`` has no cycles (the
-    loader refuses them).
+    Walking the sorted list, each recommendation is preceded by those it names in ``after``
+    (among the triggered ones, themselves in sorted order and recursively), so an urgent
+    recommendation pulls what it depends on up instead of waiting behind it.  ``after`` has
+    no cycles (the loader refuses them).
     """
-    present = {r.id for r in triggered}
-    waiting = {r.id: {a for a in r.after if a in present} for r in triggered}
-    followers: dict[str, list[TriggeredRecommendation]] = {}
-    for r in triggered:
-        for a in waiting[r.id]:
-            followers.setdefault(a, []).append(r)
-    ready = [(_key(r), r) for r in triggered if not waiting[r.id]]
-    heapq.heapify(ready)
+    by_id = {r.id: r for r in triggered}
+    placed: set[str] = set()
     out: list[TriggeredRecommendation] = []
-    while ready:
-        _, r = heapq.heappop(ready)
+
+    def place(r: TriggeredRecommendation) -> None:
+        placed.add(r.id)
+        for before in sorted((by_id[a] for a in r.after if a in by_id), key=_key):
+            if before.id not in placed:
+                place(before)
         out.append(r)
-        for f in followers.get(r.id, ()):
-            waiting[f.id].discard(r.id)
-            if not waiting[f.id]:
-                heapq.heappush(ready, (_key(f), f))
+
+    for r in sorted(triggered, key=_key):
+        if r.id not in placed:
+            place(r)
     return tuple(out)
