@@ -33,7 +33,12 @@ from assessment.core.model import Question, Questionnaire
 from assessment.core.protection import protect
 from assessment.core.recommend import MetricTable, rank_recommendations
 from assessment.core.results import Comment, ElementResult, Overall, Protection, Results
-from assessment.core.stats import bootstrap_interval, one_blas_thread, resample_counts
+from assessment.core.stats import (
+    MIN_CI_RESPONDENTS,
+    bootstrap_interval,
+    one_blas_thread,
+    resample_counts,
+)
 from assessment.core.tally import Tally
 
 __all__ = [
@@ -183,6 +188,34 @@ def _tally(
     return t, cells, row_roles
 
 
+@dataclass(frozen=True, slots=True)
+class _Options:
+    mgs: int
+    overrides: Mapping[str, ElementOverride]
+    facts: Mapping[str, KpiFact]
+    crm: Mapping[str, KpiFact]
+    intervals: bool
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    """Practice answers as practice questions × respondents (rows in canonical order)."""
+
+    x: np.ndarray
+    """Normalized answer, 0 where none (float32)."""
+    answered: np.ndarray
+    """1 where answered (float32)."""
+    column_element: np.ndarray
+    column_weight: np.ndarray
+    roles: np.ndarray
+    """Each respondent's role as an index into the questionnaire's roles."""
+    role_names: np.ndarray
+
+    def columns_of(self, ei: int) -> np.ndarray:
+        """The rows of ``x`` of element ``ei``, in questionnaire order."""
+        return np.flatnonzero(self.column_element == ei)
+
+
 def score(
     q: Questionnaire,
     respondents: Iterable[Respondent],
@@ -207,41 +240,28 @@ def score(
     unknown = set(overrides) - {el.id for el in q.elements}
     if unknown:
         raise ValueError(f"overrides for unknown elements: {sorted(unknown)}")
-    facts = check_kpi_inputs(q, kpi_facts, "organization fact")
-    crm = check_kpi_inputs(q, crm_values, "CRM value")
+    options = _Options(
+        mgs=mgs,
+        overrides=overrides,
+        facts=check_kpi_inputs(q, kpi_facts, "organization fact"),
+        crm=check_kpi_inputs(q, crm_values, "CRM value"),
+        intervals=intervals,
+    )
     people = list(respondents)
     prepared = _prepare(q)
     t, cells, row_roles = _tally(q, people, prepared)
     with one_blas_thread():  # numpy's products here are small: see one_blas_thread
-        return _score(
-            q, t, cells, row_roles, prepared, mgs, overrides, facts, crm, intervals, len(people)
-        )
+        return _score(q, t, _matrix(q, prepared, cells, row_roles), options)
 
 
-def _score(
-    q: Questionnaire,
-    t: Tally,
-    cells: _Cells,
-    row_roles: list[str],
-    prepared: Mapping[str, _Prepared],
-    mgs: int,
-    overrides: Mapping[str, ElementOverride],
-    facts: Mapping[str, KpiFact],
-    crm: Mapping[str, KpiFact],
-    intervals: bool,
-    n: int,
-) -> Results:
+def _score(q: Questionnaire, t: Tally, m: _Matrix, o: _Options) -> Results:
     """Everything after the tally: protection, element figures, intervals, ranking."""
-    x, answered, column_element = _matrices(q, prepared, cells, n)
-    role_index = {r: i for i, r in enumerate(q.role_ids)}
-    roles = np.array([role_index[r] for r in row_roles], dtype=np.intp)
-    _count_contributors(q, t, answered, column_element, roles)
+    _count_contributors(q, t, m)
     protections = [
-        protect(t.contributors[ei], mgs, q.role_ids, q.leadership_roles, q.frontline_roles)
+        protect(t.contributors[ei], o.mgs, q.role_ids, q.leadership_roles, q.frontline_roles)
         for ei in range(len(q.elements))
     ]
-    _leave_out(q, protections, x, answered, column_element, roles)
-    role_of_row = np.array(row_roles, dtype=object)
+    _leave_out(q, protections, m)
     works = [
         score_element(
             ElementInputs(
@@ -249,29 +269,24 @@ def _score(
                 index=ei,
                 element=el,
                 tally=t,
-                mgs=mgs,
+                mgs=o.mgs,
                 protection=protections[ei],
-                weight=_override(el.weight, overrides.get(el.id), "weight"),
-                target=_override(el.target, overrides.get(el.id), "target"),
-                columns=np.array(
-                    [prepared[qu.id].column for qu in el.questions if prepared[qu.id].column >= 0],
-                    dtype=np.intp,
-                ),
-                x=x,
-                answered=answered,
-                role_of_row=role_of_row,
-                facts=facts,
-                crm=crm,
+                weight=_override(el.weight, o.overrides.get(el.id), "weight"),
+                target=_override(el.target, o.overrides.get(el.id), "target"),
+                columns=m.columns_of(ei),
+                x=m.x,
+                answered=m.answered,
+                role_of_row=m.role_names,
+                facts=o.facts,
+                crm=o.crm,
             )
         )
         for ei, el in enumerate(q.elements)
     ]
     elements = tuple(w.result for w in works)
     overall = _overall(q, elements)
-    if intervals and n:
-        elements, overall = _with_intervals(
-            q, prepared, x, answered, column_element, works, elements, overall
-        )
+    if o.intervals and m.x.shape[1] >= MIN_CI_RESPONDENTS:  # else every interval is null
+        elements, overall = _with_intervals(q, m, works, elements, overall)
     recommendations = rank_recommendations(q, elements, MetricTable.build(elements, q))
     return Results(
         questionnaire_id=q.id,
@@ -279,7 +294,7 @@ def _score(
         questionnaire_hash=q.content_hash,
         respondents=sum(t.by_role.values()),
         respondents_by_role={r: t.by_role.get(r, 0) for r in q.role_ids},
-        min_group_size=mgs,
+        min_group_size=o.mgs,
         overall=overall,
         elements=elements,
         recommendations=recommendations,
@@ -292,53 +307,53 @@ def _override(default: float, override: ElementOverride | None, name: str) -> fl
     return default if value is None else float(value)
 
 
-def _matrices(
-    q: Questionnaire, prepared: Mapping[str, _Prepared], cells: _Cells, rows: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Practice answers as questions × respondents (values, answered) and each row's element."""
+def _matrix(
+    q: Questionnaire, prepared: Mapping[str, _Prepared], cells: _Cells, row_roles: Sequence[str]
+) -> _Matrix:
     columns = sum(1 for p in prepared.values() if p.column >= 0)
-    x = np.zeros((columns, rows), dtype=np.float32)
+    x = np.zeros((columns, len(row_roles)), dtype=np.float32)
     answered = np.zeros_like(x)
     x[cells.columns, cells.rows] = cells.values
     answered[cells.columns, cells.rows] = 1.0
     column_element = np.zeros(columns, dtype=np.intp)
+    column_weight = np.zeros(columns)
     for p in prepared.values():
         if p.column >= 0:
             column_element[p.column] = p.element
-    return x, answered, column_element
+            column_weight[p.column] = p.question.weight
+    role_index = {r: i for i, r in enumerate(q.role_ids)}
+    return _Matrix(
+        x=x,
+        answered=answered,
+        column_element=column_element,
+        column_weight=column_weight,
+        roles=np.array([role_index[r] for r in row_roles], dtype=np.intp),
+        role_names=np.array(row_roles, dtype=object),
+    )
 
 
-def _count_contributors(
-    q: Questionnaire, t: Tally, answered: np.ndarray, column_element: np.ndarray, roles: np.ndarray
-) -> None:
+def _count_contributors(q: Questionnaire, t: Tally, m: _Matrix) -> None:
     """Per element and role: respondents with at least one practice answer in the element."""
-    to_element = np.zeros((len(q.elements), answered.shape[0]), dtype=np.float32)
-    to_element[column_element, np.arange(answered.shape[0])] = 1.0
-    touched = (to_element @ answered) > 0
+    to_element = np.zeros((len(q.elements), m.answered.shape[0]), dtype=np.float32)
+    to_element[m.column_element, np.arange(m.answered.shape[0])] = 1.0
+    touched = (to_element @ m.answered) > 0
     for ri, role in enumerate(q.role_ids):
-        per_element = touched[:, roles == ri].sum(axis=1)
+        per_element = touched[:, m.roles == ri].sum(axis=1)
         for ei, n in enumerate(per_element.tolist()):
             if n:
                 t.contributors[ei][role] = n
 
 
-def _leave_out(
-    q: Questionnaire,
-    protections: Sequence[Protection],
-    x: np.ndarray,
-    answered: np.ndarray,
-    column_element: np.ndarray,
-    roles: np.ndarray,
-) -> None:
+def _leave_out(q: Questionnaire, protections: Sequence[Protection], m: _Matrix) -> None:
     """Remove the answers of left-out respondents from their elements' columns (in place)."""
     left_out = np.zeros((len(q.elements), len(q.role_ids)), dtype=bool)
     for ei, protection in enumerate(protections):
         for role in protection.left_out_roles:
             left_out[ei, q.role_ids.index(role)] = True
     if left_out.any():
-        hidden = left_out[column_element][:, roles]
-        x[hidden] = 0.0
-        answered[hidden] = 0.0
+        hidden = left_out[m.column_element][:, m.roles]
+        m.x[hidden] = 0.0
+        m.answered[hidden] = 0.0
 
 
 def _weighted(elements: Sequence[ElementResult], pick: object) -> float | None:
@@ -368,29 +383,23 @@ def _overall(q: Questionnaire, elements: Sequence[ElementResult]) -> Overall:
 
 def _with_intervals(
     q: Questionnaire,
-    prepared: Mapping[str, _Prepared],
-    x: np.ndarray,
-    answered: np.ndarray,
-    column_element: np.ndarray,
+    m: _Matrix,
     works: Sequence[ElementWork],
     elements: tuple[ElementResult, ...],
     overall: Overall,
 ) -> tuple[tuple[ElementResult, ...], Overall]:
     """Add the bootstrap intervals of every element score, practice score and the overall."""
-    column_weight = np.zeros(x.shape[0])
-    for p in prepared.values():
-        if p.column >= 0:
-            column_weight[p.column] = p.question.weight
     samples: list[KpiSample] = [s for w in works for s in w.samples]
     design = Design(
-        x=x,
-        answered=answered,
-        column_element=column_element,
-        column_weight=column_weight,
+        x=m.x,
+        answered=m.answered,
+        column_element=m.column_element,
+        column_weight=m.column_weight,
         kpis=tuple(samples),
         elements=len(q.elements),
         kappa=q.kpi_share,
     )
+    x, answered, column_element = m.x, m.answered, m.column_element
     reps = replicate_scores(design, resample_counts(x.shape[1]))
     contributing = np.zeros((len(q.elements), x.shape[1]), dtype=bool)
     practice_rows = np.zeros_like(contributing)
