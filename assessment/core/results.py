@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.core.model import DEFAULT_KPI_SHARE
+
 FLAG_LOW_COVERAGE = "low_coverage"
 FLAG_LOW_AGREEMENT = "low_agreement"
 FLAG_LARGE_GAP = "large_gap"
@@ -22,7 +24,12 @@ def _interval(ci: Interval | None) -> list[float] | None:
 
 @dataclass(frozen=True, slots=True)
 class GroupScore:
-    """A group's score for an element; ``score`` is None when suppressed or unanswered."""
+    """A role's score for an element, on its practice items.
+
+    ``n`` 0: nobody of the role answered (absent: score None, never ``suppressed``).
+    ``suppressed``: below the minimum group size, or withheld by the differencing
+    protection (see :class:`Protection`); the score is then None.
+    """
 
     n: int
     score: float | None
@@ -301,7 +308,7 @@ class Results:
     overall: Overall
     elements: tuple[ElementResult, ...]
     recommendations: tuple[TriggeredRecommendation, ...]
-    kpi_share: float = 0.3
+    kpi_share: float = DEFAULT_KPI_SHARE
     """κ the element scores were computed with."""
     method: int = METHOD
 

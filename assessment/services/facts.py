@@ -22,6 +22,7 @@ from assessment.db.base import utcnow
 from assessment.db.models import Assessment, OrganizationFact
 from assessment.services.actor import Actor
 from assessment.services.assessments import get_assessment, questionnaire_of
+from assessment.services.crm_evidence import crm_values_of
 from assessment.services.errors import Invalid
 
 MAX_SOURCE = 300
@@ -82,8 +83,6 @@ def kpi_facts_of(
 
 def fact_rows(session: Session, assessment_id: int, lang: str | None = None) -> list[FactRow]:
     """Every KPI question with its fact and CRM value: what a facts form shows."""
-    from assessment.services.crm_evidence import crm_values_of  # it imports this package
-
     assessment = get_assessment(session, assessment_id)
     q = questionnaire_of(assessment, lang)
     facts = {f.question_id: f for f in list_facts(session, assessment_id)}
