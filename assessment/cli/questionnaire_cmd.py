@@ -80,6 +80,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
         "leadership_roles": list(q.leadership_roles),
         "frontline_roles": list(q.frontline_roles),
         "min_group_size": q.min_group_size,
+        "kpi_share": q.kpi_share,
         "levels": [{"level": lv.level, "name": lv.name, "min": lv.min} for lv in q.levels],
         "elements": [
             {
@@ -134,6 +135,8 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         "impact": r.impact.value,
                         "horizon_days": r.horizon,
                         "when": r.when,
+                        "addresses": list(r.addresses),
+                        "after": list(r.after),
                     }
                     for r in el.recommendations
                 ],

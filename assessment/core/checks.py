@@ -64,6 +64,7 @@ def semantic_problems(q: Questionnaire) -> list[tuple[Loc, str]]:
         for ri, rec in enumerate(el.recommendations):
             loc: Loc = ("elements", ei, "recommendations", ri, "when")
             problems.extend((loc, msg) for msg in _condition_refs(q, el, rec.condition))
+    problems.extend(_recommendation_links(q))
     return problems
 
 
@@ -188,3 +189,64 @@ def _band_members(cond: Condition) -> Iterator[tuple[str, tuple[str, ...]]]:
     elif isinstance(cond, BoolOp):
         for o in cond.operands:
             yield from _band_members(o)
+
+
+def _recommendation_links(q: Questionnaire) -> Iterator[tuple[Loc, str]]:
+    """``addresses`` name scored questions; ``after`` names other recommendations, no cycle."""
+    questions = q.questions()
+    where: dict[str, Loc] = {}
+    after: dict[str, tuple[str, ...]] = {}
+    recs = [
+        (("elements", ei, "recommendations", ri), rec)
+        for ei, el in enumerate(q.elements)
+        for ri, rec in enumerate(el.recommendations)
+    ]
+    for base, rec in recs:
+        where[rec.id] = base
+        after[rec.id] = rec.after
+    for base, rec in recs:
+        rec_id = rec.id
+        for i, qid in enumerate(rec.addresses):
+            question = questions.get(qid)
+            if question is None:
+                yield (*base, "addresses", i), f"unknown question {qid!r}"
+            elif not question.scored:
+                yield (*base, "addresses", i), f"{qid!r} is a text question and has no score"
+            elif qid in rec.addresses[:i]:
+                yield (*base, "addresses", i), f"{qid!r} is listed twice"
+        for i, other in enumerate(rec.after):
+            if other == rec_id:
+                yield (*base, "after", i), "a recommendation cannot come after itself"
+            elif other not in where:
+                yield (*base, "after", i), f"unknown recommendation {other!r}"
+    for cycle in _after_cycles(after):
+        yield (
+            (*where[cycle[0]], "after"),
+            "recommendations wait for each other in a cycle: " + (" -> ".join((*cycle, cycle[0]))),
+        )
+
+
+def _after_cycles(after: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
+    """Each cycle of the ``after`` graph once (self-references are reported elsewhere)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> Iterator[tuple[str, ...]]:
+        state[node] = 1
+        path.append(node)
+        for nxt in after.get(node, ()):
+            if nxt == node or nxt not in after:
+                continue
+            if state.get(nxt) == 1:
+                cycle = tuple(path[path.index(nxt) :])
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    yield cycle
+            elif state.get(nxt) is None:
+                yield from visit(nxt, path)
+        path.pop()
+        state[node] = 2
+
+    for node in after:
+        if node not in state:
+            yield from visit(node, [])

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 ROLE_IDS: tuple[str, ...] = ("executive", "sales_manager", "sales_rep", "sales_ops", "other")
 """The respondent role ids every questionnaire uses."""
 
+DEFAULT_KPI_SHARE = 0.3
+"""κ when a questionnaire does not set ``kpi_share``."""
+
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 DottedId = Annotated[
     str, Field(pattern=r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$", max_length=120)
@@ -207,6 +210,20 @@ class Recommendation(_Frozen):
     horizon: Literal[30, 60, 90]
     when: str
     condition: Condition = Field(exclude=True)
+    addresses: tuple[DottedId, ...] = ()
+    """Ids of the scored questions this recommendation fixes (its priority basis ``A_r``)."""
+    after: tuple[DottedId, ...] = ()
+    """Ids of recommendations that must come before this one in the ranked list."""
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_links(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # As for Question.evidence: recommendations without links serialize as before the
+        # fields existed, so published questionnaires keep their content hash.
+        data: dict[str, Any] = handler(self)
+        for key in ("addresses", "after"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
 
 
 class Element(_Frozen):
@@ -239,9 +256,20 @@ class Questionnaire(_Frozen):
     leadership_roles: tuple[str, ...]
     frontline_roles: tuple[str, ...]
     min_group_size: int = Field(default=3, ge=1)
+    kpi_share: float = Field(default=DEFAULT_KPI_SHARE, ge=0, le=1)
+    """κ: the share of an element score that comes from its KPI items (method 2)."""
     levels: tuple[MaturityLevel, ...]
     elements: tuple[Element, ...]
     content_hash: str = ""
+
+    @model_serializer(mode="wrap")
+    def _omit_default_kpi_share(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The default share scores exactly like a questionnaire written before the field
+        # existed, so it is left out and their content hashes stay the same.
+        data: dict[str, Any] = handler(self)
+        if data.get("kpi_share") == DEFAULT_KPI_SHARE:
+            data.pop("kpi_share", None)
+        return data
 
     @property
     def role_ids(self) -> tuple[str, ...]:

@@ -364,3 +364,28 @@ class AuditEntry(WorkspaceScoped, Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str] = mapped_column(String(45), default="")
+
+
+class OrganizationFact(WorkspaceScoped, Base):
+    """A KPI value a consultant knows about the client, with where it was taken from.
+
+    Scoring uses it as the one value of its (``number``) question, ahead of the median of
+    the respondents' answers and behind a linked CRM figure (``docs/scoring.md``).
+    """
+
+    __tablename__ = "organization_fact"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(300))
+    """Where the value was taken from, as the consultant wrote it."""
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

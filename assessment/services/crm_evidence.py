@@ -25,6 +25,7 @@ from assessment.core.crm import (
     current_metrics,
     normalize_stage,
 )
+from assessment.core.kpi import KpiFact
 from assessment.core.model import Question, Questionnaire
 from assessment.db import write_transaction
 from assessment.db.models import Answer, Assessment, CrmEvidence, Respondent
@@ -262,3 +263,23 @@ def crm_answer_counts(session: Session, assessment_id: int) -> dict[str, int]:
         .group_by(Answer.question_id)
     )
     return {qid: int(n) for qid, n in rows}
+
+
+def crm_values_of(session: Session, assessment: Assessment, q: Questionnaire) -> dict[str, KpiFact]:
+    """The current evidence's values linked to questions, as scoring inputs.
+
+    Each is a :class:`KpiFact` whose source is the metric id (``crm.win_rate``) and whose note
+    names the export and, where known, the period the figure covers.
+    """
+    if not any(question.evidence for question in q.questions().values()):
+        return {}
+    evidence = current_evidence(session, assessment.id)
+    if evidence is None:
+        return {}
+    periods = period_texts(evidence.kpis)
+    out: dict[str, KpiFact] = {}
+    for qid, lv in linked_values(q, evidence.kpis).items():
+        period = periods.get(lv.metric)
+        note = evidence.filename + (f", {period[0]}..{period[1]}" if period else "")
+        out[qid] = KpiFact(lv.value, lv.metric, note)
+    return out

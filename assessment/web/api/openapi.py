@@ -133,8 +133,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "/assessments/{assessment_id}/results",
         "getResults",
         "Live results",
-        "Scores, levels, role breakdown (groups below the minimum size suppressed) and "
-        "recommendations: the document `saleshealth score --json` prints.",
+        "Scores (method 2: practice and KPI indexes, 90 % intervals, Welch-tested "
+        "leadership–frontline gaps), levels, role breakdown (groups below the minimum size "
+        "suppressed, and whatever would let a smaller group be recovered by differencing) "
+        "and recommendations: the document `saleshealth score --json` prints.",
         "results",
         response="ResultsOut",
         query=ResultsQuery,
