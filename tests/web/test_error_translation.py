@@ -101,9 +101,11 @@ def test_main_error_paths_speak_the_users_language(owner: FlaskClient, lang: str
             ),
         ),
     )
+    # The list comes back with the text kept and one error line per problem (the form's
+    # field errors, since respondents are added with post/redirect/get).
     added = translations_for(lang).gettext("Nothing was added:")
-    flashes = _shown(res.get_data(as_text=True), r'<div class="flash flash-error"[^>]*>(.*?)</div>')
-    _assert_translated(flashes, f"{added}\n{lines}")
+    errors = _shown(res.get_data(as_text=True), r'<p class="error" id="people-err">(.*?)</p>')
+    _assert_translated(["\n".join(errors)], f"{added}\n{lines}")
 
     # A bad element override on the new-assessment form.
     form_url = f"/assessments/new?client_id={cid}"
