@@ -99,25 +99,21 @@ def validate_fact(q: Questionnaire, question_id: str, entry: FactInput) -> tuple
     """The checked value, source and note; Invalid names the field and the question."""
     question = q.questions().get(question_id)
     if question is None or not is_kpi(question):
-        raise Invalid(
-            f"{question_id!r} is not a KPI question of this questionnaire", field="question"
-        )
+        raise Invalid("fact.not_kpi", field="question", question=question_id)
     try:
         answer = parse_answer(question, entry.value)
     except AnswerError as exc:
-        raise Invalid(str(exc), field="value") from None
+        raise Invalid("at", field="value", where=question_id, problem=exc.message) from None
     if answer.kind is not AnswerKind.NUMBER or not isinstance(answer.value, float):
-        raise Invalid(f"{question_id}: a fact must be a number", field="value")
+        raise Invalid("fact.not_number", field="value", question=question_id)
     source = entry.source.strip()
     if not source:
-        raise Invalid(f"{question_id}: say where the figure comes from", field="source")
+        raise Invalid("fact.no_source", field="source", question=question_id)
     if len(source) > MAX_SOURCE:
-        raise Invalid(
-            f"{question_id}: the source is longer than {MAX_SOURCE} characters", field="source"
-        )
+        raise Invalid("fact.source_too_long", field="source", question=question_id, max=MAX_SOURCE)
     note = entry.note.strip()
     if len(note) > MAX_NOTE:
-        raise Invalid(f"{question_id}: the note is longer than {MAX_NOTE} characters", field="note")
+        raise Invalid("fact.note_too_long", field="note", question=question_id, max=MAX_NOTE)
     return answer.value, source, note
 
 
@@ -138,7 +134,7 @@ def set_facts(
     for question_id, entry in changes.items():
         if entry is None:
             if question_id not in q.questions():
-                raise Invalid(f"unknown question {question_id!r}", field="question")
+                raise Invalid("fact.unknown_question", field="question", question=question_id)
             checked[question_id] = None
         else:
             checked[question_id] = validate_fact(q, question_id, entry)

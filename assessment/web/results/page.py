@@ -20,6 +20,7 @@ from assessment.services.benchmark import BenchmarkView
 from assessment.services.questionnaires import languages_of
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
+from assessment.web.results.kpis import KpiRow, kpi_rows
 from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
 
 
@@ -82,10 +83,20 @@ class ResultsPage:
     benchmark: BenchmarkView | None
     evidence: EvidenceCard | None
     trend: TrendCard | None
+    kpis: dict[str, list[KpiRow]]
+    """Each element's KPI values with their source and band, by element id."""
+    can_edit: bool
+    """Whether the user may enter organization facts (the link to the facts form)."""
 
 
 def results_page(
-    session: Session, assessment: Assessment, lang: str, *, industry: str, size_band: str
+    session: Session,
+    assessment: Assessment,
+    lang: str,
+    *,
+    industry: str,
+    size_band: str,
+    can_edit: bool = False,
 ) -> ResultsPage:
     """Build the results page; ``industry`` and ``size_band`` filter the benchmark.
 
@@ -94,13 +105,14 @@ def results_page(
     q = svc.questionnaire_of(assessment, lang)
     results = svc.compute_results(session, assessment, lang)
     answered = results.respondents > 0
+    questions = q.questions()
     return ResultsPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
         results=results,
         radar=radar_svg(q, results, lang),
         progress=svc.progress_of(session, assessment.id),
-        questions=q.questions(),
+        questions=questions,
         roles={r.id: r.label for r in q.roles},
         report_languages=languages_of(assessment.questionnaire_version),
         benchmark=(
@@ -108,4 +120,6 @@ def results_page(
         ),
         evidence=results_card(session, assessment, results, q, lang) if answered else None,
         trend=trend_card(session, assessment, results, lang) if answered else None,
+        kpis=kpi_rows(results, questions),
+        can_edit=can_edit,
     )

@@ -32,6 +32,7 @@ def show(assessment_id: int) -> str:
         select_locale(),
         industry=request.args.get("industry", "")[:100],
         size_band=request.args.get("size_band", "")[:20],
+        can_edit=current_user.can_edit,
     )
     return render_template("web/results/show.html", page=page)
 
