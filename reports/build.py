@@ -115,6 +115,75 @@ class _Builder(BuilderBase):
             numbers=section_numbers(),
             evidence=self.evidence(),
             trends=self.trends(),
+            method=_(
+                "The figures in this report were produced with scoring method %(method)s; "
+                "KPIs weigh %(share)s in each element's score.",
+                method=r.method,
+                share=f.percent(r.kpi_share),
+            ),
+            method_steps=self.method_steps(),
+            overall_interval=self.interval(overall.score, overall.ci),
+            overall_practice=self.score(overall.practice),
+            overall_kpi=self.score(overall.kpi),
+            indexes=self.indexes(),
+        )
+
+    def method_steps(self) -> tuple[str, ...]:
+        """How the scores are computed (method 2, ``docs/scoring.md``), one step a line."""
+        _, f = self._, self.f
+        return (
+            _(
+                "Every answer to a practice question is converted to a value between 0 and 1 "
+                "from the score of the option chosen; “Don't know” and “not applicable” answers "
+                "are left out. An element's practice score is the weighted mean of its "
+                "questions' average values, times 100."
+            ),
+            _(
+                "Each KPI gets one value: the CRM figure when one is linked, else the figure "
+                "entered as an organization fact, else the median of the respondents' answers. "
+                "It counts by the band it falls in."
+            ),
+            _(
+                "An element's score combines its practice and KPI scores, the KPIs weighing "
+                "%(share)s. The overall score is the weighted mean of the element scores; the "
+                "maturity level is the highest level whose threshold the score reaches.",
+                share=f.percent(self.r.kpi_share),
+            ),
+            _(
+                "Leadership and frontline are compared on the practice questions both groups "
+                "are asked; the gap is leadership minus frontline, and Welch's t-test shows "
+                "whether it is larger than chance would explain."
+            ),
+            _(
+                "Flags: coverage below %(coverage)s, agreement below %(agreement)s (1 means "
+                "everyone gave the same answer), and a gap of %(gap)s points or more that is "
+                "statistically significant (p < 0.05).",
+                coverage=f.percent(LOW_COVERAGE),
+                agreement=f.number(LOW_AGREEMENT, 2),
+                gap=f.number(LARGE_GAP),
+            ),
+            _(
+                "Ranges in brackets are %(level)s intervals, from resampling the respondents "
+                "1,000 times (bootstrap); they are given from 5 respondents on.",
+                level=f.percent(0.9),
+            ),
+        )
+
+    def indexes(self) -> str:
+        """The overall score with its interval, and the practice and KPI indexes."""
+        _, o = self._, self.r.overall
+        span = self.interval(o.score, o.ci)
+        overall = (
+            _("Overall %(score)s (%(range)s)", score=self.score(o.score), range=span)
+            if span
+            else _("Overall %(score)s", score=self.score(o.score))
+        )
+        return " · ".join(
+            (
+                overall,
+                _("practice index %(score)s", score=self.score(o.practice)),
+                _("KPI index %(score)s", score=self.score(o.kpi)),
+            )
         )
 
     def evidence(self) -> EvidenceView | None:
@@ -193,6 +262,9 @@ class _Builder(BuilderBase):
             frontline=self.frontline(el),
             gap=self.f.signed(el.gap),
             flags=flags,
+            interval=self.interval(el.score, el.ci),
+            practice=self.score(el.practice),
+            kpi=self.score(el.kpi),
         )
 
     def bars(self) -> Markup:
@@ -256,11 +328,13 @@ class _Builder(BuilderBase):
 
     def heatmap(self) -> Markup:
         _ = self._
-        columns = [self.role_label[r] for r in self.q.role_ids] + [_("Leadership"), _("Frontline")]
+        # A role nobody of answered is absent, not suppressed: it gets no column.
+        present = [r for r in self.q.role_ids if any(el.roles[r].n for el in self.r.elements)]
+        columns = [self.role_label[r] for r in present] + [_("Leadership"), _("Frontline")]
         cells = []
         for el in self.r.elements:
             row = []
-            for role in self.q.role_ids:
+            for role in present:
                 g = el.roles[role]
                 value = None if g.suppressed else g.score
                 row.append(
@@ -292,7 +366,7 @@ class _Builder(BuilderBase):
                 self.score(el.leadership),
                 self.score(el.frontline),
                 self.f.signed(el.gap),
-                abs(el.gap or 0.0) >= LARGE_GAP,
+                FLAG_LARGE_GAP in el.flags,  # 15 points or more and significant (p < 0.05)
             )
             for el in insights.visible_gaps(self.r)
         )
@@ -309,7 +383,7 @@ class _Builder(BuilderBase):
         return _(
             "On average, leadership scores the organization %(lead)s and the frontline "
             "%(front)s: a difference of %(gap)s points. Differences of %(large)s points or "
-            "more are flagged.",
+            "more that are statistically significant (p < 0.05) are flagged.",
             lead=self.score(o.leadership),
             front=self.score(o.frontline),
             gap=self.f.signed(o.leadership - o.frontline),

@@ -63,6 +63,12 @@ class BuilderBase:
     def score(self, value: float | None) -> str:
         return self.f.number(value)
 
+    def interval(self, value: float | None, ci: tuple[float, float] | None) -> str:
+        """A score's 90 % interval as "48–60"; "" when the score or the interval is missing."""
+        if value is None or ci is None:
+            return ""
+        return self._("%(lo)s–%(hi)s", lo=self.score(ci[0]), hi=self.score(ci[1]))
+
     def tint(self, value: float | None) -> int | None:
         if value is None:
             return None
@@ -162,6 +168,7 @@ class BuilderBase:
                 r,
             )
             for r in self.q.role_ids
+            if el.roles[r].n > 0  # absent (nobody of the role answered): not listed at all
         )
         shared = self.shared_options(el, questions)
         kpis, views = [], []

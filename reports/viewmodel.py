@@ -121,6 +121,10 @@ class ScoreRow:
     gap: str
     flags: tuple[tuple[str, str], ...]
     """(one-letter code, title) of each flag."""
+    interval: str = ""
+    """The score's 90 % interval as "48–60" ("" when there is none)."""
+    practice: str = "–"
+    kpi: str = "–"
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,3 +370,13 @@ class ReportView:
     """"Evidence from CRM data", when the assessment has CRM evidence."""
     trends: TrendSection | None = None
     """Progress since earlier assessments of the client, when there are any."""
+    method: str = ""
+    """Which scoring method produced the figures, and the KPI share, in a sentence."""
+    method_steps: tuple[str, ...] = ()
+    """How the scores are computed, one step a line (methodology section)."""
+    overall_interval: str = ""
+    """The overall score's 90 % interval as "48–60" ("" when there is none)."""
+    overall_practice: str = "–"
+    overall_kpi: str = "–"
+    indexes: str = ""
+    """The overall, its interval and the practice and KPI indexes in a sentence."""
