@@ -222,6 +222,8 @@ class _Builder(BuilderBase):
         out = []
         for role in self.q.roles:
             n = self.r.respondents_by_role.get(role.id, 0)
+            if n == 0:
+                continue  # absent: nobody of the role answered, so nothing to list or hide
             out.append(
                 RoleCount(role.label, n, self.f.percent(n / total), 0 < n < self.r.min_group_size)
             )
