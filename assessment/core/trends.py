@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from assessment.core.model import Element, Questionnaire
-from assessment.core.results import Results
+from assessment.core.results import Interval, Results
 
 MIN_SHARED = 0.75
 """Share of an element's scored question weight that must have a counterpart (both ways)."""
@@ -155,6 +155,9 @@ class TrendCell:
     change: float | None
     reason: str | None = None
     """Why not comparable (one of the reason codes), if not."""
+    significant: bool | None = None
+    """With a change: True when the two rounds' 90 % intervals do not overlap, False when
+    they do, None when either round has no interval (too few respondents)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +382,22 @@ def _scores(results: Results) -> dict[str, float | None]:
     return {el.id: el.score for el in results.elements}
 
 
+def _intervals(results: Results) -> dict[str, Interval | None]:
+    return {el.id: el.ci for el in results.elements}
+
+
+def significant(now: Interval | None, before: Interval | None) -> bool | None:
+    """Whether a change between two rounds is significant: their 90 % intervals are disjoint.
+
+    A deliberately conservative rule (``docs/trends.md``): two intervals that do not overlap
+    mean a difference well beyond the sampling noise of either round.  None when either
+    round has no interval.
+    """
+    if now is None or before is None:
+        return None
+    return now[0] > before[1] or now[1] < before[0]
+
+
 def _titles(source: TrendSource) -> dict[str, str]:
     titles = {el.id: el.title for el in source.questionnaire.elements}
     titles.update({el.id: el.title for el in source.results.elements})
@@ -439,7 +458,15 @@ def _element_rows(
             elif score is None or before is None:
                 cells.append(TrendCell(element_id, score, True, True, None, NO_SCORE))
             else:
-                cells.append(TrendCell(element_id, score, True, True, _change(score, before)))
+                sig = significant(
+                    _intervals(source.results).get(element_id),
+                    _intervals(sources[i - 1].results).get(by_index[i - 1]),
+                )
+                cells.append(
+                    TrendCell(
+                        element_id, score, True, True, _change(score, before), significant=sig
+                    )
+                )
         end_index, end_id = chain[-1]
         rows.append(TrendRow(end_id, _titles(sources[end_index]).get(end_id, end_id), tuple(cells)))
     return tuple(rows)
@@ -475,8 +502,16 @@ def _overall_row(sources: Sequence[TrendSource], edges: Sequence[dict[str, _Edge
         elif score is None or before.overall.score is None:
             cells.append(TrendCell("overall", score, True, True, None, NO_SCORE))
         else:
+            sig = significant(source.results.overall.ci, before.overall.ci)
             cells.append(
-                TrendCell("overall", score, True, True, _change(score, before.overall.score))
+                TrendCell(
+                    "overall",
+                    score,
+                    True,
+                    True,
+                    _change(score, before.overall.score),
+                    significant=sig,
+                )
             )
     return TrendRow("overall", "overall", tuple(cells))
 

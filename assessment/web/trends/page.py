@@ -72,6 +72,8 @@ class ChangeCell:
     comparable: bool | None
     reason: str
     """Why the change is not comparable, in words (empty without a reason)."""
+    significant: bool | None = None
+    """The two rounds' 90 % intervals do not overlap (None: no intervals to compare)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def _cell(c: t.TrendCell) -> ChangeCell:
         change_text=signed(c.change) if c.change is not None else "",
         comparable=c.comparable,
         reason=reason_text(c.reason),
+        significant=c.significant,
     )
 
 
