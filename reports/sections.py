@@ -12,6 +12,7 @@ from assessment.core.results import (
     FLAG_LOW_AGREEMENT,
     FLAG_LOW_COVERAGE,
     ElementResult,
+    KpiValue,
     QuestionExplanation,
     Results,
 )
@@ -171,13 +172,14 @@ class BuilderBase:
             if el.roles[r].n > 0  # absent (nobody of the role answered): not listed at all
         )
         shared = self.shared_options(el, questions)
+        values = {k.question: k for k in el.kpis}
         kpis, views = [], []
         for qx in el.questions:
             qu = questions.get(qx.id)
             if qu is None or not qu.scored:
                 continue
             if qu.qtype.kind is Kind.KPI:
-                kpis.append(self.kpi(qu, qx))
+                kpis.append(self.kpi(qu, qx, values.get(qu.id)))
             else:
                 views.append(self.question(qu, qx, shared))
         scale_legend: tuple[LegendItem, ...] = ()
@@ -258,21 +260,44 @@ class BuilderBase:
             text = ""
         return FlagNote(flag, self.flag_title(flag), text)
 
-    def kpi(self, qu: Question, qx: QuestionExplanation) -> KpiView:
+    def kpi_source(self, value: KpiValue | None) -> str:
+        """Where a KPI value comes from, in words (with the fact's source or CRM metric)."""
+        _ = self._
+        if value is None or value.source is None:
+            return ""
+        label = {
+            "crm": _("CRM"),
+            "fact": _("organization fact"),
+            "answers": _("answers (median)"),
+        }.get(value.source, value.source)
+        return f"{label} · {value.reference}" if value.reference else label
+
+    def kpi(self, qu: Question, qx: QuestionExplanation, value: KpiValue | None = None) -> KpiView:
         bands = qu.bands or ()
         order = sorted(range(len(bands)), key=lambda i: bands[i].score)
         rank = {i: order.index(i) for i in range(len(bands))}
         span = max(1, len(bands) - 1)
+        # Method 2 scores one value per KPI; without one, the median of the answers is shown.
+        has_value = value is not None and value.value is not None
+        shown = value.value if value is not None and has_value else qx.median
+        active = value.band if value is not None and has_value else qx.median_band
         views = tuple(
             BandView(
                 f"{b.label or b.id}\u00a0({qx.distribution.get(b.id, 0)})",
-                b.id == qx.median_band,
+                b.id == active,
                 round(rank[i] * 4 / span),
             )
             for i, b in enumerate(bands)
         )
-        band = next((b.label or b.id for b in bands if b.id == qx.median_band), "–")
-        return KpiView(qu.text, self.f.measure(qx.median, qu.unit), band, qx.answered, views)
+        band = next((b.label or b.id for b in bands if b.id == active), "–")
+        return KpiView(
+            qu.text,
+            self.f.measure(shown, qu.unit),
+            band,
+            qx.answered,
+            views,
+            self.kpi_source(value),
+        )
 
     def question(
         self, qu: Question, qx: QuestionExplanation, shared: tuple[str, ...] | None

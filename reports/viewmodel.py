@@ -165,13 +165,16 @@ class BandView:
 
 @dataclass(frozen=True, slots=True)
 class KpiView:
-    """A numeric KPI answer: the median against its bands."""
+    """A KPI's one value (CRM, organization fact or median of the answers) against its bands."""
 
     text: str
     median: str
+    """The KPI's value as scored (the median only when no CRM value or fact exists)."""
     band: str
     answered: int
     bands: tuple[BandView, ...]
+    source: str = ""
+    """Where the value comes from, in words, with the fact's source or the CRM metric."""
 
 
 @dataclass(frozen=True, slots=True)

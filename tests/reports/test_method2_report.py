@@ -9,6 +9,7 @@ import re
 import pytest
 
 from assessment.catalogues import translations_for
+from assessment.core.kpi import KpiFact
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from assessment.core.scoring import score
@@ -79,3 +80,29 @@ def test_only_significant_gaps_are_marked_large(
     view = build_view(no_ops, standard, meta)
     flagged = {el.title for el in no_ops.elements if "large_gap" in el.flags}
     assert {row.title for row in view.gap_rows if row.large} == flagged
+
+
+def test_kpis_show_their_one_value_and_its_source(
+    standard: Questionnaire, no_ops: Results, meta: ReportMeta
+) -> None:
+    view = build_view(no_ops, standard, meta)
+    shown = [k for section in view.elements for k in section.kpis]
+    values = [k for el in no_ops.elements for k in el.kpis if k.value is not None]
+    assert shown and values
+    # synthetic answers only: every value is the median of the answers, and says so
+    assert {k.source for k in values} == {"answers"}
+    assert all(k.source == "answers (median)" for k in shown if k.median != "–")
+
+
+def test_a_fact_is_shown_as_the_kpis_value(standard: Questionnaire, meta: ReportMeta) -> None:
+    people = synthetic_respondents(standard, n=20)
+    facts = {"win_loss.win_rate": KpiFact(27.5, "Finance dashboard Q3")}
+    results = score(standard, people, kpi_facts=facts)
+    view = build_view(results, standard, meta)
+    (kpi,) = [
+        k
+        for section in view.elements
+        for k in section.kpis
+        if k.source == "organization fact · Finance dashboard Q3"
+    ]
+    assert kpi.median.startswith("27.5")
