@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,8 +83,32 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
+        yield _Confirming(b)
         b.close()
+
+
+class _Confirming:
+    """The browser, whose pages answer "OK" to confirmation dialogs as a person would.
+
+    The app asks before opening, closing, revoking and deleting (``static/confirm.js``);
+    Playwright dismisses dialogs unless told otherwise, which would cancel every such click.
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        context = self._browser.new_context(**kwargs)
+        context.on("page", lambda page: page.on("dialog", lambda dialog: dialog.accept()))
+        return context
+
+    def new_page(self, **kwargs: Any) -> Any:
+        page = self._browser.new_page(**kwargs)
+        page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="module")
