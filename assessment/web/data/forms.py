@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SubmitField
+from wtforms import BooleanField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired
 
 
@@ -15,23 +15,23 @@ class ExportForm(FlaskForm):
     shape = RadioField(
         _l("Layout"),
         choices=[
-            ("long", _l("Long: one row per answer (re-imports and re-scores)")),
-            ("wide", _l("Wide: one row per respondent, one column per question")),
+            SelectChoice("long", _l("Long: one row per answer (re-imports and re-scores)")),
+            SelectChoice("wide", _l("Wide: one row per respondent, one column per question")),
         ],
         default="long",
         validators=[DataRequired()],
     )
     fmt = RadioField(
         _l("Format"),
-        choices=[("csv", "CSV"), ("xlsx", _l("Excel (XLSX)"))],
+        choices=[SelectChoice("csv", "CSV"), SelectChoice("xlsx", _l("Excel (XLSX)"))],
         default="csv",
         validators=[DataRequired()],
     )
     identity = RadioField(
         _l("Respondents"),
         choices=[
-            ("anonymous", _l("Anonymous: respondent codes, role and team")),
-            (
+            SelectChoice("anonymous", _l("Anonymous: respondent codes, role and team")),
+            SelectChoice(
                 "identified",
                 _l("Identified: also names, e-mail addresses, language and exact times"),
             ),
@@ -52,8 +52,8 @@ class ImportForm(FlaskForm):
     shape = RadioField(
         _l("Layout of the file"),
         choices=[
-            ("long", _l("Long: respondent, role, question, value[, comment] per row")),
-            ("wide", _l("Wide: one row per respondent, one column per question")),
+            SelectChoice("long", _l("Long: respondent, role, question, value[, comment] per row")),
+            SelectChoice("wide", _l("Wide: one row per respondent, one column per question")),
         ],
         default="long",
         validators=[DataRequired()],

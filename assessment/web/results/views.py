@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from assessment.core.model import Questionnaire
@@ -101,11 +101,13 @@ class SelfAssessmentForm(FlaskForm):
     role = SelectField(
         _l("Your role"),
         choices=[
-            ("executive", _l("Executive / sales director")),
-            ("sales_manager", _l("Sales manager")),
+            SelectChoice("executive", _l("Executive / sales director")),
+            SelectChoice("sales_manager", _l("Sales manager")),
         ],
     )
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()]
+    )
     submit = SubmitField(_l("Start my self-assessment"))
 
 

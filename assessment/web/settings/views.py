@@ -9,7 +9,15 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from assessment.db.models import MemberRole
@@ -79,9 +87,9 @@ class MemberForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            ("consultant", _l("Consultant: runs assessments")),
-            ("viewer", _l("Viewer: read-only")),
-            ("owner", _l("Owner: also manages members and branding")),
+            SelectChoice("consultant", _l("Consultant: runs assessments")),
+            SelectChoice("viewer", _l("Viewer: read-only")),
+            SelectChoice("owner", _l("Owner: also manages members and branding")),
         ],
     )
     submit = SubmitField(_l("Add member"))
