@@ -2,7 +2,8 @@
 
 The database is SQLite in a temporary folder, or the server named by
 ``TEST_DATABASE_URL`` (PostgreSQL in CI).  Every test starts from an empty database built
-by the Alembic migrations.  CSRF protection stays on: helpers fetch each form and post its
+by the Alembic migrations (migrated once per session and copied or restored per test, see
+:mod:`tests.databases`).  CSRF protection stays on: helpers fetch each form and post its
 token like a browser.
 """
 
@@ -18,10 +19,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from jinja2.bccache import Bucket, BytecodeCache
 
 from assessment.app import create_app
 from assessment.extensions import db as _db
+from tests.databases import fresh_database, reset_postgres
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
@@ -34,21 +36,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine
+    """An empty public schema (for tests that build their own database from scratch)."""
+    reset_postgres(url)
 
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+
+class SharedBytecode(BytecodeCache):
+    """Compiled Jinja templates shared by every test app of the session.
+
+    Each test builds a new app and each app a new Jinja environment, which compiled every
+    page it rendered again.  All test apps come from ``create_app`` with the same Jinja
+    settings, so the code compiled for one is right for all; a template whose source changed
+    misses (the bucket checks the source's checksum).
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecode()
+
+
+def share_compiled_templates(app: Flask) -> Flask:
+    """Let ``app`` reuse the templates other test apps of this session compiled."""
+    app.jinja_env.bytecode_cache = TEMPLATES
+    return app
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    """A fresh app on an empty, migrated database."""
+    """A fresh app on an empty, migrated database (a copy of one migrated per session)."""
     url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
-    if PG_URL:
-        _reset_postgres(PG_URL)
+    fresh_database(url)
     app = create_app(
         {
             "TESTING": True,
@@ -58,9 +84,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         },
         instance_path=str(tmp_path / "instance"),
     )
-    from assessment.cli.web_cmd import prepare_database
-
-    prepare_database(app)
+    share_compiled_templates(app)
     yield app
     with app.app_context():
         _db.session.remove()
