@@ -74,10 +74,9 @@ def share_compiled_templates(app: Flask) -> Flask:
     return app
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """A fresh app on an empty, migrated database (a copy of one migrated per session)."""
-    url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+def build_app(folder: Path) -> Flask:
+    """A new app on an empty, migrated database (a copy of the one migrated per session)."""
+    url = PG_URL or f"sqlite:///{folder / 'test.sqlite'}"
     fresh_database(url)
     app = create_app(
         {
@@ -86,13 +85,24 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": url,
             "RATELIMIT_ENABLED": False,
         },
-        instance_path=str(tmp_path / "instance"),
+        instance_path=str(folder / "instance"),
     )
-    share_compiled_templates(app)
-    yield app
+    return share_compiled_templates(app)
+
+
+def close_app(app: Flask) -> None:
+    """Return the app's database connections (the next test's database replaces this one)."""
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app on an empty, migrated database."""
+    app = build_app(tmp_path)
+    yield app
+    close_app(app)
 
 
 def shipped_version_id(session: Session) -> int:
@@ -149,12 +159,17 @@ OWNER = {
 }
 
 
-@pytest.fixture
-def owner(client: FlaskClient) -> FlaskClient:
-    """A client signed in as the owner of a new workspace (created through the setup page)."""
+def sign_up_owner(client: FlaskClient) -> FlaskClient:
+    """Create the first workspace through the setup page; ``client`` is then its owner."""
     res = post_form(client, "/setup", {**OWNER, "confirm": OWNER["password"]})
     assert res.status_code == 302, res.get_data(as_text=True)
     return client
+
+
+@pytest.fixture
+def owner(client: FlaskClient) -> FlaskClient:
+    """A client signed in as the owner of a new workspace (created through the setup page)."""
+    return sign_up_owner(client)
 
 
 def new_client(client: FlaskClient, name: str = "Northwind") -> int:
