@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,50 @@ from assessment.core.loader import find_questionnaire, load_questionnaire
 from assessment.core.model import Questionnaire
 
 DATA = Path(__file__).parent / "data"
+
+
+def _use_worker_database() -> None:
+    """Under pytest-xdist, give each worker a PostgreSQL database of its own.
+
+    Done when this module is imported, before the conftests and test modules that read
+    ``TEST_DATABASE_URL`` at import; servers the tests start inherit the worker's URL.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if worker and url and not url.endswith(f"_{worker}"):
+        from tests.databases import worker_database
+
+        os.environ["TEST_DATABASE_URL"] = worker_database(url, worker)
+
+
+_use_worker_database()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tell pytest-xdist (``--dist loadgroup``) which tests must share a worker.
+
+    By default a module's tests stay together, so module-scoped fixtures (a rendered PDF,
+    a running server) are built once.  Modules reading the session's standard report share
+    one worker: it is rendered once and its file is not rewritten while another reads it.
+    The browser journeys share one Chromium.  Tests using Redis run one after another on
+    one worker, as they empty the shared test database and count rate limits in it.
+    """
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    for module, members in modules.items():
+        if any("standard_report" in item.fixturenames for item in members):
+            group = "standard-report"
+        elif module.startswith("tests/browser/"):
+            group = "browser"
+        else:
+            group = module
+        for item in members:
+            uses_redis = item.get_closest_marker("redis") or "redis_url" in item.fixturenames
+            item.add_marker(pytest.mark.xdist_group("redis" if uses_redis else group))
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +82,11 @@ def compiled_catalogues() -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as fh:
                 catalog = read_po(fh, locale=po.parent.parent.name)
-            with mo.open("wb") as fh:
+            # Written aside and moved into place: a parallel worker may be reading it.
+            partial = mo.with_name(f".{mo.name}.{os.getpid()}")
+            with partial.open("wb") as fh:
                 write_mo(fh, catalog)
+            os.replace(partial, mo)
 
 
 @pytest.fixture(scope="session", autouse=True)

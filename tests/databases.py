@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 SNAPSHOT_SCHEMA = "pytest_fresh_snapshot"
@@ -223,3 +223,24 @@ def _restore(conn: Connection, snapshot: _PostgresSnapshot) -> None:
             text("SELECT setval(CAST(:seq AS regclass), :last, :called)"),
             {"seq": f'public."{name}"', "last": last, "called": called},
         )
+
+
+def worker_database(url: str, worker: str) -> str:
+    """The URL of a database of this pytest-xdist worker's own, beside the one of ``url``.
+
+    Parallel workers must not empty each other's tables, so worker ``gw1`` of a run on
+    ``.../test`` uses ``.../test_gw1``, created here when it does not exist yet.
+    """
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            exists = conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
