@@ -76,9 +76,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Headless Debian Chromium."""
+    """Headless Debian Chromium, launched once; each test opens its own contexts."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Flask
 
+from tests import databases
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SECRET = "reliability-secret-" + "k" * 32
@@ -38,10 +40,17 @@ def free_port() -> int:
 
 
 def make_app(url: str, instance: Path, **config: Any) -> Flask:
-    """An app on ``url`` with the schema migrated to head and the questionnaire published."""
+    """An app on ``url`` with the schema migrated to head and the questionnaire published.
+
+    A SQLite file that does not exist yet is a copy of the session's migrated template
+    (:mod:`tests.databases`); any other database is migrated in place.
+    """
     from assessment.app import create_app
     from assessment.cli.web_cmd import prepare_database
 
+    new_sqlite_file = url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists()
+    if new_sqlite_file:
+        databases.fresh_database(url)
     app = create_app(
         {
             "TESTING": True,
@@ -52,7 +61,8 @@ def make_app(url: str, instance: Path, **config: Any) -> Flask:
         },
         instance_path=str(instance),
     )
-    prepare_database(app)
+    if not new_sqlite_file:
+        prepare_database(app)
     return app
 
 
@@ -67,13 +77,7 @@ def dispose(app: Flask) -> None:
 
 def reset_postgres(url: str) -> None:
     """An empty public schema in the PostgreSQL database of ``url``."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    databases.reset_postgres(url)
 
 
 @dataclass

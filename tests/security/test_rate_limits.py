@@ -16,9 +16,9 @@ import redis
 from flask import Flask
 
 from assessment.app import create_app
-from assessment.cli.web_cmd import prepare_database
 from assessment.extensions import db as _db
-from tests.web.conftest import OWNER, PG_URL, _reset_postgres, post_form
+from tests.databases import fresh_database
+from tests.web.conftest import OWNER, PG_URL, post_form
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -26,8 +26,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 def _app(tmp_path: Path, storage: str, prefix: str, reset: bool = True) -> Flask:
     """An app with rate limits on (the limiter is process-wide: the prefix of the first app sticks)."""
     url = PG_URL or f"sqlite:///{tmp_path / 'limits.sqlite'}"
-    if PG_URL and reset:
-        _reset_postgres(PG_URL)
+    if reset:
+        fresh_database(url)  # migrated once per session, copied or restored here
     app = create_app(
         {
             "TESTING": True,
@@ -39,8 +39,6 @@ def _app(tmp_path: Path, storage: str, prefix: str, reset: bool = True) -> Flask
         },
         instance_path=str(tmp_path / "instance"),
     )
-    if reset:
-        prepare_database(app)
     return app
 
 

@@ -2,7 +2,8 @@
 
 The database is SQLite in a temporary folder, or the server named by
 ``TEST_DATABASE_URL`` (PostgreSQL in CI).  Every test starts from an empty database built
-by the Alembic migrations.  CSRF protection stays on: helpers fetch each form and post its
+by the Alembic migrations (migrated once per session and copied or restored per test, see
+:mod:`tests.databases`).  CSRF protection stays on: helpers fetch each form and post its
 token like a browser.
 """
 
@@ -18,10 +19,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assessment.app import create_app
+from assessment.db.models import QuestionnaireVersion
 from assessment.extensions import db as _db
+from assessment.services.questionnaires import STANDARD_ID
+from tests.databases import fresh_database, reset_postgres
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
@@ -34,21 +40,44 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    """An empty public schema (for tests that build their own database from scratch)."""
+    reset_postgres(url)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """A fresh app on an empty, migrated database."""
-    url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
-    if PG_URL:
-        _reset_postgres(PG_URL)
+class SharedBytecode(BytecodeCache):
+    """Compiled Jinja templates shared by every test app of the session.
+
+    Each test builds a new app and each app a new Jinja environment, which compiled every
+    page it rendered again.  All test apps come from ``create_app`` with the same Jinja
+    settings, so the code compiled for one is right for all; a template whose source changed
+    misses (the bucket checks the source's checksum).
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecode()
+
+
+def share_compiled_templates(app: Flask) -> Flask:
+    """Let ``app`` reuse the templates other test apps of this session compiled."""
+    app.jinja_env.bytecode_cache = TEMPLATES
+    return app
+
+
+def build_app(folder: Path) -> Flask:
+    """A new app on an empty, migrated database (a copy of the one migrated per session)."""
+    url = PG_URL or f"sqlite:///{folder / 'test.sqlite'}"
+    fresh_database(url)
     app = create_app(
         {
             "TESTING": True,
@@ -56,15 +85,40 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": url,
             "RATELIMIT_ENABLED": False,
         },
-        instance_path=str(tmp_path / "instance"),
+        instance_path=str(folder / "instance"),
     )
-    from assessment.cli.web_cmd import prepare_database
+    return share_compiled_templates(app)
 
-    prepare_database(app)
-    yield app
+
+def close_app(app: Flask) -> None:
+    """Return the app's database connections (the next test's database replaces this one)."""
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app on an empty, migrated database."""
+    app = build_app(tmp_path)
+    yield app
+    close_app(app)
+
+
+def shipped_version_id(session: Session) -> int:
+    """Id of the shipped questionnaire's version, which every fresh test database holds.
+
+    ``prepare_database`` published it; looking it up instead of calling ``publish_shipped``
+    again spares reading and validating its YAML files (about a second) each time.
+    """
+    version_id = session.scalar(
+        select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.workspace_id.is_(None),
+            QuestionnaireVersion.qid == STANDARD_ID,
+        )
+    )
+    assert version_id is not None, "the test database has no shipped questionnaire"
+    return version_id
 
 
 @pytest.fixture
@@ -105,12 +159,17 @@ OWNER = {
 }
 
 
-@pytest.fixture
-def owner(client: FlaskClient) -> FlaskClient:
-    """A client signed in as the owner of a new workspace (created through the setup page)."""
+def sign_up_owner(client: FlaskClient) -> FlaskClient:
+    """Create the first workspace through the setup page; ``client`` is then its owner."""
     res = post_form(client, "/setup", {**OWNER, "confirm": OWNER["password"]})
     assert res.status_code == 302, res.get_data(as_text=True)
     return client
+
+
+@pytest.fixture
+def owner(client: FlaskClient) -> FlaskClient:
+    """A client signed in as the owner of a new workspace (created through the setup page)."""
+    return sign_up_owner(client)
 
 
 def new_client(client: FlaskClient, name: str = "Northwind") -> int:

@@ -31,7 +31,7 @@ from assessment.services.actor import Actor
 from assessment.services.assessments import AssessmentSettings, create_assessment, set_status
 from assessment.services.clients import ClientData, create_client
 from assessment.services.errors import Conflict, PermissionDenied
-from assessment.services.questionnaires import model_of, publish_shipped
+from assessment.services.questionnaires import model_of
 from assessment.services.respondents import RespondentData, add_respondents, resolve_token
 from tests.web.conftest import (
     add_people,
@@ -40,6 +40,7 @@ from tests.web.conftest import (
     new_client,
     open_assessment,
     post_form,
+    shipped_version_id,
 )
 from tests.web.test_flow import answer_all
 
@@ -101,7 +102,7 @@ def closed_assessment(
         client = create_client(
             s, actor, ClientData(name=client_name, industry=industry, size_band=size_band)
         )
-        vid = version_id or publish_shipped(s).id
+        vid = version_id or shipped_version_id(s)
         a = create_assessment(
             s, actor, client.id, vid, AssessmentSettings(title=f"{client_name} check"), demo=demo
         )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -10,11 +13,14 @@ from flask.testing import FlaskClient
 
 from tests.web.conftest import (
     add_people,
+    build_app,
+    close_app,
     new_assessment,
     new_client,
     open_assessment,
     post_form,
     request_pdf,
+    sign_up_owner,
     wait_for_report,
 )
 from tests.web.test_flow import answer_all
@@ -32,14 +38,42 @@ def _answered_assessment(owner: FlaskClient) -> int:
     return aid
 
 
-def test_report_renders_off_the_request_path_and_downloads(owner: FlaskClient) -> None:
+@dataclass
+class FinishedReport:
+    """A Polish PDF requested through the web, its job page while pending, and its status."""
+
+    app: Flask
+    owner: FlaskClient
+    url: str
+    pending_page: str
+    status: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def finished_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FinishedReport]:
+    """One report rendered off the request path, inspected by the two tests below.
+
+    Rendering is the slow part, so they share it (and its database: on PostgreSQL the
+    tests after them, with their own ``app``, empty that database, so these two come first).
+    """
+    app = build_app(tmp_path_factory.mktemp("report-jobs"))
+    owner = sign_up_owner(app.test_client())
     aid = _answered_assessment(owner)
     url = request_pdf(owner, aid, "pl")
-    page = owner.get(url).get_data(as_text=True)
-    assert 'http-equiv="refresh"' in page or "Download PDF" in page or "Pobierz" in page
+    pending_page = owner.get(url).get_data(as_text=True)
     status = wait_for_report(owner, url)
+    yield FinishedReport(app, owner, url, pending_page, status)
+    close_app(app)
+
+
+def test_report_renders_off_the_request_path_and_downloads(
+    finished_report: FinishedReport,
+) -> None:
+    page, owner, url = finished_report.pending_page, finished_report.owner, finished_report.url
+    assert 'http-equiv="refresh"' in page or "Download PDF" in page or "Pobierz" in page
+    status = finished_report.status
     assert status["status"] == "done", status
-    assert int(status["pages"]) > 10  # type: ignore[call-overload]
+    assert int(status["pages"]) > 10
     pdf = owner.get(url + "/download")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Disposition"].startswith("attachment;")
@@ -47,11 +81,9 @@ def test_report_renders_off_the_request_path_and_downloads(owner: FlaskClient) -
 
 
 def test_report_download_is_not_served_to_other_workspaces_or_anonymous(
-    owner: FlaskClient, app: Flask
+    finished_report: FinishedReport,
 ) -> None:
-    aid = _answered_assessment(owner)
-    url = request_pdf(owner, aid)
-    wait_for_report(owner, url)
+    app, url = finished_report.app, finished_report.url
     anonymous = app.test_client()
     assert anonymous.get(url + "/download").status_code == 302  # to the login page
     from tests.web.test_tenancy import _second_workspace

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.reports.conftest import ARTIFACTS
-from tests.web.conftest import download_pdf
+from tests.web.conftest import build_app, close_app, download_pdf, sign_up_owner
 from tests.web.test_crm_evidence import upload
 from tests.web.test_followups_trends import _chain
 
@@ -22,12 +23,29 @@ def _text(pdf: bytes) -> str:
     return re.sub(r"[ \t]+", " ", out.stdout.decode())
 
 
-def test_pdf_has_evidence_and_trend_sections_with_contents_entries(
-    owner: FlaskClient, app: Flask
-) -> None:
-    _, first, second = _chain(app)
-    assert upload(owner, second).status_code == 302
-    pdf = download_pdf(owner, second)
+class Chain:
+    """Two closed assessments of one client; the second, a follow-up, has CRM evidence."""
+
+    def __init__(self, app: Flask, owner: FlaskClient) -> None:
+        self.app, self.owner = app, owner
+        _, self.first, self.second = _chain(app)
+        assert upload(owner, self.second).status_code == 302
+
+    def pdf(self, assessment_id: int, lang: str = "en") -> bytes:
+        """The assessment's PDF in ``lang``, requested, rendered and downloaded via the web."""
+        return download_pdf(self.owner, assessment_id, lang)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
+    """The assessments every test here renders (built once: the tests only add report jobs)."""
+    app = build_app(tmp_path_factory.mktemp("report-sections"))
+    yield Chain(app, sign_up_owner(app.test_client()))
+    close_app(app)
+
+
+def test_pdf_has_evidence_and_trend_sections_with_contents_entries(chain: Chain) -> None:
+    pdf = chain.pdf(chain.second)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "with-evidence-and-trend.pdf").write_bytes(pdf)  # looked at as page PNGs
     text = _text(pdf)
@@ -41,16 +59,14 @@ def test_pdf_has_evidence_and_trend_sections_with_contents_entries(
     assert "salesforce.csv" in after_contents
     assert "What respondents said and what the CRM shows" in after_contents
     # The first assessment has neither: no earlier round, no CRM figures.
-    first_text = _text(download_pdf(owner, first))
+    first_text = _text(chain.pdf(chain.first))
     assert "Evidence from CRM data" not in first_text
     assert "Progress since earlier assessments" not in first_text
 
 
 @pytest.mark.parametrize("lang", ["pl", "zh"])
-def test_pdf_sections_are_translated(owner: FlaskClient, app: Flask, lang: str) -> None:
-    _, _, second = _chain(app)
-    assert upload(owner, second).status_code == 302
-    pdf = download_pdf(owner, second, lang)
+def test_pdf_sections_are_translated(chain: Chain, lang: str) -> None:
+    pdf = chain.pdf(chain.second, lang)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"with-evidence-and-trend-{lang}.pdf").write_bytes(pdf)
     text = _text(pdf)

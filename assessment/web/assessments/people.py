@@ -11,6 +11,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
@@ -85,7 +86,7 @@ def add_respondent(assessment_id: int) -> str | Response:
     actor().require_editor()
     q = svc.questionnaire_of(assessment)
     form = RespondentForm()
-    form.role.choices = [(r.id, r.label) for r in q.roles]
+    form.role.choices = [SelectChoice(r.id, r.label) for r in q.roles]
     if form.validate_on_submit():
         try:
             issued = people.add_respondents(
@@ -203,7 +204,7 @@ def edit_respondent(assessment_id: int, respondent_id: int) -> str | Response:
     actor().require_editor()
     q = svc.questionnaire_of(assessment)
     form = EditRespondentForm(obj=respondent)
-    form.role.choices = [(r.id, r.label) for r in q.roles]
+    form.role.choices = [SelectChoice(r.id, r.label) for r in q.roles]
     if form.validate_on_submit():
         try:
             people.update_respondent(session, actor(), assessment_id, respondent_id, _person(form))

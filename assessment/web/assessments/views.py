@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from assessment.db.models import Assessment
 from assessment.extensions import current_session
@@ -40,8 +41,8 @@ def _settings(
     )
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return list(LANGUAGES.items())
+def _language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -54,9 +55,11 @@ def new() -> str | Response:
     if not clients:
         flash(_("Add a client first."), "info")
         return redirect(url_for("clients.new"))
-    form.client_id.choices = [(c.id, c.name) for c in clients]
+    form.client_id.choices = [SelectChoice(c.id, c.name) for c in clients]
     versions = available_versions(current_session())
-    form.questionnaire.choices = [(v.id, f"{v.title} ({v.qid} {v.version})") for v in versions]
+    form.questionnaire.choices = [
+        SelectChoice(v.id, f"{v.title} ({v.qid} {v.version})") for v in versions
+    ]
     form.language.choices = _language_choices()
     if request.method == "GET":
         form.client_id.data = request.args.get("client_id", type=int) or clients[0].id
@@ -100,7 +103,7 @@ def render_show(
         state=request.args.get("state", ""),
     )
     form = form or RespondentForm(formdata=None)
-    form.role.choices = [(r.id, r.label) for r in page.q.roles]
+    form.role.choices = [SelectChoice(r.id, r.label) for r in page.q.roles]
     return render_template(
         "web/assessments/show.html",
         page=page,
@@ -117,12 +120,14 @@ def settings(assessment_id: int) -> str | Response:
     actor().require_editor()
     assessment = svc.get_assessment(current_session(), assessment_id)
     form = AssessmentForm(obj=assessment)
-    form.client_id.choices = [(assessment.client_id, assessment.client.name)]
+    form.client_id.choices = [SelectChoice(assessment.client_id, assessment.client.name)]
     version = assessment.questionnaire_version
     form.questionnaire.choices = [
-        (version.id, f"{version.title} ({version.qid} {version.version})")
+        SelectChoice(version.id, f"{version.title} ({version.qid} {version.version})")
     ]
-    form.language.choices = [(lang, LANGUAGES.get(lang, lang)) for lang in languages_of(version)]
+    form.language.choices = [
+        SelectChoice(lang, LANGUAGES.get(lang, lang)) for lang in languages_of(version)
+    ]
     if request.method == "GET":
         form.client_id.data = assessment.client_id
         form.questionnaire.data = version.id

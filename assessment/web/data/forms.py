@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SubmitField
+from wtforms import BooleanField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired
 
 from assessment.io.formats import table_formats
@@ -17,8 +17,8 @@ class ExportForm(FlaskForm):
     shape = RadioField(
         _l("Layout"),
         choices=[
-            ("long", _l("Long: one row per answer (re-imports and re-scores)")),
-            ("wide", _l("Wide: one row per respondent, one column per question")),
+            SelectChoice("long", _l("Long: one row per answer (re-imports and re-scores)")),
+            SelectChoice("wide", _l("Wide: one row per respondent, one column per question")),
         ],
         default="long",
         validators=[DataRequired()],
@@ -27,8 +27,8 @@ class ExportForm(FlaskForm):
     identity = RadioField(
         _l("Respondents"),
         choices=[
-            ("anonymous", _l("Anonymous: respondent codes, role and team")),
-            (
+            SelectChoice("anonymous", _l("Anonymous: respondent codes, role and team")),
+            SelectChoice(
                 "identified",
                 _l("Identified: also names, e-mail addresses, language and exact times"),
             ),
@@ -45,7 +45,7 @@ class ExportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         # Every responses format of the registry (assessment.io.formats), in the user's
         # language; anything else fails validation.
-        self.fmt.choices = [(f.name, _l(f.label)) for f in table_formats()]
+        self.fmt.choices = [SelectChoice(f.name, _l(f.label)) for f in table_formats()]
 
 
 class ImportForm(FlaskForm):
@@ -55,8 +55,8 @@ class ImportForm(FlaskForm):
     shape = RadioField(
         _l("Layout of the file"),
         choices=[
-            ("long", _l("Long: respondent, role, question, value[, comment] per row")),
-            ("wide", _l("Wide: one row per respondent, one column per question")),
+            SelectChoice("long", _l("Long: respondent, role, question, value[, comment] per row")),
+            SelectChoice("wide", _l("Wide: one row per respondent, one column per question")),
         ],
         default="long",
         validators=[DataRequired()],

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from assessment.extensions import current_session
@@ -46,11 +46,13 @@ class SelfAssessmentForm(FlaskForm):
     role = SelectField(
         _l("Your role"),
         choices=[
-            ("executive", _l("Executive / sales director")),
-            ("sales_manager", _l("Sales manager")),
+            SelectChoice("executive", _l("Executive / sales director")),
+            SelectChoice("sales_manager", _l("Sales manager")),
         ],
     )
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()]
+    )
     submit = SubmitField(_l("Start my self-assessment"))
 
 

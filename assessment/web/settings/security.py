@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField, SelectField, SubmitField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional
 
 from assessment.db.models import Workspace
@@ -61,10 +61,12 @@ class AuditPage:
 
 def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
-    form.event.choices = [("", _("All events"))] + [(e, e) for e in audit.EVENTS]
+    form.event.choices = [SelectChoice("", _("All events"))] + [
+        SelectChoice(e, e) for e in audit.EVENTS
+    ]
     members = accounts.list_members(current_session(), actor().workspace_id)
-    form.user.choices = [("", _("All members"))] + [
-        (str(user.id), f"{user.name} <{user.email}>") for user, _m in members
+    form.user.choices = [SelectChoice("", _("All members"))] + [
+        SelectChoice(str(user.id), f"{user.name} <{user.email}>") for user, _m in members
     ]
     return form
 

@@ -14,6 +14,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -101,9 +102,9 @@ class MemberForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            ("consultant", _l("Consultant: runs assessments")),
-            ("viewer", _l("Viewer: read-only")),
-            ("owner", _l("Owner: also manages members and branding")),
+            SelectChoice("consultant", _l("Consultant: runs assessments")),
+            SelectChoice("viewer", _l("Viewer: read-only")),
+            SelectChoice("owner", _l("Owner: also manages members and branding")),
         ],
     )
     submit = SubmitField(_l("Add member"))

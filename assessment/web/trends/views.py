@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from assessment.core.trends import Trend
 from assessment.extensions import current_session
@@ -41,7 +42,7 @@ def followup(assessment_id: int) -> str | Response:
     versions = followups.followup_versions(session, previous)
     if previous.questionnaire_version not in versions:
         versions.append(previous.questionnaire_version)
-    form.questionnaire.choices = [(v.id, f"{v.title} {v.version}") for v in versions]
+    form.questionnaire.choices = [SelectChoice(v.id, f"{v.title} {v.version}") for v in versions]
     if request.method == "GET":
         form.title.data = _("Follow-up: %(title)s", title=previous.title)[:200]
         form.questionnaire.data = followups.default_version(session, previous).id
