@@ -16,6 +16,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -163,9 +164,16 @@ class Respondent(WorkspaceScoped, Base):
     """A person answering an assessment through a personal link (no account)."""
 
     __tablename__ = "respondent"
-    __table_args__ = (UniqueConstraint("token_hash"), UniqueConstraint("assessment_id", "code"))
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        UniqueConstraint("assessment_id", "code"),
+        # Scoped queries say ``workspace_id = ? AND assessment_id = ?``: one index serving both
+        # means no plan can start from every respondent of the workspace.
+        Index("ix_respondent_workspace_id_assessment_id", "workspace_id", "assessment_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True
     )
@@ -183,6 +191,9 @@ class Respondent(WorkspaceScoped, Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """Last time one of the respondent's answers or comments changed (results summaries
+    compare it to tell whether stored scores are still current)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="respondents")
 
@@ -194,6 +205,10 @@ class Answer(WorkspaceScoped, Base):
     __table_args__ = (UniqueConstraint("respondent_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Not indexed on its own: answers are always reached through their respondent, and an
+    # index on the workspace alone led SQLite to scan every answer of the workspace for one
+    # assessment's results (see docs/scale.md).
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     respondent_id: Mapped[int] = mapped_column(
         ForeignKey("respondent.id", ondelete="CASCADE"), index=True
     )
@@ -215,6 +230,8 @@ class ElementComment(WorkspaceScoped, Base):
     __table_args__ = (UniqueConstraint("respondent_id", "element_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Reached through the respondent only, like answers (no index on the workspace alone).
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     respondent_id: Mapped[int] = mapped_column(
         ForeignKey("respondent.id", ondelete="CASCADE"), index=True
     )
@@ -298,3 +315,30 @@ class ApiToken(WorkspaceScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ResultsSummary(WorkspaceScoped, Base):
+    """The headline results of an assessment, stored so lists and the benchmark need no scoring.
+
+    A row is current when ``settings_key`` (questionnaire content, overrides, minimum group
+    size) still matches the assessment and either ``answers_key`` (count and newest change
+    of its answers) still matches, or the assessment was closed before ``computed_at`` (the
+    answers of a closed assessment cannot change).  See :mod:`assessment.services.summaries`.
+    """
+
+    __tablename__ = "results_summary"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    settings_key: Mapped[str] = mapped_column(String(64))
+    answers_key: Mapped[str] = mapped_column(String(80))
+    respondents: Mapped[int] = mapped_column(Integer, default=0)
+    """Respondents whose answers or comments were scored."""
+    overall: Mapped[float | None] = mapped_column(Float, nullable=True)
+    elements: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Element id → score (null when no score)."""
+    weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Element id → effective weight (after the assessment's overrides)."""
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """When the answers were read (taken before reading them)."""

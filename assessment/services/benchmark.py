@@ -2,17 +2,18 @@
 
 Peers are the workspace's *closed*, non-demo assessments other than the one benchmarked
 (its own earlier or later assessments of the same client included) that used the **same
-questionnaire id**.  Their scores come from
-:func:`assessment.services.assessments.compute_results`; a peer on another version of that
-questionnaire contributes only the scores that compare (:func:`comparable_parts`: same
-element id and the trend rule for question sets; overall only with equal element weights).
+questionnaire id**.  A peer on another version of that questionnaire contributes only the
+scores that compare (:func:`comparable_parts`: same element id and the trend rule for
+question sets; overall only with equal element weights).
 
-Cost: scoring a peer takes tens of milliseconds, so each peer's scores are cached per process.
-The answers of a closed assessment are frozen (answering and imports refuse a closed
-assessment; reopening clears ``closed_at`` and closing again sets a new one), so the cache
-key is the assessment, its ``closed_at``, the questionnaire content hash and the element
-overrides: a page view then costs one query plus scoring only peers closed since the last
-view.  Figures in ``docs/trends.md``.
+Cost: peer scores are the stored results summaries (:mod:`assessment.services.summaries`),
+written when an assessment closes.  The answers of a closed assessment are frozen
+(answering and imports refuse a closed assessment; reopening clears ``closed_at`` and
+closing again sets a new one), so a summary computed after the closing stays current until
+the questionnaire content, the overrides or the minimum group size change.  A page view
+therefore costs a fixed number of queries whatever the number of peers, in every process,
+also right after a restart; only a peer without a current summary is scored (and stored).
+Figures in ``docs/scale.md``.
 """
 
 from __future__ import annotations
@@ -34,22 +35,11 @@ from assessment.core.benchmark import (
 )
 from assessment.core.results import Results
 from assessment.db.models import Assessment, AssessmentStatus, Client, QuestionnaireVersion
-from assessment.db.tenancy import current_workspace
-from assessment.services.assessments import compute_results
 from assessment.services.questionnaires import model_of
+from assessment.services.summaries import summaries_of
 
 CACHE_SIZE = 4096
 
-
-@dataclass(frozen=True)
-class _Cached:
-    respondents: int
-    overall: float | None
-    elements: dict[str, float | None]
-    weights: dict[str, float]
-
-
-_cache: OrderedDict[tuple[object, ...], _Cached] = OrderedDict()
 _comparable: OrderedDict[tuple[str, str, str, str], Comparable] = OrderedDict()
 _lock = threading.Lock()
 
@@ -74,35 +64,8 @@ class BenchmarkView:
     questionnaire_title: str
 
 
-def _scores(session: Session, a: Assessment) -> _Cached:
-    key = (
-        current_workspace(session),
-        a.id,
-        str(a.closed_at),
-        a.questionnaire_version.content_hash,
-        json.dumps(a.overrides or {}, sort_keys=True),
-    )
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    results = compute_results(session, a)
-    value = _Cached(
-        results.respondents,
-        results.overall.score,
-        {el.id: el.score for el in results.elements},
-        {el.id: el.weight for el in results.elements},
-    )
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
-
-
 def peers(session: Session) -> list[_Peer]:
-    """Every closed, non-demo assessment of the workspace with its scores."""
+    """Every closed, non-demo assessment of the workspace with its stored scores."""
     rows = session.execute(
         select(Assessment, Client.industry, Client.size_band)
         .join(Client, Client.id == Assessment.client_id)
@@ -110,10 +73,11 @@ def peers(session: Session) -> list[_Peer]:
         .where(Assessment.status == AssessmentStatus.CLOSED, Assessment.is_demo.is_(False))
         .order_by(Assessment.id)
     ).all()
+    stored = summaries_of(session, [a for a, _industry, _size in rows])
     out = []
     for a, industry, size_band in rows:
-        scores = _scores(session, a)
-        if scores.respondents == 0:
+        scores = stored.get(a.id)
+        if scores is None or scores.respondents == 0:
             continue  # no answers: nothing to compare
         out.append(
             _Peer(
@@ -202,7 +166,9 @@ def benchmark_of(
 
 
 def clear_cache() -> None:
-    """Forget every cached peer score (tests, benchmarks)."""
+    """Forget the per-process cache of comparable parts (tests, benchmarks).
+
+    Peer scores are stored in the database (results summaries), not in the process.
+    """
     with _lock:
-        _cache.clear()
         _comparable.clear()
