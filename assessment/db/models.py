@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
@@ -22,8 +23,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    update,
 )
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, WriteOnlyMapped, mapped_column, relationship
 
 from assessment.db.base import Base, UTCDateTime, utcnow
 from assessment.db.tenancy import WorkspaceScoped
@@ -342,3 +345,25 @@ class ResultsSummary(WorkspaceScoped, Base):
     """Element id → effective weight (after the assessment's overrides)."""
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     """When the answers were read (taken before reading them)."""
+
+
+@event.listens_for(Session, "after_flush")
+def _stamp_answer_changes(session: Session, flush_context: object) -> None:
+    """Set ``answered_at`` of every respondent whose answers or comments were just written.
+
+    Whatever writes them (the respondent's pages, an import, a demo, a test), stored results
+    summaries then see that the scores may have changed.  ``new``/``dirty``/``deleted`` still
+    hold what this flush wrote.
+    """
+    changed = {
+        obj.respondent_id
+        for obj in chain(session.new, session.dirty, session.deleted)
+        if isinstance(obj, Answer | ElementComment)
+    }
+    if changed:
+        # On the connection, not the session: a plain UPDATE inside this flush.
+        session.connection().execute(
+            update(Respondent)
+            .where(Respondent.id.in_(sorted(changed)))
+            .values(answered_at=utcnow())
+        )

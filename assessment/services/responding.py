@@ -146,8 +146,6 @@ def _upsert(
             Answer.respondent_id == respondent.id, Answer.question_id == question.id
         )
     )
-    # Stored results summaries compare this stamp to tell that scores must be recomputed.
-    respondent.answered_at = utcnow()
     if answer is None:
         if row is not None:
             session.delete(row)
@@ -186,7 +184,6 @@ def _upsert_comment(
             ElementComment.element_id == element_id,
         )
     )
-    respondent.answered_at = utcnow()  # see _upsert
     if not text.strip():
         if row is not None:
             session.delete(row)

@@ -3,16 +3,17 @@
 Scoring an assessment reads every answer and takes tens of milliseconds; a list of assessments
 or the portfolio benchmark would pay that for each one on every view.  Instead each
 assessment has one ``results_summary`` row, written when its answers change in bulk (an
-import, closing, a submission) and lazily whenever it is found stale:
+import), when it closes or its settings change, and lazily whenever a reader finds it stale
+(an autosave only marks it stale: scoring on every keystroke of every respondent would cost
+more than scoring when someone looks):
 
 - ``settings_key`` covers what scoring depends on besides the answers: the questionnaire
   content, the element overrides and the minimum group size;
 - ``answers_key`` is read from the assessment's respondents — how many there are, the
-  newest one, and the last time any of them changed an answer or comment
-  (``respondent.answered_at``, set by :mod:`assessment.services.responding`) — with one
-  grouped query for many assessments at once.  Answers arrive either through a respondent
-  (which stamps ``answered_at``) or with new respondents (imports, demos: the count and the
-  newest respondent change), and leave with their respondent;
+  newest one, and the last time any of them had an answer or comment written
+  (``respondent.answered_at``, stamped on every ORM write of an answer or comment, see
+  ``db/models.py``) — with one grouped query for many assessments at once, never touching
+  the answers themselves.  Answers leave only with their respondent (the count changes);
 - a *closed* assessment's answers are frozen (answering and imports refuse it; reopening
   clears ``closed_at``), so its row is current when it was computed after the closing,
   without looking at the answers at all — the benchmark checks hundreds of peers this way.
