@@ -21,7 +21,7 @@ models warmed the way ``saleshealth serve`` warms them) and requests each consul
   counted), from a counter installed by this script in the server process only.
 
     .venv/bin/python bench/bench_workspace.py [--size L] [--db sqlite|postgresql|both]
-        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test_scale] [--dir DIR]
+        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test_scale_bench] [--dir DIR]
         [--reuse] [--json out.json]
 
 ``--reuse`` keeps the database built by an earlier run in ``--dir`` (SQLite) or at
@@ -61,7 +61,7 @@ INDUSTRIES = ("Distribution", "Software", "Manufacturing", "Financial services",
 SIZE_BANDS = ("11-50", "51-200", "201-1000", "1000+", "51-200")
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 SKIPPED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test_scale"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test_scale_bench"
 
 
 def _config(url: str) -> dict[str, Any]:

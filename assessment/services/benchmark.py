@@ -24,7 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from assessment.core.benchmark import (
     Benchmark,
@@ -34,9 +34,21 @@ from assessment.core.benchmark import (
     comparable_parts,
 )
 from assessment.core.results import Results
-from assessment.db.models import Assessment, AssessmentStatus, Client, QuestionnaireVersion
+from assessment.db.models import (
+    Assessment,
+    AssessmentStatus,
+    Client,
+    QuestionnaireVersion,
+    ResultsSummary,
+)
 from assessment.services.questionnaires import model_of
-from assessment.services.summaries import summaries_of
+from assessment.services.summaries import (
+    STORED_COLUMNS,
+    Stored,
+    Subject,
+    settings_key_of,
+    summaries_of,
+)
 
 CACHE_SIZE = 4096
 
@@ -65,26 +77,50 @@ class BenchmarkView:
 
 
 def peers(session: Session) -> list[_Peer]:
-    """Every closed, non-demo assessment of the workspace with its stored scores."""
+    """Every closed, non-demo assessment of the workspace with its stored scores.
+
+    Plain columns, not entities: hundreds of peers are read on every results page.
+    """
     rows = session.execute(
-        select(Assessment, Client.industry, Client.size_band)
+        select(
+            Assessment.id,
+            Assessment.questionnaire_version_id,
+            Assessment.overrides,
+            Assessment.min_group_size,
+            Assessment.closed_at,
+            Client.industry,
+            Client.size_band,
+            *STORED_COLUMNS,
+        )
         .join(Client, Client.id == Assessment.client_id)
-        .options(selectinload(Assessment.questionnaire_version))
+        .outerjoin(ResultsSummary, ResultsSummary.assessment_id == Assessment.id)
         .where(Assessment.status == AssessmentStatus.CLOSED, Assessment.is_demo.is_(False))
         .order_by(Assessment.id)
     ).all()
-    stored = summaries_of(session, [a for a, _industry, _size in rows])
+    version_ids = sorted({row[1] for row in rows})
+    versions = {
+        v.id: v
+        for v in session.scalars(
+            select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(version_ids))
+        )
+    }
+    subjects = [
+        Subject(aid, settings_key_of(versions[vid].content_hash, overrides, group), closed)
+        for aid, vid, overrides, group, closed, *_rest in rows
+    ]
+    stored = {row[0]: Stored(*row[7:]) for row in rows if row[7] is not None}
+    scores = summaries_of(session, subjects, stored=stored)
     out = []
-    for a, industry, size_band in rows:
-        scores = stored.get(a.id)
-        if scores is None or scores.respondents == 0:
+    for aid, vid, _overrides, _group, _closed, industry, size_band, *_rest in rows:
+        found = scores.get(aid)
+        if found is None or found.respondents == 0:
             continue  # no answers: nothing to compare
         out.append(
             _Peer(
-                a.id,
-                a.questionnaire_version,
-                scores.weights,
-                PeerScores(scores.overall, scores.elements, industry or "", size_band or ""),
+                aid,
+                versions[vid],
+                found.weights,
+                PeerScores(found.overall, found.elements, industry or "", size_band or ""),
             )
         )
     return out
@@ -95,15 +131,14 @@ def _weights_key(weights: dict[str, float]) -> str:
 
 
 def _comparable_of(
-    mine: QuestionnaireVersion, my_weights: dict[str, float], peer: _Peer
+    mine: QuestionnaireVersion,
+    my_weights: dict[str, float],
+    my_key: str,
+    peer: _Peer,
+    peer_key: str,
 ) -> Comparable:
     """Which of the peer's scores compare with mine (cached per pair of versions/weights)."""
-    key = (
-        mine.content_hash,
-        _weights_key(my_weights),
-        peer.version.content_hash,
-        _weights_key(peer.weights),
-    )
+    key = (mine.content_hash, my_key, peer.version.content_hash, peer_key)
     with _lock:
         hit = _comparable.get(key)
     if hit is not None:
@@ -122,11 +157,18 @@ def comparable_pool(
     """The peers of an assessment: same questionnaire id, with non-comparable scores blanked."""
     mine = assessment.questionnaire_version
     my_weights = {el.id: el.weight for el in results.elements}
+    my_key = _weights_key(my_weights)
+    # Most peers share a few weight sets: serialise each set once, not once per peer.
+    keys: dict[tuple[tuple[str, float], ...], str] = {}
     pool = []
     for p in peers(session):
         if p.assessment_id == assessment.id or p.version.qid != mine.qid:
             continue
-        parts = _comparable_of(mine, my_weights, p)
+        items = tuple(p.weights.items())
+        peer_key = keys.get(items)
+        if peer_key is None:
+            peer_key = keys[items] = _weights_key(p.weights)
+        parts = _comparable_of(mine, my_weights, my_key, p, peer_key)
         scores = PeerScores(
             p.scores.overall if parts.overall else None,
             {k: v for k, v in p.scores.elements.items() if k in parts.elements},

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,23 +65,69 @@ class Summary:
     """False when the row is known to be stale and was not recomputed (see ``max_refresh``)."""
 
 
-def settings_key(assessment: Assessment) -> str:
+@dataclass(frozen=True)
+class Subject:
+    """What deciding whether an assessment's stored summary is current needs of it."""
+
+    id: int
+    settings_key: str
+    closed_at: datetime | None
+    """When it was closed; None unless it is closed now."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored summary row as plain values (loaded as an entity or as joined columns)."""
+
+    assessment_id: int
+    settings_key: str
+    answers_key: str
+    computed_at: datetime
+    respondents: int
+    overall: float | None
+    elements: dict[str, Any]
+    weights: dict[str, Any]
+
+
+STORED_COLUMNS = (
+    ResultsSummary.assessment_id,
+    ResultsSummary.settings_key,
+    ResultsSummary.answers_key,
+    ResultsSummary.computed_at,
+    ResultsSummary.respondents,
+    ResultsSummary.overall,
+    ResultsSummary.elements,
+    ResultsSummary.weights,
+)
+"""The columns of :class:`Stored`, in its field order (for callers that join them)."""
+
+
+def settings_key_of(content_hash: str, overrides: dict[str, Any] | None, min_group: int) -> str:
     """A digest of what scoring depends on besides the answers."""
-    raw = json.dumps(
-        [
-            assessment.questionnaire_version.content_hash,
-            assessment.overrides or {},
-            assessment.min_group_size,
-        ],
-        sort_keys=True,
-    )
+    raw = json.dumps([content_hash, overrides or {}, min_group], sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def answers_keys(session: Session, assessment_ids: Iterable[int]) -> dict[int, str]:
-    """Each assessment's ``respondents:newest respondent:last answer change``, in one query.
+def settings_key(assessment: Assessment) -> str:
+    """:func:`settings_key_of` an assessment."""
+    return settings_key_of(
+        assessment.questionnaire_version.content_hash,
+        assessment.overrides,
+        assessment.min_group_size,
+    )
 
-    It reads respondents only (an index range per assessment), never the answers.
+
+def subject_of(assessment: Assessment) -> Subject:
+    """The assessment as a :class:`Subject`."""
+    closed = assessment.closed_at if assessment.status is AssessmentStatus.CLOSED else None
+    return Subject(assessment.id, settings_key(assessment), closed)
+
+
+def answers_keys(session: Session, assessment_ids: Iterable[int]) -> dict[int, str]:
+    """Each assessment's ``answered respondents:newest of them:last change``, in one query.
+
+    Only respondents with answers or comments count (adding people to invite changes no
+    score).  It reads respondents only (an index range per assessment), never the answers.
     """
     ids = sorted(set(assessment_ids))
     if not ids:
@@ -93,7 +139,7 @@ def answers_keys(session: Session, assessment_ids: Iterable[int]) -> dict[int, s
             func.max(Respondent.id),
             func.max(Respondent.answered_at),
         )
-        .where(Respondent.assessment_id.in_(ids))
+        .where(Respondent.assessment_id.in_(ids), Respondent.answered_at.is_not(None))
         .group_by(Respondent.assessment_id)
     )
     keys = {aid: _key(0, None, None) for aid in ids}
@@ -108,16 +154,7 @@ def _key(count: int, newest_id: int | None, changed: datetime | str | None) -> s
     return f"{count}:{newest_id or 0}:{changed or '-'}"
 
 
-def _is_closed_after(assessment: Assessment, row: ResultsSummary) -> bool:
-    closed = assessment.closed_at
-    return (
-        assessment.status is AssessmentStatus.CLOSED
-        and closed is not None
-        and row.computed_at >= closed
-    )
-
-
-def _summary(row: ResultsSummary, current: bool = True) -> Summary:
+def _summary(row: Stored, current: bool = True) -> Summary:
     return Summary(
         row.assessment_id,
         row.respondents,
@@ -178,6 +215,10 @@ def _upsert(session: Session, assessment_id: int, values: dict[str, Any]) -> Non
             setattr(row, name, value)
 
 
+def _load(session: Session, assessment_id: int) -> Assessment | None:
+    return session.scalar(select(Assessment).where(Assessment.id == assessment_id))
+
+
 def refresh_quietly(session: Session, assessment_id: int) -> None:
     """Refresh after a change that already committed; a failure only leaves the row stale.
 
@@ -185,7 +226,7 @@ def refresh_quietly(session: Session, assessment_id: int) -> None:
     the change that triggered the refresh must not fail because of it.
     """
     try:
-        assessment = session.scalar(select(Assessment).where(Assessment.id == assessment_id))
+        assessment = _load(session, assessment_id)
         if assessment is not None:
             refresh(session, assessment)
     except Exception:  # derived data: logged, and recomputed by the next reader
@@ -193,54 +234,64 @@ def refresh_quietly(session: Session, assessment_id: int) -> None:
         log.exception("results summary of assessment %s not refreshed", assessment_id)
 
 
-def _stored(
-    session: Session, assessments: Sequence[Assessment]
-) -> tuple[dict[int, ResultsSummary], list[Assessment]]:
-    """The stored rows of ``assessments`` (two queries), and those whose row is not current."""
-    ids = [a.id for a in assessments]
-    rows = {
-        row.assessment_id: row
-        for row in session.scalars(
-            select(ResultsSummary).where(ResultsSummary.assessment_id.in_(ids))
-        )
-    }
+def _stale(
+    session: Session, subjects: Sequence[Subject], stored: Mapping[int, Stored]
+) -> list[Subject]:
+    """The subjects whose stored row is missing or not current (at most one query)."""
     # Closed after the row was computed: current without looking at the respondents.
-    live = [a.id for a in assessments if not (a.id in rows and _is_closed_after(a, rows[a.id]))]
+    live = [
+        x.id
+        for x in subjects
+        if not (x.id in stored and x.closed_at and stored[x.id].computed_at >= x.closed_at)
+    ]
     keys = answers_keys(session, live)
-    stale = []
-    for a in assessments:
-        row = rows.get(a.id)
-        if (
-            row is None
-            or row.settings_key != settings_key(a)
-            or (a.id in keys and row.answers_key != keys[a.id])
-        ):
-            stale.append(a)
-    return rows, stale
+    return [
+        x
+        for x in subjects
+        if x.id not in stored
+        or stored[x.id].settings_key != x.settings_key
+        or (x.id in keys and stored[x.id].answers_key != keys[x.id])
+    ]
+
+
+def _stored_rows(session: Session, ids: Sequence[int]) -> dict[int, Stored]:
+    rows = session.execute(select(*STORED_COLUMNS).where(ResultsSummary.assessment_id.in_(ids)))
+    return {row[0]: Stored(*row) for row in rows}
 
 
 def summaries_of(
-    session: Session, assessments: Sequence[Assessment], *, max_refresh: int | None = None
+    session: Session,
+    assessments: Sequence[Assessment | Subject],
+    *,
+    stored: Mapping[int, Stored] | None = None,
+    max_refresh: int | None = None,
 ) -> dict[int, Summary]:
     """Current summaries of ``assessments``, recomputing stale or missing ones.
 
-    Costs two queries when every row is current (one for the rows, one grouped query over
-    the respondents of the assessments that are not closed).  At most ``max_refresh`` stale
-    rows are recomputed (None: all); the others are returned as stored with
-    ``current=False``, or left out when there is no row yet.
+    Costs at most two queries when every row is current: one for the stored rows (none when
+    the caller passes the ``stored`` rows it joined, see :data:`STORED_COLUMNS`), one grouped
+    query over the respondents of the assessments that are not closed (none when all are
+    closed after their row was computed).  At most ``max_refresh`` stale rows are recomputed
+    (None: all); the others are returned as stored with ``current=False``, or left out when
+    there is no row yet.
     """
     if not assessments:
         return {}
-    rows, stale = _stored(session, assessments)
-    stale_ids = {a.id for a in stale}
-    out = {aid: _summary(row) for aid, row in rows.items() if aid not in stale_ids}
+    subjects = [x if isinstance(x, Subject) else subject_of(x) for x in assessments]
+    loaded = {x.id: x for x in assessments if isinstance(x, Assessment)}
+    if stored is None:
+        stored = _stored_rows(session, [x.id for x in subjects])
+    stale = _stale(session, subjects, stored)
+    stale_ids = {x.id for x in stale}
+    out = {x.id: _summary(stored[x.id]) for x in subjects if x.id not in stale_ids}
     budget = len(stale) if max_refresh is None else max_refresh
-    for a in stale:
-        if budget > 0:
+    for x in stale:
+        assessment = loaded.get(x.id) or (_load(session, x.id) if budget > 0 else None)
+        if budget > 0 and assessment is not None:
             budget -= 1
-            out[a.id] = refresh(session, a)
-        elif a.id in rows:
-            out[a.id] = _summary(rows[a.id], current=False)
+            out[x.id] = refresh(session, assessment)
+        elif x.id in stored:
+            out[x.id] = _summary(stored[x.id], current=False)
     return out
 
 
@@ -262,10 +313,13 @@ def refresh_stale(session: Session) -> int:
                     select(Assessment).options(selectinload(Assessment.questionnaire_version))
                 )
             )
-            _rows, stale = _stored(session, assessments)
-            for a in stale:
-                refresh(session, a)
-                done += 1
+            subjects = [subject_of(a) for a in assessments]
+            stored = _stored_rows(session, [x.id for x in subjects])
+            stale = {x.id for x in _stale(session, subjects, stored)}
+            for a in assessments:
+                if a.id in stale:
+                    refresh(session, a)
+                    done += 1
     finally:
         bind_workspace(session, bound)
     return done

@@ -13,7 +13,8 @@ Create Date: 2026-12-05 14:00:00
   workspace); ``respondent`` gets ``(workspace_id, assessment_id)`` in place of
   ``(workspace_id)``.
 
-No data is changed; summaries are computed on first use (or by ``db-upgrade``).
+``answered_at`` of respondents who already answered is set to their newest answer's (or
+comment's) change time; summaries are computed by ``db-upgrade``/``serve`` (or on first use).
 """
 
 import sqlalchemy as sa
@@ -69,6 +70,13 @@ def upgrade():
             ["workspace_id", "assessment_id"],
             unique=False,
         )
+    # Respondents who already answered get a change time, so summaries count them.
+    op.execute(
+        "UPDATE respondent SET answered_at = COALESCE("
+        "(SELECT max(answer.updated_at) FROM answer WHERE answer.respondent_id = respondent.id), "
+        "(SELECT max(element_comment.updated_at) FROM element_comment "
+        "WHERE element_comment.respondent_id = respondent.id))"
+    )
     with op.batch_alter_table("answer", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_answer_workspace_id"))
     with op.batch_alter_table("element_comment", schema=None) as batch_op:
