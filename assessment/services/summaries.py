@@ -287,12 +287,28 @@ def summaries_of(
     budget = len(stale) if max_refresh is None else max_refresh
     for x in stale:
         assessment = loaded.get(x.id) or (_load(session, x.id) if budget > 0 else None)
+        fresh = None
         if budget > 0 and assessment is not None:
             budget -= 1
-            out[x.id] = refresh(session, assessment)
+            fresh = _scored(session, assessment)
+        if fresh is not None:
+            out[x.id] = fresh
         elif x.id in stored:
             out[x.id] = _summary(stored[x.id], current=False)
     return out
+
+
+def _scored(session: Session, assessment: Assessment) -> Summary | None:
+    """:func:`refresh`, or None when the stored answers do not score (logged).
+
+    Answers that no longer fit the questionnaire (e.g. written by hand) break only this
+    assessment's own results page, not every list and benchmark that includes it.
+    """
+    try:
+        return refresh(session, assessment)
+    except ValueError as exc:  # ScoringError and the overrides' checks
+        log.warning("assessment %s does not score: %s", assessment.id, exc)
+        return None
 
 
 def refresh_stale(session: Session) -> int:
@@ -317,8 +333,7 @@ def refresh_stale(session: Session) -> int:
             stored = _stored_rows(session, [x.id for x in subjects])
             stale = {x.id for x in _stale(session, subjects, stored)}
             for a in assessments:
-                if a.id in stale:
-                    refresh(session, a)
+                if a.id in stale and _scored(session, a) is not None:
                     done += 1
     finally:
         bind_workspace(session, bound)

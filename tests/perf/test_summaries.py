@@ -11,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
-from assessment.db.models import Assessment, MemberRole, ResultsSummary
+from assessment.db import write_transaction
+from assessment.db.models import Answer, Assessment, MemberRole, ResultsSummary
 from assessment.db.tenancy import bind_workspace
 from assessment.extensions import current_session
 from assessment.services import benchmark, responding, summaries
@@ -238,3 +239,26 @@ def test_dashboard_lists_the_newest_assessments_of_a_client(owner: FlaskClient, 
     assert len(re.findall(r'href="/assessments/\d+"', html)) == PER_CLIENT
     assert "Later check 9" in html and "Closed check" not in html
     assert "2 more assessments on the client's page" in html
+
+
+def test_answers_that_do_not_score_break_neither_the_dashboard_nor_the_upgrade(
+    owner: FlaskClient, app: Flask
+) -> None:
+    built = build(app, 1, 2)
+    with app.app_context():
+        session = _session()
+        (link,) = add_respondents(session, OWNER, built.open_id, [RespondentData(role="sales_rep")])
+        with write_transaction(session):  # written by hand: no such question
+            session.add(
+                Answer(
+                    respondent_id=link.respondent.id,
+                    question_id="no.such.question",
+                    kind="option",
+                    value_text="agree",
+                )
+            )
+        assert summaries.refresh_stale(session) == 0  # logged, not raised
+        session.close()
+    res = owner.get("/")
+    assert res.status_code == 200
+    assert "Open check" in res.get_data(as_text=True)
