@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, WriteOnlyMapped, mapped_column, relationship
@@ -349,16 +350,22 @@ class ResultsSummary(WorkspaceScoped, Base):
 
 @event.listens_for(Session, "after_flush")
 def _stamp_answer_changes(session: Session, flush_context: object) -> None:
-    """Set ``answered_at`` of every respondent whose answers or comments were just written.
+    """Set ``answered_at`` of every respondent whose scored input was just written.
 
-    Whatever writes them (the respondent's pages, an import, a demo, a test), stored results
-    summaries then see that the scores may have changed.  ``new``/``dirty``/``deleted`` still
-    hold what this flush wrote.
+    That is an answer or comment written, or the respondent's role changed (roles weigh in
+    the scores).  Whatever writes them (the respondent's pages, an import, a demo, an edit,
+    a test), stored results summaries then see that the scores may have changed.
+    ``new``/``dirty``/``deleted`` and attribute histories still hold what this flush wrote.
     """
     changed = {
         obj.respondent_id
         for obj in chain(session.new, session.dirty, session.deleted)
         if isinstance(obj, Answer | ElementComment)
+    }
+    changed |= {
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, Respondent) and inspect(obj).attrs.role.history.has_changes()
     }
     if changed:
         # On the connection, not the session: a plain UPDATE inside this flush.

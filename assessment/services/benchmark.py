@@ -7,13 +7,10 @@ scores that compare (:func:`comparable_parts`: same element id and the trend rul
 question sets; overall only with equal element weights).
 
 Cost: peer scores are the stored results summaries (:mod:`assessment.services.summaries`),
-written when an assessment closes.  The answers of a closed assessment are frozen
-(answering and imports refuse a closed assessment; reopening clears ``closed_at`` and
-closing again sets a new one), so a summary computed after the closing stays current until
-the questionnaire content, the overrides or the minimum group size change.  A page view
-therefore costs a fixed number of queries whatever the number of peers, in every process,
-also right after a restart; only a peer without a current summary is scored (and stored).
-Figures in ``docs/scale.md``.
+written when an assessment closes.  A page view reads every peer's summary and checks that
+it is current with a fixed number of queries, whatever the number of peers, in every
+process, also right after a restart; only a peer without a current summary is scored (and
+stored).  Figures in ``docs/scale.md``.
 """
 
 from __future__ import annotations
@@ -87,7 +84,6 @@ def peers(session: Session) -> list[_Peer]:
             Assessment.questionnaire_version_id,
             Assessment.overrides,
             Assessment.min_group_size,
-            Assessment.closed_at,
             Client.industry,
             Client.size_band,
             *STORED_COLUMNS,
@@ -105,13 +101,13 @@ def peers(session: Session) -> list[_Peer]:
         )
     }
     subjects = [
-        Subject(aid, settings_key_of(versions[vid].content_hash, overrides, group), closed)
-        for aid, vid, overrides, group, closed, *_rest in rows
+        Subject(aid, settings_key_of(versions[vid].content_hash, overrides, group))
+        for aid, vid, overrides, group, *_rest in rows
     ]
-    stored = {row[0]: Stored(*row[7:]) for row in rows if row[7] is not None}
+    stored = {row[6]: Stored(*row[6:]) for row in rows if row[6] is not None}
     scores = summaries_of(session, subjects, stored=stored)
     out = []
-    for aid, vid, _overrides, _group, _closed, industry, size_band, *_rest in rows:
+    for aid, vid, _overrides, _group, industry, size_band, *_rest in rows:
         found = scores.get(aid)
         if found is None or found.respondents == 0:
             continue  # no answers: nothing to compare

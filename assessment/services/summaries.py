@@ -11,12 +11,14 @@ more than scoring when someone looks):
   content, the element overrides and the minimum group size;
 - ``answers_key`` is read from the assessment's respondents — how many there are, the
   newest one, and the last time any of them had an answer or comment written
-  (``respondent.answered_at``, stamped on every ORM write of an answer or comment, see
-  ``db/models.py``) — with one grouped query for many assessments at once, never touching
-  the answers themselves.  Answers leave only with their respondent (the count changes);
-- a *closed* assessment's answers are frozen (answering and imports refuse it; reopening
-  clears ``closed_at``), so its row is current when it was computed after the closing,
-  without looking at the answers at all — the benchmark checks hundreds of peers this way.
+  (``respondent.answered_at``, stamped on every ORM write of an answer or comment and on a
+  change of role, see ``db/models.py``) — with one grouped query for many assessments at
+  once, never touching the answers themselves.  Answers leave only with their respondent
+  (the count changes).
+
+The closing of an assessment is not trusted to freeze its answers (a respondent can be
+erased from a closed assessment): every reader compares the answers key, which for the
+benchmark's hundreds of peers costs one grouped query of a few milliseconds.
 
 The answers key is read before the answers are scored, so an answer saved in between makes
 the stored key older than the scores: the row looks stale and is computed again, never the
@@ -41,7 +43,6 @@ from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import (
     Assessment,
-    AssessmentStatus,
     Respondent,
     ResultsSummary,
     Workspace,
@@ -71,8 +72,6 @@ class Subject:
 
     id: int
     settings_key: str
-    closed_at: datetime | None
-    """When it was closed; None unless it is closed now."""
 
 
 @dataclass(frozen=True)
@@ -119,8 +118,7 @@ def settings_key(assessment: Assessment) -> str:
 
 def subject_of(assessment: Assessment) -> Subject:
     """The assessment as a :class:`Subject`."""
-    closed = assessment.closed_at if assessment.status is AssessmentStatus.CLOSED else None
-    return Subject(assessment.id, settings_key(assessment), closed)
+    return Subject(assessment.id, settings_key(assessment))
 
 
 def answers_keys(session: Session, assessment_ids: Iterable[int]) -> dict[int, str]:
@@ -237,20 +235,14 @@ def refresh_quietly(session: Session, assessment_id: int) -> None:
 def _stale(
     session: Session, subjects: Sequence[Subject], stored: Mapping[int, Stored]
 ) -> list[Subject]:
-    """The subjects whose stored row is missing or not current (at most one query)."""
-    # Closed after the row was computed: current without looking at the respondents.
-    live = [
-        x.id
-        for x in subjects
-        if not (x.id in stored and x.closed_at and stored[x.id].computed_at >= x.closed_at)
-    ]
-    keys = answers_keys(session, live)
+    """The subjects whose stored row is missing or not current (one grouped query)."""
+    keys = answers_keys(session, [x.id for x in subjects])
     return [
         x
         for x in subjects
         if x.id not in stored
         or stored[x.id].settings_key != x.settings_key
-        or (x.id in keys and stored[x.id].answers_key != keys[x.id])
+        or stored[x.id].answers_key != keys[x.id]
     ]
 
 
@@ -268,12 +260,11 @@ def summaries_of(
 ) -> dict[int, Summary]:
     """Current summaries of ``assessments``, recomputing stale or missing ones.
 
-    Costs at most two queries when every row is current: one for the stored rows (none when
-    the caller passes the ``stored`` rows it joined, see :data:`STORED_COLUMNS`), one grouped
-    query over the respondents of the assessments that are not closed (none when all are
-    closed after their row was computed).  At most ``max_refresh`` stale rows are recomputed
-    (None: all); the others are returned as stored with ``current=False``, or left out when
-    there is no row yet.
+    Costs two queries when every row is current: one for the stored rows (none when the
+    caller passes the ``stored`` rows it joined, see :data:`STORED_COLUMNS`) and one grouped
+    query over the respondents of the assessments.  At most ``max_refresh`` stale rows are
+    recomputed (None: all); the others are returned as stored with ``current=False``, or
+    left out when there is no row yet.
     """
     if not assessments:
         return {}

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
 from assessment.db import write_transaction
-from assessment.db.models import Answer, Assessment, MemberRole, ResultsSummary
+from assessment.db.models import Answer, Assessment, MemberRole, Respondent, ResultsSummary
 from assessment.db.tenancy import bind_workspace
 from assessment.extensions import current_session
 from assessment.services import benchmark, responding, summaries
@@ -262,3 +262,45 @@ def test_answers_that_do_not_score_break_neither_the_dashboard_nor_the_upgrade(
     res = owner.get("/")
     assert res.status_code == 200
     assert "Open check" in res.get_data(as_text=True)
+
+
+def test_erasing_a_respondent_of_a_closed_assessment_updates_its_peer_scores(
+    owner: FlaskClient, app: Flask
+) -> None:
+    built = build(app, 1, 4)
+    with app.app_context():
+        session = _session()
+        gone = session.scalar(
+            select(Respondent.id)
+            .where(Respondent.assessment_id == built.closed_id)
+            .order_by(Respondent.id)
+        )
+        with write_transaction(session):  # as an erasure does: rows deleted, no ORM objects
+            session.execute(delete(Answer).where(Answer.respondent_id == gone))
+            session.execute(delete(Respondent).where(Respondent.id == gone))
+        (peer,) = benchmark.peers(session)
+        session.close()
+    row = _stored(app, built.closed_id)
+    assert row is not None and row.respondents == 3
+    assert peer.scores.overall == row.overall == _live_overall(app, built.closed_id)
+
+
+def test_a_new_role_makes_the_summary_stale(owner: FlaskClient, app: Flask) -> None:
+    built = build(app, 1, 4)
+    with app.app_context():
+        session = _session()
+        a = get_assessment(session, built.open_id)
+        summaries.summaries_of(session, [a])  # current now
+        assert summaries.summaries_of(session, [a], max_refresh=0)[a.id].current
+        with write_transaction(session):
+            person = session.scalars(
+                select(Respondent)
+                .where(Respondent.assessment_id == built.open_id, Respondent.role == "sales_rep")
+                .order_by(Respondent.id)
+            ).first()
+            assert person is not None
+            person.role = "executive"
+        a = get_assessment(session, built.open_id)
+        (summary,) = summaries.summaries_of(session, [a], max_refresh=0).values()
+        assert not summary.current
+        session.close()
