@@ -94,6 +94,8 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         # cores, else one).  Each keeps ~130 MB resident while idle.
         "REPORT_RENDER_WORKERS": _number("REPORT_RENDER_WORKERS", "0", int, 0),
         "RATELIMIT_ENABLED": True,
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "TRUSTED_PROXIES": _number("SALESHEALTH_TRUSTED_PROXIES", "0", int, 0),
     }
     if not testing:
         config["SECRET_KEY"] = _secret_key(instance, env)

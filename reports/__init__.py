@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "BoundedRenderer": "reports.bounded",
     "ReportRenderError": "reports.bounded",
-    "render_bounded": "reports.bounded",
     "render_html_bounded": "reports.bounded",
     "render_report_bounded": "reports.bounded",
     "Branding": "reports.branding",
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
     from reports.bounded import (
         BoundedRenderer,
         ReportRenderError,
-        render_bounded,
         render_html_bounded,
         render_report_bounded,
     )
@@ -74,7 +72,6 @@ __all__ = [
     "build_html",
     "build_view",
     "font_configuration",
-    "render_bounded",
     "render_html",
     "render_html_bounded",
     "render_report",

@@ -15,19 +15,17 @@ already imported WeasyPrint, so a (re)start is cheap and never forks a threaded 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import gc
 import logging
 import multiprocessing
 import os
-import signal
 import sys
 import threading
 import time
 from multiprocessing.connection import Connection, wait
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from reports.child import EXIT_MEMORY, serve
 from reports.paging import supported as paging_supported
 from reports.parts import ReportParts, halve, split_report, typesetting_cost
 
@@ -45,12 +43,14 @@ DEFAULT_MAX_RENDERS = 100
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 DEFAULT_MAX_GROWTH = 0.04
 _SETTLING_RENDERS = 3
-FRONT_PAGES = 2
 _FRONT = -1
-"""Pages of the cover and contents when the report is typeset in parts (checked after)."""
-_MIB = 1024 * 1024
-_EXIT_MEMORY = 86
-"""Exit status of a child that ran out of memory (it may be unable to say so in a message)."""
+"""Job number of the cover and contents when the report is typeset in parts."""
+_STAND_IN_PAGE = 999
+"""Page number shown in the contents while the front is measured (the width does not matter)."""
+_MEASURE_SHARE = 0.6
+"""Paginating the front to measure it costs about this share of typesetting it (measured on
+the standard report: parsing the stylesheet and laying out the pages, without drawing)."""
+RenderPath = Literal["parts", "whole", "fallback"]
 
 
 class ReportRenderError(RuntimeError):
@@ -61,82 +61,6 @@ class ReportRenderError(RuntimeError):
         self.reason = reason
 
 
-def _limit_memory(memory_mb: int) -> None:
-    import resource
-
-    limit = memory_mb * _MIB
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-class _Abandoned(Exception):
-    """The parent gave up on the part being typeset (another part failed)."""
-
-
-def _numbering_for(conn: Connection, spec: object) -> Any:
-    """The page-numbering callback a render message asks for (see :mod:`reports.paging`)."""
-    if spec is None:
-        return None
-    if spec == "ask":
-
-        def ask(paginated: Any) -> tuple[int, int]:
-            conn.send(("paginated", paginated.pages, paginated.anchors))
-            reply = conn.recv()
-            if not (isinstance(reply, tuple) and reply[0] == "numbering"):
-                raise _Abandoned
-            return int(reply[1]), int(reply[2])
-
-        return ask
-    fixed = (int(spec[0]), int(spec[1]))  # type: ignore[index]
-    return lambda _paginated: fixed
-
-
-def _child_main(conn: Connection, memory_mb: int, warm: bool) -> None:
-    """Serve render requests until told to stop with ``None``.
-
-    A request is ``(html, numbering)``: ``numbering`` is ``None`` for a whole document,
-    ``"ask"`` for a part whose page numbers the parent decides once the part is paginated
-    (the child sends ``("paginated", pages, anchors)`` and waits for ``("numbering",
-    first, total)``), or a fixed ``(first, total)``.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    from reports.typeset import release_heap, render_html, warm_up
-
-    _limit_memory(memory_mb)
-    try:
-        if warm:
-            warm_up()  # while the parent is still building the HTML
-        while True:
-            try:
-                request = conn.recv()
-            except EOFError:
-                return
-            if request is None:
-                return
-            html, spec = request
-            try:
-                pdf = render_html(html, collect=False, numbering=_numbering_for(conn, spec))
-            except _Abandoned:
-                return
-            except MemoryError:
-                raise
-            except Exception as exc:  # reported to the parent, not swallowed
-                gc.collect()
-                conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-                continue
-            conn.send(("ok", pdf))
-            del pdf, html, request
-            if not conn.poll(0):  # collect while idle, not while more work waits
-                gc.collect()
-                release_heap()
-    except MemoryError:
-        # The heap may be exhausted: sending a message could fail too, so say it with the
-        # exit status, skipping any clean-up that would need memory.
-        os._exit(_EXIT_MEMORY)
-
-
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
@@ -144,7 +68,13 @@ def _context() -> Any:
         # The children need WeasyPrint and the typesetting modules only (not Jinja or
         # pydantic): importing less in the forkserver makes the first render start sooner.
         ctx.set_forkserver_preload(
-            ["reports.weasy", "reports.typeset", "reports.fetcher", "reports.paging"]
+            [
+                "reports.weasy",
+                "reports.typeset",
+                "reports.fetcher",
+                "reports.paging",
+                "reports.child",
+            ]
         )
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
@@ -156,7 +86,7 @@ class _Child:
     def __init__(self, ctx: Any, memory_mb: int, warm: bool) -> None:
         parent, child = ctx.Pipe()
         self.proc = ctx.Process(
-            target=_child_main,
+            target=serve,
             args=(child, memory_mb, warm),
             name="saleshealth-report",
             daemon=True,
@@ -241,6 +171,12 @@ class BoundedRenderer:
         self._lock = threading.Lock()
         self.last_timings: dict[str, float] = {}
         """Seconds from the start of the last render in parts to each of its steps."""
+        self.last_path: RenderPath = "whole"
+        """How the last report was typeset: in ``parts`` on two children; ``whole`` in one
+        child (one worker, a document without part marks, or a WeasyPrint version the
+        numbering hook does not know); or ``fallback``: planned in parts but typeset whole
+        because a check failed (:attr:`last_fallback` says which; it is logged too)."""
+        self.last_fallback = ""
 
     def __enter__(self) -> BoundedRenderer:
         return self
@@ -343,11 +279,14 @@ class BoundedRenderer:
             deadline = time.monotonic() + self.timeout
             try:
                 pdf = None
+                self.last_path, self.last_fallback = "whole", ""
                 parts = split_report(html) if self.workers >= 2 and paging_supported() else None
                 if parts is not None:
                     pdf = self._render_parts(parts, deadline)
                 if pdf is None:
                     pdf = self._render_whole(html, deadline)
+                elif parts is not None:
+                    self.last_path = "parts"
             except BaseException:
                 self._stop_all(kill=True)
                 raise
@@ -373,7 +312,7 @@ class BoundedRenderer:
         if reply[0] == "died":
             child.proc.join(5)
         exitcode = child.proc.exitcode
-        if exitcode == _EXIT_MEMORY or (exitcode is not None and exitcode < 0):
+        if exitcode == EXIT_MEMORY or (exitcode is not None and exitcode < 0):
             raise ReportRenderError(
                 f"the report ran out of memory (limit {self.memory_mb} MB)", "memory"
             )
@@ -387,12 +326,29 @@ class BoundedRenderer:
         pdf: bytes = self._expect(child, "ok", deadline)[1]
         return pdf
 
+    def _measure_front(self, child: _Child, parts: ReportParts, deadline: float) -> int:
+        """The number of pages of the cover and contents, paginated by ``child``.
+
+        The contents' page numbers sit in a space of their own at the right of each entry
+        (``report.css``), so any stand-in numbers give the same pages as the real ones.
+        The child paginates only: nothing is drawn.
+        """
+        stand_in = dict.fromkeys(parts.links(), _STAND_IN_PAGE)
+        child.send((parts.front_document(stand_in).html, "measure"))
+        pages: int = self._expect(child, "measured", deadline)[1]
+        return pages
+
     def _render_parts(self, parts: ReportParts, deadline: float) -> bytes | None:
-        """Typeset ``parts`` on two children and merge them; ``None`` to typeset it whole."""
+        """Typeset ``parts`` on two children and merge them; ``None`` to typeset it whole.
+
+        The first child measures the front (cover and contents) before its half of the
+        body, so that both halves are numbered from the front's real length; the cut
+        between the halves gives it correspondingly less of the body.
+        """
         costs = [typesetting_cost(part) for part in parts.body]
         if len(costs) < 2:
-            return None
-        cut = halve(costs)
+            return None  # nothing to share between two children
+        cut = halve(costs, extra_first=round(typesetting_cost(parts.front) * _MEASURE_SHARE))
         first, second = parts.document(0, cut), parts.document(cut, len(costs))
         one, two = self._child(0), self._child(1)
         started = time.monotonic()
@@ -401,29 +357,31 @@ class BoundedRenderer:
         def mark(event: str) -> None:
             timings[event] = round(time.monotonic() - started, 3)
 
-        one.send((first.html, "ask"))
         two.send((second.html, "ask"))
+        front_pages = self._measure_front(one, parts, deadline)
+        mark("front measured")
+        one.send((first.html, "ask"))
         from reports.merge import merge_parts  # imported while the children work
 
         _, pages_one, anchors_one = self._expect(one, "paginated", deadline)
         mark("first half paginated")
         _, pages_two, anchors_two = self._expect(two, "paginated", deadline)
         mark("second half paginated")
-        total = FRONT_PAGES + pages_one + pages_two
-        one.send(("numbering", FRONT_PAGES + 1, total))
-        two.send(("numbering", FRONT_PAGES + pages_one + 1, total))
+        total = front_pages + pages_one + pages_two
+        one.send(("numbering", front_pages + 1, total))
+        two.send(("numbering", front_pages + pages_one + 1, total))
         pages: dict[str, int] = {}
         for anchors, start, doc in (
-            (anchors_one, FRONT_PAGES + 1, first),
-            (anchors_two, FRONT_PAGES + pages_one + 1, second),
+            (anchors_one, front_pages + 1, first),
+            (anchors_two, front_pages + pages_one + 1, second),
         ):
             real = {name: index for name, index in anchors.items() if name not in doc.stand_ins}
             pages.update({name: start + index for name, index in real.items()})
+        fault = ""
         try:
             front = parts.front_document(pages)
         except KeyError as exc:
-            log.warning("report typeset whole: %s", exc)
-            front = None
+            fault, front = str(exc.args[0]), None
         # Each child answers with its half; the first to finish typesets the front.
         halves: dict[int, bytes] = {}
         pdf_front: bytes | None = None
@@ -445,21 +403,24 @@ class BoundedRenderer:
                     child.send((front.html, (1, total)))
                     busy[child.conn] = (child, _FRONT)
         if front is None or pdf_front is None:
+            self._fall_back(fault)
             return None
         pdf_one, pdf_two = halves[0], halves[1]
         merged = merge_parts(pdf_front, [pdf_one, pdf_two], [first.stand_ins, second.stand_ins])
         mark("merged")
         misplaced = [name for name in parts.links() if merged.destinations.get(name) != pages[name]]
         if merged.pages != total or misplaced:
-            log.warning(
-                "report typeset whole: the parts gave %d pages for %d expected, contents "
-                "entries off: %s",
-                merged.pages,
-                total,
-                ", ".join(misplaced) or "none",
+            self._fall_back(
+                f"the parts gave {merged.pages} pages for {total} expected, contents entries "
+                f"off: {', '.join(misplaced) or 'none'}"
             )
             return None
         return merged.pdf
+
+    def _fall_back(self, reason: str) -> None:
+        """Log why a report planned in parts is typeset whole, and remember it."""
+        log.warning("report typeset whole: %s", reason)
+        self.last_path, self.last_fallback = "fallback", reason
 
     def render(
         self,
@@ -487,29 +448,6 @@ def render_report_bounded(
     """One report in a fresh child process, bounded in time and memory."""
     with BoundedRenderer(timeout=timeout, memory_mb=memory_mb, max_renders=1) as renderer:
         return renderer.render(results, questionnaire, meta, translations=translations)
-
-
-def render_bounded(
-    results: Results,
-    questionnaire: Questionnaire,
-    meta: ReportMeta,
-    *,
-    language: str | None = None,
-    translations: Translator | None = None,
-    timeout_s: float = DEFAULT_TIMEOUT,
-    memory_mb: int = DEFAULT_MEMORY_MB,
-) -> bytes:
-    """:func:`render_report_bounded` with the report language set here (web worker API)."""
-    if language and language != meta.language:
-        meta = dataclasses.replace(meta, language=language)
-    return render_report_bounded(
-        results,
-        questionnaire,
-        meta,
-        translations=translations,
-        timeout=timeout_s,
-        memory_mb=memory_mb,
-    )
 
 
 def render_html_bounded(

@@ -24,6 +24,7 @@ MAX_SVG_ELEMENTS = 5000
 MAX_FIRM_NAME = 120
 MAX_FOOTER_TEXT = 200
 DEFAULT_PRIMARY = "#1f4e79"
+"""The brand colour of a report (and a workspace) that sets none; defined only here."""
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -115,7 +116,7 @@ def validate_color(value: str) -> str:
     """Return ``value`` as lower-case ``#rrggbb`` or raise :class:`BrandingError`."""
     text = (value or "").strip()
     if not _HEX_COLOR.match(text):
-        raise BrandingError(f"primary colour must look like #1f4e79 (got {value!r})")
+        raise BrandingError(f"primary colour must look like {DEFAULT_PRIMARY} (got {value!r})")
     return text.lower()
 
 
@@ -245,9 +246,31 @@ def _keep_attribute(el: ET.Element, attr: str) -> bool:
     return _safe_css(value)
 
 
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_FUNCTION = re.compile(r"([a-zA-Z_-][\w-]*)?\s*\(")
+_COLOUR_ARGUMENTS = re.compile(r"[\d.,%\s/+-]*(deg)?[\d.,%\s/+-]*\)")
+_COLOUR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
+
+
 def _safe_css(text: str) -> bool:
-    """CSS (or an attribute value) with no import, escape, expression or non-local url()."""
+    """CSS (or an attribute value) that can fetch nothing: no function but ``url(#…)``.
+
+    Comments are removed first (``url/**/(http://…)`` is a call of ``url``).  Colour
+    functions with plain numeric arguments (``rgb(31, 78, 121)``, as design tools export
+    them) are kept: they cannot name a resource.  Everything else with a parenthesis —
+    ``image(…)``, ``image-set(…)``, ``src(…)``, ``expression(…)``, a ``url()`` that is not a
+    local ``#fragment`` — makes the whole style or attribute go.
+    """
+    text = _CSS_COMMENT.sub(" ", text)
     lowered = text.lower()
-    if any(word in lowered for word in _CSS_DENY):
+    if "/*" in text or any(word in lowered for word in _CSS_DENY):  # unterminated comment
         return False
-    return all(m.group(1) == "#" for m in _URL_START.finditer(text))
+    for match in _CSS_FUNCTION.finditer(text):
+        name = (match.group(1) or "").lower()
+        rest = text[match.end() :]
+        if name == "url":
+            if not rest.lstrip().lstrip("'\"").lstrip().startswith("#"):
+                return False
+        elif name not in _COLOUR_FUNCTIONS or not _COLOUR_ARGUMENTS.match(rest):
+            return False
+    return True

@@ -31,6 +31,7 @@ from reports.viewmodel import (
     RoadmapPhase,
     RoleCount,
     ScoreRow,
+    section_numbers,
 )
 
 __all__ = ["anchor", "build_view"]
@@ -111,6 +112,7 @@ class _Builder(BuilderBase):
             roadmap=self.roadmap(recs),
             roadmap_note=self.roadmap_note(recs),
             appendix=tuple(self.appendix(el) for el in r.elements),
+            numbers=section_numbers(),
             evidence=self.evidence(),
             trends=self.trends(),
         )
@@ -132,9 +134,7 @@ class _Builder(BuilderBase):
         trend = self.meta.optional.trend
         if trend is None:
             return None
-        return build_trend_section(
-            trend, self.lang, self.translations, primary=self.meta.branding.primary_color
-        )
+        return build_trend_section(trend, self.lang, self.translations)
 
     def brief(self, el: ElementResult, strength: bool) -> ElementBrief:
         _ = self._

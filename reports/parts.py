@@ -4,9 +4,10 @@ The report template marks the places where a new part may start (:data:`PART_MAR
 the cover and contents (the *front*) and before every later section, each of which starts a
 new page.  A part's page count therefore does not depend on where it starts, which is what
 lets two processes typeset the two halves of the body at the same time
-(:mod:`reports.parallel`).  The front is typeset last, when every section's page is known:
-its table of contents then carries the page numbers as text (``data-page``) instead of
-``target-counter()``, which cannot look into another document.
+(:class:`reports.bounded.BoundedRenderer`).  The front is measured first and typeset last,
+when every section's page is known: its table of contents then carries the page numbers as
+text (``data-page``) instead of ``target-counter()``, which cannot look into another
+document.
 
 Pure string work: no WeasyPrint here.
 """

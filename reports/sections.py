@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from assessment.core.model import Question, Questionnaire, QuestionType
+from assessment.core.model import Question, Questionnaire
+from assessment.core.qtypes import Kind
 from assessment.core.results import (
     FLAG_LARGE_GAP,
     FLAG_LOW_AGREEMENT,
@@ -168,7 +169,7 @@ class BuilderBase:
             qu = questions.get(qx.id)
             if qu is None or not qu.scored:
                 continue
-            if qu.type is QuestionType.NUMBER:
+            if qu.qtype.kind is Kind.KPI:
                 kpis.append(self.kpi(qu, qx))
             else:
                 views.append(self.question(qu, qx, shared))
@@ -214,7 +215,7 @@ class BuilderBase:
         sets: Counter[tuple[str, ...]] = Counter()
         for qx in el.questions:
             qu = questions.get(qx.id)
-            if qu is not None and qu.options and qu.type is not QuestionType.NUMBER:
+            if qu is not None and qu.options and qu.qtype.kind is not Kind.KPI:
                 sets[tuple(o.label for o in qu.options)] += 1
         if not sets:
             return None
@@ -296,7 +297,7 @@ class BuilderBase:
         return QuestionView(
             qu.id,
             qu.text,
-            qu.type.value,
+            qu.type,
             qx.answered,
             self.score(None if qx.mean is None else 100 * qx.mean),
             chart,
@@ -307,13 +308,6 @@ class BuilderBase:
 
     def appendix(self, el: ElementResult) -> AppendixElement:
         _ = self._
-        kinds = {
-            "likert": _("Agreement scale"),
-            "choice": _("Choice"),
-            "yes_no": _("Yes / no"),
-            "number": _("Number"),
-            "text": _("Free text"),
-        }
         questions = {qu.id: qu for qu in self.q.element(el.id).questions}
         out = []
         for qx in el.questions:
@@ -338,7 +332,7 @@ class BuilderBase:
                 AppendixQuestion(
                     id=qx.id,
                     text=qu.text,
-                    kind=kinds.get(qx.type, qx.type),
+                    kind=_(qu.qtype.label),
                     weight=self.f.number(qx.weight, 0 if float(qx.weight).is_integer() else 1),
                     answered=qx.answered,
                     na=qx.na,

@@ -119,7 +119,6 @@ def trend_chart(
     lines: Sequence[Line],
     title: str,
     lang: str = "en",
-    primary: str = DARK,
     width: float = 640.0,
     height: float = 320.0,
 ) -> Markup:
@@ -127,15 +126,13 @@ def trend_chart(
 
     ``axis_labels`` may hold two lines separated by ``\\n`` (title, date).  The emphasised
     line (overall) is always thick and near-black with a bold name, so it stands apart from
-    every element colour; ``primary`` is accepted for callers that pass a brand colour and
-    is not used for lines.
+    every element colour (never in the brand colour, which may be close to one of them).
     """
     left, right_labels, top, bottom_axis = 34.0, 220.0, 12.0, 40.0
     x0, x1 = left, width - right_labels
     fan_start, fan_end = x1 + 12.0, x1 + 34.0
     label_x = fan_end + 5.0
     label_width = width - label_x - 4.0
-    del primary  # see above: the overall line is never in a brand colour
     strong = DARK
     colors: dict[int, str] = {}
     color_index = 0

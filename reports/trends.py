@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from assessment.core import trends as t
+from assessment.core.trend_reasons import reason_text
 from reports.i18n import Formatter, Translator
 from reports.trend_chart import Line, trend_chart
 
@@ -73,24 +74,8 @@ class TrendSection:
 
 
 def reason_label(fmt: Formatter, code: str | None, shared: float | None = None) -> str:
-    """A reason code in words, in the report language."""
-    _ = fmt._
-    if code == t.QUESTIONS_CHANGED and shared is not None:
-        return _(
-            "Question set changed substantially (%(share)s of the question weight matched)",
-            share=fmt.percent(shared),
-        )
-    labels = {
-        t.REMOVED: _("Removed in the later version"),
-        t.UNMAPPED: _("No counterpart in the later version"),
-        t.NEW: _("New: no counterpart in the earlier version"),
-        t.MERGED: _("Merged from several earlier items"),
-        t.QUESTIONS_CHANGED: _("Question set changed substantially"),
-        t.NO_SCORE: _("No score in one of the two assessments"),
-        t.ELEMENTS_CHANGED: _("The elements differ between the versions"),
-        t.WEIGHTS_CHANGED: _("The element weights differ"),
-    }
-    return labels.get(code or "", code or "")
+    """A reason code in words, in the report language (the texts the web pages show too)."""
+    return reason_text(fmt._, code, shared, fmt.percent)
 
 
 def _cell(fmt: Formatter, c: t.TrendCell) -> TrendCellView:
@@ -113,7 +98,6 @@ def build_trend_section(
     language: str = "en",
     translations: Translator | None = None,
     *,
-    primary: str = "#1f4e79",
     section_number: int | None = None,
 ) -> TrendSection | None:
     """The trend section, or None when there are fewer than two assessments to compare."""
@@ -197,7 +181,6 @@ def build_trend_section(
         lines,
         _("Scores across assessments"),
         fmt.language,
-        primary,
     )
     kicker = _("Section %(n)s", n=section_number) if section_number else _("Trend")
     return TrendSection(

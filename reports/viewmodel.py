@@ -23,6 +23,25 @@ if TYPE_CHECKING:
     from reports.trends import TrendSection
 
 
+NUMBERED_SECTIONS = (
+    "summary",
+    "method",
+    "scorecard",
+    "radar",
+    "findings",
+    "gaps",
+    "recommendations",
+    "roadmap",
+)
+"""The sections headed "Section n", in the order they are printed (the optional evidence
+and trend sections are not numbered)."""
+
+
+def section_numbers(sections: tuple[str, ...] = NUMBERED_SECTIONS) -> dict[str, int]:
+    """Each numbered section's number, from 1 in print order (``ReportView.numbers``)."""
+    return {name: number for number, name in enumerate(sections, start=1)}
+
+
 @dataclass(frozen=True, slots=True)
 class OptionalSections:
     """Data for the sections a report has only when it exists.
@@ -341,6 +360,8 @@ class ReportView:
     roadmap: tuple[RoadmapPhase, ...]
     roadmap_note: str
     appendix: tuple[AppendixElement, ...]
+    numbers: Mapping[str, int]
+    """Section name → the number its heading shows (:data:`NUMBERED_SECTIONS`)."""
     evidence: EvidenceView | None = None
     """"Evidence from CRM data", when the assessment has CRM evidence."""
     trends: TrendSection | None = None

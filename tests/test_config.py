@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -77,3 +78,32 @@ def test_numeric_settings_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("REPORT_TIMEOUT_S", "90.5")
     config = build_config(str(tmp_path))
     assert config["REPORT_RENDER_WORKERS"] == 1 and config["REPORT_TIMEOUT_S"] == 90.5
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({"SALESHEALTH_ENV": "production"}, "SECRET_KEY must be set in production"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY must be at least 32 characters"),
+        ({"REPORT_TIMEOUT_S": "soon"}, "REPORT_TIMEOUT_S must be a number"),
+    ],
+)
+def test_cli_prints_one_line_naming_the_setting(
+    env: dict[str, str], setting: str, tmp_path: Path
+) -> None:
+    """A configuration error at start-up is one line, not a traceback (exit status 2)."""
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SALESHEALTH_ENV")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "assessment", "db-upgrade"],
+        env={**clean, "SALESHEALTH_INSTANCE_PATH": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"saleshealth: configuration error: {setting}")

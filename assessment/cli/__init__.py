@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "crm-kpis": "assessment.cli.crm_cmd:crm_kpis_command",
     "export": "assessment.cli.data_cmd:export_command",
     "import": "assessment.cli.data_cmd:import_command",
+    "retention": "assessment.cli.retention_cmd:retention_command",
 }
 
 
@@ -49,6 +50,16 @@ class LazyGroup(click.Group):
             raise TypeError(f"{self.lazy[cmd_name]} is not a click command")
         self.add_command(command, cmd_name)
         return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a configuration error is one line naming the setting, exit 2."""
+        from assessment.config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"saleshealth: configuration error: {exc}", err=True)
+            ctx.exit(2)
 
 
 @click.group(

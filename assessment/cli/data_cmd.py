@@ -8,8 +8,7 @@ imported then.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +16,19 @@ import click
 from sqlalchemy.orm import Session
 
 from assessment.cli.common import fail
+from assessment.io.formats import (
+    DocumentFormat,
+    ExportFormat,
+    document_formats,
+    export_format,
+    format_names,
+    table_formats,
+)
 from assessment.services.actor import Actor
+
+
+def _names(formats: Iterable[ExportFormat]) -> str:
+    return ", ".join(f.name for f in formats)
 
 
 @contextmanager
@@ -70,10 +81,11 @@ def _workspace_of(assessment_id: int) -> Iterator[tuple[Session, Actor]]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "xlsx", "json"]),
+    type=click.Choice(format_names()),
     default="csv",
     show_default=True,
-    help="json writes the results (the `score --json` shape), not the responses.",
+    help=f"Responses: {_names(table_formats())}; results (the `score --json` shape): "
+    f"{_names(document_formats())}.",
 )
 @click.option(
     "--identified",
@@ -92,30 +104,29 @@ def export_command(assessment_id: int, shape: str, fmt: str, identified: bool, o
     from assessment.services import data_exchange as svc
     from assessment.services.errors import ServiceError
 
-    if fmt == "json" and identified:
-        raise click.UsageError("--identified applies to csv and xlsx exports, not to results")
+    results = isinstance(export_format(fmt), DocumentFormat)
+    if results and identified:
+        tables = [f.name for f in table_formats()]
+        listed = ", ".join(tables[:-1]) + " and " + tables[-1] if len(tables) > 1 else tables[0]
+        raise click.UsageError(f"--identified applies to {listed} exports, not to results")
     with _workspace_of(assessment_id) as (session, actor):
         try:
-            if fmt == "json":
-                document = svc.export_results(session, actor, assessment_id)
-                content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-            else:
-                content = svc.export_responses(
-                    session,
-                    actor,
-                    assessment_id,
-                    shape="wide" if shape == "wide" else "long",
-                    fmt="xlsx" if fmt == "xlsx" else "csv",
-                    identified=identified,
-                ).content
+            content = svc.export_file(
+                session,
+                actor,
+                assessment_id,
+                fmt=fmt,
+                shape="wide" if shape == "wide" else "long",
+                identified=identified,
+            ).content
         except ServiceError as exc:
             fail(f"error: {exc}")
     Path(output).write_bytes(content)
-    what = "results" if fmt == "json" else f"{shape} responses"
+    what = "results" if results else f"{shape} responses"
     note = ""
     if identified:
         note = " (identified: contains names and e-mail addresses)"
-    elif fmt != "json":
+    elif not results:
         note = " (anonymous; comments and free-text answers are verbatim and may name people)"
     click.echo(f"wrote {what} of assessment #{assessment_id} to {output}{note}")
 

@@ -80,6 +80,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
         "leadership_roles": list(q.leadership_roles),
         "frontline_roles": list(q.frontline_roles),
         "min_group_size": q.min_group_size,
+        "kpi_share": q.kpi_share,
         "levels": [{"level": lv.level, "name": lv.name, "min": lv.min} for lv in q.levels],
         "elements": [
             {
@@ -94,7 +95,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         "id": qu.id,
                         "text": qu.text,
                         "help": qu.help,
-                        "type": qu.type.value,
+                        "type": qu.type,
                         "weight": qu.weight,
                         "roles": list(qu.roles),
                         "options": None
@@ -134,6 +135,8 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         "impact": r.impact.value,
                         "horizon_days": r.horizon,
                         "when": r.when,
+                        "addresses": list(r.addresses),
+                        "after": list(r.after),
                     }
                     for r in el.recommendations
                 ],
@@ -160,4 +163,4 @@ def show(ref: str, version: str | None, lang: str | None, as_json: bool) -> None
         click.echo(f"\n{el.title}  [{el.id}, weight {el.weight:g}, target {el.target:g}]")
         for qu in el.questions:
             roles = "" if set(qu.roles) == set(q.role_ids) else f"  ({', '.join(qu.roles)})"
-            click.echo(f"  - {qu.id} [{qu.type.value}] {qu.text}{roles}")
+            click.echo(f"  - {qu.id} [{qu.type}] {qu.text}{roles}")

@@ -103,7 +103,12 @@ def demo(respondents: int) -> None:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty (tests, cron).")
-def worker(burst: bool) -> None:
+@click.option(
+    "--retention/--no-retention",
+    default=True,
+    help="Apply the workspaces' retention periods at start and daily (default: on).",
+)
+def worker(burst: bool, retention: bool) -> None:
     """Render queued PDF reports (needs REDIS_URL); one font configuration per process."""
     from redis import Redis
     from rq import SimpleWorker
@@ -113,7 +118,12 @@ def worker(burst: bool) -> None:
     url = os.environ.get("REDIS_URL")
     if not url:
         raise click.UsageError("set REDIS_URL to the Redis server the web app uses")
-    reports.prepare_worker(worker_config())
+    config = worker_config()
+    reports.prepare_worker(config)
+    if retention and not burst:
+        from assessment.workers.retention import start_daily
+
+        start_daily(config)
     connection = Redis.from_url(url)
     # SimpleWorker runs jobs in this process instead of a fork per job, so the report
     # renderer's children (and their fonts) stay warm from job to job; each render is still

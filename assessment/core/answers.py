@@ -7,19 +7,18 @@ Whatever collects answers (a CSV file, a web form, an import) turns each raw val
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from assessment.core.model import Question, QuestionType
+from assessment.core.errors import CodedError
+from assessment.core.model import Question
+from assessment.messages import Message
 
 NA = "na"
 DK = "dk"
 MAX_TEXT = 5000
-_DECIMAL_COMMA = re.compile(r"-?\d+,(\d{1,2}|\d{4,})")
 
 
 class AnswerKind(StrEnum):
@@ -32,8 +31,18 @@ class AnswerKind(StrEnum):
     DK = "dk"
 
 
-class AnswerError(ValueError):
-    """A raw value that is not a valid answer to its question."""
+class AnswerError(CodedError, ValueError):
+    """A raw value that is not a valid answer to its question.
+
+    ``message`` says what is wrong with the value; ``str()`` and :attr:`located` put the
+    question id in front of it (``a.q3: 500 is outside the allowed range 0..100 %``).
+    """
+
+    def __init__(self, question: str, code: str, /, **params: object) -> None:
+        super().__init__(code, **params)
+        self.question = question
+        self.located = Message("at", where=question, problem=self.message)
+        self.args = (str(self.located),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,51 +81,16 @@ class Respondent:
 def parse_answer(question: Question, raw: str | float | int) -> Answer:
     """Turn a raw value into a validated answer to ``question``."""
     if isinstance(raw, bool):
-        raise AnswerError(f"{question.id}: expected a value, got {raw!r}")
+        raise AnswerError(question.id, "answer.not_a_value", value=repr(raw))
     text = raw.strip() if isinstance(raw, str) else raw
     if isinstance(text, str) and text.lower() in (NA, DK):
         kind = AnswerKind.NA if text.lower() == NA else AnswerKind.DK
         allowed = question.allow_na if kind is AnswerKind.NA else question.allow_dk
         if not allowed:
-            what = "N/A" if kind is AnswerKind.NA else '"don\'t know"'
-            raise AnswerError(f"{question.id}: {what} is not offered for this question")
+            code = "answer.na_not_offered" if kind is AnswerKind.NA else "answer.dk_not_offered"
+            raise AnswerError(question.id, code)
         return Answer(kind)
     if text == "":
-        raise AnswerError(f"{question.id}: empty value")
-    if question.type is QuestionType.TEXT:
-        value = str(text)
-        if len(value) > MAX_TEXT:
-            raise AnswerError(f"{question.id}: text longer than {MAX_TEXT} characters")
-        return Answer(AnswerKind.TEXT, value)
-    if question.type is QuestionType.NUMBER:
-        return Answer(AnswerKind.NUMBER, _number(question, text))
-    value = str(text)
-    if question.option(value) is None:
-        values = ", ".join(o.value for o in question.options or ())
-        raise AnswerError(f"{question.id}: {value!r} is not an option (options: {values})")
-    return Answer(AnswerKind.OPTION, value)
-
-
-def _number(question: Question, text: str | float | int) -> float:
-    if isinstance(text, str) and "," in text:
-        # A decimal comma (Polish, Russian, Romanian) is fine; a thousands separator is not.
-        if not _DECIMAL_COMMA.fullmatch(text):
-            raise AnswerError(
-                f"{question.id}: {text!r} is ambiguous; write numbers without thousands separators"
-            )
-        text = text.replace(",", ".")
-    try:
-        x = float(text)
-    except ValueError:
-        raise AnswerError(f"{question.id}: {text!r} is not a number") from None
-    if not math.isfinite(x):
-        raise AnswerError(f"{question.id}: {text!r} is not a finite number")
-    r = question.range
-    if r is not None and not (r.min <= x <= r.max):
-        unit = f" {question.unit}" if question.unit else ""
-        raise AnswerError(
-            f"{question.id}: {x:g} is outside the allowed range {r.min:g}..{r.max:g}{unit}"
-        )
-    if question.band_for(x) is None:
-        raise AnswerError(f"{question.id}: {x:g} falls in no scoring band")
-    return x
+        raise AnswerError(question.id, "answer.empty")
+    # The question's type parses the rest (see assessment.core.qtypes).
+    return question.qtype.parse(question, text)

@@ -8,7 +8,6 @@ Each problem is returned with its location so the loader can name file and path.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 from assessment.core.conditions import (
@@ -21,7 +20,8 @@ from assessment.core.conditions import (
     metrics_of,
 )
 from assessment.core.crm import METRICS
-from assessment.core.model import Element, Question, Questionnaire, QuestionType
+from assessment.core.model import Element, Question, Questionnaire
+from assessment.core.qtypes import Kind
 
 Loc = tuple[int | str, ...]
 
@@ -64,6 +64,7 @@ def semantic_problems(q: Questionnaire) -> list[tuple[Loc, str]]:
         for ri, rec in enumerate(el.recommendations):
             loc: Loc = ("elements", ei, "recommendations", ri, "when")
             problems.extend((loc, msg) for msg in _condition_refs(q, el, rec.condition))
+    problems.extend(_recommendation_links(q))
     return problems
 
 
@@ -121,26 +122,8 @@ def _question(q: Questionnaire, question: Question, loc: Loc) -> Iterator[tuple[
             yield (*loc, "roles", i), f"unknown role {rid!r}"
     if question.evidence is not None:
         yield from _evidence(question, loc)
-    t = question.type
-    if t in (QuestionType.LIKERT, QuestionType.CHOICE, QuestionType.YES_NO):
-        if not question.options:
-            yield (*loc, "options"), f"a {t.value} question needs options or a scale"
-        else:
-            values = [o.value for o in question.options]
-            for i, value in enumerate(values):
-                if value in values[:i]:
-                    yield (*loc, "options", i, "value"), f"duplicate option value {value!r}"
-            if value_clash := {"na", "dk"} & set(values):
-                yield (*loc, "options"), f"option values {sorted(value_clash)} are reserved"
-            lo, hi = question.score_bounds
-            if lo == hi:
-                yield (*loc, "options"), "options must not all have the same score"
-        if question.bands or question.range:
-            yield (*loc, "type"), f"a {t.value} question takes no bands or range"
-    elif t is QuestionType.NUMBER:
-        yield from _number(question, loc)
-    elif question.options or question.bands:
-        yield (*loc, "type"), "a text question takes no options or bands"
+    # What a question of its type must (and must not) define is the type's own check.
+    yield from (((*loc, *where), msg) for where, msg in question.qtype.check(question))
 
 
 def _evidence(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -149,10 +132,10 @@ def _evidence(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
         known = ", ".join(sorted(METRICS))
         yield (*loc, "evidence"), f"unknown CRM metric {question.evidence!r} (known: {known})"
         return
-    if question.type is not QuestionType.NUMBER:
+    if question.qtype.kind is not Kind.KPI:
         yield (
             (*loc, "evidence"),
-            f"CRM evidence needs a number question; {question.id!r} is {question.type.value}",
+            f"CRM evidence needs a number question; {question.id!r} is {question.type}",
         )
     elif question.unit not in metric.units:
         units = ", ".join(repr(u) for u in metric.units)
@@ -160,43 +143,6 @@ def _evidence(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
             (*loc, "evidence"),
             f"{metric.id} is measured in {units}; the question's unit is {question.unit!r}",
         )
-
-
-def _number(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if question.options:
-        yield (*loc, "options"), "a number question takes bands, not options"
-    if question.range is None:
-        yield (*loc, "range"), "a number question needs a range {min, max}"
-    elif question.range.min >= question.range.max:
-        yield (*loc, "range"), "range min must be below max"
-    if not question.unit:
-        yield (*loc, "unit"), "a number question needs a unit"
-    bands = question.bands or ()
-    if len(bands) < 2:
-        yield (*loc, "bands"), "a number question needs at least two bands"
-        return
-    ids = [b.id for b in bands]
-    for i, band in enumerate(bands):
-        if band.id in ids[:i]:
-            yield (*loc, "bands", i, "id"), f"duplicate band id {band.id!r}"
-        if band.min is not None and band.max is not None and band.min >= band.max:
-            yield (*loc, "bands", i), f"band {band.id!r}: min must be below max"
-    ordered = sorted(bands, key=lambda b: float("-inf") if b.min is None else b.min)
-    for a, b in itertools.pairwise(ordered):
-        a_max = float("inf") if a.max is None else a.max
-        b_min = float("-inf") if b.min is None else b.min
-        if b_min < a_max:
-            yield (*loc, "bands"), f"bands {a.id!r} and {b.id!r} overlap"
-        elif b_min > a_max:
-            yield (*loc, "bands"), f"values from {a_max:g} to {b_min:g} fall in no band"
-    if question.range is not None:
-        r = question.range
-        if not any(b.matches(r.min) for b in bands) or not (
-            any(b.matches(r.max) for b in bands) or any(b.max == r.max for b in bands)
-        ):
-            yield (*loc, "bands"), f"bands do not cover the range {r.min:g}..{r.max:g}"
-    if len({b.score for b in bands}) < 2:
-        yield (*loc, "bands"), "bands must not all have the same score"
 
 
 def _condition_refs(q: Questionnaire, el: Element, cond: Condition) -> Iterator[str]:
@@ -212,8 +158,8 @@ def _condition_refs(q: Questionnaire, el: Element, cond: Condition) -> Iterator[
         if question is None:
             yield f"unknown question {qid!r} in {metric}"
             continue
-        if metric.name in ("kpi", "band") and question.type is not QuestionType.NUMBER:
-            yield f"{metric.name}() needs a number question; {qid!r} is {question.type.value}"
+        if metric.name in ("kpi", "band") and question.qtype.kind is not Kind.KPI:
+            yield f"{metric.name}() needs a number question; {qid!r} is {question.type}"
         if metric.name == "question" and not question.scored:
             yield f"question() needs a scored question; {qid!r} is text"
         if metric.name == "share":
@@ -243,3 +189,64 @@ def _band_members(cond: Condition) -> Iterator[tuple[str, tuple[str, ...]]]:
     elif isinstance(cond, BoolOp):
         for o in cond.operands:
             yield from _band_members(o)
+
+
+def _recommendation_links(q: Questionnaire) -> Iterator[tuple[Loc, str]]:
+    """``addresses`` name scored questions; ``after`` names other recommendations, no cycle."""
+    questions = q.questions()
+    where: dict[str, Loc] = {}
+    after: dict[str, tuple[str, ...]] = {}
+    recs = [
+        (("elements", ei, "recommendations", ri), rec)
+        for ei, el in enumerate(q.elements)
+        for ri, rec in enumerate(el.recommendations)
+    ]
+    for base, rec in recs:
+        where[rec.id] = base
+        after[rec.id] = rec.after
+    for base, rec in recs:
+        rec_id = rec.id
+        for i, qid in enumerate(rec.addresses):
+            question = questions.get(qid)
+            if question is None:
+                yield (*base, "addresses", i), f"unknown question {qid!r}"
+            elif not question.scored:
+                yield (*base, "addresses", i), f"{qid!r} is a text question and has no score"
+            elif qid in rec.addresses[:i]:
+                yield (*base, "addresses", i), f"{qid!r} is listed twice"
+        for i, other in enumerate(rec.after):
+            if other == rec_id:
+                yield (*base, "after", i), "a recommendation cannot come after itself"
+            elif other not in where:
+                yield (*base, "after", i), f"unknown recommendation {other!r}"
+    for cycle in _after_cycles(after):
+        yield (
+            (*where[cycle[0]], "after"),
+            "recommendations wait for each other in a cycle: " + (" -> ".join((*cycle, cycle[0]))),
+        )
+
+
+def _after_cycles(after: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
+    """Each cycle of the ``after`` graph once (self-references are reported elsewhere)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> Iterator[tuple[str, ...]]:
+        state[node] = 1
+        path.append(node)
+        for nxt in after.get(node, ()):
+            if nxt == node or nxt not in after:
+                continue
+            if state.get(nxt) == 1:
+                cycle = tuple(path[path.index(nxt) :])
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    yield cycle
+            elif state.get(nxt) is None:
+                yield from visit(nxt, path)
+        path.pop()
+        state[node] = 2
+
+    for node in after:
+        if node not in state:
+            yield from visit(node, [])

@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from assessment.core.errors import CodedError, InvalidValue
+
 
 class Status(StrEnum):
     """Where an opportunity stands."""
@@ -122,9 +124,9 @@ class StageTable:
         for name, p in (probabilities or {}).items():
             key = normalize_stage(str(name))
             if not key:
-                raise ValueError("a stage probability needs a stage name")
+                raise InvalidValue("crm.stage_name")
             if not 0.0 <= float(p) <= 1.0:
-                raise ValueError(f"stage {name!r}: probability must be between 0 and 100 %")
+                raise InvalidValue("crm.stage_probability", stage=str(name))
             custom[key] = float(p)
         return cls(custom)
 
@@ -473,7 +475,7 @@ class CrmKpis:
 # -- computation -----------------------------------------------------------------------------
 
 
-class CrmInputError(ValueError):
+class CrmInputError(CodedError, ValueError):
     """Inputs that cannot give meaningful figures (e.g. a quota in an unknown currency)."""
 
 
@@ -482,11 +484,11 @@ def validate_quota(quota: float | None) -> float | None:
     if quota is None:
         return None
     if isinstance(quota, bool) or not isinstance(quota, int | float):
-        raise CrmInputError(f"the quota must be an amount, got {quota!r}")
+        raise CrmInputError("crm.quota_type", value=repr(quota))
     if not math.isfinite(quota):
-        raise CrmInputError(f"the quota must be a finite amount above 0 (got {quota})")
+        raise CrmInputError("crm.quota_finite", value=str(quota))
     if quota <= 0:
-        raise CrmInputError(f"the quota must be an amount above 0 (got {quota:g})")
+        raise CrmInputError("crm.quota_above_zero", value=f"{quota:g}")
     return float(quota)
 
 
@@ -515,8 +517,7 @@ def compute_kpis(
     period = quota_period or quarter_of(as_of)
     if period[0] > period[1]:
         raise CrmInputError(
-            f"the quota period ends ({period[1].isoformat()}) before it starts "
-            f"({period[0].isoformat()})"
+            "crm.quota_period", end=period[1].isoformat(), start=period[0].isoformat()
         )
     currencies = sorted({d.currency for d in deals})
     if quota is not None:
@@ -619,14 +620,10 @@ def _quota_currency(given: str | None, currencies: Sequence[str]) -> str:
         code = given.strip().upper()
         if code not in currencies:
             found = ", ".join(c or "none" for c in currencies) or "none"
-            raise CrmInputError(f"no deals in the quota currency {code} (deals are in: {found})")
+            raise CrmInputError("crm.quota_currency", currency=code, found=found)
         return code
     if len(currencies) > 1:
-        raise CrmInputError(
-            "deals are in several currencies ("
-            + ", ".join(c or "none" for c in currencies)
-            + "): say which currency the quota is in"
-        )
+        raise CrmInputError("crm.several_currencies", currencies=[c or "none" for c in currencies])
     return currencies[0] if currencies else ""
 
 

@@ -24,6 +24,15 @@ from assessment.core.model import Element, Option, Question, Questionnaire
 Catalogue = dict[str, Any]
 
 
+def N_(message: str) -> str:
+    """Mark an interface string for the message catalogues without translating it.
+
+    The pure core cannot translate; the web, the reports and the command line translate
+    the marked string when they show it (``gettext(label)``).
+    """
+    return message
+
+
 def extract_texts(q: Questionnaire) -> Catalogue:
     """Every translatable text of a questionnaire, in catalogue shape (its own language)."""
     scales: dict[str, dict[str, str]] = {}

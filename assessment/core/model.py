@@ -9,14 +9,28 @@ reports every problem it finds with the file and the path inside it.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+from pydantic_core import PydanticCustomError
 
 from assessment.core.conditions import Condition
 
+if TYPE_CHECKING:
+    from assessment.core.qtypes import QuestionType
+
 ROLE_IDS: tuple[str, ...] = ("executive", "sales_manager", "sales_rep", "sales_ops", "other")
 """The respondent role ids every questionnaire uses."""
+
+DEFAULT_KPI_SHARE = 0.3
+"""κ when a questionnaire does not set ``kpi_share``."""
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 DottedId = Annotated[
@@ -28,14 +42,30 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class QuestionType(StrEnum):
-    """How a question is answered and scored."""
+def _registered_type(name: str) -> str:
+    """``name`` if a question type of that name is registered (see :mod:`.qtypes`)."""
+    # Imported here: the question types build on this module (and on answers).
+    from assessment.core.qtypes import type_names
 
-    LIKERT = "likert"
-    CHOICE = "choice"
-    YES_NO = "yes_no"
-    NUMBER = "number"
-    TEXT = "text"
+    names = type_names()
+    if name not in names:
+        expected = ", ".join(repr(n) for n in names[:-1]) + f" or {names[-1]!r}"
+        raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected})
+    return name
+
+
+TypeName = Annotated[str, AfterValidator(_registered_type)]
+"""The name of a registered question type (``likert``, ``number``, …)."""
+
+
+def _type_of(question: Question) -> QuestionType:
+    # The registry imports this module, so it is looked up on first use and kept: asked
+    # for every answer parsed, this must stay cheap.
+    global _type_of
+    from assessment.core.qtypes import type_of
+
+    _type_of = type_of
+    return type_of(question)
 
 
 class MaturityLevel(_Frozen):
@@ -94,7 +124,7 @@ class Question(_Frozen):
     """A question of an element.  Option lists are already resolved from scales."""
 
     id: DottedId
-    type: QuestionType
+    type: TypeName
     text: str = Field(min_length=1)
     help: str = ""
     weight: float = Field(default=1.0, ge=0)
@@ -120,20 +150,19 @@ class Question(_Frozen):
         return data
 
     @property
+    def qtype(self) -> QuestionType:
+        """The registered class of this question's type: how it parses, checks and scores."""
+        return _type_of(self)
+
+    @property
     def scored(self) -> bool:
-        """Text questions carry no score."""
-        return self.type is not QuestionType.TEXT
+        """Whether answers to this question enter the score (free text does not)."""
+        return self.qtype.scored
 
     @property
     def score_bounds(self) -> tuple[float, float]:
         """Lowest and highest score this question can give."""
-        if self.bands:
-            scores = [b.score for b in self.bands]
-        elif self.options:
-            scores = [o.score for o in self.options]
-        else:
-            return (0.0, 0.0)
-        return (min(scores), max(scores))
+        return self.qtype.score_bounds(self)
 
     def option(self, value: str) -> Option | None:
         """The option with this value, if any."""
@@ -181,6 +210,20 @@ class Recommendation(_Frozen):
     horizon: Literal[30, 60, 90]
     when: str
     condition: Condition = Field(exclude=True)
+    addresses: tuple[DottedId, ...] = ()
+    """Ids of the scored questions this recommendation fixes (its priority basis ``A_r``)."""
+    after: tuple[DottedId, ...] = ()
+    """Ids of recommendations that must come before this one in the ranked list."""
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_links(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # As for Question.evidence: recommendations without links serialize as before the
+        # fields existed, so published questionnaires keep their content hash.
+        data: dict[str, Any] = handler(self)
+        for key in ("addresses", "after"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
 
 
 class Element(_Frozen):
@@ -213,9 +256,20 @@ class Questionnaire(_Frozen):
     leadership_roles: tuple[str, ...]
     frontline_roles: tuple[str, ...]
     min_group_size: int = Field(default=3, ge=1)
+    kpi_share: float = Field(default=DEFAULT_KPI_SHARE, ge=0, le=1)
+    """κ: the share of an element score that comes from its KPI items (method 2)."""
     levels: tuple[MaturityLevel, ...]
     elements: tuple[Element, ...]
     content_hash: str = ""
+
+    @model_serializer(mode="wrap")
+    def _omit_default_kpi_share(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The default share scores exactly like a questionnaire written before the field
+        # existed, so it is left out and their content hashes stay the same.
+        data: dict[str, Any] = handler(self)
+        if data.get("kpi_share") == DEFAULT_KPI_SHARE:
+            data.pop("kpi_share", None)
+        return data
 
     @property
     def role_ids(self) -> tuple[str, ...]:

@@ -8,10 +8,10 @@ labelled synthetic wherever it is shown and is never used as a benchmark.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from assessment.core.answers import Answer, AnswerKind, Respondent
-from assessment.core.model import Band, Question, Questionnaire, QuestionType
+from assessment.core.model import Question, Questionnaire
 
 DEFAULT_MIX: Mapping[str, int] = {
     "executive": 3,
@@ -82,20 +82,4 @@ def _answer(question: Question, latent: float, rng: random.Random) -> Answer | N
         return Answer(AnswerKind.DK)
     if question.allow_na and roll < 0.09:
         return Answer(AnswerKind.NA)
-    if question.type is QuestionType.TEXT:
-        return None
-    noisy = min(0.999, max(0.0, latent + rng.gauss(0, 0.15)))
-    if question.type is QuestionType.NUMBER:
-        return Answer(AnswerKind.NUMBER, _number_for(question, noisy, rng))
-    opts = sorted(question.options or (), key=lambda o: o.score)
-    return Answer(AnswerKind.OPTION, opts[int(noisy * len(opts))].value)
-
-
-def _number_for(question: Question, level: float, rng: random.Random) -> float:
-    bands: Sequence[Band] = sorted(question.bands or (), key=lambda b: b.score)
-    band = bands[int(level * len(bands))]
-    assert question.range is not None
-    lo = question.range.min if band.min is None else max(band.min, question.range.min)
-    hi = question.range.max if band.max is None else min(band.max, question.range.max)
-    value = lo + (hi - lo) * rng.uniform(0.05, 0.95)
-    return round(value, 1) if hi - lo < 20 else float(round(value))
+    return question.qtype.synthetic(question, latent, rng)

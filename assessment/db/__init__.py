@@ -12,6 +12,7 @@ from assessment.db.base import Base
 from assessment.db.sqlite import WRITE_OPTION
 
 db = SQLAlchemy(model_class=Base)
+IN_WRITE = "saleshealth.in_write_transaction"
 
 
 @contextmanager
@@ -26,9 +27,20 @@ def write_transaction(session: Session) -> Iterator[Session]:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+    # Marks the open write transaction, so code that joins one (the audit trail) can tell.
+    session.info[IN_WRITE] = session.info.get(IN_WRITE, 0) + 1
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info[IN_WRITE] -= 1
+
+
+def in_write_transaction(session: Session) -> bool:
+    """Whether ``session`` is inside :func:`write_transaction` (changes will be committed)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    return bool(session.info.get(IN_WRITE)) and session.in_transaction()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     inspect,
     update,
 )
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Mapped, Session, WriteOnlyMapped, mapped_column, rela
 
 from assessment.db.base import Base, UTCDateTime, utcnow
 from assessment.db.tenancy import WorkspaceScoped
+from reports.branding import DEFAULT_PRIMARY
 
 
 class MemberRole(enum.StrEnum):
@@ -58,10 +60,19 @@ class Workspace(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     firm_name: Mapped[str] = mapped_column(String(200), default="")
-    primary_color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
+    primary_color: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY)
     footer_text: Mapped[str] = mapped_column(String(300), default="")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     logo_mime: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    require_mfa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Every member must sign in with a second factor (set by an owner)."""
+    # Retention (see docs/privacy.md): null keeps the data for as long as the workspace.
+    retain_identities_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days after an assessment closes until its respondents' names, e-mails and links go."""
+    retain_files_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days after a PDF report is generated until it is deleted."""
+    retain_audit_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Days an audit entry is kept."""
 
 
 class User(Base):
@@ -77,6 +88,11 @@ class User(Base):
     """Rotated on logout and password change so copied session cookies stop working."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+    mfa_secret: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    """The TOTP secret, encrypted (Fernet, key derived from SECRET_KEY); None: no 2FA."""
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    mfa_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The TOTP time step of the last accepted code: a code is never accepted twice."""
 
 
 class Membership(Base):
@@ -191,6 +207,13 @@ class Respondent(WorkspaceScoped, Base):
     """How the answers arrive: ``link`` (personal link), ``import`` (CSV/XLSX import)."""
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    token_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The current link token, encrypted with a key derived from the app secret, so the
+    consultant can copy it again; look-ups stay by ``token_hash``.  None before it existed."""
+    page_reached: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The highest questionnaire page the respondent saved."""
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reminder_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -261,6 +284,9 @@ class ReportJob(WorkspaceScoped, Base):
     pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class CrmEvidence(WorkspaceScoped, Base):
@@ -306,7 +332,10 @@ class ApiToken(WorkspaceScoped, Base):
     """A bearer token for the read-only JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
-    __table_args__ = (UniqueConstraint("token_hash"),)
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        UniqueConstraint("workspace_id", "form_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -319,15 +348,76 @@ class ApiToken(WorkspaceScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    form_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The one-time key of the form that created the token: a form sent twice (reload,
+    double click, parallel requests) creates one token, enforced by a unique constraint."""
+
+
+class MfaRecoveryCode(Base):
+    """A one-time recovery code of a user's second factor; only its SHA-256 is stored."""
+
+    __tablename__ = "mfa_recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditEntry(WorkspaceScoped, Base):
+    """One security-relevant event: who, when, from where, what. Append-only.
+
+    ``actor_id`` is a plain number, not a foreign key: removing a member must not rewrite
+    the history of what they did (``actor_label`` keeps who they were).  The product has no
+    path that changes or deletes an entry (see :mod:`assessment.services.audit`).
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    actor_label: Mapped[str] = mapped_column(String(254), default="")
+    event: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+
+class OrganizationFact(WorkspaceScoped, Base):
+    """A KPI value a consultant knows about the client, with where it was taken from.
+
+    Scoring uses it as the one value of its (``number``) question, ahead of the median of
+    the respondents' answers and behind a linked CRM figure (``docs/scoring.md``).
+    """
+
+    __tablename__ = "organization_fact"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(300))
+    """Where the value was taken from, as the consultant wrote it."""
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ResultsSummary(WorkspaceScoped, Base):
     """The headline results of an assessment, stored so lists and the benchmark need no scoring.
 
-    A row is current when ``settings_key`` (questionnaire content, overrides, minimum group
-    size) still matches the assessment and either ``answers_key`` (count and newest change
-    of its answers) still matches, or the assessment was closed before ``computed_at`` (the
-    answers of a closed assessment cannot change).  See :mod:`assessment.services.summaries`.
+    A row is current while ``settings_key`` (questionnaire content, overrides, minimum group
+    size) and ``answers_key`` (respondents who answered, their last change, the organization
+    facts and CRM evidence) still match.  See :mod:`assessment.services.summaries`.
     """
 
     __tablename__ = "results_summary"
@@ -336,7 +426,7 @@ class ResultsSummary(WorkspaceScoped, Base):
         ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
     )
     settings_key: Mapped[str] = mapped_column(String(64))
-    answers_key: Mapped[str] = mapped_column(String(80))
+    answers_key: Mapped[str] = mapped_column(String(200))
     respondents: Mapped[int] = mapped_column(Integer, default=0)
     """Respondents whose answers or comments were scored."""
     overall: Mapped[float | None] = mapped_column(Float, nullable=True)

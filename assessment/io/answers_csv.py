@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assessment.core.answers import Answer, AnswerError, Respondent, parse_answer
 from assessment.core.model import Questionnaire
+from assessment.messages import Message
 
 REQUIRED = ("respondent", "role", "question", "value")
 OPTIONAL = ("comment", "team", "language")
@@ -23,15 +24,31 @@ MAX_FIELD = 10_000
 
 
 class AnswersFileError(ValueError):
-    """An answers file that cannot be used; ``problems`` lists every problem found."""
+    """An answers file that cannot be used; ``problems`` lists every problem found.
+
+    The problems are :class:`~assessment.messages.Message` values (each also its English
+    text): the command line prints them, the web renders them in the user's language.
+    """
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
         shown = problems[:200]
         if len(problems) > len(shown):
-            shown.append(f"... and {len(problems) - len(shown)} more problems")
+            shown.append(Message("file.more_problems", num=len(problems) - len(shown)))
         super().__init__("\n".join(f"{source}: {p}" for p in shown))
+
+
+def at(where: str, problem: Message) -> Message:
+    """``problem`` found at ``where`` (a row, a column, a key): "row 3: …"."""
+    return Message("at", where=where, problem=problem)
+
+
+def at_row(row: int, problem: Message, column: str | None = None) -> Message:
+    """``problem`` on row ``row`` (the header is row 1), optionally in ``column``."""
+    if column is None:
+        return at(Message("where.row", row=row), problem)
+    return at(Message("where.row_column", row=row, column=column), problem)
 
 
 @dataclass
@@ -52,9 +69,9 @@ def read_answers_file(path: str | os.PathLike[str], q: Questionnaire) -> list[Re
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise AnswersFileError(name, [f"cannot read the file: {exc.strerror}"]) from exc
+        raise AnswersFileError(name, [Message("file.cannot_read", reason=exc.strerror)]) from exc
     if size > MAX_BYTES:
-        raise AnswersFileError(name, [f"file is {size} bytes; the limit is {MAX_BYTES}"])
+        raise AnswersFileError(name, [Message("file.too_large_bytes", size=size, limit=MAX_BYTES)])
     return read_answers_bytes(p.read_bytes(), q, name)
 
 
@@ -68,16 +85,16 @@ def read_answers_bytes(
 def decode_text(data: bytes, name: str, limit: int = MAX_BYTES) -> str:
     """A CSV upload as text, or AnswersFileError (too large, not UTF-8, empty)."""
     if len(data) > limit:
-        size = f"{len(data):,} bytes; the limit is {limit:,} bytes ({limit // 2**20} MB)"
-        raise AnswersFileError(name, [f"the file is {size}"])
+        too_large = Message(
+            "file.too_large", size=float(len(data)), limit=float(limit), mb=limit // 2**20
+        )
+        raise AnswersFileError(name, [too_large])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AnswersFileError(
-            name, [f"not valid UTF-8 (first bad byte at offset {exc.start}); save it as UTF-8"]
-        ) from exc
+        raise AnswersFileError(name, [Message("file.not_utf8", offset=exc.start)]) from exc
     if not text.strip():
-        raise AnswersFileError(name, ["the file is empty; expected a header row"])
+        raise AnswersFileError(name, [Message("file.empty")])
     return text
 
 
@@ -86,7 +103,8 @@ def _rows(text: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        raise AnswersFileError("", [f"row {reader.line_num}: malformed CSV: {exc}"]) from exc
+        malformed = Message("file.malformed_csv", detail=str(exc))
+        raise AnswersFileError("", [at_row(reader.line_num, malformed)]) from exc
 
 
 def parse_answer_rows(
@@ -104,20 +122,27 @@ def parse_answer_rows(
 def _parse(rows: Iterator[list[str]], q: Questionnaire, name: str) -> list[Respondent]:
     header = next(rows, None)
     if header is None or not any(h.strip() for h in header):
-        raise AnswersFileError(name, ["the file is empty; expected a header row"])
+        raise AnswersFileError(name, [Message("file.empty")])
     columns = [h.strip().lower() for h in header]
     problems: list[str] = []
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        problems.append(f"row 1: missing column(s) {', '.join(missing)}")
+        problems.append(at_row(1, Message("file.missing_columns", columns=missing)))
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
     if unknown:
         problems.append(
-            f"row 1: unknown column(s) {', '.join(map(repr, unknown))}; "
-            f"expected {', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}"
+            at_row(
+                1,
+                Message(
+                    "file.unknown_columns",
+                    columns=[repr(c) for c in unknown],
+                    required=REQUIRED,
+                    optional=OPTIONAL,
+                ),
+            )
         )
     if len(set(columns)) != len(columns):
-        problems.append("row 1: a column name appears twice")
+        problems.append(at_row(1, Message("file.column_name_twice")))
     if problems:
         raise AnswersFileError(name, problems)
     index = {c: i for i, c in enumerate(columns)}
@@ -131,55 +156,61 @@ def _parse(rows: Iterator[list[str]], q: Questionnaire, name: str) -> list[Respo
             continue
         data_rows += 1
         if len(row) != len(columns):
-            problems.append(f"row {rownum}: {len(row)} fields, expected {len(columns)}")
+            count = Message("file.field_count", num=len(row), expected=len(columns))
+            problems.append(at_row(rownum, count))
             continue
         if any(len(cell) > MAX_FIELD for cell in row):
-            problems.append(f"row {rownum}: a field is longer than {MAX_FIELD} characters")
+            problems.append(at_row(rownum, Message("file.field_too_long", num=MAX_FIELD)))
             continue
         cell = {c: row[i].strip() for c, i in index.items()}
         rid, role, qid = cell["respondent"], cell["role"], cell["question"]
         if not rid:
-            problems.append(f"row {rownum}: respondent is empty")
+            problems.append(at_row(rownum, Message("file.respondent_empty")))
             continue
         if role not in roles:
-            problems.append(f"row {rownum}: unknown role {role!r} (roles: {', '.join(q.role_ids)})")
+            unknown_role = Message("file.unknown_role", role=role, roles=q.role_ids)
+            problems.append(at_row(rownum, unknown_role))
             continue
         person = people.setdefault(rid, _Builder(role=role, first_row=rownum))
         if person.role != role:
-            problems.append(
-                f"row {rownum}: respondent {rid!r} has role {role!r} here but "
-                f"{person.role!r} in row {person.first_row}; a respondent has one role"
+            changes = Message(
+                "file.role_changes",
+                respondent=rid,
+                role=role,
+                first_role=person.role,
+                first_row=person.first_row,
             )
+            problems.append(at_row(rownum, changes))
             continue
         person.team = person.team or cell.get("team", "")
         person.language = person.language or cell.get("language", "")
         question = questions.get(qid)
         if question is None:
-            problems.append(f"row {rownum}: unknown question {qid!r}")
+            problems.append(at_row(rownum, Message("file.unknown_question", question=qid)))
             continue
         if role not in question.roles:
-            problems.append(
-                f"row {rownum}: question {qid!r} is not asked of role {role!r} "
-                f"(asked of: {', '.join(question.roles)})"
+            not_asked = Message(
+                "file.question_not_for_role", question=qid, role=role, roles=question.roles
             )
+            problems.append(at_row(rownum, not_asked))
             continue
         if qid in person.rows:
-            problems.append(
-                f"row {rownum}: duplicate answer of respondent {rid!r} to {qid!r} "
-                f"(first in row {person.rows[qid]})"
+            twice = Message(
+                "file.duplicate_answer", respondent=rid, question=qid, first_row=person.rows[qid]
             )
+            problems.append(at_row(rownum, twice))
             continue
         try:
             person.answers[qid] = parse_answer(question, row[index["value"]])
         except AnswerError as exc:
-            problems.append(f"row {rownum}: value: {exc}")
+            problems.append(at(Message("where.row_value", row=rownum), exc.located))
             continue
         person.rows[qid] = rownum
         comment = cell.get("comment", "")
         if comment:
             person.comments.setdefault(element_of[qid], []).append(comment)
     if not data_rows and not problems:
-        problems.append("no answer rows after the header")
+        problems.append(Message("file.no_answer_rows"))
     if problems:
         raise AnswersFileError(name, problems)
     return [

@@ -27,9 +27,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assessment.core.answers import Answer, AnswerKind
+from assessment.core.answers import Answer
 from assessment.core.answers import Respondent as CoreRespondent
-from assessment.core.model import Questionnaire
+from assessment.core.model import Question, Questionnaire
 from assessment.core.results import Results
 from assessment.io.safe_cells import Cell, safe_row, xlsx_value
 
@@ -59,10 +59,9 @@ class ExportPerson:
     email: str = ""
 
 
-def _value(answer: Answer) -> Cell:
-    if answer.kind is AnswerKind.NUMBER and isinstance(answer.value, float | int):
-        return float(answer.value)
-    return answer.raw
+def _value(question: Question, answer: Answer) -> Cell:
+    # The question's type decides the cell: numbers stay numeric, options are their values.
+    return question.qtype.export_value(answer)
 
 
 def _with_identity(head: Sequence[str], identified: bool) -> list[str]:
@@ -115,7 +114,7 @@ def long_rows(
                 answer = r.answers.get(question.id)
                 if answer is None:
                     continue
-                rows.append([*head, *middle, question.id, _value(answer), comment])
+                rows.append([*head, *middle, question.id, _value(question, answer), comment])
                 comment = ""  # once per element, on its first answered question
     return rows
 
@@ -133,15 +132,15 @@ def wide_rows(
     q: Questionnaire, people: Iterable[ExportPerson], *, identified: bool = False
 ) -> list[list[Cell]]:
     """Header and one row per respondent; unanswered questions are empty cells."""
-    questions = [question.id for element in q.elements for question in element.questions]
+    questions = [question for element in q.elements for question in element.questions]
     rows: list[list[Cell]] = [list(wide_columns(q, identified=identified))]
     for person in people:
         r = person.respondent
         head, middle = _person_cells(person, identified)
         row: list[Cell] = [*head, *middle, submitted_cell(person, identified)]
-        for qid in questions:
-            answer = r.answers.get(qid)
-            row.append(None if answer is None else _value(answer))
+        for question in questions:
+            answer = r.answers.get(question.id)
+            row.append(None if answer is None else _value(question, answer))
         row.extend(r.comments.get(element.id, "") for element in q.elements)
         rows.append(row)
     return rows

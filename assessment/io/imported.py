@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from assessment.core.answers import Respondent as CoreRespondent
-from assessment.io.answers_csv import AnswersFileError, decode_text
+from assessment.io.answers_csv import AnswersFileError, at, at_row, decode_text
+from assessment.messages import Message
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 """Largest answers file an import accepts (10 MB, about 150,000 answer rows)."""
@@ -43,34 +44,40 @@ def csv_rows(text: str, name: str) -> list[list[str]]:
     try:
         return list(reader)
     except csv.Error as exc:
-        raise AnswersFileError(name, [f"row {reader.line_num}: malformed CSV: {exc}"]) from exc
+        malformed = Message("file.malformed_csv", detail=str(exc))
+        raise AnswersFileError(name, [at_row(reader.line_num, malformed)]) from exc
 
 
 def identity_problems(
     where: str, code: str, name: str = "", email: str = "", team: str = "", language: str = ""
 ) -> list[str]:
-    """What is wrong with a person's code, name, e-mail, team or language (``where``: prefix)."""
-    problems: list[str] = []
+    """What is wrong with a person's code, name, e-mail, team or language (``where``: prefix).
+
+    ``where`` is usually a :class:`~assessment.messages.Message` such as "row 3".
+    """
+    found: list[Message] = []
     if not code:
-        problems.append(f"{where}: respondent code is empty")
+        found.append(Message("person.code_empty"))
     elif len(code) > MAX_CODE:
-        problems.append(f"{where}: respondent code {code[:40]!r} is longer than {MAX_CODE}")
+        found.append(Message("person.code_too_long", code=code[:40], max=MAX_CODE))
     if len(name) > MAX_NAME:
-        problems.append(f"{where}: name is longer than {MAX_NAME} characters")
+        found.append(Message("person.name_too_long", num=MAX_NAME))
     if email and ("@" not in email or len(email) > MAX_EMAIL or any(c.isspace() for c in email)):
-        problems.append(f"{where}: {email[:60]!r} is not an e-mail address")
+        found.append(Message("person.bad_email", email=email[:60]))
     if len(team) > MAX_TEAM:
-        problems.append(f"{where}: team is longer than {MAX_TEAM} characters")
+        found.append(Message("person.team_too_long", num=MAX_TEAM))
     if language and not _LANGUAGE.fullmatch(language):
-        problems.append(f"{where}: {language[:20]!r} is not a language code such as en or pl")
-    return problems
+        found.append(Message("person.bad_language", language=language[:20]))
+    return [at(where, problem) for problem in found]
 
 
 def comment_problem(where: str, text: str) -> str | None:
     """The problem with a comment longer than :data:`MAX_COMMENT`, or None."""
     if len(text) <= MAX_COMMENT:
         return None
-    return f"{where}: the comment has {len(text):,} characters; the limit is {MAX_COMMENT:,}"
+    # Floats: the lengths are written with the locale's digit grouping (5,001).
+    too_long = Message("person.comment_too_long", num=float(len(text)), max=float(MAX_COMMENT))
+    return at(where, too_long)
 
 
 def row_number(problem: str) -> int:

@@ -11,7 +11,7 @@ nothing is returned half-read.
 from __future__ import annotations
 
 from assessment.core.model import Questionnaire
-from assessment.io.answers_csv import AnswersFileError, parse_answer_rows
+from assessment.io.answers_csv import AnswersFileError, at_row, parse_answer_rows
 from assessment.io.imported import (
     ImportedRespondent,
     comment_problem,
@@ -21,6 +21,7 @@ from assessment.io.imported import (
     row_number,
 )
 from assessment.io.safe_cells import unescape_row
+from assessment.messages import Message
 
 IDENTITY_COLUMNS = ("name", "email")
 
@@ -43,30 +44,31 @@ def read_long_answers(
             plain.append([c for i, c in enumerate(row) if i not in drop])
             continue
         if len(row) != len(header):
-            problems.append(f"row {number}: {len(row)} fields, expected {len(header)}")
+            count = Message("file.field_count", num=len(row), expected=len(header))
+            problems.append(at_row(number, count))
             plain.append([])  # a blank row keeps the reader's row numbers aligned
             continue
         cell = {c: row[i].strip() for i, c in enumerate(header)}
         code = cell.get("respondent", "")
         person_name, email = cell.get("name", ""), cell.get("email", "")
         problems += identity_problems(
-            f"row {number}",
+            Message("where.row", row=number),
             code or "?",
             person_name,
             email,
             cell.get("team", ""),
             cell.get("language", ""),
         )
-        too_long = comment_problem(f"row {number}, column 'comment'", cell.get("comment", ""))
+        too_long = comment_problem(
+            Message("where.row_column", row=number, column="comment"), cell.get("comment", "")
+        )
         if too_long:
             problems.append(too_long)
             long_comments.add(code)
         first = people.setdefault(code, (number, person_name, email))
         if code and (first[1], first[2]) != (person_name, email) and (person_name or email):
-            problems.append(
-                f"row {number}: respondent {code!r} has a different name or e-mail "
-                f"than in row {first[0]}"
-            )
+            changed = Message("person.identity_changes", code=code, first_row=first[0])
+            problems.append(at_row(number, changed))
         plain.append([c for i, c in enumerate(row) if i not in drop])
     try:
         respondents = parse_answer_rows(plain, q, name)
@@ -76,11 +78,10 @@ def read_long_answers(
     for r in respondents:
         for element_id, text in r.comments.items() if r.id not in long_comments else ():
             # The comments of several rows on one element are joined into one comment.
-            too_long = comment_problem(
-                f"row {people[r.id][0]}: respondent {r.id!r}, element {element_id!r} "
-                "(its rows' comments joined)",
-                text,
+            joined = Message(
+                "where.joined_comment", row=people[r.id][0], respondent=r.id, element=element_id
             )
+            too_long = comment_problem(joined, text)
             if too_long:
                 problems.append(too_long)
     if problems:

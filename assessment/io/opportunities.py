@@ -17,11 +17,15 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from assessment.core import safe_yaml
 from assessment.core.crm import Opportunity, Status, canonical_stage
+from assessment.core.errors import InvalidValue
+from assessment.io.answers_csv import at, at_row
+from assessment.messages import Message
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -119,8 +123,13 @@ class OpportunitiesFileError(ValueError):
         shown = problems[:MAX_PROBLEMS_SHOWN]
         lines = [f"{source}: {p}" for p in shown]
         if len(problems) > len(shown):
-            lines.append(f"{source}: ... and {len(problems) - len(shown)} more problems")
+            more = Message("file.more_problems", num=len(problems) - len(shown))
+            lines.append(f"{source}: {more}")
         super().__init__("\n".join(lines))
+
+    def located(self) -> list[Message]:
+        """Every problem with the file's name in front, for a person to read."""
+        return [Message("at", where=self.source, problem=p) for p in self.problems]
 
 
 @dataclass(frozen=True)
@@ -166,64 +175,64 @@ def read_mapping(path: str | Path) -> ColumnMapping:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise OpportunitiesFileError(str(path), [f"cannot read the file: {exc.strerror}"]) from exc
+        cannot = Message("file.cannot_read", reason=exc.strerror)
+        raise OpportunitiesFileError(str(path), [cannot]) from exc
     return parse_mapping(data, str(path))
 
 
 def parse_mapping(data: bytes, name: str = "MAP.yaml") -> ColumnMapping:
     """Validate mapping YAML content; every problem is reported at once."""
     if len(data) > MAX_MAPPING_BYTES:
-        raise OpportunitiesFileError(name, [f"file is larger than {MAX_MAPPING_BYTES} bytes"])
+        too_large = Message("crm.mapping_too_large", limit=MAX_MAPPING_BYTES)
+        raise OpportunitiesFileError(name, [too_large])
     try:
         doc = safe_yaml.load(data.decode("utf-8-sig"), booleans=False) or {}
     except UnicodeDecodeError as exc:
-        raise OpportunitiesFileError(
-            name, [f"not valid UTF-8 (first bad byte at offset {exc.start}); save it as UTF-8"]
-        ) from exc
+        raise OpportunitiesFileError(name, [Message("file.not_utf8", offset=exc.start)]) from exc
     except safe_yaml.YamlProblem as exc:
         raise OpportunitiesFileError(name, [str(exc)]) from exc
     if not isinstance(doc, dict):
-        raise OpportunitiesFileError(name, ["expected a mapping with 'columns:'"])
+        raise OpportunitiesFileError(name, [Message("crm.mapping_not_mapping")])
     problems: list[str] = []
     known_keys = {"columns", "stages", "date_format", "decimal", "default_currency", "sheet"}
     for key in sorted(set(map(str, doc)) - known_keys):
-        problems.append(f"{key}: unknown setting (known: {', '.join(sorted(known_keys))})")
+        problems.append(at(key, Message("crm.unknown_setting", known=sorted(known_keys))))
     columns: dict[str, tuple[str, ...]] = {}
     raw_columns = doc.get("columns") or {}
     if not isinstance(raw_columns, dict):
-        problems.append("columns: expected a mapping of field: header")
+        problems.append(at("columns", Message("crm.columns_mapping")))
         raw_columns = {}
     for key, value in raw_columns.items():
         if key not in FIELDS:
-            problems.append(f"columns.{key}: unknown field (fields: {', '.join(FIELDS)})")
+            problems.append(at(f"columns.{key}", Message("crm.unknown_field", fields=FIELDS)))
             continue
         headers = value if isinstance(value, list) else [value]
         if not headers or not all(isinstance(h, str | int) and str(h).strip() for h in headers):
-            problems.append(f"columns.{key}: expected a header name or a list of them")
+            problems.append(at(f"columns.{key}", Message("crm.header_names")))
             continue
         columns[key] = tuple(str(h).strip() for h in headers)
     stages: dict[str, float] = {}
     raw_stages = doc.get("stages") or {}
     if not isinstance(raw_stages, dict):
-        problems.append("stages: expected a mapping of stage name: probability in percent")
+        problems.append(at("stages", Message("crm.stages_mapping")))
         raw_stages = {}
     for stage, pct in raw_stages.items():
         value = _percent(pct)
         if value is None:
-            problems.append(f"stages.{stage}: expected a percentage from 0 to 100 (got {pct!r})")
+            problems.append(at(f"stages.{stage}", Message("crm.stage_percent", value=repr(pct))))
         else:
             stages[str(stage)] = value
     date_format = doc.get("date_format")
     if date_format is not None and (not isinstance(date_format, str) or "%" not in date_format):
-        problems.append("date_format: expected a strptime pattern such as '%d.%m.%Y'")
+        problems.append(at("date_format", Message("crm.date_format")))
         date_format = None
     decimal = doc.get("decimal")
     if decimal is not None and decimal not in (",", "."):
-        problems.append("decimal: expected ',' or '.'")
+        problems.append(at("decimal", Message("crm.decimal")))
         decimal = None
     currency = str(doc.get("default_currency") or "").strip().upper()
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
-        problems.append(f"default_currency: expected a three-letter code (got {currency!r})")
+        problems.append(at("default_currency", Message("crm.currency_code", currency=currency)))
     sheet = doc.get("sheet")
     if problems:
         raise OpportunitiesFileError(name, problems)
@@ -253,16 +262,19 @@ def read_opportunities(
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise OpportunitiesFileError(display, [f"cannot read the file: {exc.strerror}"]) from exc
+        cannot = Message("file.cannot_read", reason=exc.strerror)
+        raise OpportunitiesFileError(display, [cannot]) from exc
     if size > MAX_BYTES:
         raise OpportunitiesFileError(display, [_too_big(size)])
     return read_opportunities_bytes(p.read_bytes(), display, mapping)
 
 
-def _too_big(size: int) -> str:
-    return (
-        f"the file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB "
-        f"(about {MAX_ROWS:,} deals): export fewer deals, e.g. the last 12 months"
+def _too_big(size: int) -> Message:
+    return Message(
+        "crm.too_big",
+        mb=Decimal(f"{size / 1024 / 1024:.1f}"),
+        limit=MAX_BYTES // 1024 // 1024,
+        rows=float(MAX_ROWS),
     )
 
 
@@ -281,7 +293,7 @@ def read_opportunities_bytes(
     try:
         header = next(rows)
     except StopIteration:
-        raise OpportunitiesFileError(name, ["the file is empty; expected a header row"]) from None
+        raise OpportunitiesFileError(name, [Message("file.empty")]) from None
     return _parse(header, rows, name, mapping)
 
 
@@ -289,9 +301,7 @@ def _csv_rows(data: bytes, name: str) -> Iterator[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise OpportunitiesFileError(
-            name, [f"not valid UTF-8 (first bad byte at offset {exc.start}); save it as UTF-8"]
-        ) from exc
+        raise OpportunitiesFileError(name, [Message("file.not_utf8", offset=exc.start)]) from exc
     first = text.split("\n", 1)[0]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
@@ -301,9 +311,8 @@ def _csv_rows(data: bytes, name: str) -> Iterator[list[Any]]:
             if any(cell.strip() for cell in row):
                 yield row
     except csv.Error as exc:
-        raise OpportunitiesFileError(
-            name, [f"row {reader.line_num}: malformed CSV: {exc}"]
-        ) from exc
+        malformed = Message("file.malformed_csv", detail=str(exc))
+        raise OpportunitiesFileError(name, [at_row(reader.line_num, malformed)]) from exc
 
 
 def _xlsx_rows(data: bytes, name: str, sheet: str | None) -> Iterator[list[Any]]:
@@ -314,20 +323,19 @@ def _xlsx_rows(data: bytes, name: str, sheet: str | None) -> Iterator[list[Any]]
         with zipfile.ZipFile(buffer) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise OpportunitiesFileError(name, ["not a valid XLSX file"]) from exc
+        raise OpportunitiesFileError(name, [Message("crm.bad_xlsx")]) from exc
     if unzipped > MAX_UNZIPPED:
-        raise OpportunitiesFileError(
-            name, [f"the workbook unpacks to {unzipped // 1024 // 1024} MB; refusing to read it"]
-        )
+        unpacked = Message("crm.xlsx_too_big", mb=unzipped // 1024 // 1024)
+        raise OpportunitiesFileError(name, [unpacked])
     try:
         book = load_workbook(buffer, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise OpportunitiesFileError(name, [f"not a readable XLSX file: {exc}"]) from exc
+        unreadable = Message("crm.unreadable_xlsx", detail=str(exc))
+        raise OpportunitiesFileError(name, [unreadable]) from exc
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise OpportunitiesFileError(
-                name, [f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})"]
-            )
+            no_sheet = Message("crm.no_sheet", sheet=sheet, sheets=book.sheetnames)
+            raise OpportunitiesFileError(name, [no_sheet])
         ws = book[sheet] if sheet else book.worksheets[0]
         for values in ws.iter_rows(values_only=True):
             row = ["" if v is None else v for v in values]
@@ -364,7 +372,7 @@ def _resolve_columns(
             for h in mapping.columns[key]:
                 col = by_exact.get(h, by_norm.get(_norm_header(h)))
                 if col is None:
-                    problems.append(f"mapping: {key}: no column {h!r} in the header")
+                    problems.append(at(f"mapping: {key}", Message("crm.no_column", header=h)))
                 else:
                     idx.append(col)
             if idx:
@@ -378,11 +386,8 @@ def _resolve_columns(
             found[key] = tuple(auto)
     missing = [k for k in REQUIRED if k not in found]
     if missing:
-        shown = ", ".join(repr(str(h)) for h in header)
-        problems.append(
-            f"row 1: no column for {', '.join(missing)} (header: {shown}); "
-            "name the columns in a mapping file, e.g. 'columns: {amount: \"Deal value\"}'"
-        )
+        shown = [repr(str(h)) for h in header]
+        problems.append(at_row(1, Message("crm.missing_columns", fields=missing, header=shown)))
     if problems:
         raise OpportunitiesFileError(name, problems)
     return found
@@ -398,7 +403,7 @@ def _parse(
         if len(raw) >= MAX_ROWS:
             raise OpportunitiesFileError(
                 name,
-                [f"more than {MAX_ROWS:,} deals; export fewer deals (e.g. the last 12 months)"],
+                [Message("crm.too_many_rows", rows=float(MAX_ROWS))],
             )
         values: dict[str, Any] = {}
         for key, idx in columns.items():
@@ -411,7 +416,7 @@ def _parse(
                 values[key] = (names[idx[0]], "")
         raw.append((number, values))
     if not raw:
-        raise OpportunitiesFileError(name, ["the file has a header but no deals"])
+        raise OpportunitiesFileError(name, [Message("crm.no_deals")])
     problems: list[str] = []
     slash_order = _slash_order(raw, mapping, name)
     opportunities: list[Opportunity] = []
@@ -421,17 +426,13 @@ def _parse(
         if opp is None:
             continue
         if opp.id in seen:
-            problems.append(
-                f"row {number}, column {values['id'][0]!r}: duplicate id {opp.id!r} "
-                f"(first in row {seen[opp.id]})"
-            )
+            twice = Message("crm.duplicate_id", id=opp.id, first_row=seen[opp.id])
+            problems.append(at_row(number, twice, values["id"][0]))
             continue
         seen[opp.id] = number
         opportunities.append(opp)
     if problems:
-        problems.append(
-            f"{len(problems)} problem(s) in {len(raw)} deal row(s); nothing was computed"
-        )
+        problems.append(Message("crm.summary", num=len(problems), rows=len(raw)))
         raise OpportunitiesFileError(name, problems)
     used = {k: tuple(names[i] for i in idx) for k, idx in columns.items()}
     return OpportunityFile(tuple(opportunities), used, tuple(names))
@@ -446,8 +447,8 @@ def _row(
 ) -> Opportunity | None:
     start = len(problems)
 
-    def problem(key: str, message: str) -> None:
-        problems.append(f"row {number}, column {values[key][0]!r}: {message}")
+    def problem(key: str, message: Message) -> None:
+        problems.append(at_row(number, message, values[key][0]))
 
     def text(key: str) -> str:
         return cell_text(values[key][1]) if key in values else ""
@@ -457,32 +458,32 @@ def _row(
             return None
         try:
             return parse_date(values[key][1], mapping.date_format, slash_order)
-        except ValueError as exc:
-            problem(key, str(exc))
+        except InvalidValue as exc:
+            problem(key, exc.message)
             return None
 
     for key in REQUIRED:
         if not text(key):
-            problem(key, f"the {key.replace('_', ' ')} is missing")
+            problem(key, Message(f"crm.missing.{key}"))
     amount: float | None = None
     if text("amount"):
         try:
             amount = parse_amount(values["amount"][1], mapping.decimal)
-        except ValueError as exc:
-            problem("amount", str(exc))
+        except InvalidValue as exc:
+            problem("amount", exc.message)
     created, close, changed = when("created"), when("close_date"), when("stage_changed")
     stage = text("stage")
     status = _status(text("status"), stage)
     if status is None:
-        words = "open, won, lost"
-        problem("status", f"unknown status {text('status')!r} (expected {words})")
+        problem("status", Message("crm.unknown_status", status=text("status")))
     elif status is not Status.OPEN and "close_date" in values and not text("close_date"):
-        problem("close_date", f"a close date is required for a {status.value} deal")
+        problem("close_date", Message(f"crm.close_date_required.{status.value}"))
     if created and close and close < created:
-        problem("close_date", f"close date {close} is before the created date {created}")
+        before = Message("crm.close_before_created", close=str(close), created=str(created))
+        problem("close_date", before)
     currency = text("currency").upper() or mapping.default_currency
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
-        problem("currency", f"expected a three-letter currency code such as EUR (got {currency!r})")
+        problem("currency", Message("crm.currency", currency=currency))
     if len(problems) > start or amount is None or created is None or status is None:
         return None
     return Opportunity(
@@ -544,7 +545,7 @@ def parse_amount(value: Any, decimal: str | None = None) -> float:
     ``decimal`` says otherwise.  Negative amounts are refused.
     """
     if isinstance(value, bool):
-        raise ValueError(f"not an amount: {value!r}")
+        raise InvalidValue("crm.not_an_amount", value=repr(value))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -552,17 +553,17 @@ def parse_amount(value: Any, decimal: str | None = None) -> float:
         # Accounting notation "(1,200)" and Unicode minus or dash signs ("−500", "500–")
         # mean a negative amount: they must not be stripped away with the currency signs.
         if _NEGATIVE.search(raw):
-            raise ValueError(f"amounts must not be negative (got {raw!r})")
+            raise InvalidValue("crm.negative_amount", value=repr(raw))
         # Currency signs and codes may lead or trail ("€ 1 200", "1200 PLN", "1 200 zł").
         text = re.sub(r"^[^\d\-]+|[^\d]+$", "", raw)
         text = re.sub(r"[ '’\u00a0\u202f]", "", text)
         if not re.fullmatch(r"-?[\d.,]*\d[\d.,]*", text):
-            raise ValueError(f"not an amount: {raw!r}")
+            raise InvalidValue("crm.not_an_amount", value=repr(raw))
         number = float(_normalize_number(text, decimal, raw))
     if number < 0:
-        raise ValueError(f"amounts must not be negative (got {value!r})")
+        raise InvalidValue("crm.negative_amount", value=repr(value))
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"not an amount: {value!r}")
+        raise InvalidValue("crm.not_an_amount", value=repr(value))
     return number
 
 
@@ -570,7 +571,7 @@ def _normalize_number(text: str, decimal: str | None, original: str) -> str:
     decimal = decimal or _guess_decimal(text)
     thousands = "," if decimal == "." else "."
     if text.count(decimal) > 1:
-        raise ValueError(f"not an amount: {original!r}")
+        raise InvalidValue("crm.not_an_amount", value=repr(original))
     return text.replace(thousands, "").replace(decimal, ".")
 
 
@@ -607,8 +608,9 @@ def parse_date(value: Any, fmt: str | None = None, slash_order: str = "dmy") -> 
             return date(int(m[3]), month, day)
     except ValueError:
         pass
-    expected = f"the format {fmt!r}" if fmt else "e.g. 2024-03-15 or 15.03.2024"
-    raise ValueError(f"not a date: {text!r} (expected {expected})")
+    if fmt:
+        raise InvalidValue("crm.not_a_date_format", value=repr(text), format=repr(fmt))
+    raise InvalidValue("crm.not_a_date", value=repr(text))
 
 
 def _slash_order(
@@ -626,12 +628,6 @@ def _slash_order(
                 day_first = day_first or a > 12
                 month_first = month_first or b > 12
     if day_first == month_first and seen:
-        why = "both day-first and month-first" if day_first else "ambiguous (e.g. 03/04/2024)"
-        raise OpportunitiesFileError(
-            name,
-            [
-                f"dates such as dd/mm/yyyy or mm/dd/yyyy are {why}; set date_format in the "
-                "mapping file, e.g. date_format: '%m/%d/%Y'"
-            ],
-        )
+        code = "crm.slash_dates_mixed" if day_first else "crm.slash_dates_ambiguous"
+        raise OpportunitiesFileError(name, [Message(code)])
     return "mdy" if month_first else "dmy"

@@ -26,6 +26,7 @@ from typing import Any
 from assessment.core.loader import Problem, QuestionnaireError, parse_yaml
 from assessment.core.model import Questionnaire
 from assessment.core.trends import VersionMap
+from assessment.messages import Message
 
 MAX_BYTES = 512 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$")
@@ -40,6 +41,13 @@ class VersionMappingError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def located(self) -> list[Message]:
+        """Every problem as "file: path: message", for a person to read in their language."""
+        return [
+            Message("at", where=f"{p.file}: {p.path}" if p.path else p.file, problem=p.message)
+            for p in self.problems
+        ]
+
 
 def load_version_mapping(path: str | os.PathLike[str]) -> VersionMap:
     """Read and parse a mapping file (errors name the file)."""
@@ -48,11 +56,11 @@ def load_version_mapping(path: str | os.PathLike[str]) -> VersionMap:
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise VersionMappingError([Problem(name, "", f"cannot read: {exc.strerror}")]) from exc
+        cannot = Message("vmap.cannot_read", reason=exc.strerror)
+        raise VersionMappingError([Problem(name, "", cannot)]) from exc
     if size > MAX_BYTES:
-        raise VersionMappingError(
-            [Problem(name, "", f"file is {size} bytes; the limit is {MAX_BYTES}")]
-        )
+        too_large = Message("file.too_large_bytes", size=size, limit=MAX_BYTES)
+        raise VersionMappingError([Problem(name, "", too_large)])
     return parse_version_mapping(p.read_bytes(), name)
 
 
@@ -60,13 +68,12 @@ def parse_version_mapping(data: bytes | str, name: str = "mapping.yaml") -> Vers
     """Parse the text of a mapping file; raise VersionMappingError listing every problem."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise VersionMappingError(
-                [Problem(name, "", f"file is {len(data)} bytes; the limit is {MAX_BYTES}")]
-            )
+            too_large = Message("file.too_large_bytes", size=len(data), limit=MAX_BYTES)
+            raise VersionMappingError([Problem(name, "", too_large)])
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise VersionMappingError([Problem(name, "", "file is not valid UTF-8")]) from exc
+            raise VersionMappingError([Problem(name, "", Message("vmap.not_utf8"))]) from exc
     else:
         text = data
     try:
@@ -75,20 +82,16 @@ def parse_version_mapping(data: bytes | str, name: str = "mapping.yaml") -> Vers
         raise VersionMappingError(exc.problems) from exc
     problems: list[Problem] = []
     if not isinstance(doc, dict):
-        raise VersionMappingError(
-            [Problem(name, "", "expected a mapping with from, to, elements, questions")]
-        )
+        raise VersionMappingError([Problem(name, "", Message("vmap.not_a_mapping"))])
     for key in doc:
         if key not in _TOP:
-            problems.append(
-                Problem(name, str(key), f"unknown key (expected one of {', '.join(_TOP)})")
-            )
+            problems.append(Problem(name, str(key), Message("vmap.unknown_top_key", keys=_TOP)))
     src = _side(doc, "from", name, problems)
     dst = _side(doc, "to", name, problems)
     elements = _ids(doc, "elements", name, problems)
     questions = _ids(doc, "questions", name, problems)
     if src and dst and src == dst:
-        problems.append(Problem(name, "to", "maps a version onto itself"))
+        problems.append(Problem(name, "to", Message("vmap.onto_itself")))
     if problems or src is None or dst is None:
         raise VersionMappingError(problems)
     return VersionMap(src[0], src[1], dst[0], dst[1], elements, questions)
@@ -99,24 +102,21 @@ def _side(
 ) -> tuple[str, str] | None:
     value = doc.get(key)
     if not isinstance(value, dict):
-        problems.append(Problem(name, key, 'required: {questionnaire: ID, version: "X.Y.Z"}'))
+        problems.append(Problem(name, key, Message("vmap.side_required")))
         return None
     qid = value.get("questionnaire")
     version = value.get("version")
     ok = True
     for extra in set(value) - {"questionnaire", "version"}:
-        problems.append(Problem(name, f"{key}.{extra}", "unknown key"))
+        problems.append(Problem(name, f"{key}.{extra}", Message("vmap.unknown_key")))
         ok = False
     if not isinstance(qid, str) or not _SLUG.match(qid):
-        problems.append(
-            Problem(name, f"{key}.questionnaire", f"expected a questionnaire id, got {qid!r}")
-        )
+        not_an_id = Message("vmap.questionnaire_id", value=repr(qid))
+        problems.append(Problem(name, f"{key}.questionnaire", not_an_id))
         ok = False
     if not isinstance(version, str) or not version.strip():
-        hint = ' (quote it, e.g. "1.0")' if isinstance(version, int | float) else ""
-        problems.append(
-            Problem(name, f"{key}.version", f"expected a version string{hint}, got {version!r}")
-        )
+        code = "vmap.version_quote" if isinstance(version, int | float) else "vmap.version"
+        problems.append(Problem(name, f"{key}.version", Message(code, value=repr(version))))
         ok = False
     return (str(qid), str(version).strip()) if ok else None
 
@@ -128,16 +128,16 @@ def _ids(
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.append(Problem(name, key, "expected a mapping of old id: new id (or null)"))
+        problems.append(Problem(name, key, Message("vmap.ids_mapping")))
         return {}
     out: dict[str, str | None] = {}
     for old, new in value.items():
         where = f"{key}.{old}"
         if not isinstance(old, str) or not _ID.match(old):
-            problems.append(Problem(name, where, f"{old!r} is not an id"))
+            problems.append(Problem(name, where, Message("vmap.not_an_id", value=repr(old))))
             continue
         if new is not None and (not isinstance(new, str) or not _ID.match(new)):
-            problems.append(Problem(name, where, f"expected a new id or null, got {new!r}"))
+            problems.append(Problem(name, where, Message("vmap.new_id", value=repr(new))))
             continue
         out[old] = new
     return out
@@ -153,9 +153,10 @@ def check_against(
         ("to", new, vmap.to_id, vmap.to_version),
     ):
         if (q.id, q.version) != (qid, version):
-            problems.append(
-                Problem(name, side, f"expected {q.id} {q.version}, the file names {qid} {version}")
+            mismatch = Message(
+                "vmap.side_mismatch", qid=q.id, version=q.version, named=f"{qid} {version}"
             )
+            problems.append(Problem(name, side, mismatch))
     old_elements = {el.id for el in old.elements}
     new_elements = {el.id for el in new.elements}
     old_questions = set(old.questions())
@@ -164,23 +165,13 @@ def check_against(
         ("elements", vmap.elements, old_elements, new_elements),
         ("questions", vmap.questions, old_questions, new_questions),
     ):
-        singular = kind[:-1]
+        code = f"vmap.unknown_{kind[:-1]}"  # vmap.unknown_element, vmap.unknown_question
         for src, dst in mapping.items():
             if src not in before:
-                problems.append(
-                    Problem(
-                        name,
-                        f"{kind}.{src}",
-                        f"unknown {singular} {src!r} in {old.id} {old.version}",
-                    )
-                )
+                unknown = Message(code, id=src, qid=old.id, version=old.version)
+                problems.append(Problem(name, f"{kind}.{src}", unknown))
             if dst is not None and dst not in after:
-                problems.append(
-                    Problem(
-                        name,
-                        f"{kind}.{src}",
-                        f"unknown {singular} {dst!r} in {new.id} {new.version}",
-                    )
-                )
+                unknown = Message(code, id=dst, qid=new.id, version=new.version)
+                problems.append(Problem(name, f"{kind}.{src}", unknown))
     if problems:
         raise VersionMappingError(problems)

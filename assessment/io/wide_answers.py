@@ -24,10 +24,10 @@ from typing import Any
 import yaml
 
 from assessment.core import safe_yaml
-from assessment.core.answers import Answer, AnswerError, parse_answer
+from assessment.core.answers import Answer, AnswerError, AnswerKind, parse_answer
 from assessment.core.answers import Respondent as CoreRespondent
-from assessment.core.model import Question, Questionnaire, QuestionType
-from assessment.io.answers_csv import MAX_FIELD, AnswersFileError
+from assessment.core.model import Question, Questionnaire
+from assessment.io.answers_csv import MAX_FIELD, AnswersFileError, at, at_row
 from assessment.io.exports import COMMENT_PREFIX
 from assessment.io.imported import (
     ImportedRespondent,
@@ -38,6 +38,7 @@ from assessment.io.imported import (
     row_number,
 )
 from assessment.io.safe_cells import unescape_row
+from assessment.messages import Message
 
 MAPPING_MAX_BYTES = 256 * 1024
 DEFAULT_NA = ("na", "n/a", "not applicable")
@@ -92,29 +93,38 @@ class WideImport:
 
 def _load_yaml(data: bytes, name: str) -> Any:
     if len(data) > MAPPING_MAX_BYTES:
-        raise AnswersFileError(
-            name, [f"the mapping file is {len(data):,} bytes; the limit is {MAPPING_MAX_BYTES:,}"]
+        too_large = Message(
+            "file.mapping_too_large", size=float(len(data)), limit=float(MAPPING_MAX_BYTES)
         )
+        raise AnswersFileError(name, [too_large])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AnswersFileError(name, [f"not valid UTF-8 (offset {exc.start})"]) from exc
+        raise AnswersFileError(name, [Message("file.mapping_not_utf8", offset=exc.start)]) from exc
     try:
         # Mapping files are short: anchors and aliases have no use in them.
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise AnswersFileError(name, ["anchors and aliases (*name) are not allowed"])
-        return safe_yaml.load(text, booleans=False)
+        return safe_yaml.load(text, booleans=False, aliases=False)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise AnswersFileError(name, [f"{where}not valid YAML: {problem}"]) from exc
+        problem = Message("yaml.invalid", detail=getattr(exc, "problem", None) or str(exc))
+        if mark is not None:
+            problem = at(Message("where.line", line=mark.line + 1), problem)
+        raise AnswersFileError(name, [problem]) from exc
     except safe_yaml.YamlProblem as exc:
-        where = f"{exc.where}: " if exc.where else ""
-        raise AnswersFileError(name, [f"{where}{exc.message}"]) from exc
+        line = exc.where.split(",")[0]  # "line L, column C": the line is enough here
+        if exc.message.startswith("invalid YAML: "):
+            problem = Message(
+                "yaml.invalid", detail=exc.message.removeprefix("invalid YAML: ")
+            )
+        elif "anchors and aliases" in exc.message:
+            problem = Message("yaml.aliases")
+        else:
+            problem = Message("form.detail", detail=exc.message)
+        if line.startswith("line "):
+            problem = at(Message("where.line", line=int(line.split()[1])), problem)
+        raise AnswersFileError(name, [problem]) from exc
     except RecursionError as exc:
-        raise AnswersFileError(name, ["the YAML is nested too deeply"]) from exc
+        raise AnswersFileError(name, [Message("yaml.too_deep")]) from exc
 
 
 def _text(value: Any) -> str | None:
@@ -137,13 +147,13 @@ def _value_map(raw: Any, where: str, problems: list[str]) -> dict[str, Target]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        problems.append(f"{where}: expected 'answer text: option value or number' pairs")
+        problems.append(at(where, Message("mapping.value_pairs")))
         return {}
     out: dict[str, Target] = {}
     for key, value in raw.items():
         text, target = _text(key), _target(value)
         if text is None or target is None:
-            problems.append(f"{where}: {key!r}: expected a text mapped to an option or number")
+            problems.append(at(f"{where}: {key!r}", Message("mapping.value_pair")))
             continue
         out[text.lower()] = target
     return out
@@ -157,7 +167,7 @@ def _markers(
     items = raw if isinstance(raw, list) else [raw]
     texts = [_text(item) for item in items]
     if any(t is None for t in texts):
-        problems.append(f"{where}: expected a text or a list of texts")
+        problems.append(at(where, Message("mapping.texts")))
         return default
     return tuple(t.lower() for t in texts if t)
 
@@ -166,39 +176,38 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     """Read a column-mapping file; AnswersFileError lists every problem with its key."""
     doc = _load_yaml(data, name)
     if not isinstance(doc, dict):
-        raise AnswersFileError(
-            name, ["expected a mapping with at least 'respondent' and 'questions'"]
-        )
+        raise AnswersFileError(name, [Message("mapping.not_a_mapping")])
     problems: list[str] = []
     unknown = sorted(str(k) for k in doc if k not in _MAPPING_KEYS)
     if unknown:
-        problems.append(
-            f"unknown key(s) {', '.join(unknown)}; expected {', '.join(sorted(_MAPPING_KEYS))}"
-        )
+        expected = sorted(_MAPPING_KEYS)
+        problems.append(Message("mapping.unknown_keys", keys=unknown, expected=expected))
     person: dict[str, str] = {}
     for key in _PERSON_KEYS:
         if doc.get(key) is None:
             continue
         column = _text(doc[key])
         if not column:
-            problems.append(f"{key}: expected the name of a column")
+            problems.append(at(key, Message("mapping.column_name")))
         else:
             person[key] = column
     if "respondent" not in person:
-        problems.append("respondent: name the column that holds the respondent code")
+        problems.append(at("respondent", Message("mapping.respondent_column")))
     default_role = _text(doc.get("default_role")) or ""
     if default_role and default_role not in q.role_ids:
-        problems.append(f"default_role: unknown role {default_role!r} ({', '.join(q.role_ids)})")
+        unknown_role = Message("mapping.unknown_role", role=default_role, roles=q.role_ids)
+        problems.append(at("default_role", unknown_role))
     if "role" not in person and not default_role:
-        problems.append("role: name the role column, or give default_role for every row")
+        problems.append(at("role", Message("mapping.role_column")))
     roles: dict[str, str] = {}
     raw_roles = doc.get("roles")
     if raw_roles is not None and not isinstance(raw_roles, dict):
-        problems.append("roles: expected 'text in the file: role id' pairs")
+        problems.append(at("roles", Message("mapping.role_pairs")))
     for key, value in (raw_roles or {}).items() if isinstance(raw_roles, dict) else ():
         text, role = _text(key), _text(value)
         if text is None or role not in q.role_ids:
-            problems.append(f"roles: {key!r}: {value!r} is not a role ({', '.join(q.role_ids)})")
+            not_a_role = Message("mapping.not_a_role", role=str(value), roles=q.role_ids)
+            problems.append(at(f"roles: {key!r}", not_a_role))
         else:
             roles[text.lower()] = role
     questions_by_id = q.questions()
@@ -206,7 +215,7 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     question_values: dict[str, dict[str, Target]] = {}
     raw_questions = doc.get("questions")
     if not isinstance(raw_questions, dict) or not raw_questions:
-        problems.append("questions: expected 'column: question id' entries")
+        problems.append(at("questions", Message("mapping.question_entries")))
         raw_questions = {}
     for key, value in raw_questions.items():
         column = _text(key)
@@ -214,14 +223,14 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
         entry = value if isinstance(value, dict) else {"id": value}
         extra = set(entry) - {"id", "values"}
         if column is None or extra:
-            problems.append(f"{where}: expected a question id or {{id: ..., values: {{...}}}}")
+            problems.append(at(where, Message("mapping.question_entry")))
             continue
         qid = _text(entry.get("id"))
         if not qid or qid not in questions_by_id:
-            problems.append(f"{where}: unknown question id {entry.get('id')!r}")
+            problems.append(at(where, Message("mapping.unknown_question", id=entry.get("id"))))
             continue
         if qid in columns.values():
-            problems.append(f"{where}: question {qid!r} is mapped from two columns")
+            problems.append(at(where, Message("mapping.question_twice", question=qid)))
             continue
         columns[column] = qid
         values = _value_map(entry.get("values"), f"{where}: values", problems)
@@ -230,13 +239,13 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     comments: dict[str, str] = {}
     raw_comments = doc.get("comments") or {}
     if not isinstance(raw_comments, dict):
-        problems.append("comments: expected 'column: element id' entries")
+        problems.append(at("comments", Message("mapping.comment_entries")))
         raw_comments = {}
     element_ids = {el.id for el in q.elements}
     for key, value in raw_comments.items():
         column, element = _text(key), _text(value)
         if column is None or element not in element_ids:
-            problems.append(f"comments: {key!r}: unknown element {value!r}")
+            problems.append(at(f"comments: {key!r}", Message("element.unknown", element=value)))
         else:
             comments[column] = element
     mapping = ColumnMapping(
@@ -253,7 +262,7 @@ def parse_mapping(data: bytes, q: Questionnaire, name: str = "mapping.yaml") -> 
     used = [*person.values(), *columns, *comments]
     twice = sorted({c for c in used if used.count(c) > 1})
     if twice:
-        problems.append(f"column(s) used for two things: {', '.join(map(repr, twice))}")
+        problems.append(Message("mapping.columns_twice", columns=[repr(c) for c in twice]))
     if problems:
         raise AnswersFileError(name, problems)
     return mapping
@@ -282,14 +291,13 @@ def own_format_mapping(header: list[str], q: Questionnaire) -> ColumnMapping:
     problems: list[str] = []
     missing = [c for c in ("respondent", "role") if c not in person]
     if missing:
-        problems.append(f"row 1: missing column(s) {', '.join(missing)}")
+        problems.append(at_row(1, Message("file.missing_columns", columns=missing)))
     if unknown:
-        shown = ", ".join(repr(c[:60]) for c in unknown[:10])
-        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        problems.append(
-            f"row 1: column(s) {shown}{more} are neither respondent fields nor question ids of "
-            f"{q.id} {q.version}; for another tool's export, upload a column-mapping file"
-        )
+        shown = [repr(c[:60]) for c in unknown[:10]]
+        more = len(unknown) - len(shown)
+        code = "file.not_own_format_more" if more else "file.not_own_format"
+        not_ours = Message(code, columns=shown, num=more, qid=q.id, version=q.version)
+        problems.append(at_row(1, not_ours))
     if problems:
         raise AnswersFileError("", problems)
     return ColumnMapping(person=person, questions=columns, comments=comments, ignore_unknown=False)
@@ -314,13 +322,14 @@ def _answer(question: Question, raw: str, mapping: ColumnMapping) -> Answer:
                 break
     if target is None:
         target = raw
-    if isinstance(target, float) and question.type is not QuestionType.NUMBER:
+    if isinstance(target, float) and question.qtype.answer_kind is not AnswerKind.NUMBER:
+        # A number mapped to a question that is not answered with numbers is an option's
+        # position (1 = first option).
         position = int(target)
         options = question.options or ()
         if position != target or not 1 <= position <= len(options):
             raise AnswerError(
-                f"{question.id}: {raw!r} maps to {target:g}, but the options are numbered "
-                f"1..{len(options)}"
+                question.id, "answer.option_number", value=raw, target=target, count=len(options)
             )
         target = options[position - 1].value
     return parse_answer(question, target)
@@ -353,7 +362,7 @@ def read_wide_answers(
     rows = csv_rows(decode(data, name), name)
     header = [h.strip() for h in unescape_row(rows[0])]
     if not any(header):
-        raise AnswersFileError(name, ["the file is empty; expected a header row"])
+        raise AnswersFileError(name, [Message("file.empty")])
     try:
         if column_map is None:
             column_map = own_format_mapping(header, q)
@@ -363,21 +372,19 @@ def read_wide_answers(
     problems: list[str] = []
     for i, column in enumerate(header):
         if column in index:
-            problems.append(f"row 1: column {column[:60]!r} appears twice")
+            problems.append(at_row(1, Message("file.column_twice", column=column[:60])))
         index.setdefault(column, i)
     wanted = [*column_map.person.values(), *column_map.questions, *column_map.comments]
     absent = [c for c in wanted if c not in index]
     if absent:
-        problems.append(
-            "row 1: the mapping names column(s) the file does not have: "
-            + ", ".join(repr(c[:60]) for c in absent)
-        )
+        absent_columns = [repr(c[:60]) for c in absent]
+        problems.append(at_row(1, Message("file.mapped_columns_missing", columns=absent_columns)))
     if problems:
         raise AnswersFileError(name, problems)
     ignored = [c for c in header if c and c not in wanted and c.lower() != "submitted"]
     people = _read_rows(rows, header, index, q, column_map, problems)
     if not people and not problems:
-        problems.append("no respondent rows after the header")
+        problems.append(Message("file.no_respondent_rows"))
     if problems:
         raise AnswersFileError(name, sorted(problems, key=row_number))
     return WideImport(respondents=people, ignored_columns=ignored)
@@ -399,36 +406,37 @@ def _read_rows(
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(f"row {number}: {len(row)} fields, expected {len(header)}")
+            count = Message("file.field_count", num=len(row), expected=len(header))
+            problems.append(at_row(number, count))
             continue
         if any(len(cell) > MAX_FIELD for cell in row):
-            problems.append(f"row {number}: a field is longer than {MAX_FIELD} characters")
+            problems.append(at_row(number, Message("file.field_too_long", num=MAX_FIELD)))
             continue
 
         def cell(key: str, row: list[str] = row) -> str:
             column = m.person.get(key)
             return row[index[column]].strip() if column is not None else ""
 
-        where = f"row {number}"
+        where = Message("where.row", row=number)
         code = cell("respondent")
         found = identity_problems(
-            f"{where}, column {m.person['respondent']!r}", code
+            Message("where.row_column", row=number, column=m.person["respondent"]), code
         ) + identity_problems(
             where, code or "?", cell("name"), cell("email"), cell("team"), cell("language")
         )
         problems.extend(found)
         if code in seen:
             problems.append(
-                f"{where}: respondent {code!r} appears again (first in row {seen[code]})"
+                at(where, Message("person.code_again", code=code, first_row=seen[code]))
             )
         seen.setdefault(code, number)
         role = _role(cell("role"), q, m)
         if role is None:
             column = m.person.get("role", "role")
-            problems.append(
-                f"{where}, column {column!r}: unknown role {cell('role')[:60]!r} "
-                f"(roles: {', '.join(q.role_ids)}; add a 'roles' map to the mapping file)"
+            unknown_role = Message(
+                "file.unknown_role_mapped", role=cell("role")[:60], roles=q.role_ids
             )
+            problems.append(at_row(number, unknown_role, column))
             continue
         answers: dict[str, Answer] = {}
         filled = 0
@@ -439,28 +447,28 @@ def _read_rows(
             filled += 1
             question = questions[qid]
             if role not in question.roles:
-                problems.append(
-                    f"{where}, column {column[:60]!r}: question {qid!r} is not asked of role "
-                    f"{role!r}"
-                )
+                not_asked = Message("file.question_not_for_role_short", question=qid, role=role)
+                problems.append(at_row(number, not_asked, column[:60]))
                 continue
             try:
                 answers[qid] = _answer(question, raw, m)
             except AnswerError as exc:
-                problems.append(f"{where}, column {column[:60]!r}: {exc}")
+                problems.append(at_row(number, exc.located, column[:60]))
         comments: dict[str, str] = {}
         for column, element in m.comments.items():
             text = row[index[column]].strip()
             if not text:
                 continue
             filled += 1
-            too_long = comment_problem(f"{where}, column {column[:60]!r}", text)
+            too_long = comment_problem(
+                Message("where.row_column", row=number, column=column[:60]), text
+            )
             if too_long:
                 problems.append(too_long)
             else:
                 comments[element] = text
         if not filled:
-            problems.append(f"{where}: no answers in any question column")
+            problems.append(at(where, Message("file.no_answers")))
         elif not found:
             people.append(
                 ImportedRespondent(

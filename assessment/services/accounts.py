@@ -11,6 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from assessment.db import write_transaction
 from assessment.db.models import MemberRole, Membership, User, Workspace
 from assessment.db.tenancy import unscoped
+from assessment.services import audit
+from assessment.services.actor import Actor
 from assessment.services.errors import Conflict, Invalid, NotFound
 
 MIN_PASSWORD = 10
@@ -26,7 +28,7 @@ def needs_setup(session: Session) -> bool:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"use at least {MIN_PASSWORD} characters", field="password")
+        raise Invalid("form.min_chars", field="password", num=MIN_PASSWORD)
 
 
 def create_workspace_with_owner(
@@ -36,7 +38,7 @@ def create_workspace_with_owner(
     _check_password(password)
     with unscoped(session), write_transaction(session):
         if session.scalar(select(func.count()).select_from(User)):
-            raise Conflict("set-up is already done; sign in instead")
+            raise Conflict("setup.done")
         workspace = Workspace(name=workspace_name.strip(), firm_name=workspace_name.strip())
         user = User(
             email=email.strip().lower(),
@@ -51,14 +53,25 @@ def create_workspace_with_owner(
 
 
 def add_member(
-    session: Session, workspace_id: int, name: str, email: str, password: str, role: MemberRole
+    session: Session,
+    workspace_id: int,
+    name: str,
+    email: str,
+    password: str,
+    role: MemberRole,
+    *,
+    by: Actor | None = None,
+    ip: str | None = None,
 ) -> User:
-    """Add a member to a workspace (owner action; the caller checks the actor)."""
+    """Add a member to a workspace (owner action; the caller checks the actor).
+
+    ``by`` is the owner adding them, recorded in the audit trail with ``ip``.
+    """
     _check_password(password)
     email = email.strip().lower()
     with unscoped(session), write_transaction(session):
         if session.scalar(select(User).where(User.email == email)) is not None:
-            raise Invalid("a user with this e-mail already exists", field="email")
+            raise Invalid("member.email_taken", field="email")
         user = User(
             email=email,
             name=name.strip(),
@@ -68,23 +81,66 @@ def add_member(
         session.add(user)
         session.flush()
         session.add(Membership(user_id=user.id, workspace_id=workspace_id, role=role))
+        audit.record(
+            session,
+            by.user_id if by else None,
+            "member.added",
+            f"user:{user.id}",
+            {"email": email, "role": role.value},
+            ip,
+            workspace_id=workspace_id,
+        )
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user with these credentials, or None (same timing for unknown e-mails)."""
+def authenticate(
+    session: Session, email: str, password: str, *, ip: str | None = None
+) -> User | None:
+    """The user with these credentials, or None (same timing for unknown e-mails).
+
+    A wrong password for a known member is recorded in their workspace's audit trail; an
+    unknown e-mail belongs to no workspace and is not recorded.
+    """
     with unscoped(session):
         user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    if check_password_hash(user.password_hash, password):
+        return user
+    membership = membership_of(session, user)
+    if membership is not None:
+        audit.record(
+            session,
+            user.id,
+            "auth.sign_in_failed",
+            f"user:{user.id}",
+            {"reason": "password"},
+            ip,
+            workspace_id=membership.workspace_id,
+        )
+    return None
+
+
+def record_sign_in(session: Session, user: User, method: str, *, ip: str | None = None) -> None:
+    """Record a completed sign-in (``method``: password, totp or recovery)."""
+    membership = membership_of(session, user)
+    if membership is not None:
+        audit.record(
+            session,
+            user.id,
+            "auth.sign_in",
+            f"user:{user.id}",
+            {"method": method},
+            ip,
+            workspace_id=membership.workspace_id,
+        )
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Change a password; every other session of the user stops working."""
     if not check_password_hash(user.password_hash, current):
-        raise Invalid("the current password is wrong", field="current")
+        raise Invalid("password.wrong", field="current")
     _check_password(new)
     with write_transaction(session):
         user.password_hash = generate_password_hash(new, method="scrypt")
@@ -117,10 +173,17 @@ def list_members(session: Session, workspace_id: int) -> list[tuple[User, Member
         return [(user, membership) for user, membership in rows]
 
 
-def remove_member(session: Session, workspace_id: int, acting_user_id: int, user_id: int) -> None:
+def remove_member(
+    session: Session,
+    workspace_id: int,
+    acting_user_id: int,
+    user_id: int,
+    *,
+    ip: str | None = None,
+) -> None:
     """Remove a member (owner action); nobody removes themselves, a workspace keeps an owner."""
     if user_id == acting_user_id:
-        raise Invalid("you cannot remove yourself", field="user")
+        raise Invalid("member.remove_self", field="user")
     with unscoped(session), write_transaction(session):
         membership = session.scalar(
             select(Membership).where(
@@ -128,8 +191,17 @@ def remove_member(session: Session, workspace_id: int, acting_user_id: int, user
             )
         )
         if membership is None:
-            raise NotFound("member")
+            raise NotFound("member.not_found")
         user = session.get(User, user_id)
+        audit.record(
+            session,
+            acting_user_id,
+            "member.removed",
+            f"user:{user_id}",
+            {"email": user.email if user else "", "role": membership.role.value},
+            ip,
+            workspace_id=workspace_id,
+        )
         session.delete(membership)
         if user is not None:
             session.delete(user)  # one workspace per user in this version

@@ -24,9 +24,9 @@ class Actor:
     def require_editor(self) -> None:
         """Raise PermissionDenied unless the actor may change data."""
         if not self.can_edit:
-            raise PermissionDenied("viewers have read-only access")
+            raise PermissionDenied("permission.read_only")
 
     def require_owner(self) -> None:
         """Raise PermissionDenied unless the actor owns the workspace."""
         if self.role is not MemberRole.OWNER:
-            raise PermissionDenied("only the workspace owner can do this")
+            raise PermissionDenied("permission.owner_only")

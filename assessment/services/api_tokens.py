@@ -16,14 +16,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
-from assessment.db.models import ApiToken
+from assessment.db.models import ApiToken, Workspace
 from assessment.db.tenancy import unscoped
+from assessment.services import audit
 from assessment.services.actor import Actor
-from assessment.services.errors import Invalid, NotFound, ServiceError
+from assessment.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 TOKEN_PREFIX = "shk_"
 TOKEN_BYTES = 32  # 256 bits
@@ -81,33 +83,75 @@ def _info(token: ApiToken) -> TokenInfo:
     )
 
 
-def create_token(session: Session, actor: Actor, name: str) -> IssuedToken:
-    """Create a token in the actor's workspace (owners only); returns it once, in full."""
+def create_token(
+    session: Session,
+    actor: Actor,
+    name: str,
+    form_key: str | None = None,
+    *,
+    ip: str | None = None,
+) -> IssuedToken:
+    """Create a token in the actor's workspace (owners only); returns it once, in full.
+
+    ``form_key`` is the one-time key of the submitted form: a second request with the same
+    key, even at the same moment, raises :class:`Conflict` instead of creating a token.
+    The workspace row is locked while the active tokens are counted, so the cap holds under
+    concurrent requests (SQLite's ``BEGIN IMMEDIATE`` already serializes them).
+    """
     actor.require_owner()
     name = name.strip()
     if not name:
-        raise Invalid("give the token a name, e.g. the tool that will use it", field="name")
+        raise Invalid("token.name_required", field="name")
     if len(name) > MAX_NAME:
-        raise Invalid(f"use at most {MAX_NAME} characters", field="name")
+        raise Invalid("form.max_chars", field="name", num=MAX_NAME)
+    if form_key is not None and not 8 <= len(form_key) <= 64:
+        raise Invalid("form.stale", field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-    with write_transaction(session):
-        active = session.scalar(
-            select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
-        )
-        if (active or 0) >= MAX_ACTIVE_TOKENS:
-            raise Invalid(
-                f"a workspace can have at most {MAX_ACTIVE_TOKENS} active tokens; "
-                "revoke one you no longer use",
-                field="name",
+    try:
+        with write_transaction(session):
+            _lock_workspace(session, actor.workspace_id)
+            if form_key is not None and session.scalar(
+                select(ApiToken.id).where(ApiToken.form_key == form_key)
+            ):
+                raise Conflict("token.form_used")
+            token = _insert_token(session, actor, name, secret, form_key)
+            audit.record(
+                session,
+                actor.user_id,
+                "api_token.created",
+                f"api_token:{token.id}",
+                {"name": name, "prefix": token.prefix},
+                ip,
+                workspace_id=actor.workspace_id,
             )
-        token = ApiToken(
-            name=name,
-            token_hash=hash_token(secret),
-            prefix=secret[:DISPLAY_CHARS],
-            created_by_id=actor.user_id,
-        )
-        session.add(token)
+    except IntegrityError as exc:  # the same form key committed by a parallel request
+        raise Conflict("token.form_used") from exc
     return IssuedToken(_info(token), secret)
+
+
+def _lock_workspace(session: Session, workspace_id: int) -> None:
+    with unscoped(session):
+        session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update())
+
+
+def _insert_token(
+    session: Session, actor: Actor, name: str, secret: str, form_key: str | None
+) -> ApiToken:
+    active = session.scalar(
+        select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
+    )
+    if (active or 0) >= MAX_ACTIVE_TOKENS:
+        raise Invalid("token.too_many", field="name", num=MAX_ACTIVE_TOKENS)
+    token = ApiToken(
+        name=name,
+        token_hash=hash_token(secret),
+        prefix=secret[:DISPLAY_CHARS],
+        created_by_id=actor.user_id,
+        form_key=form_key,
+    )
+    session.add(token)
+    session.flush()
+    return token
 
 
 def list_tokens(session: Session) -> list[TokenInfo]:
@@ -118,54 +162,71 @@ def list_tokens(session: Session) -> list[TokenInfo]:
     return [_info(t) for t in rows]
 
 
-def revoke_token(session: Session, actor: Actor, token_id: int) -> TokenInfo:
+def revoke_token(
+    session: Session, actor: Actor, token_id: int, *, ip: str | None = None
+) -> TokenInfo:
     """Revoke a token at once (owners only); revoking twice keeps the first date."""
     actor.require_owner()
     with write_transaction(session):
         token = session.scalar(select(ApiToken).where(ApiToken.id == token_id))
         if token is None:
-            raise NotFound("api token")
+            raise NotFound("token.not_found")
         if token.revoked_at is None:
             token.revoked_at = utcnow()
+            audit.record(
+                session,
+                actor.user_id,
+                "api_token.revoked",
+                f"api_token:{token.id}",
+                {"name": token.name, "prefix": token.prefix},
+                ip,
+                workspace_id=actor.workspace_id,
+            )
     return _info(token)
 
 
-def authenticate(session: Session, raw_token: str) -> tuple[int, TokenInfo]:
+def authenticate(
+    session: Session, raw_token: str, *, ip: str | None = None
+) -> tuple[int, TokenInfo]:
     """The workspace id and token for a presented secret, or :class:`InvalidToken`.
 
     The lookup is by hash, so the database never compares secrets; the stored hash is
     then compared in constant time.  ``last_used_at`` is written at most once a minute
-    per token, so a busy integration does not turn every read into a write.
+    per token, so a busy integration does not turn every read into a write; the audit
+    trail records a use whenever ``last_used_at`` is written (so also once a minute).
     """
     if (
         not raw_token.startswith(TOKEN_PREFIX)
         or len(raw_token) > MAX_TOKEN_LENGTH
         or not raw_token.isascii()
     ):
-        raise InvalidToken("malformed token")
+        raise InvalidToken("token.malformed")
     digest = hash_token(raw_token)
     with unscoped(session):
         token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
         if token is None or not hmac.compare_digest(token.token_hash, digest):
-            raise InvalidToken("unknown token")
+            raise InvalidToken("token.unknown")
         if token.revoked_at is not None:
-            raise InvalidToken("revoked token")
+            raise InvalidToken("token.revoked")
         workspace_id, info = token.workspace_id, _info(token)
     now = utcnow()
     if info.last_used_at is None or now - info.last_used_at >= LAST_USED_RESOLUTION:
         with unscoped(session):
-            _touch(session, info.id, now)
+            _touch(session, info, workspace_id, now, ip)
         info = replace(info, last_used_at=now)
     return workspace_id, info
 
 
-def _touch(session: Session, token_id: int, now: datetime) -> None:
-    # A conditional UPDATE: of several requests racing in the same minute only one writes.
+def _touch(
+    session: Session, info: TokenInfo, workspace_id: int, now: datetime, ip: str | None
+) -> None:
+    # A conditional UPDATE: of several requests racing in the same minute only one writes,
+    # and only that one records the use.
     with write_transaction(session):
-        session.execute(
+        result = session.execute(
             update(ApiToken)
             .where(
-                ApiToken.id == token_id,
+                ApiToken.id == info.id,
                 or_(
                     ApiToken.last_used_at.is_(None),
                     ApiToken.last_used_at <= now - LAST_USED_RESOLUTION,
@@ -174,3 +235,13 @@ def _touch(session: Session, token_id: int, now: datetime) -> None:
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)
         )
+        if getattr(result, "rowcount", 0):
+            audit.record(
+                session,
+                None,
+                "api_token.used",
+                f"api_token:{info.id}",
+                {"name": info.name, "prefix": info.prefix},
+                ip,
+                workspace_id=workspace_id,
+            )

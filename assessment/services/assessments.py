@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from assessment.core.answers import Answer as CoreAnswer
@@ -25,6 +25,8 @@ from assessment.db.models import (
     QuestionnaireVersion,
     Respondent,
 )
+from assessment.messages import Message
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.clients import get_client
 from assessment.services.errors import Conflict, Invalid, NotFound
@@ -47,7 +49,7 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
     """An assessment of the current workspace, or NotFound."""
     found = session.scalar(select(Assessment).where(Assessment.id == assessment_id))
     if found is None:
-        raise NotFound("assessment")
+        raise NotFound("assessment.not_found")
     return found
 
 
@@ -59,32 +61,38 @@ def questionnaire_of(assessment: Assessment, lang: str | None = None) -> Questio
 def validate_settings(settings: AssessmentSettings, q: Questionnaire, languages: list[str]) -> None:
     """Raise Invalid naming the field (and element) that breaks a rule."""
     if not settings.title.strip():
-        raise Invalid("a title is required", field="title")
+        raise Invalid("assessment.title_required", field="title")
     if settings.language not in languages:
-        raise Invalid(f"language must be one of {', '.join(languages)}", field="language")
+        raise Invalid("form.language", field="language", languages=languages)
     if not 1 <= settings.min_group_size <= 50:
-        raise Invalid("minimum group size must be between 1 and 50", field="min_group_size")
+        raise Invalid("assessment.group_size", field="min_group_size", min=1, max=50)
     element_ids = {el.id for el in q.elements}
     for element_id, values in settings.overrides.items():
         if element_id not in element_ids:
-            raise Invalid(f"unknown element {element_id!r}", field="overrides")
+            raise Invalid("element.unknown", field="overrides", element=element_id)
         unknown = set(values) - {"weight", "target"}
         if unknown:
-            raise Invalid(f"{element_id}: unknown setting(s) {sorted(unknown)}", field="overrides")
+            raise Invalid(
+                "overrides.unknown_settings",
+                field="overrides",
+                element=element_id,
+                settings=sorted(unknown),
+                num=len(unknown),
+            )
         weight = values.get("weight")
         if weight is not None and not 0 <= weight <= MAX_WEIGHT:
             raise Invalid(
-                f"{element_id}: weight must be between 0 and {MAX_WEIGHT:g}", field="overrides"
+                "overrides.weight", field="overrides", element=element_id, max=float(MAX_WEIGHT)
             )
         target = values.get("target")
         if target is not None and not 0 <= target <= 100:
-            raise Invalid(f"{element_id}: target must be between 0 and 100", field="overrides")
+            raise Invalid("overrides.target", field="overrides", element=element_id)
     weights = {el.id: el.weight for el in q.elements}
     for element_id, values in settings.overrides.items():
         if values.get("weight") is not None:
             weights[element_id] = values["weight"]
     if not any(w > 0 for w in weights.values()):
-        raise Invalid("at least one element needs a weight above 0", field="overrides")
+        raise Invalid("overrides.no_weight", field="overrides")
 
 
 def create_assessment(
@@ -102,20 +110,37 @@ def create_assessment(
     get_client(session, client_id)
     version = next((v for v in available_versions(session) if v.id == version_id), None)
     if version is None:
-        raise Invalid("choose a questionnaire", field="questionnaire")
+        raise Invalid("form.questionnaire", field="questionnaire")
     validate_settings(settings, model_of(version), languages_of(version))
     with write_transaction(session):
-        assessment = Assessment(
-            client_id=client_id,
-            questionnaire_version_id=version.id,
-            title=settings.title.strip(),
-            language=settings.language,
-            min_group_size=settings.min_group_size,
-            overrides=settings.overrides,
-            is_self_assessment=self_assessment,
-            is_demo=demo,
+        assessment = add_assessment(
+            session, client_id, version.id, settings, self_assessment=self_assessment, demo=demo
         )
-        session.add(assessment)
+    return assessment
+
+
+def add_assessment(
+    session: Session,
+    client_id: int,
+    version_id: int,
+    settings: AssessmentSettings,
+    *,
+    self_assessment: bool = False,
+    demo: bool = False,
+) -> Assessment:
+    """Add a draft assessment in the caller's write transaction (settings already
+    validated with :func:`validate_settings`)."""
+    assessment = Assessment(
+        client_id=client_id,
+        questionnaire_version_id=version_id,
+        title=settings.title.strip(),
+        language=settings.language,
+        min_group_size=settings.min_group_size,
+        overrides=settings.overrides,
+        is_self_assessment=self_assessment,
+        is_demo=demo,
+    )
+    session.add(assessment)
     return assessment
 
 
@@ -151,28 +176,50 @@ _TRANSITIONS = {
 }
 
 
-def set_status(session: Session, actor: Actor, assessment_id: int, status: str) -> Assessment:
-    """Move an assessment along draft → open → closed (and reopen)."""
+def set_status(
+    session: Session, actor: Actor, assessment_id: int, status: str, *, ip: str | None = None
+) -> Assessment:
+    """Move an assessment along draft → open → closed (and reopen); audited."""
     actor.require_editor()
     assessment = get_assessment(session, assessment_id)
     try:
         new = AssessmentStatus(status)
     except ValueError:
-        raise Invalid(f"unknown status {status!r}", field="status") from None
+        raise Invalid("assessment.unknown_status", field="status", status=status) from None
     if (assessment.status.value, new.value) not in _TRANSITIONS:
-        raise Conflict(f"cannot go from {assessment.status.value} to {new.value}")
+        raise Conflict(
+            "assessment.transition",
+            current=Message(f"status.{assessment.status.value}"),
+            new=Message(f"status.{new.value}"),
+        )
     with write_transaction(session):
-        assessment.status = new
-        if new is AssessmentStatus.OPEN:
-            assessment.opened_at = assessment.opened_at or utcnow()
-            assessment.closed_at = None
-        elif new is AssessmentStatus.CLOSED:
-            assessment.closed_at = utcnow()
+        old = assessment.status.value
+        apply_status(assessment, new)
+        audit.record(
+            session,
+            actor.user_id,
+            "assessment.status",
+            f"assessment:{assessment.id}",
+            {"from": old, "to": new.value},
+            ip,
+            workspace_id=assessment.workspace_id,
+        )
     if new is AssessmentStatus.CLOSED:
-        # Scored once now, a closed assessment's summary stays current (its answers are
-        # frozen): the portfolio benchmark reads it instead of scoring the assessment.
+        # Scored once now: the portfolio benchmark reads the stored summary of a closed
+        # assessment instead of scoring it.
         _refresh_summary(session, assessment.id)
     return assessment
+
+
+def apply_status(assessment: Assessment, new: AssessmentStatus) -> None:
+    """Set the status and its timestamps (in the caller's write transaction; the move was
+    checked already)."""
+    assessment.status = new
+    if new is AssessmentStatus.OPEN:
+        assessment.opened_at = assessment.opened_at or utcnow()
+        assessment.closed_at = None
+    elif new is AssessmentStatus.CLOSED:
+        assessment.closed_at = utcnow()
 
 
 def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespondent]:
@@ -246,13 +293,19 @@ def overrides_of(assessment: Assessment) -> dict[str, ElementOverride]:
 
 
 def compute_results(session: Session, assessment: Assessment, lang: str | None = None) -> Results:
-    """Live results from every answer saved so far."""
+    """Live results from every answer saved so far, the organization facts and the CRM values."""
+    # Both modules import this one (get_assessment), so they are imported here.
+    from assessment.services.crm_evidence import crm_values_of
+    from assessment.services.facts import kpi_facts_of
+
     q = questionnaire_of(assessment, lang)
     return score(
         q,
         core_respondents(session, assessment),
         min_group_size=assessment.min_group_size,
         overrides=overrides_of(assessment),
+        kpi_facts=kpi_facts_of(session, assessment, q),
+        crm_values=crm_values_of(session, assessment, q),
     )
 
 
@@ -271,11 +324,21 @@ class Progress:
         return self.submitted / self.invited if self.invited else 0.0
 
 
+def _live() -> ColumnElement[bool]:
+    """Respondents who count as invited: a link revoked before submitting no longer does."""
+    return or_(
+        Respondent.token_hash.is_not(None),
+        Respondent.submitted_at.is_not(None),
+        Respondent.origin != "link",
+    )
+
+
 def progress_of(session: Session, assessment_id: int) -> Progress:
-    """Invited / started / submitted counts per role."""
+    """Invited / started / submitted counts per role, of live respondents only: someone
+    whose link was revoked before they submitted no longer counts as invited."""
     rows = session.execute(
         select(Respondent.role, Respondent.started_at, Respondent.submitted_at).where(
-            Respondent.assessment_id == assessment_id
+            Respondent.assessment_id == assessment_id, _live()
         )
     ).all()
     by_role: dict[str, Counter[str]] = defaultdict(Counter)
@@ -308,7 +371,7 @@ def progress_by_assessment(session: Session, assessment_ids: list[int]) -> dict[
             func.count(func.coalesce(Respondent.submitted_at, Respondent.started_at)),
             func.count(Respondent.submitted_at),
         )
-        .where(Respondent.assessment_id.in_(sorted(set(assessment_ids))))
+        .where(Respondent.assessment_id.in_(sorted(set(assessment_ids))), _live())
         .group_by(Respondent.assessment_id, Respondent.role)
     )
     by_assessment: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
@@ -336,9 +399,7 @@ def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
         if not line or line.startswith("#"):
             continue
         if ":" not in line:
-            raise Invalid(
-                f"line {lineno}: expected 'element: weight=N target=N'", field="overrides"
-            )
+            raise Invalid("overrides.line", field="overrides", line=lineno)
         element_id, rest = (part.strip() for part in line.split(":", 1))
         values: dict[str, Any] = {}
         for item in rest.split():
@@ -346,8 +407,6 @@ def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
             try:
                 values[key] = float(value)
             except ValueError:
-                raise Invalid(
-                    f"line {lineno}: {item!r} is not key=number", field="overrides"
-                ) from None
+                raise Invalid("overrides.item", field="overrides", line=lineno, item=item) from None
         out[element_id] = values
     return out

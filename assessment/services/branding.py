@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from assessment.db import write_transaction
 from assessment.db.models import Workspace
 from assessment.db.tenancy import unscoped
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.errors import Invalid, NotFound
 
@@ -30,12 +31,17 @@ def load_workspace(session: Session, actor: Actor) -> Workspace:
     with unscoped(session):
         workspace = session.get(Workspace, actor.workspace_id)
     if workspace is None:
-        raise NotFound("workspace")
+        raise NotFound("workspace.not_found")
     return workspace
 
 
-def save_branding(session: Session, actor: Actor, data: BrandingData) -> Workspace:
-    """Validate (logo type, size, SVG sanitized) and save; nothing changes on error."""
+def save_branding(
+    session: Session, actor: Actor, data: BrandingData, *, ip: str | None = None
+) -> Workspace:
+    """Validate (logo type, size, SVG sanitized) and save; nothing changes on error.
+
+    The change is recorded in the audit trail (what changed, not the logo itself).
+    """
     from reports.branding import Branding, BrandingError, validate_logo
 
     actor.require_owner()
@@ -48,9 +54,10 @@ def save_branding(session: Session, actor: Actor, data: BrandingData) -> Workspa
         )
     except BrandingError as exc:
         field = "logo" if data.logo and logo is None else "firm_name"
-        raise Invalid(str(exc), field=field) from None
+        raise Invalid("form.detail", field=field, detail=str(exc)) from None
     workspace = load_workspace(session, actor)
     with write_transaction(session), unscoped(session):
+        before = (workspace.firm_name, workspace.primary_color, workspace.footer_text)
         workspace.firm_name = data.firm_name.strip()
         workspace.primary_color = data.primary_color
         workspace.footer_text = data.footer_text.strip()
@@ -58,4 +65,25 @@ def save_branding(session: Session, actor: Actor, data: BrandingData) -> Workspa
             workspace.logo, workspace.logo_mime = logo.data, logo.mime
         elif data.remove_logo:
             workspace.logo, workspace.logo_mime = None, None
+        after = (workspace.firm_name, workspace.primary_color, workspace.footer_text)
+        changed = [
+            name
+            for name, old, new in zip(
+                ("firm_name", "primary_color", "footer_text"), before, after, strict=True
+            )
+            if old != new
+        ]
+        if logo is not None:
+            changed.append("logo")
+        elif data.remove_logo:
+            changed.append("logo_removed")
+        audit.record(
+            session,
+            actor.user_id,
+            "settings.branding",
+            f"workspace:{actor.workspace_id}",
+            {"changed": changed},
+            ip,
+            workspace_id=actor.workspace_id,
+        )
     return workspace

@@ -30,11 +30,11 @@ class ClientData:
     def validate(self) -> None:
         """Raise Invalid naming the field that breaks a rule."""
         if not self.name.strip():
-            raise Invalid("a name is required", field="name")
+            raise Invalid("client.name_required", field="name")
         if self.size_band and self.size_band not in SIZE_BANDS:
-            raise Invalid(f"size band must be one of {', '.join(SIZE_BANDS)}", field="size_band")
+            raise Invalid("client.size_band", field="size_band", bands=SIZE_BANDS)
         if self.sales_motion and self.sales_motion not in SALES_MOTIONS:
-            raise Invalid("sales motion must be field, inside or hybrid", field="sales_motion")
+            raise Invalid("client.sales_motion", field="sales_motion")
 
 
 def list_clients(session: Session) -> list[Client]:
@@ -46,7 +46,7 @@ def get_client(session: Session, client_id: int) -> Client:
     """A client of the current workspace, or NotFound."""
     client = session.scalar(select(Client).where(Client.id == client_id))
     if client is None:
-        raise NotFound("client")
+        raise NotFound("client.not_found")
     return client
 
 
@@ -55,15 +55,21 @@ def create_client(session: Session, actor: Actor, data: ClientData) -> Client:
     actor.require_editor()
     data.validate()
     with write_transaction(session):
-        client = Client(
-            name=data.name.strip(),
-            industry=data.industry.strip(),
-            size_band=data.size_band,
-            sales_motion=data.sales_motion,
-            regions=data.regions.strip(),
-            notes=data.notes.strip(),
-        )
-        session.add(client)
+        client = add_client(session, data)
+    return client
+
+
+def add_client(session: Session, data: ClientData) -> Client:
+    """Add a client in the caller's write transaction (``data`` already validated)."""
+    client = Client(
+        name=data.name.strip(),
+        industry=data.industry.strip(),
+        size_band=data.size_band,
+        sales_motion=data.sales_motion,
+        regions=data.regions.strip(),
+        notes=data.notes.strip(),
+    )
+    session.add(client)
     return client
 
 

@@ -9,7 +9,7 @@ questionnaire) and appear next to the respondents' answers in the results and th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,6 +25,7 @@ from assessment.core.crm import (
     current_metrics,
     normalize_stage,
 )
+from assessment.core.kpi import KpiFact
 from assessment.core.model import Question, Questionnaire
 from assessment.db import write_transaction
 from assessment.db.models import Answer, Assessment, CrmEvidence, Respondent
@@ -43,9 +44,12 @@ from assessment.services.errors import Invalid
 class EvidenceFileError(Invalid):
     """An export or mapping that cannot be used; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[str], field: str = "export") -> None:
-        super().__init__(problems[0] if problems else "invalid file", field=field)
-        self.problems = problems
+    def __init__(self, problems: Sequence[str], field: str = "export") -> None:
+        if problems:
+            super().__init__("form.detail", field=field, detail=problems[0])
+        else:
+            super().__init__("crm.invalid_file", field=field)
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,7 @@ def parse_stage_lines(text: str) -> dict[str, float]:
         name, sep, value = line.rpartition(":")
         pct = _percent(value) if sep else None
         if not name.strip() or pct is None:
-            raise Invalid(
-                f"line {number}: write 'stage: percent' with a percent from 0 to 100 "
-                f"(got {line!r})",
-                field="stages",
-            )
+            raise Invalid("crm.stage_line", field="stages", line=number, text=line)
         out[name.strip()] = pct
     return out
 
@@ -117,9 +117,9 @@ def parse_quota(text: str) -> float | None:
     try:
         value = parse_amount(text)
     except ValueError:
-        raise Invalid("the quota must be an amount such as 1200000", field="quota") from None
+        raise Invalid("crm.quota_amount", field="quota") from None
     if value <= 0:
-        raise Invalid("the quota must be above 0", field="quota")
+        raise Invalid("crm.quota_positive", field="quota")
     return value
 
 
@@ -156,11 +156,11 @@ def import_evidence(
         try:
             mapping = parse_mapping(upload.mapping, upload.mapping_filename)
         except OpportunitiesFileError as exc:
-            raise EvidenceFileError(str(exc).splitlines(), field="mapping") from exc
+            raise EvidenceFileError(exc.located(), field="mapping") from exc
     try:
         export = read_opportunities_bytes(upload.data, upload.filename, mapping)
     except OpportunitiesFileError as exc:
-        raise EvidenceFileError(str(exc).splitlines()) from exc
+        raise EvidenceFileError(exc.located()) from exc
     percentages: dict[str, float] = {}
     for source in (upload.stage_percentages or {}, mapping.stages):  # the file is more specific
         for name, pct in source.items():
@@ -175,9 +175,11 @@ def import_evidence(
             quota_currency=upload.quota_currency or None,
         )
     except CrmInputError as exc:
-        raise Invalid(str(exc), field="quota") from exc
+        raise Invalid("form.detail", field="quota", detail=exc.message) from exc
     except ValueError as exc:
-        raise Invalid(str(exc), field="stages") from exc
+        raise Invalid(
+            "form.detail", field="stages", detail=getattr(exc, "message", str(exc))
+        ) from exc
     settings = {
         "columns": {k: list(v) for k, v in export.columns.items()},
         "stages": percentages,
@@ -261,3 +263,23 @@ def crm_answer_counts(session: Session, assessment_id: int) -> dict[str, int]:
         .group_by(Answer.question_id)
     )
     return {qid: int(n) for qid, n in rows}
+
+
+def crm_values_of(session: Session, assessment: Assessment, q: Questionnaire) -> dict[str, KpiFact]:
+    """The current evidence's values linked to questions, as scoring inputs.
+
+    Each is a :class:`KpiFact` whose source is the metric id (``crm.win_rate``) and whose note
+    names the export and, where known, the period the figure covers.
+    """
+    if not any(question.evidence for question in q.questions().values()):
+        return {}
+    evidence = current_evidence(session, assessment.id)
+    if evidence is None:
+        return {}
+    periods = period_texts(evidence.kpis)
+    out: dict[str, KpiFact] = {}
+    for qid, lv in linked_values(q, evidence.kpis).items():
+        period = periods.get(lv.metric)
+        note = evidence.filename + (f", {period[0]}..{period[1]}" if period else "")
+        out[qid] = KpiFact(lv.value, lv.metric, note)
+    return out

@@ -33,19 +33,24 @@ from assessment.db.models import (
 )
 from assessment.io.answers_csv import AnswersFileError
 from assessment.io.exports import (
-    CSV_MIMETYPE,
-    XLSX_MIMETYPE,
     ExportPerson,
     blank_small_teams,
     long_rows,
     results_document,
-    to_csv,
-    to_xlsx,
     wide_rows,
+)
+from assessment.io.formats import (
+    DocumentFormat,
+    UnknownFormat,
+    document_format,
+    export_format,
+    table_format,
 )
 from assessment.io.imported import IMPORT_MAX_BYTES, ImportedRespondent
 from assessment.io.long_answers import read_long_answers
 from assessment.io.wide_answers import read_wide_answers
+from assessment.messages import Message
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.assessments import (
     compute_results,
@@ -57,9 +62,7 @@ from assessment.services.errors import Conflict, Invalid
 from assessment.services.summaries import refresh_quietly
 
 Shape = Literal["long", "wide"]
-Format = Literal["csv", "xlsx"]
 SHAPES: tuple[Shape, ...] = ("long", "wide")
-FORMATS: tuple[Format, ...] = ("csv", "xlsx")
 IMPORT_ORIGIN = "import"
 
 
@@ -92,7 +95,7 @@ class ImportRejected(Invalid):
     def __init__(self, filename: str, problems: list[str]) -> None:
         self.filename = filename
         self.problems = problems
-        super().__init__(f"{filename}: {len(problems)} problem(s); nothing was imported")
+        super().__init__("import.rejected", file=filename, num=len(problems))
 
 
 def file_stem(assessment: Assessment) -> str:
@@ -132,20 +135,26 @@ def export_responses(
     assessment_id: int,
     *,
     shape: Literal["long", "wide"],
-    fmt: Literal["csv", "xlsx"],
+    fmt: str,
     identified: bool = False,
+    ip: str | None = None,
 ) -> ExportFile:
     """An assessment's responses as a file; names and e-mails only when ``identified``.
 
+    Identified exports are recorded in the audit trail (with ``ip``).
+
+    ``fmt`` names a responses format of :mod:`assessment.io.formats` (Invalid otherwise).
     Anonymous files hold respondent codes, role, team (empty for teams smaller than the
     minimum group size) and, in wide files, the day of submission; comments and free-text
     answers are exported verbatim.  Any member may export anonymously; the identified
     export needs an owner or consultant (PermissionDenied otherwise).
     """
     if shape not in SHAPES:
-        raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
-    if fmt not in FORMATS:
-        raise Invalid(f"format must be one of {', '.join(FORMATS)}", field="format")
+        raise Invalid("export.shape", field="shape", shapes=SHAPES)
+    try:
+        table = table_format(fmt)
+    except UnknownFormat as exc:
+        raise Invalid("export.format", field="format", formats=list(exc.known)) from None
     if identified:
         actor.require_editor()
     assessment = get_assessment(session, assessment_id)
@@ -156,16 +165,67 @@ def export_responses(
     build = long_rows if shape == "long" else wide_rows
     rows = build(q, people, identified=identified)
     suffix = "-identified" if identified else ""
-    filename = f"{file_stem(assessment)}-responses-{shape}{suffix}.{fmt}"
-    if fmt == "csv":
-        return ExportFile(filename, CSV_MIMETYPE, to_csv(rows))
-    return ExportFile(filename, XLSX_MIMETYPE, to_xlsx(rows, sheet=f"responses {shape}"))
+    filename = table.filename(f"{file_stem(assessment)}-responses-{shape}{suffix}")
+    file = ExportFile(filename, table.mimetype, table.write(rows, f"responses {shape}"))
+    if identified:
+        audit.record(
+            session,
+            actor.user_id,
+            "export.identified",
+            f"assessment:{assessment.id}",
+            {"format": fmt, "shape": shape, "people": len(people)},
+            ip,
+            workspace_id=assessment.workspace_id,
+        )
+    return file
 
 
 def export_results(session: Session, actor: Actor, assessment_id: int) -> dict[str, Any]:
     """Live results in the ``saleshealth score --json`` shape (any member may read them)."""
     assessment = get_assessment(session, assessment_id)
     return results_document(compute_results(session, assessment))
+
+
+def export_results_file(
+    session: Session, actor: Actor, assessment_id: int, fmt: str = "json"
+) -> ExportFile:
+    """Live results as a file in the results format ``fmt`` (Invalid for any other name)."""
+    try:
+        document = document_format(fmt)
+    except UnknownFormat as exc:
+        raise Invalid("export.format", field="format", formats=list(exc.known)) from None
+    assessment = get_assessment(session, assessment_id)
+    body = document.write(results_document(compute_results(session, assessment)))
+    name = document.filename(f"{file_stem(assessment)}-results")
+    return ExportFile(name, document.mimetype, body)
+
+
+def export_file(
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    fmt: str,
+    shape: Literal["long", "wide"] = "long",
+    identified: bool = False,
+    ip: str | None = None,
+) -> ExportFile:
+    """Whatever the format ``fmt`` writes: the responses (csv, xlsx) or the results (json).
+
+    An unknown format is Invalid; asking for identified results is Invalid too (results
+    hold no names).
+    """
+    try:
+        chosen = export_format(fmt)
+    except UnknownFormat as exc:
+        raise Invalid("export.format", field="format", formats=list(exc.known)) from None
+    if isinstance(chosen, DocumentFormat):
+        if identified:
+            raise Invalid("export.identified_results")
+        return export_results_file(session, actor, assessment_id, fmt)
+    return export_responses(
+        session, actor, assessment_id, shape=shape, fmt=fmt, identified=identified, ip=ip
+    )
 
 
 def _read(
@@ -175,7 +235,7 @@ def _read(
     try:
         if shape == "long":
             if mapping is not None:
-                raise ImportRejected(filename, ["a column-mapping file applies to wide files only"])
+                raise ImportRejected(filename, [Message("import.mapping_wide_only")])
             return read_long_answers(data, q, filename), []
         wide = read_wide_answers(data, q, mapping=mapping, name=filename)
     except AnswersFileError as exc:
@@ -201,15 +261,15 @@ def import_answers(
     """
     actor.require_editor()
     if shape not in SHAPES:
-        raise Invalid(f"shape must be one of {', '.join(SHAPES)}", field="shape")
+        raise Invalid("export.shape", field="shape", shapes=SHAPES)
     if len(data) > IMPORT_MAX_BYTES:
         raise ImportRejected(
             filename,
-            [f"the file is {len(data):,} bytes; the limit is {IMPORT_MAX_BYTES // 2**20} MB"],
+            [Message("import.too_large", size=float(len(data)), mb=IMPORT_MAX_BYTES // 2**20)],
         )
     assessment = get_assessment(session, assessment_id)
     if assessment.status is AssessmentStatus.CLOSED:
-        raise Conflict("this assessment is closed; reopen it to import answers")
+        raise Conflict("import.closed")
     people, ignored = _read(data, filename, shape, mapping, assessment)
     codes = [p.respondent.id for p in people]
     answers = comments = 0
@@ -224,10 +284,7 @@ def import_answers(
         if taken:
             raise ImportRejected(
                 filename,
-                [
-                    f"respondent code(s) already in this assessment: {', '.join(taken)}; "
-                    "rename them in the file (codes must be unique per assessment)"
-                ],
+                [Message("import.codes_taken", codes=taken)],
             )
         now = utcnow()
         rows: list[tuple[Respondent, ImportedRespondent]] = []

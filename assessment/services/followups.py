@@ -85,16 +85,16 @@ def start_followup(
     actor.require_editor()
     previous = get_assessment(session, assessment_id)
     if previous.status is not AssessmentStatus.CLOSED:
-        raise Conflict("only a closed assessment can be followed up")
+        raise Conflict("followup.not_closed")
     already = existing_followup(session, previous.id)
     if already is not None:
-        raise Conflict(f"this assessment already has a follow-up: {already.title}")
+        raise Conflict("followup.exists", title=already.title)
     if version_id is None:
         version = default_version(session, previous)
     else:
         found = next((v for v in available_versions(session) if v.id == version_id), None)
         if found is None:
-            raise Invalid("choose a questionnaire", field="questionnaire")
+            raise Invalid("form.questionnaire", field="questionnaire")
         version = found
     q = model_of(version)
     languages = languages_of(version)
@@ -126,9 +126,9 @@ def start_followup(
     unknown = [f"{p.code} ({p.role})" for p in people if p.role not in roles]
     if unknown:
         raise Invalid(
-            "these respondents' roles do not exist in the chosen questionnaire: "
-            + ", ".join(unknown),
+            "followup.roles",
             field="questionnaire",
+            roles=unknown,
         )
     issued: list[IssuedLink] = []
     with write_transaction(session):
@@ -142,10 +142,10 @@ def start_followup(
             .execution_options(populate_existing=True)
         )
         if locked is None or locked.status is not AssessmentStatus.CLOSED:
-            raise Conflict("only a closed assessment can be followed up")
+            raise Conflict("followup.not_closed")
         already = existing_followup(session, previous.id)
         if already is not None:
-            raise Conflict(f"this assessment already has a follow-up: {already.title}")
+            raise Conflict("followup.exists", title=already.title)
         followup = Assessment(
             client_id=previous.client_id,
             questionnaire_version_id=version.id,

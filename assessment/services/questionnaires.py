@@ -42,6 +42,7 @@ from assessment.db.models import Assessment, QuestionnaireVersion, Workspace
 from assessment.db.tenancy import current_workspace
 from assessment.services.actor import Actor
 from assessment.services.errors import Conflict, NotFound
+from assessment.services.lru import LRUCache
 
 STANDARD_ID = "sales-org-health"
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -52,38 +53,64 @@ UNTRANSLATED_KEYS = ("title", "description")
 """Catalogue keys dropped when a clone renames itself: its own title is used everywhere."""
 
 
-def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVersion:
-    """Store the shipped questionnaire (if this exact content is new) and return it."""
+@dataclass(frozen=True)
+class _Shipped:
+    document: dict[str, Any]
+    catalogues: dict[str, Any]
+    model: Questionnaire
+
+
+def _read_shipped(qid: str) -> _Shipped:
     folder = find_questionnaire_dir(qid)
     document = assemble_document(folder)
-    catalogues = read_catalogues(folder)
-    model = build_questionnaire(document, str(folder))
-    existing = session.scalar(
+    return _Shipped(document, read_catalogues(folder), build_questionnaire(document, str(folder)))
+
+
+def _stored_shipped(session: Session, shipped: _Shipped) -> QuestionnaireVersion | None:
+    return session.scalar(
         select(QuestionnaireVersion).where(
-            QuestionnaireVersion.content_hash == model.content_hash,
+            QuestionnaireVersion.content_hash == shipped.model.content_hash,
             QuestionnaireVersion.workspace_id.is_(None),
         )
     )
+
+
+def _stage_shipped(session: Session, shipped: _Shipped) -> QuestionnaireVersion:
+    existing = _stored_shipped(session, shipped)
     if existing is not None:
-        if existing.catalogues != catalogues:
-            with write_transaction(session):
-                existing.catalogues = catalogues
-            for key in [k for k in _CACHE if k[0] == existing.content_hash]:
-                del _CACHE[key]
-            _LANGUAGES.pop(existing.content_hash, None)
+        if existing.catalogues != shipped.catalogues:
+            existing.catalogues = shipped.catalogues
+            _LOCALIZED.discard(lambda key: key[0] == _row(existing))
+            _LANGUAGES.discard(lambda key: key == _row(existing))
         return existing
-    with write_transaction(session):
-        version = QuestionnaireVersion(
-            workspace_id=None,
-            qid=model.id,
-            version=model.version,
-            title=model.title,
-            content_hash=model.content_hash,
-            document=document,
-            catalogues=catalogues,
-        )
-        session.add(version)
+    model = shipped.model
+    version = QuestionnaireVersion(
+        workspace_id=None,
+        qid=model.id,
+        version=model.version,
+        title=model.title,
+        content_hash=model.content_hash,
+        document=shipped.document,
+        catalogues=shipped.catalogues,
+    )
+    session.add(version)
     return version
+
+
+def publish_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVersion:
+    """Store the shipped questionnaire (if this exact content is new) and return it."""
+    shipped = _read_shipped(qid)
+    existing = _stored_shipped(session, shipped)
+    if existing is not None and existing.catalogues == shipped.catalogues:
+        return existing  # nothing to write
+    with write_transaction(session):
+        version = _stage_shipped(session, shipped)
+    return version
+
+
+def stage_shipped(session: Session, qid: str = STANDARD_ID) -> QuestionnaireVersion:
+    """Like :func:`publish_shipped`, inside the caller's write transaction."""
+    return _stage_shipped(session, _read_shipped(qid))
 
 
 def available_versions(session: Session) -> list[QuestionnaireVersion]:
@@ -115,7 +142,7 @@ def get_version(session: Session, version_id: int) -> QuestionnaireVersion:
     """A version the current workspace can see, or NotFound (other workspaces' too)."""
     version = next((v for v in available_versions(session) if v.id == version_id), None)
     if version is None:
-        raise NotFound("questionnaire version")
+        raise NotFound("questionnaire.not_found")
     return version
 
 
@@ -129,54 +156,76 @@ def usage_counts(session: Session) -> dict[int, int]:
     return {int(vid): int(n) for vid, n in rows}
 
 
-_CACHE: dict[tuple[str, str], Questionnaire] = {}
-_LANGUAGES: dict[str, list[str]] = {}
+# The validated model depends only on the document, which its content hash covers, so it
+# is shared by every version with that hash.  Translations belong to one stored version
+# (two workspaces may publish the same content with their own catalogues), so localized
+# models and language lists are keyed by the stored row (its id and creation time, so a
+# process that sees a new database — tests, a restore — never reuses an old row's texts):
+# one workspace's texts are never served to another.
+MODEL_CACHE_SIZE = 64
+"""Questionnaire models (a version in one language) a process keeps: about 1 MB each for
+the standard questionnaire, so at most some 64 MB however many versions workspaces publish."""
+_BASE: LRUCache[str, Questionnaire] = LRUCache(MODEL_CACHE_SIZE)
+_LOCALIZED: LRUCache[tuple[tuple[int, object], str], Questionnaire] = LRUCache(MODEL_CACHE_SIZE)
+_LANGUAGES: LRUCache[tuple[int, object], list[str]] = LRUCache(MODEL_CACHE_SIZE)
+
+
+def _row(version: QuestionnaireVersion) -> tuple[int, object]:
+    return (version.id, version.created_at)
 
 
 def _base_model(version: QuestionnaireVersion) -> Questionnaire:
-    key = (version.content_hash, "")
-    base = _CACHE.get(key)
+    base = _BASE.get(version.content_hash)
     if base is None:
         base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
         if base.content_hash != version.content_hash:
             raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
-        _CACHE[key] = base
+        _BASE.put(version.content_hash, base)
     return base
 
 
 def languages_of(version: QuestionnaireVersion) -> list[str]:
     """Languages the stored version can be answered in (its own first)."""
-    found = _LANGUAGES.get(version.content_hash)
+    found = _LANGUAGES.get(_row(version))
     if found is None:
         own = _base_model(version).language
         found = [own, *sorted(set(version.catalogues or {}) - {own})]
-        _LANGUAGES[version.content_hash] = found
+        _LANGUAGES.put(_row(version), found)
     return found
 
 
 def model_of(version: QuestionnaireVersion, lang: str | None = None) -> Questionnaire:
     """The questionnaire model of a stored version, in ``lang`` when a catalogue exists.
 
-    Published versions never change, so models are cached per process by content hash and
-    the large stored documents are read from the database only on a cache miss.  A language
+    Published versions never change, so models are cached per process (the
+    :data:`MODEL_CACHE_SIZE` most recently used; see ``_BASE``) and the large stored
+    documents are read from the database only on a cache miss.  A language
     without a catalogue (e.g. a custom questionnaire) falls back to the version's own.
     """
     base = _base_model(version)
     if not lang or lang == base.language or lang not in languages_of(version):
         return base
-    key = (version.content_hash, lang)
-    model = _CACHE.get(key)
+    key = (_row(version), lang)
+    model = _LOCALIZED.get(key)
     if model is None:
         model = localize(base, version.catalogues[lang], lang)
-        _CACHE[key] = model
+        _LOCALIZED.put(key, model)
     return model
 
 
 def warm_cache(session: Session) -> int:
-    """Build every stored version's model in every language now (server start-up)."""
+    """Build stored versions' models in every language now (server start-up).
+
+    Newest versions first, and no more than the cache holds.
+    """
     count = 0
-    for version in session.scalars(select(QuestionnaireVersion)):
+    newest_first = select(QuestionnaireVersion).order_by(
+        QuestionnaireVersion.created_at.desc(), QuestionnaireVersion.id.desc()
+    )
+    for version in session.scalars(newest_first):
         for lang in languages_of(version):
+            if count >= MODEL_CACHE_SIZE:
+                return count
             model_of(version, lang)
             count += 1
     return count
@@ -414,7 +463,7 @@ def publish_problems(session: Session, model: Questionnaire) -> list[str]:
     try:
         _check_publishable(session, model, current_workspace(session))
     except Conflict as exc:
-        return [str(exc)]
+        return [exc.message]
     return []
 
 
@@ -451,10 +500,7 @@ def _check_publishable(
         )
     ) | {STANDARD_ID}
     if model.id in shipped:
-        raise Conflict(
-            f"{model.id!r} is the id of a standard questionnaire; give your questionnaire its "
-            f"own id (for example {model.id}-custom)"
-        )
+        raise Conflict("questionnaire.standard_id", id=model.id)
     clash = session.scalar(
         select(QuestionnaireVersion).where(
             QuestionnaireVersion.workspace_id == workspace_id,
@@ -463,10 +509,7 @@ def _check_publishable(
         )
     )
     if clash is not None:
-        raise Conflict(
-            f"version {model.version} of {model.id} already exists with different content: "
-            "choose a new version number"
-        )
+        raise Conflict("questionnaire.version_exists", id=model.id, version=model.version)
     return None
 
 

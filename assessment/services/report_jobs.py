@@ -10,8 +10,9 @@ workspace-scoped route.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessment.catalogues import translations_for
@@ -22,21 +23,63 @@ from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
 from assessment.services.crm_evidence import current_evidence
-from assessment.services.errors import Invalid, NotFound
+from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.questionnaires import languages_of
 from assessment.services.trends import report_trend
 from reports.bounded import BoundedRenderer
 
+MAX_JOBS_IN_FLIGHT_PER_USER = 3
+"""Reports one member may have queued or rendering at once (a viewer queued six in a row)."""
 
-def request_report(session: Session, actor: Actor, assessment_id: int, language: str) -> ReportJob:
-    """Create a queued report job for an assessment (any member may download reports)."""
+IN_FLIGHT = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class Requested:
+    """The job for a report request; ``new`` is False when an identical one was in flight."""
+
+    job: ReportJob
+    new: bool
+
+
+def request_report(session: Session, actor: Actor, assessment_id: int, language: str) -> Requested:
+    """Queue a report job for an assessment (any member may download reports).
+
+    An identical request (same assessment and language) still queued or rendering is
+    reused instead of rendering the same PDF twice; a member may have at most
+    :data:`MAX_JOBS_IN_FLIGHT_PER_USER` other jobs in flight (:class:`Conflict`).
+    """
     assessment = get_assessment(session, assessment_id)
     if language not in languages_of(assessment.questionnaire_version):
-        raise Invalid(f"no report language {language!r}", field="language")
+        raise Invalid("report.language", field="language", language=language)
     with write_transaction(session):
-        job = ReportJob(assessment_id=assessment.id, language=language, status="queued")
+        same = session.scalar(
+            select(ReportJob)
+            .where(
+                ReportJob.assessment_id == assessment.id,
+                ReportJob.language == language,
+                ReportJob.status.in_(IN_FLIGHT),
+            )
+            .order_by(ReportJob.id)
+            .limit(1)
+        )
+        if same is not None:
+            return Requested(same, new=False)
+        mine = session.scalar(
+            select(func.count())
+            .select_from(ReportJob)
+            .where(ReportJob.requested_by_id == actor.user_id, ReportJob.status.in_(IN_FLIGHT))
+        )
+        if (mine or 0) >= MAX_JOBS_IN_FLIGHT_PER_USER:
+            raise Conflict("report.too_many_in_flight", num=MAX_JOBS_IN_FLIGHT_PER_USER)
+        job = ReportJob(
+            assessment_id=assessment.id,
+            language=language,
+            status="queued",
+            requested_by_id=actor.user_id,
+        )
         session.add(job)
-    return job
+    return Requested(job, new=True)
 
 
 def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
@@ -45,7 +88,7 @@ def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
         select(ReportJob).where(ReportJob.id == job_id, ReportJob.assessment_id == assessment_id)
     )
     if job is None:
-        raise NotFound("report")
+        raise NotFound("report.not_found")
     return job
 
 
@@ -69,15 +112,23 @@ def execute_job(
     except Exception as exc:
         message = str(exc) if _is_user_facing(exc) else "the report could not be rendered"
         with write_transaction(session):
+            if not _still_there(session, job_id):
+                return
             job.status = "failed"
             job.error = message[:500]
             job.finished_at = utcnow()
         return
     with write_transaction(session):
+        if not _still_there(session, job_id):
+            return  # deleted or erased while rendering: keep no PDF of data that is gone
         job.pdf = pdf
         job.pages = _page_count(pdf)
         job.status = "done"
         job.finished_at = utcnow()
+
+
+def _still_there(session: Session, job_id: int) -> bool:
+    return session.scalar(select(ReportJob.id).where(ReportJob.id == job_id)) is not None
 
 
 def _page_count(pdf: bytes) -> int:
@@ -102,7 +153,7 @@ def _render(
     memory_mb: int,
     workers: int = 0,
 ) -> bytes:
-    from reports.branding import Branding, Logo
+    from reports.branding import DEFAULT_PRIMARY, Branding, Logo
     from reports.viewmodel import OptionalSections, ReportMeta
 
     assessment = get_assessment(session, job.assessment_id)
@@ -113,7 +164,7 @@ def _render(
         logo = Logo(workspace.logo, workspace.logo_mime)
     branding = Branding(
         firm_name=(workspace.firm_name or workspace.name) if workspace else "",
-        primary_color=workspace.primary_color if workspace else "#1f4e79",
+        primary_color=workspace.primary_color if workspace else DEFAULT_PRIMARY,
         footer_text=workspace.footer_text if workspace else "",
         logo=logo,
     )

@@ -1,7 +1,9 @@
 """Respondents and their personal links.
 
-A link carries a 192-bit token from :mod:`secrets`; only its SHA-256 is stored, so a link
-can be shown only when it is issued (and reissued on demand, which invalidates the old one).
+A link carries a 192-bit token from :mod:`secrets`.  Its SHA-256 finds the respondent; the
+token itself is kept encrypted (:mod:`assessment.services.link_cipher`) so the consultant can
+copy the current link at any time.  Respondents added before encryption existed have only the
+hash: their link can be replaced (which invalidates the old one), never shown again.
 """
 
 from __future__ import annotations
@@ -11,19 +13,23 @@ import hashlib
 import hmac
 import io
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
-from assessment.db.models import Assessment, Respondent
+from assessment.db.models import Answer, Assessment, ElementComment, Respondent
 from assessment.db.tenancy import unscoped
 from assessment.io.safe_cells import safe_row
+from assessment.messages import Lines, Message
 from assessment.services.actor import Actor
 from assessment.services.assessments import get_assessment, questionnaire_of
-from assessment.services.errors import Invalid, NotFound
+from assessment.services.errors import Conflict, Invalid, NotFound
+from assessment.services.link_cipher import LinkCipher
 
 TOKEN_BYTES = 24  # 192 bits
 MAX_BULK = 2000
@@ -76,17 +82,42 @@ def get_respondent(session: Session, assessment_id: int, respondent_id: int) -> 
         )
     )
     if found is None:
-        raise NotFound("respondent")
+        raise NotFound("respondent.not_found")
     return found
 
 
-def _validate(data: RespondentData, roles: list[str], where: str = "") -> None:
+def email_problem(email: str) -> Message | None:
+    """Why ``email`` is not an address we can write to, or None (empty is allowed).
+
+    Syntax only: deliverability (DNS) is not checked, so adding people works offline.
+    """
+    if not email:
+        return None
+    if len(email) > 254:
+        return Message("person.email_too_long", email=email[:60])
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return Message("person.bad_email", email=email)
+    return None
+
+
+def _problems(data: RespondentData, roles: list[str]) -> list[tuple[str, Message]]:
+    """Every rule ``data`` breaks, as (field, message)."""
+    problems: list[tuple[str, Message]] = []
     if data.role not in roles:
-        raise Invalid(f"{where}role must be one of {', '.join(roles)}", field="role")
-    if data.email and ("@" not in data.email or len(data.email) > 254):
-        raise Invalid(f"{where}{data.email!r} is not an e-mail address", field="email")
+        problems.append(("role", Message("respondent.role", roles=roles)))
+    bad_email = email_problem(data.email.strip())
+    if bad_email:
+        problems.append(("email", bad_email))
     if len(data.name) > 200 or len(data.team) > 100:
-        raise Invalid(f"{where}name or team is too long", field="name")
+        problems.append(("name", Message("respondent.too_long")))
+    return problems
+
+
+def _validate(data: RespondentData, roles: list[str]) -> None:
+    for field, problem in _problems(data, roles)[:1]:
+        raise Invalid(problem.code, field=field, **problem.params)
 
 
 def _free_codes(session: Session, assessment_id: int, n: int) -> list[str]:
@@ -110,34 +141,74 @@ def _free_codes(session: Session, assessment_id: int, n: int) -> list[str]:
 
 
 def add_respondents(
-    session: Session, actor: Actor, assessment_id: int, people: list[RespondentData]
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    people: list[RespondentData],
+    cipher: LinkCipher | None = None,
 ) -> list[IssuedLink]:
-    """Add respondents and issue their links (all or none)."""
+    """Add respondents and issue their links (all or none); with ``cipher`` the links are
+    kept encrypted so they can be copied again later."""
     actor.require_editor()
     assessment = get_assessment(session, assessment_id)
-    roles = list(questionnaire_of(assessment).role_ids)
-    for i, person in enumerate(people, start=1):
-        _validate(person, roles, f"line {i}: " if len(people) > 1 else "")
-    if len(people) > MAX_BULK:
-        raise Invalid(f"at most {MAX_BULK} respondents at once", field="people")
-    issued: list[IssuedLink] = []
+    validate_people(people, list(questionnaire_of(assessment).role_ids))
     with write_transaction(session):
-        codes = _free_codes(session, assessment.id, len(people))
-        for code, person in zip(codes, people, strict=True):
-            token = new_token()
-            respondent = Respondent(
-                assessment_id=assessment.id,
-                code=code,
-                name=person.name.strip(),
-                email=person.email.strip(),
-                role=person.role,
-                team=person.team.strip(),
-                token_hash=hash_token(token),
-                token_issued_at=utcnow(),
-            )
-            session.add(respondent)
-            issued.append(IssuedLink(respondent, token))
+        issued = issue_links(session, assessment.id, people, cipher)
     return issued
+
+
+def validate_people(people: list[RespondentData], roles: list[str]) -> None:
+    """Raise Invalid listing every person that breaks a rule (with line numbers when there
+    are several), or for too many at once."""
+    if len(people) > MAX_BULK:
+        raise Invalid("respondents.too_many", field="people", num=MAX_BULK)
+    if len(people) == 1:
+        _validate(people[0], roles)
+        return
+    lines = [
+        _at_line(i, problem)
+        for i, person in enumerate(people, start=1)
+        for _field, problem in _problems(person, roles)
+    ]
+    if lines:
+        raise Invalid("form.detail", field="people", detail=Lines(lines))
+
+
+def _set_token(respondent: Respondent, token: str, cipher: LinkCipher | None) -> None:
+    respondent.token_hash = hash_token(token)
+    respondent.token_encrypted = cipher.encrypt(token) if cipher else None
+    respondent.token_issued_at = utcnow()
+
+
+def issue_links(
+    session: Session,
+    assessment_id: int,
+    people: list[RespondentData],
+    cipher: LinkCipher | None = None,
+) -> list[IssuedLink]:
+    """Add respondents with fresh links in the caller's write transaction (``people``
+    already validated with :func:`validate_people`)."""
+    issued: list[IssuedLink] = []
+    codes = _free_codes(session, assessment_id, len(people))
+    for code, person in zip(codes, people, strict=True):
+        token = new_token()
+        respondent = Respondent(
+            assessment_id=assessment_id,
+            code=code,
+            name=person.name.strip(),
+            email=person.email.strip(),
+            role=person.role,
+            team=person.team.strip(),
+        )
+        _set_token(respondent, token, cipher)
+        session.add(respondent)
+        issued.append(IssuedLink(respondent, token))
+    session.flush()  # ids, so the caller can show the new links on a page of their own
+    return issued
+
+
+def _at_line(line: int, problem: Message) -> Message:
+    return Message("at", where=Message("where.line", line=line), problem=problem)
 
 
 def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> list[RespondentData]:
@@ -154,7 +225,7 @@ def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> li
     else:
         start = 1
     people: list[RespondentData] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     for lineno, row in enumerate(rows, start=start):
         cells = [c.strip() for c in row]
         if not any(cells):
@@ -162,30 +233,34 @@ def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> li
         if len(cells) == 1:
             cells = ["", "", cells[0]]
         if len(cells) < 3 or len(cells) > 4:
-            problems.append(f"line {lineno}: expected name, email, role[, team]")
+            problems.append(_at_line(lineno, Message("people.columns")))
             continue
         name, email, role = cells[0], cells[1], cells[2]
         role_id = role if role in roles else by_label.get(role.lower(), "")
         if not role_id:
-            problems.append(f"line {lineno}: unknown role {role!r} (use one of {', '.join(roles)})")
+            problems.append(_at_line(lineno, Message("people.role", role=role, roles=roles)))
             continue
-        if email and "@" not in email:
-            problems.append(f"line {lineno}: {email!r} is not an e-mail address")
-            continue
-        people.append(
-            RespondentData(
-                role=role_id, name=name, email=email, team=cells[3] if len(cells) > 3 else ""
-            )
+        person = RespondentData(
+            role=role_id, name=name, email=email, team=cells[3] if len(cells) > 3 else ""
         )
+        bad = [message for _field, message in _problems(person, roles)]
+        if bad:
+            problems.extend(_at_line(lineno, message) for message in bad)
+            continue
+        people.append(person)
     if problems:
-        raise Invalid("\n".join(problems), field="people")
+        raise Invalid("form.detail", field="people", detail=Lines(problems))
     if not people:
-        raise Invalid("no respondents found; one per line: name, email, role, team", field="people")
+        raise Invalid("people.none", field="people")
     return people
 
 
 def reissue_links(
-    session: Session, actor: Actor, assessment_id: int, respondent_ids: list[int] | None = None
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    respondent_ids: list[int] | None = None,
+    cipher: LinkCipher | None = None,
 ) -> list[IssuedLink]:
     """New links for the given respondents (default: everyone who has not submitted)."""
     actor.require_editor()
@@ -199,12 +274,53 @@ def reissue_links(
             stmt = stmt.where(Respondent.submitted_at.is_(None))
         for respondent in session.scalars(stmt.order_by(Respondent.id)):
             token = new_token()
-            respondent.token_hash = hash_token(token)
-            respondent.token_issued_at = utcnow()
+            _set_token(respondent, token, cipher)
             issued.append(IssuedLink(respondent, token))
     if respondent_ids is not None and len(issued) != len(set(respondent_ids)):
-        raise NotFound("respondent")
+        raise NotFound("respondent.not_found")
     return issued
+
+
+@dataclass(frozen=True)
+class CurrentLink:
+    """A respondent with their current link token, or None when it cannot be shown (revoked,
+    imported, issued before links were kept encrypted, or encrypted under an old secret)."""
+
+    respondent: Respondent
+    token: str | None
+
+
+def current_links(
+    session: Session, assessment_id: int, cipher: LinkCipher, respondent_ids: list[int]
+) -> list[CurrentLink]:
+    """The current links of these respondents of the assessment, in order; nothing is
+    reissued, so the links people already have keep working."""
+    get_assessment(session, assessment_id)
+    if not respondent_ids:
+        return []
+    rows = session.scalars(
+        select(Respondent)
+        .where(Respondent.assessment_id == assessment_id, Respondent.id.in_(respondent_ids))
+        .order_by(Respondent.id)
+    )
+    return [
+        CurrentLink(r, cipher.decrypt(r.token_encrypted) if r.token_hash else None) for r in rows
+    ]
+
+
+def pending_ids(session: Session, assessment_id: int) -> list[int]:
+    """Respondents with a working link who have not submitted, in order."""
+    return list(
+        session.scalars(
+            select(Respondent.id)
+            .where(
+                Respondent.assessment_id == assessment_id,
+                Respondent.submitted_at.is_(None),
+                Respondent.token_hash.is_not(None),
+            )
+            .order_by(Respondent.id)
+        )
+    )
 
 
 def revoke_link(session: Session, actor: Actor, assessment_id: int, respondent_id: int) -> None:
@@ -213,6 +329,48 @@ def revoke_link(session: Session, actor: Actor, assessment_id: int, respondent_i
     with write_transaction(session):
         respondent = get_respondent(session, assessment_id, respondent_id)
         respondent.token_hash = None
+        respondent.token_encrypted = None
+
+
+def _has_answered(session: Session, respondent: Respondent) -> bool:
+    if respondent.submitted_at is not None or respondent.started_at is not None:
+        return True
+    return bool(
+        session.scalar(select(exists().where(Answer.respondent_id == respondent.id)))
+        or session.scalar(select(exists().where(ElementComment.respondent_id == respondent.id)))
+    )
+
+
+def update_respondent(
+    session: Session, actor: Actor, assessment_id: int, respondent_id: int, data: RespondentData
+) -> Respondent:
+    """Correct a respondent's name, e-mail, role and team.  The role decides which questions
+    a person sees, so it cannot change once they have answered."""
+    actor.require_editor()
+    assessment = get_assessment(session, assessment_id)
+    _validate(data, list(questionnaire_of(assessment).role_ids))
+    with write_transaction(session):
+        respondent = get_respondent(session, assessment_id, respondent_id)
+        if data.role != respondent.role and _has_answered(session, respondent):
+            raise Conflict("respondent.role_fixed")
+        respondent.name = data.name.strip()
+        respondent.email = data.email.strip()
+        respondent.role = data.role
+        respondent.team = data.team.strip()
+    return respondent
+
+
+def delete_respondent(
+    session: Session, actor: Actor, assessment_id: int, respondent_id: int
+) -> None:
+    """Remove a respondent added by mistake.  Refused once they have answered anything:
+    erasing answers is a separate, audited decision."""
+    actor.require_editor()
+    with write_transaction(session):
+        respondent = get_respondent(session, assessment_id, respondent_id)
+        if _has_answered(session, respondent):
+            raise Conflict("respondent.answered")
+        session.delete(respondent)
 
 
 def resolve_token(session: Session, token: str) -> Respondent | None:
@@ -229,16 +387,15 @@ def resolve_token(session: Session, token: str) -> Respondent | None:
     return respondent if hmac.compare_digest(respondent.token_hash, digest) else None
 
 
-def links_csv(issued: list[IssuedLink], base_url: str) -> str:
+def links_csv(issued: Sequence[IssuedLink | CurrentLink], base_url: str) -> str:
     """The issued links as CSV: code, name, email, role, team, link (formula-safe cells)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["code", "name", "email", "role", "team", "link"])
     for link in issued:
         r = link.respondent
-        writer.writerow(
-            safe_row([r.code, r.name, r.email, r.role, r.team, f"{base_url}/r/{link.token}"])
-        )
+        url = f"{base_url}/r/{link.token}" if link.token else ""
+        writer.writerow(safe_row([r.code, r.name, r.email, r.role, r.team, url]))
     return out.getvalue()
 
 

@@ -19,6 +19,7 @@ from assessment.core.model import Element, Question, Questionnaire
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import Answer, AssessmentStatus, ElementComment, Respondent
+from assessment.messages import Message
 from assessment.services.assessments import answer_from_row, questionnaire_of
 from assessment.services.crm_evidence import prefill_values
 from assessment.services.errors import Conflict, Invalid, NotFound
@@ -54,7 +55,7 @@ def load_respondent(session: Session, respondent_id: int, *, lock: bool = False)
         stmt = stmt.with_for_update()
     respondent = session.scalar(stmt)
     if respondent is None:
-        raise NotFound("respondent")
+        raise NotFound("respondent.not_found")
     return respondent
 
 
@@ -129,9 +130,9 @@ def first_open_page(pages: list[Page], answers: Mapping[str, CoreAnswer]) -> int
 
 def _ensure_can_answer(respondent: Respondent) -> None:
     if respondent.submitted_at is not None:
-        raise Conflict("your answers have already been submitted")
+        raise Conflict("answers.submitted")
     if respondent.assessment.status is not AssessmentStatus.OPEN:
-        raise Conflict("this assessment is not open for answers")
+        raise Conflict("assessment.not_open")
 
 
 def _upsert(
@@ -210,6 +211,16 @@ def _questions_for(respondent: Respondent) -> dict[str, Question]:
     }
 
 
+def _touch(respondent: Respondent, page_number: int | None = None) -> None:
+    """Record activity: when the respondent started, was last seen saving, and the highest
+    page they saved (shown to the consultant in the respondent table)."""
+    now = utcnow()
+    respondent.started_at = respondent.started_at or now
+    respondent.last_active_at = now
+    if page_number is not None:
+        respondent.page_reached = max(respondent.page_reached or 0, page_number)
+
+
 def save_answer(session: Session, respondent_id: int, question_id: str, raw: str) -> None:
     """Autosave one answer (an empty value clears it)."""
     with write_transaction(session):
@@ -217,15 +228,15 @@ def save_answer(session: Session, respondent_id: int, question_id: str, raw: str
         _ensure_can_answer(respondent)
         question = _questions_for(respondent).get(question_id)
         if question is None:
-            raise Invalid("unknown question", field=question_id)
+            raise Invalid("answer.unknown_question", field=question_id)
         answer = None
         if raw.strip():
             try:
                 answer = parse_answer(question, raw)
             except AnswerError as exc:
-                raise Invalid(str(exc).split(": ", 1)[-1], field=question_id) from None
+                raise Invalid(exc.code, field=question_id, **exc.params) from None
         _upsert(session, respondent, question, answer)
-        respondent.started_at = respondent.started_at or utcnow()
+        _touch(respondent)
 
 
 def save_comment(
@@ -233,16 +244,14 @@ def save_comment(
 ) -> None:
     """Save (or clear) a respondent's comment on an element."""
     if len(text) > MAX_COMMENT:
-        raise Invalid(
-            f"comments are limited to {MAX_COMMENT} characters", field=f"comment-{element_id}"
-        )
+        raise Invalid("comment.too_long", field=f"comment-{element_id}", num=MAX_COMMENT)
     with write_transaction(session):
         respondent = load_respondent(session, respondent_id, lock=True)
         _ensure_can_answer(respondent)
         if element_id not in {el.id for el in questionnaire_of(respondent.assessment).elements}:
-            raise Invalid("unknown element", field=f"comment-{element_id}")
+            raise Invalid("comment.unknown_element", field=f"comment-{element_id}")
         _upsert_comment(session, respondent, element_id, text, language)
-        respondent.started_at = respondent.started_at or utcnow()
+        _touch(respondent)
 
 
 def save_page(
@@ -263,7 +272,7 @@ def save_page(
     """
     errors: dict[str, str] = {}
     if comment is not None and len(comment) > MAX_COMMENT:
-        errors[f"comment-{page.element.id}"] = f"comments are limited to {MAX_COMMENT} characters"
+        errors[f"comment-{page.element.id}"] = Message("comment.too_long", num=MAX_COMMENT)
         comment = None
     with write_transaction(session):
         respondent = load_respondent(session, respondent_id, lock=True)
@@ -280,20 +289,20 @@ def save_page(
             try:
                 answer = parse_answer(question, value) if value.strip() else None
             except AnswerError as exc:
-                errors[question.id] = str(exc).split(": ", 1)[-1]
+                errors[question.id] = exc.message
                 continue
             source = _source(question, answer, from_prefill, prefill)
             _upsert(session, respondent, question, answer, source)
         if comment is not None:
             _upsert_comment(session, respondent, page.element.id, comment, language)
-        respondent.started_at = respondent.started_at or utcnow()
+        _touch(respondent, page.number)
     return errors
 
 
 def set_language(session: Session, respondent_id: int, language: str, allowed: list[str]) -> None:
     """Record the language the respondent chose."""
     if language not in allowed:
-        raise Invalid(f"language must be one of {', '.join(allowed)}", field="language")
+        raise Invalid("form.language", field="language", languages=allowed)
     with write_transaction(session):
         respondent = load_respondent(session, respondent_id, lock=True)
         respondent.language = language
@@ -310,8 +319,9 @@ def submit(session: Session, respondent_id: int) -> bool:
         if respondent.submitted_at is not None:
             return False
         if respondent.assessment.status is not AssessmentStatus.OPEN:
-            raise Conflict("this assessment is not open for answers")
+            raise Conflict("assessment.not_open")
         now = utcnow()
         respondent.submitted_at = now
         respondent.started_at = respondent.started_at or now
+        respondent.last_active_at = now
         return True

@@ -9,12 +9,12 @@ more than scoring when someone looks):
 
 - ``settings_key`` covers what scoring depends on besides the answers: the questionnaire
   content, the element overrides and the minimum group size;
-- ``answers_key`` is read from the assessment's respondents — how many there are, the
-  newest one, and the last time any of them had an answer or comment written
-  (``respondent.answered_at``, stamped on every ORM write of an answer or comment and on a
-  change of role, see ``db/models.py``) — with one grouped query for many assessments at
-  once, never touching the answers themselves.  Answers leave only with their respondent
-  (the count changes).
+- ``answers_key`` covers the rest, read with three grouped queries for many assessments at
+  once: the assessment's respondents who answered — how many, the newest one, and the last
+  time any of them had an answer or comment written (``respondent.answered_at``, stamped on
+  every ORM write of an answer or comment and on a change of role, see ``db/models.py``),
+  never touching the answers themselves; answers leave only with their respondent (the
+  count changes) — and the organization facts and CRM evidence that scoring also uses.
 
 The closing of an assessment is not trusted to freeze its answers (a respondent can be
 erased from a closed assessment): every reader compares the answers key, which for the
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session, selectinload
 
@@ -43,6 +43,8 @@ from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import (
     Assessment,
+    CrmEvidence,
+    OrganizationFact,
     Respondent,
     ResultsSummary,
     Workspace,
@@ -122,15 +124,18 @@ def subject_of(assessment: Assessment) -> Subject:
 
 
 def answers_keys(session: Session, assessment_ids: Iterable[int]) -> dict[int, str]:
-    """Each assessment's ``answered respondents:newest of them:last change``, in one query.
+    """Each assessment's key of what it is scored from besides its settings (three queries).
 
-    Only respondents with answers or comments count (adding people to invite changes no
-    score).  It reads respondents only (an index range per assessment), never the answers.
+    - respondents with answers or comments: how many, the newest, their last change (adding
+      people to invite changes no score); an index range per assessment, never the answers;
+    - organization facts: how many, the newest, the last entered;
+    - CRM evidence (the newest upload is the one in use): how many, the newest.
     """
     ids = sorted(set(assessment_ids))
     if not ids:
         return {}
-    rows = session.execute(
+    people = _grouped(
+        session,
         select(
             Respondent.assessment_id,
             func.count(Respondent.id),
@@ -138,18 +143,37 @@ def answers_keys(session: Session, assessment_ids: Iterable[int]) -> dict[int, s
             func.max(Respondent.answered_at),
         )
         .where(Respondent.assessment_id.in_(ids), Respondent.answered_at.is_not(None))
-        .group_by(Respondent.assessment_id)
+        .group_by(Respondent.assessment_id),
     )
-    keys = {aid: _key(0, None, None) for aid in ids}
-    for aid, count, newest_id, changed in rows:
-        keys[aid] = _key(count, newest_id, changed)
-    return keys
+    facts = _grouped(
+        session,
+        select(
+            OrganizationFact.assessment_id,
+            func.count(OrganizationFact.id),
+            func.max(OrganizationFact.id),
+            func.max(OrganizationFact.entered_at),
+        )
+        .where(OrganizationFact.assessment_id.in_(ids))
+        .group_by(OrganizationFact.assessment_id),
+    )
+    crm = _grouped(
+        session,
+        select(CrmEvidence.assessment_id, func.count(CrmEvidence.id), func.max(CrmEvidence.id))
+        .where(CrmEvidence.assessment_id.in_(ids))
+        .group_by(CrmEvidence.assessment_id),
+    )
+    return {
+        aid: f"{people.get(aid, '0')}|facts {facts.get(aid, '0')}|crm {crm.get(aid, '0')}"
+        for aid in ids
+    }
 
 
-def _key(count: int, newest_id: int | None, changed: datetime | str | None) -> str:
-    if isinstance(changed, datetime):
-        changed = changed.isoformat()
-    return f"{count}:{newest_id or 0}:{changed or '-'}"
+def _grouped(session: Session, stmt: Executable) -> dict[int, str]:
+    """``assessment id → "value:value:..."`` from a query grouped by assessment."""
+    out = {}
+    for aid, *values in session.execute(stmt):
+        out[aid] = ":".join(v.isoformat() if isinstance(v, datetime) else str(v) for v in values)
+    return out
 
 
 def _summary(row: Stored, current: bool = True) -> Summary:

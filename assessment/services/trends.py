@@ -13,6 +13,7 @@ from assessment.core.trends import MappingIndex, Trend, TrendSource, VersionMap,
 from assessment.db import write_transaction
 from assessment.db.models import Assessment, AssessmentStatus, QuestionnaireVersion, VersionMapping
 from assessment.io.version_mapping import VersionMappingError, check_against, parse_version_mapping
+from assessment.messages import Lines
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, questionnaire_of
 from assessment.services.clients import get_client
@@ -122,12 +123,22 @@ def _find_version(
     found = [v for v in available_versions(session) if v.qid == qid and v.version == version]
     if not found:
         raise Invalid(
-            f"{name}: {side}: no questionnaire {qid} {version} is available here", field="upload"
+            "trend_mapping.no_version",
+            field="upload",
+            file=name,
+            side=side,
+            qid=qid,
+            version=version,
         )
     if len(found) > 1:
         raise Invalid(
-            f"{name}: {side}: {qid} {version} is ambiguous ({len(found)} published versions)",
+            "trend_mapping.ambiguous",
             field="upload",
+            file=name,
+            side=side,
+            qid=qid,
+            version=version,
+            num=len(found),
         )
     return found[0]
 
@@ -142,7 +153,7 @@ def upload_mapping(session: Session, actor: Actor, data: bytes, filename: str) -
         dst = _find_version(session, vmap.to_id, vmap.to_version, "to", name)
         check_against(vmap, model_of(src), model_of(dst), name)
     except VersionMappingError as exc:
-        raise Invalid(str(exc), field="upload") from exc
+        raise Invalid("form.detail", field="upload", detail=Lines(exc.located())) from exc
     with write_transaction(session):
         row = session.scalar(
             select(VersionMapping).where(
@@ -180,5 +191,5 @@ def delete_mapping(session: Session, actor: Actor, mapping_id: int) -> None:
     with write_transaction(session):
         row = session.scalar(select(VersionMapping).where(VersionMapping.id == mapping_id))
         if row is None:
-            raise NotFound("version mapping")
+            raise NotFound("trend_mapping.not_found")
         session.delete(row)

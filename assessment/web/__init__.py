@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     from assessment.web.clients import bp as clients_bp
     from assessment.web.dashboard import bp as dashboard_bp
     from assessment.web.data import bp as data_bp
+    from assessment.web.erasure import bp as erasure_bp
     from assessment.web.evidence import bp as evidence_bp
     from assessment.web.questionnaires import bp as questionnaires_bp
     from assessment.web.reports import bp as reports_bp
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
         reports_bp,
         settings_bp,
         data_bp,
+        erasure_bp,
         evidence_bp,
         trends_bp,
         questionnaires_bp,

@@ -1,4 +1,8 @@
-"""Map domain errors and HTTP errors to friendly pages (JSON for JSON requests)."""
+"""Map domain errors and HTTP errors to friendly pages (JSON for JSON requests).
+
+A domain error's message is rendered in the user's language; a JSON answer also carries its
+code and parameters, so a script can tell the errors apart without reading the text.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,25 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from assessment.services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from assessment.services.errors import Conflict, Invalid, NotFound, PermissionDenied, ServiceError
+from assessment.web import messages
+from assessment.web.messages import localize, localized_params
 
 
-def _page(status: int, title: str, message: str) -> ResponseReturnValue:
+def _page(
+    status: int, title: str, message: str, exc: ServiceError | None = None
+) -> ResponseReturnValue:
     if request.accept_mimetypes.best == "application/json" or request.is_json:
-        return jsonify({"error": message}), status
+        body: dict[str, object] = {"error": message}
+        if exc is not None:
+            body.update(code=exc.code, params=localized_params(exc))
+        return jsonify(body), status
     return render_template("web/error.html", title=title, message=message, status=status), status
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers."""
+    """Register the handlers (and the ``localize`` template filter)."""
+    messages.init_app(app)
 
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound) -> ResponseReturnValue:
@@ -28,17 +40,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(PermissionDenied)
     def _forbidden(exc: PermissionDenied) -> ResponseReturnValue:
-        return _page(
-            403, _("Not allowed"), _("Your role in this workspace is read-only for this action.")
-        )
+        return _page(403, _("Not allowed"), localize(exc), exc)
 
     @app.errorhandler(Conflict)
     def _conflict(exc: Conflict) -> ResponseReturnValue:
-        return _page(409, _("Not possible right now"), str(exc))
+        return _page(409, _("Not possible right now"), localize(exc), exc)
 
     @app.errorhandler(Invalid)
     def _invalid(exc: Invalid) -> ResponseReturnValue:
-        return _page(400, _("Please check your input"), str(exc))
+        return _page(400, _("Please check your input"), localize(exc), exc)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> ResponseReturnValue:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from flask import Flask, abort
+from flask import Flask, abort, redirect, request, url_for
 from flask_login import UserMixin, current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from assessment.db.models import MemberRole, Membership, User
 from assessment.db.tenancy import bind_workspace, unscoped
@@ -26,6 +27,9 @@ class SignedInUser(UserMixin):
     workspace_id: int
     workspace_name: str
     role: MemberRole
+    mfa_enrolled: bool = False
+    mfa_required: bool = False
+    """The workspace requires a second factor of every member."""
 
     def get_id(self) -> str:
         """Session key: id plus the nonce that logout and password changes rotate."""
@@ -65,6 +69,8 @@ def load_user(key: str) -> SignedInUser | None:
             membership.workspace_id,
             membership.workspace.name,
             membership.role,
+            user.mfa_secret is not None,
+            membership.workspace.require_mfa,
         )
 
 
@@ -73,6 +79,28 @@ def actor() -> Actor:
     if not current_user.is_authenticated:
         abort(401)
     return current_user.actor
+
+
+def client_ip() -> str:
+    """The client's address for the audit trail (the proxy's view once ProxyFix applies)."""
+    return request.remote_addr or ""
+
+
+# Where a member who must enrol a second factor may still go before doing so.
+MFA_FENCE_OPEN = frozenset({"auth.two_factor", "auth.logout", "auth.language", "static"})
+
+
+def _mfa_fence() -> WerkzeugResponse | None:
+    """Send members of a workspace that requires two-factor sign-in to enrol first."""
+    if (
+        current_user.is_authenticated
+        and current_user.mfa_required
+        and not current_user.mfa_enrolled
+        and request.endpoint not in MFA_FENCE_OPEN
+        and not (request.endpoint or "").startswith(("v1.", "respond."))
+    ):
+        return redirect(url_for("auth.two_factor"))
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -86,3 +114,5 @@ def init_app(app: Flask) -> None:
         bind_workspace(current_session(), None)
         if current_user.is_authenticated:
             bind_workspace(current_session(), current_user.workspace_id)
+
+    app.before_request(_mfa_fence)

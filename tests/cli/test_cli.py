@@ -57,6 +57,9 @@ def test_show_json_shape(runner: CliRunner) -> None:
         "elements",
     } <= set(doc)
     assert doc["levels"][0] == {"level": 1, "name": "Low", "min": 0}
+    assert doc["kpi_share"] == 0.3  # the default, printed although the file does not set it
+    assert doc["elements"][0]["recommendations"][0]["addresses"] == []
+    assert doc["elements"][0]["recommendations"][0]["after"] == []
     q3 = doc["elements"][0]["questions"][2]
     assert q3["type"] == "number" and q3["unit"] == "%" and q3["options"] is None
     assert q3["bands"][0] == {"id": "low", "min": None, "max": 20, "score": 0, "label": ""}
@@ -82,7 +85,11 @@ def test_score_json(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["respondents"] == 4
-    assert doc["overall"]["score"] == pytest.approx(54.4444444)
+    # method 2 (see tests/core/test_golden.py): E_a = 0.7 * 100 * (2/3 + 2*0.5)/3 + 0.3 * 100,
+    # E_b = 30, overall = (2 * E_a + E_b) / 3
+    e_a = 0.7 * 100 * (2 / 3 + 1.0) / 3 + 0.3 * 100
+    assert doc["overall"]["score"] == pytest.approx((2 * e_a + 30) / 3)
+    assert doc["overall"]["ci"] is None  # four respondents: no interval
     a = doc["elements"][0]
     assert {
         "id",
@@ -99,19 +106,45 @@ def test_score_json(runner: CliRunner) -> None:
         "flags",
         "roles",
     } <= set(a)
+    # a group is scored on practice items only: a.q1 agree 0.75 and a.q2 yes (weight 2)
     assert a["roles"]["executive"] == {
         "n": 1,
-        "score": pytest.approx(100 * (0.75 + 2 + 1) / 4),
+        "score": pytest.approx(100 * (0.75 + 2) / 3),
         "suppressed": False,
     }
     rec = doc["recommendations"][0]
-    assert set(rec) == {"id", "element", "title", "priority", "effort", "impact", "horizon_days"}
+    assert set(rec) == {
+        "id",
+        "element",
+        "title",
+        "priority",
+        "effort",
+        "impact",
+        "horizon_days",
+        "addresses",
+        "after",
+        "basis",
+    }
+
+
+def test_score_with_a_fact(runner: CliRunner) -> None:
+    args = ["score", "--answers", ANSWERS, "--questionnaire", MINI, "--json"]
+    result = runner.invoke(main, [*args, "--fact", "a.q3=10,5"])
+    assert result.exit_code == 0, result.output
+    kpi = json.loads(result.stdout)["elements"][0]["kpis"][0]
+    assert (kpi["value"], kpi["source"], kpi["band"], kpi["score"]) == (10.5, "fact", "low", 0)
+    assert kpi["reference"] == "command line"
+    bad = runner.invoke(main, [*args, "--fact", "a.q1=3", "--fact", "a.q3=500"])
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert "--fact 'a.q1=3': expected KPI_QUESTION=VALUE" in bad.stderr
+    assert "a.q3: 500 is outside the allowed range" in bad.stderr
 
 
 def test_score_table(runner: CliRunner) -> None:
     result = runner.invoke(main, ["score", "--answers", ANSWERS, "--questionnaire", MINI])
     assert result.exit_code == 0
-    assert "Overall: 54.4  level 2 Mid" in result.stdout
+    assert "Overall: 55.9  level 2 Mid" in result.stdout  # (2 * 68.89 + 30) / 3
+    assert "Practice index: 47.0  KPI index: 100.0" in result.stdout  # (2 * 55.56 + 30) / 3
     assert "Element A" in result.stdout and "low_coverage" in result.stdout
 
 

@@ -140,6 +140,22 @@ def test_identified_export_adds_names(
     assert res.exit_code == 2 and "--identified applies to csv and xlsx" in res.output
 
 
+def test_export_formats_are_the_registry_and_an_unknown_one_writes_nothing(
+    runner: CliRunner, assessment_id: int, tmp_path: Path
+) -> None:
+    from assessment.io.formats import format_names
+
+    help_text = runner.invoke(main, ["export", "--help"]).output
+    assert all(name in help_text for name in format_names())
+    out = tmp_path / "out.pdf"
+    for bad in ("pdf", "CSV", ""):
+        args = ["export", "--assessment", str(assessment_id), "--format", bad, "-o", str(out)]
+        res = runner.invoke(main, args)
+        assert res.exit_code == 2 and "Invalid value for '--format'" in res.output, res.output
+        assert "'csv', 'xlsx', 'json'" in res.output
+        assert not out.exists()  # never a silent CSV
+
+
 def test_bad_import_exits_2_lists_every_problem_and_imports_nothing(
     runner: CliRunner,
     app: Flask,

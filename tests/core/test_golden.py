@@ -27,15 +27,24 @@ def golden(mini: Questionnaire) -> list[Respondent]:
 def test_golden_element_scores(mini: Questionnaire, golden: list[Respondent]) -> None:
     r = score(mini, golden)
     a, b = r.element("a"), r.element("b")
-    # a.q1: normalized (4-1)/4, (5-1)/4, (2-1)/4 -> mean 2/3; a.q2: yes=1, no=0 -> 0.5 (w=2);
-    # a.q3: 60 is in band 'high' (score 3 of 0..3) -> 1.0.  E_a = 100*(2/3 + 2*0.5 + 1)/4
-    assert a.score == pytest.approx(100 * (2 / 3 + 1.0 + 1.0) / 4)
-    # b.q1: z=1.0, y=0.2, x=0, x=0 -> 0.3; b.q2 has no answers (and weight 0) -> excluded
-    assert b.score == pytest.approx(30.0)
-    # overall: (2*66.67 + 1*30) / 3
+    # Practice items of a: a.q1 normalized (4-1)/4, (5-1)/4, (2-1)/4 -> mean 2/3; a.q2: yes=1,
+    # no=0 -> 0.5 (w=2).  P_a = 100*(2/3 + 2*0.5)/3 = 55.56.
+    assert a.practice == pytest.approx(100 * (2 / 3 + 1.0) / 3)
+    # KPI a.q3: one value, the median of the answers (only E1's 60) -> band 'high' (score 3 of
+    # 0..3) -> n = 1.0, K_a = 100.  E_a = (1 - 0.3)*P_a + 0.3*K_a (kpi_share 0.3 by default).
+    assert a.kpi == pytest.approx(100.0)
+    assert a.score == pytest.approx(0.7 * 100 * (2 / 3 + 1.0) / 3 + 0.3 * 100)
+    assert a.score == pytest.approx(68.888888889)
+    # b.q1: z=1.0, y=0.2, x=0, x=0 -> 0.3; b.q2 has no answers (and weight 0); no KPI items
+    assert b.score == b.practice == pytest.approx(30.0) and b.kpi is None
+    # overall: (2*68.89 + 1*30) / 3, practice (2*55.56 + 30) / 3, KPI only element a
     assert r.overall.score == pytest.approx((2 * a.score + 30.0) / 3)
+    assert r.overall.practice == pytest.approx((2 * 100 * (2 / 3 + 1.0) / 3 + 30.0) / 3)
+    assert r.overall.kpi == pytest.approx(100.0)
     assert r.overall.level == 2 and r.overall.level_name == "Mid"
     assert a.level == 2 and b.level == 1
+    k = a.kpis[0]
+    assert (k.question, k.value, k.source, k.band, k.score) == ("a.q3", 60, "answers", "high", 100)
 
 
 def test_golden_coverage_and_agreement(mini: Questionnaire, golden: list[Respondent]) -> None:
@@ -67,28 +76,40 @@ def test_golden_groups_with_min_group_size_one(
 ) -> None:
     r = score(mini, golden, min_group_size=1)
     a = r.element("a")
-    # leaders: a.q1 (0.75+1)/2, a.q2 0.5 (w2), a.q3 1.0 -> (0.875 + 1 + 1) / 4
-    assert a.leadership == pytest.approx(100 * 2.875 / 4)
-    # frontline: only R1 answered a.q1 = 0.25 (R2 said N/A and so is no contributor)
+    # The gap compares the same items: C_a = {a.q1} (a.q2 and the KPI a.q3 are not asked of
+    # reps).  Leaders on a.q1: (0.75 + 1) / 2; frontline: only R1 = 0.25 (R2 said N/A).
+    assert a.gap_items == 1
+    assert a.leadership == pytest.approx(87.5)
     assert a.frontline == pytest.approx(25.0)
     assert a.roles["sales_rep"].n == 1
-    assert a.gap == pytest.approx(100 * 2.875 / 4 - 25.0)
-    assert "large_gap" in a.flags
+    assert a.gap == pytest.approx(62.5)
+    # the executive's own score is on every practice item: (0.75 + 2*1) / 3
+    assert a.roles["executive"].score == pytest.approx(100 * 2.75 / 3)
+    # one frontline respondent: Welch's test needs two per group, so no p-value and no flag
+    assert a.gap_p is None
+    assert "large_gap" not in a.flags
 
 
 def test_golden_recommendations_ranked(mini: Questionnaire, golden: list[Respondent]) -> None:
     r = score(mini, golden)
-    # priority b = 1*(70-30) = 40; a = 2*(80-66.67) = 26.67; b.r2 needs a gap (suppressed)
+    # No recommendation names `addresses`, so A_r = E_e.
+    # b.r1: W 1 * (70 - 30) * impact high 1.0 / effort high 1.5 = 26.67
+    # a.r1: W 2 * (80 - 68.89) * impact high 1.0 / effort medium 1.25 = 17.78
+    # b.r2 needs a gap (suppressed); a.r2 needs band(a.q3) == low (it is high)
     assert [x.id for x in r.recommendations] == ["b.r1", "a.r1"]
-    assert r.recommendations[0].priority == pytest.approx(40.0)
-    assert r.recommendations[1].priority == pytest.approx(2 * (80 - 200 / 3))
+    assert r.recommendations[0].priority == pytest.approx(40.0 / 1.5)
+    e_a = 0.7 * 100 * (2 / 3 + 1.0) / 3 + 30
+    assert r.recommendations[1].priority == pytest.approx(2 * (80 - e_a) / 1.25)
+    assert r.recommendations[1].basis == pytest.approx(e_a)
 
 
-def test_ties_broken_by_impact_then_effort(mini: Questionnaire, golden: list[Respondent]) -> None:
+def test_priority_is_per_recommendation(mini: Questionnaire, golden: list[Respondent]) -> None:
     r = score(mini, golden, min_group_size=1)
     ids = [x.id for x in r.recommendations]
-    # b.r1 (high impact) and b.r2 (low impact) share priority 40: impact decides
+    # b.r1 (high impact, high effort) 40 * 1.0 / 1.5 = 26.67 and b.r2 (low impact, low
+    # effort) 40 * 0.5 / 1.0 = 20 no longer tie although they share an element
     assert ids[:2] == ["b.r1", "b.r2"]
+    assert [x.priority for x in r.recommendations[:2]] == pytest.approx([40 / 1.5, 20.0])
 
 
 def test_explanation_names_questions_weights_and_exclusions(
@@ -104,6 +125,9 @@ def test_explanation_names_questions_weights_and_exclusions(
     kpi = a.questions[2]
     assert kpi.median == 60 and kpi.median_band == "high" and kpi.dk == 1
     assert a.questions[3].status == "not_scored"
+    # practice items carry (1 - 0.3) of the score, the KPI item 0.3: 0.3 * 100 * 1.0
+    assert kpi.contribution == pytest.approx(30.0)
+    assert a.questions[0].contribution == pytest.approx(0.7 * 100 * (2 / 3) / 3)
     assert sum(x.contribution or 0 for x in a.questions) == pytest.approx(a.score)
 
 
@@ -145,6 +169,11 @@ def test_one_respondent_sees_own_scores_but_no_groups(mini: Questionnaire) -> No
     assert a.score == pytest.approx(100 * (0.75 + 2 * 1) / 3)
     assert a.leadership is None and a.leadership_suppressed
     assert all(g.score is None for g in a.roles.values())
+    # nothing is shown beside the element score, so there is nothing to difference against
+    assert a.protection.left_out == 0
+    # a role nobody belongs to is absent, not suppressed
+    assert a.roles["sales_rep"].n == 0 and not a.roles["sales_rep"].suppressed
+    assert not a.frontline_suppressed and a.frontline is None
 
 
 def test_zero_weight_question_never_moves_the_score(mini: Questionnaire) -> None:
@@ -222,3 +251,27 @@ def test_results_serialize_to_json(mini: Questionnaire, golden: list[Respondent]
         "questions",
     }
     assert doc["elements"][0]["roles"]["sales_rep"] == {"n": 1, "score": None, "suppressed": True}
+    # method 2 additions
+    assert doc["method"] == 2 and doc["kpi_share"] == 0.3
+    assert set(doc["overall"]) >= {"practice", "kpi", "gap", "ci"}
+    assert set(doc["elements"][0]) >= {
+        "practice",
+        "kpi",
+        "ci",
+        "alpha",
+        "gap_items",
+        "gap_p",
+        "kpis",
+    }
+    assert doc["elements"][0]["kpis"][0] == {
+        "question": "a.q3",
+        "value": 60.0,
+        "source": "answers",
+        "band": "high",
+        "score": 100.0,
+        "reference": "",
+        "note": "",
+        "answers": 1,
+    }
+    assert doc["elements"][1]["roles"]["sales_ops"] == {"n": 0, "score": None, "suppressed": False}
+    assert set(doc["recommendations"][0]) >= {"addresses", "after"}

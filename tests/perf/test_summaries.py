@@ -304,3 +304,24 @@ def test_a_new_role_makes_the_summary_stale(owner: FlaskClient, app: Flask) -> N
         (summary,) = summaries.summaries_of(session, [a], max_refresh=0).values()
         assert not summary.current
         session.close()
+
+
+def test_an_organization_fact_makes_the_summary_stale(owner: FlaskClient, app: Flask) -> None:
+    from assessment.services.facts import FactInput, kpi_questions, set_fact
+
+    built = build(app, 1, 4)
+    before = _stored(app, built.closed_id)
+    with app.app_context():
+        session = _session()
+        a = get_assessment(session, built.closed_id)
+        question = kpi_questions(model_of(a.questionnaire_version))[0]
+        bands = question.bands or ()
+        # A value in the lowest band: far from what the synthetic respondents answered.
+        low = bands[0].min if bands and bands[0].min is not None else 0.0
+        set_fact(session, OWNER, a.id, question.id, FactInput(low, "annual report"))
+        assert not summaries.summaries_of(session, [a], max_refresh=0)[a.id].current
+        (peer,) = benchmark.peers(session)
+        session.close()
+    expected = _live_overall(app, built.closed_id)
+    assert before is not None and expected != before.overall
+    assert peer.scores.overall == expected

@@ -156,7 +156,7 @@ def populate(
 
 def _valid_value(question: Any, seed: int) -> str:
     """A valid raw answer for any question type (varied by ``seed``)."""
-    if question.type.value == "number":
+    if question.type == "number":
         lo, hi = (question.range.min, question.range.max) if question.range else (0.0, 100.0)
         return f"{lo + (hi - lo) * ((seed % 5) + 1) / 6:g}"
     if question.options:

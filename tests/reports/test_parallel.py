@@ -16,9 +16,11 @@ import pytest
 from pypdf import PdfReader
 
 from reports import BoundedRenderer, render_html
-from reports.bounded import FRONT_PAGES
 from reports.parts import PART_MARK, halve, split_report
 from tests.reports.conftest import ARTIFACTS, Rendered
+
+STANDARD_FRONT_PAGES = 2
+"""The standard report's cover and contents (measured by the renderer, not assumed)."""
 
 
 def _pages_text(pdf: bytes) -> list[str]:
@@ -72,6 +74,7 @@ def both(standard_report: Rendered) -> tuple[bytes, bytes, dict[str, float]]:
 def test_the_parts_were_really_typeset_apart(both: tuple[bytes, bytes, dict[str, float]]) -> None:
     _, _, timings = both
     assert list(timings) == [
+        "front measured",
         "first half paginated",
         "second half paginated",
         *sorted(
@@ -91,7 +94,7 @@ def test_every_page_reads_the_same(both: tuple[bytes, bytes, dict[str, float]]) 
         assert actual == expected, f"page {number} differs"
     total = len(PdfReader(io.BytesIO(parallel)).pages)
     assert f"Page {total} of {total}" in parts[total - 1]
-    assert f"Page {FRONT_PAGES + 1} of {total}" in parts[FRONT_PAGES]
+    assert f"Page {STANDARD_FRONT_PAGES + 1} of {total}" in parts[STANDARD_FRONT_PAGES]
 
 
 def test_bookmarks_destinations_and_links_are_the_same(
@@ -123,14 +126,16 @@ def test_a_front_longer_than_planned_falls_back_to_a_whole_render(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import reports.bounded
-
-    monkeypatch.setattr(reports.bounded, "FRONT_PAGES", FRONT_PAGES + 1)
+    measure = BoundedRenderer._measure_front
+    monkeypatch.setattr(
+        BoundedRenderer, "_measure_front", lambda self, *args: measure(self, *args) + 1
+    )
     with (
         caplog.at_level(logging.WARNING, logger="reports.bounded"),
         BoundedRenderer(workers=2, timeout=300) as team,
     ):
         pdf = team.render_html(standard_report.html)
+        assert team.last_path == "fallback" and "expected" in team.last_fallback
     assert "report typeset whole" in caplog.text
     assert _pages_text(pdf) == _pages_text(both[0])
 

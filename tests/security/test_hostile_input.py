@@ -173,6 +173,7 @@ def _add_one(owner: FlaskClient, aid: int, name: str, team: str) -> str:
         f"/assessments/{aid}/respondents",
         {"role": "sales_rep", "name": name, "email": "", "team": team},
         form_url=f"/assessments/{aid}",
+        follow_redirects=True,
     )
     assert res.status_code == 200, res.get_data(as_text=True)[:500]
     found = re.findall(r'value="http://localhost(/r/[A-Za-z0-9_\-]+)"', res.get_data(as_text=True))

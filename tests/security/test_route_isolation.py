@@ -294,6 +294,9 @@ VIEWER_ALLOWED = {
     "auth.setup",
     "auth.password",
     "auth.language",
+    # Their own second factor: enrolment/disabling and the code step of signing in.
+    "auth.two_factor",
+    "auth.mfa_verify",
     # Any member may have a PDF made of results they can read (a report job, not a change).
     "reports.create",
     # Downloading an anonymous export is reading (a POST only to carry the chosen options).

@@ -157,6 +157,7 @@ def add_people(client: FlaskClient, assessment_id: int, lines: str) -> list[str]
         f"/assessments/{assessment_id}/respondents/bulk",
         {"people": lines},
         form_url=f"/assessments/{assessment_id}",
+        follow_redirects=True,  # post/redirect/get: the links are shown on a GET page
     )
     assert res.status_code == 200, res.get_data(as_text=True)
     return LINK.findall(res.get_data(as_text=True))

@@ -480,6 +480,49 @@ def test_exports_are_anonymous(owner: FlaskClient) -> None:
     )
 
 
+def test_export_formats_follow_the_format_registry(owner: FlaskClient) -> None:
+    """The `format` parameter takes the registry's responses formats, and only those."""
+    from assessment.io.formats import TableFormat, register_format, unregister_format
+
+    aid = _answered_assessment(owner)
+    api = owner.application.test_client()
+    h = bearer(create_token(owner))
+    url = f"/api/v1/assessments/{aid}/exports/responses"
+    for bad in ("pdf", "json", "CSV", ""):
+        err = assert_error(api.get(f"{url}?format={bad}", headers=h), 400, "bad_request")
+        assert err["details"] == [
+            {"location": "query.format", "message": "Input should be 'csv' or 'xlsx'"}
+        ]
+    path = "/api/v1/assessments/{assessment_id}/exports/responses"
+    operation = openapi_document()["paths"][path]["get"]
+    (parameter,) = [p for p in operation["parameters"] if p["name"] == "format"]
+    assert parameter["schema"]["enum"] == ["csv", "xlsx"]
+
+    # A format registered once is offered and written without touching the API.
+    tsv = TableFormat(
+        "tsv",
+        "Tab-separated",
+        "text/tab-separated-values",
+        "tsv",
+        lambda rows, _sheet: "\n".join("\t".join(str(c) for c in r) for r in rows).encode(),
+    )
+    register_format(tsv)
+    openapi_document.cache_clear()  # built once per process: rebuild it with tsv
+    try:
+        res = api.get(f"{url}?format=tsv", headers=h)
+        document = openapi_document()
+    finally:
+        unregister_format("tsv")
+        openapi_document.cache_clear()
+    assert res.status_code == 200 and res.mimetype == "text/tab-separated-values"
+    assert res.get_data(as_text=True).startswith("respondent\trole\tteam\tquestion")
+    assert res.headers["Content-Disposition"].endswith("-responses-long.tsv")
+    operation = document["paths"][path]["get"]
+    assert "text/tab-separated-values" in operation["responses"]["200"]["content"]
+    (parameter,) = [p for p in operation["parameters"] if p["name"] == "format"]
+    assert parameter["schema"]["enum"] == ["csv", "xlsx", "tsv"]
+
+
 # --- errors -------------------------------------------------------------------------------
 
 

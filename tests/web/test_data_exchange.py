@@ -446,3 +446,48 @@ def table(content: bytes, fmt: str) -> list[list[Any]]:
         assert sheet is not None
         return [["" if c is None else c for c in r] for r in sheet.iter_rows(values_only=True)]
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+# --- export formats come from one registry ------------------------------------------------
+
+
+def test_export_formats_come_from_the_registry_and_unknown_ones_are_refused(
+    owner: FlaskClient, app: Flask
+) -> None:
+    from assessment.extensions import db
+    from assessment.io.formats import format_names, table_formats
+    from assessment.services.errors import Invalid
+
+    assert format_names() == ("csv", "xlsx", "json")
+    aid = new_assessment(owner, new_client(owner))
+    # The export form offers exactly the registry's responses formats...
+    page = owner.get(f"/assessments/{aid}/data").get_data(as_text=True)
+    offered = re.findall(r'name="fmt"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="fmt"', page)
+    assert [a or b for a, b in offered] == [f.name for f in table_formats()]
+    # ...and refuses anything else instead of writing a CSV.
+    for bad in ("pdf", "json", ""):
+        res = export(owner, aid, fmt=bad)
+        assert res.status_code == 400 and not res.headers.get("Content-Disposition")
+    with app.app_context():
+        session = db.session
+        with unscoped(session):
+            workspace = session.scalar(select(Membership.workspace_id))
+        bind_workspace(session, workspace)
+        actor = Actor(1, int(workspace or 0), MemberRole.OWNER)
+        for bad in ("pdf", "json", "CSV"):
+            with pytest.raises(Invalid, match="format must be one of csv, xlsx"):
+                svc.export_responses(session, actor, aid, shape="long", fmt=bad)
+        # (The messages are coded since errors became codes: they name what is accepted.)
+        with pytest.raises(Invalid, match="format must be one of csv, xlsx, json"):
+            svc.export_file(session, actor, aid, fmt="pdf")
+        with pytest.raises(Invalid, match=r"format must be one of json$"):
+            svc.export_results_file(session, actor, aid, "pdf")
+        with pytest.raises(Invalid, match=r"format must be one of json$"):
+            svc.export_results_file(session, actor, aid, "csv")
+        with pytest.raises(Invalid, match="an identified export applies to responses"):
+            svc.export_file(session, actor, aid, fmt="json", identified=True)
+        for name, mimetype in (("csv", CSV), ("xlsx", XLSX), ("json", "application/json")):
+            file = svc.export_file(session, actor, aid, fmt=name)
+            assert file.mimetype == mimetype and file.filename.endswith(f".{name}")
+        document = json.loads(svc.export_file(session, actor, aid, fmt="json").content)
+        assert document == compute_results(session, get_assessment(session, aid)).to_dict()

@@ -395,7 +395,8 @@ def test_trend_across_versions_with_uploaded_mapping(owner: FlaskClient, app: Fl
     assert "<code>b.q1</code>" not in table  # renamed by the mapping: comparable now
     for qid in ("c.q1", "e.q2", "e.q3", "a.q4", "d.q1"):
         assert f"<code>{qid}</code>" in table, qid
-    assert "question set changed substantially" in table
+    # The reason texts are the report's sentences now (one source for web and PDF).
+    assert re.search(r"Question set changed substantially \(\d+% of the question weight", table)
     results = owner.get(f"/assessments/{second}/results").get_data(as_text=True)
     assert "different questionnaire versions (1.0 → 2.0)" in results
 

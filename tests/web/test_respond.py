@@ -208,7 +208,11 @@ def test_answers_frozen_when_closed(owner: FlaskClient) -> None:
 def test_reissued_link_ends_old_session_and_old_link(owner: FlaskClient) -> None:
     aid, link, person = _started(owner)
     res = post_form(
-        owner, f"/assessments/{aid}/respondents/1/reissue", {}, form_url=f"/assessments/{aid}"
+        owner,
+        f"/assessments/{aid}/respondents/1/reissue",
+        {},
+        form_url=f"/assessments/{aid}",
+        follow_redirects=True,
     )
     new_link = re.search(r'value="http://localhost(/r/[^"]+)"', res.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     assert new_link != link

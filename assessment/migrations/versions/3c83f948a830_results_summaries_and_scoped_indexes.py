@@ -1,7 +1,7 @@
 """results summaries, respondent answered_at, indexes led by the assessment
 
 Revision ID: 3c83f948a830
-Revises: 4624f8943103
+Revises: b7d41c2e9a05
 Create Date: 2026-12-05 14:00:00
 
 - ``results_summary``: stored overall and element scores per assessment (the dashboard and
@@ -24,7 +24,7 @@ import assessment.db.base
 
 # revision identifiers, used by Alembic.
 revision = "3c83f948a830"
-down_revision = "4624f8943103"
+down_revision = "b7d41c2e9a05"
 branch_labels = None
 depends_on = None
 
@@ -34,7 +34,7 @@ def upgrade():
         "results_summary",
         sa.Column("assessment_id", sa.Integer(), nullable=False),
         sa.Column("settings_key", sa.String(length=64), nullable=False),
-        sa.Column("answers_key", sa.String(length=80), nullable=False),
+        sa.Column("answers_key", sa.String(length=200), nullable=False),
         sa.Column("respondents", sa.Integer(), nullable=False),
         sa.Column("overall", sa.Float(), nullable=True),
         sa.Column("elements", sa.JSON(), nullable=False),

@@ -60,7 +60,9 @@ def _resolve() -> ApiCaller | ApiError:
     if raw is None:
         return _unauthorized(_("This API needs a token: send 'Authorization: Bearer <token>'."), "")
     try:
-        workspace_id, token = api_tokens.authenticate(current_session(), raw)
+        workspace_id, token = api_tokens.authenticate(
+            current_session(), raw, ip=request.remote_addr or ""
+        )
     except InvalidToken:
         return _unauthorized(_("The API token is not valid or has been revoked."), "invalid_token")
     return ApiCaller(workspace_id, token)

@@ -1,5 +1,9 @@
 """One JSON error shape for every API failure: ``{"error": {"code", "message", "details"}}``.
 
+``code`` is the HTTP-level class (``bad_request``, ``conflict``…); when a domain rule refused
+the request, ``reason`` is the rule's message code and ``params`` its values, and ``message``
+is the rule's text in the language the client asks for (``Accept-Language``).
+
 Never an HTML page: the handlers are registered on the API blueprints, and unknown paths
 under ``/api/`` reach a catch-all route so that routing errors are answered here too.
 """
@@ -14,8 +18,9 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from assessment.services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from assessment.services.errors import Conflict, Invalid, NotFound, PermissionDenied, ServiceError
 from assessment.web.api.schemas import ErrorBody, ErrorDetail, ErrorResponse
+from assessment.web.messages import localize, localized_params
 
 CODES = {
     400: "bad_request",
@@ -64,14 +69,22 @@ def error_response(
     code: str | None = None,
     details: list[ErrorDetail] | None = None,
     headers: Mapping[str, str] | None = None,
+    refused_by: ServiceError | None = None,
 ) -> Response:
-    """The JSON error response (never cached, never HTML)."""
+    """The JSON error response (never cached, never HTML).
+
+    ``refused_by`` adds the domain error's ``reason`` (its code) and ``params``.
+    """
     body = ErrorResponse(
         error=ErrorBody(
-            code=code or CODES.get(status, "error"), message=message, details=details or []
+            code=code or CODES.get(status, "error"),
+            message=message,
+            details=details or [],
+            reason=refused_by.code if refused_by is not None else None,
+            params=localized_params(refused_by) if refused_by is not None else None,
         )
     )
-    response = json_response(body.model_dump(mode="json"), status)
+    response = json_response(body.model_dump(mode="json", exclude_none=True), status)
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -123,12 +136,13 @@ def register(bp: Blueprint, *, all_errors: bool = True) -> None:
 
     @bp.errorhandler(Invalid)
     def _invalid(exc: Invalid) -> Response:
-        details = [ErrorDetail(location=exc.field, message=str(exc))] if exc.field else []
-        return error_response(400, str(exc), details=details)
+        message = localize(exc)
+        details = [ErrorDetail(location=exc.field, message=message)] if exc.field else []
+        return error_response(400, message, details=details, refused_by=exc)
 
     @bp.errorhandler(Conflict)
     def _conflict(exc: Conflict) -> Response:
-        return error_response(409, str(exc))
+        return error_response(409, localize(exc), refused_by=exc)
 
     @bp.errorhandler(InternalServerError)
     def _internal(exc: InternalServerError) -> Response:

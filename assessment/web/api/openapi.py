@@ -8,6 +8,7 @@ that the app's API routes and this document list the same paths.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from assessment.io.exports import XLSX_MIMETYPE
+from assessment.io.formats import table_formats
 from assessment.web.api.schemas import (
     MAX_ID,
     RESPONSE_MODELS,
@@ -49,7 +50,9 @@ class Operation:
     tag: str
     response: str | None = None
     """Name of the response model (JSON); None when ``content`` says otherwise."""
-    content: dict[str, Any] = field(default_factory=dict)
+    content: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
+    """Media types of the 200 response, or a function that lists them when the document is
+    built (the export formats come from their registry)."""
     query: type[BaseModel] | None = None
     path_params: tuple[PathParam, ...] = ()
     public: bool = False
@@ -57,6 +60,19 @@ class Operation:
 
 CLIENT_ID = PathParam("client_id", "Id of a client of the token's workspace.")
 ASSESSMENT_ID = PathParam("assessment_id", "Id of an assessment of the token's workspace.")
+
+
+def _export_content() -> dict[str, Any]:
+    """One media type per registered responses format (text formats as strings)."""
+    return {
+        f.mimetype.split(";")[0]: {
+            "schema": {"type": "string"}
+            if f.mimetype.startswith("text/")
+            else {"type": "string", "contentEncoding": "binary"}
+        }
+        for f in table_formats()
+    }
+
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -117,8 +133,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "/assessments/{assessment_id}/results",
         "getResults",
         "Live results",
-        "Scores, levels, role breakdown (groups below the minimum size suppressed) and "
-        "recommendations: the document `saleshealth score --json` prints.",
+        "Scores (method 2: practice and KPI indexes, 90 % intervals, Welch-tested "
+        "leadership–frontline gaps), levels, role breakdown (groups below the minimum size "
+        "suppressed, and whatever would let a smaller group be recovered by differencing) "
+        "and recommendations: the document `saleshealth score --json` prints.",
         "results",
         response="ResultsOut",
         query=ResultsQuery,
@@ -133,10 +151,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "names or e-mail addresses. Cells that a spreadsheet would run as a formula are "
         "neutralised.",
         "exports",
-        content={
-            "text/csv": {"schema": {"type": "string"}},
-            XLSX_MIMETYPE: {"schema": {"type": "string", "contentEncoding": "binary"}},
-        },
+        content=_export_content,
         query=ExportQuery,
         path_params=(ASSESSMENT_ID,),
     ),
@@ -229,7 +244,8 @@ def _path_parameters(params: tuple[PathParam, ...]) -> list[dict[str, Any]]:
 
 
 def _operation(op: Operation) -> dict[str, Any]:
-    content = op.content or {JSON: {"schema": {"$ref": REF.format(model=op.response)}}}
+    listed = op.content() if callable(op.content) else op.content
+    content = listed or {JSON: {"schema": {"$ref": REF.format(model=op.response)}}}
     responses: dict[str, Any] = {"200": {"description": "OK", "content": content}}
     if op.tag == "exports":
         responses["200"]["headers"] = {

@@ -7,9 +7,12 @@ document (``openapi.py``), so the document cannot drift from what the API does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from assessment.io.formats import table_formats
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
 MAX_LIMIT = 100
@@ -46,6 +49,16 @@ class ErrorBody(ApiModel):
     )
     message: str
     details: list[ErrorDetail] = Field(default_factory=list)
+    reason: str | None = Field(
+        default=None,
+        description="When a rule refused the request: the rule's stable dotted code, e.g. "
+        "`export.format`. Absent otherwise.",
+    )
+    params: dict[str, Any] | None = Field(
+        default=None,
+        description="With `reason`: the values the message names, e.g. "
+        '`{"formats": ["csv", "xlsx"]}`.',
+    )
 
 
 class ErrorResponse(ApiModel):
@@ -94,6 +107,22 @@ class ResultsQuery(QueryModel):
     )
 
 
+def _responses_formats() -> tuple[str, ...]:
+    return tuple(f.name for f in table_formats())
+
+
+def _registered_responses_format(name: str) -> str:
+    names = _responses_formats()
+    if name not in names:
+        expected = ", ".join(repr(n) for n in names[:-1]) + f" or {names[-1]!r}"
+        raise PydanticCustomError("enum", "Input should be {expected}", {"expected": expected})
+    return name
+
+
+ResponsesFormat = Annotated[str, AfterValidator(_registered_responses_format)]
+"""The name of a registered responses format (``csv``, ``xlsx``)."""
+
+
 class ExportQuery(QueryModel):
     """Shape and file format of a responses export."""
 
@@ -102,7 +131,12 @@ class ExportQuery(QueryModel):
         description="`long`: one row per answer (the answers CSV of `saleshealth score`); "
         "`wide`: one row per respondent.",
     )
-    format: Literal["csv", "xlsx"] = Field("csv", description="File format.")
+    format: ResponsesFormat = Field(
+        "csv",
+        description="File format.",
+        # The choices are the registry's (assessment.io.formats), read when the schema is built.
+        json_schema_extra=lambda schema: schema.update(enum=list(_responses_formats())),
+    )
 
 
 # --- clients and assessments --------------------------------------------------------------
@@ -216,11 +250,45 @@ class QuestionnaireStamp(ResultsModel):
 
 
 class GroupScore(ResultsModel):
-    """A role's score for an element; null when the group is too small or did not answer."""
+    """A role's score for an element (practice items only).
+
+    ``n`` 0: nobody of the role answered (absent; never suppressed).  ``suppressed``: fewer
+    than the minimum group size, or withheld so that a smaller group cannot be recovered by
+    differencing; the score is then null.
+    """
 
     n: int
     score: float | None
     suppressed: bool
+
+
+Interval = Annotated[
+    list[float],
+    Field(min_length=2, max_length=2, description="90 % confidence interval [low, high]."),
+]
+
+
+class KpiValueOut(ResultsModel):
+    """The one value of a KPI question and where it comes from."""
+
+    question: str
+    value: float | None
+    source: Literal["crm", "fact", "answers"] | None = Field(
+        description="CRM evidence, an organization fact, or the median of the answers."
+    )
+    band: str | None
+    score: float | None = Field(description="Normalized score of the band, 0-100.")
+    reference: str = Field(description="The fact's source, or the CRM metric id.")
+    note: str
+    answers: int = Field(description="How many respondents answered it with a number.")
+
+
+class ProtectionOut(ResultsModel):
+    """What the element withholds so that no small group can be recovered by differencing."""
+
+    left_out_roles: list[str] = Field(description="Roles left out of every figure.")
+    hidden_roles: list[str] = Field(description="Roles whose own score is withheld.")
+    left_out: int = Field(description="Respondents left out of every figure.")
 
 
 class QuestionExplanation(ResultsModel):
@@ -266,6 +334,15 @@ class ElementResult(ResultsModel):
     gap: float | None
     flags: list[str]
     roles: dict[str, GroupScore]
+    practice: float | None = Field(description="Score of the practice items.")
+    kpi: float | None = Field(description="Score of the KPI items, one value each.")
+    ci: Interval | None
+    practice_ci: Interval | None
+    alpha: float | None = Field(description="Cronbach's alpha of the likert items.")
+    gap_items: int = Field(description="Items both groups answered (the gap's basis).")
+    gap_p: float | None = Field(description="Welch's t-test p-value of the gap.")
+    kpis: list[KpiValueOut]
+    protection: ProtectionOut
     questions: list[QuestionExplanation] = Field(
         default_factory=list, description="Only with `explain=true`."
     )
@@ -284,6 +361,9 @@ class RecommendationOut(ResultsModel):
     effort: str
     impact: str
     horizon_days: int
+    addresses: list[str] = Field(description="Questions it fixes (its priority basis).")
+    after: list[str] = Field(description="Recommendations that come before it.")
+    basis: float | None = Field(description="A_r: the score its priority is measured from.")
     why: str = Field("", description="Only with `explain=true`.")
     actions: list[str] = Field(default_factory=list, description="Only with `explain=true`.")
 
@@ -296,12 +376,19 @@ class OverallOut(ResultsModel):
     level_name: str | None
     leadership: float | None
     frontline: float | None
+    practice: float | None = Field(description="Overall practice index.")
+    kpi: float | None = Field(description="Overall KPI index.")
+    gap: float | None
+    ci: Interval | None
+    practice_ci: Interval | None
 
 
 class ResultsOut(ResultsModel):
     """Live results: the same document as `saleshealth score --json`."""
 
     questionnaire: QuestionnaireStamp
+    method: int = Field(description="The scoring method (docs/scoring.md).")
+    kpi_share: float = Field(ge=0, le=1)
     respondents: int
     respondents_by_role: dict[str, int]
     min_group_size: int

@@ -18,9 +18,10 @@ from wtforms.validators import DataRequired, Length
 from assessment.extensions import current_session
 from assessment.services import api_tokens
 from assessment.services.api_tokens import IssuedToken
-from assessment.services.errors import Invalid
+from assessment.services.errors import Conflict, Invalid
 from assessment.web.api import bp
-from assessment.web.tenancy import actor
+from assessment.web.messages import localize
+from assessment.web.tenancy import actor, client_ip
 
 
 class TokenForm(FlaskForm):
@@ -84,9 +85,18 @@ def tokens() -> Response:
             flash(_("That form was already used; no second token was created."), "info")
             return redirect(url_for("api.tokens"))
         try:
-            issued = api_tokens.create_token(current_session(), me, form.name.data or "")
+            issued = api_tokens.create_token(
+                current_session(),
+                me,
+                form.name.data or "",
+                form_key=form.once.data,
+                ip=client_ip(),
+            )
+        except Conflict:
+            flash(_("That form was already used; no second token was created."), "info")
+            return redirect(url_for("api.tokens"))
         except Invalid as exc:
-            form.name.errors = [str(exc)]
+            form.name.errors = [localize(exc)]
             session[ONCE_KEY] = form.once.data
             return _page(form, status=400)
         return _page(_fresh_form(formdata=False), issued)
@@ -102,8 +112,8 @@ def revoke_token(token_id: int) -> Response:
     me = actor()
     me.require_owner()
     if not FlaskForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
-    info = api_tokens.revoke_token(current_session(), me, token_id)
+        raise Invalid("form.expired")
+    info = api_tokens.revoke_token(current_session(), me, token_id, ip=client_ip())
     flash(_("Token “%(name)s” revoked; it no longer works.", name=info.name), "success")
     return redirect(url_for("api.tokens"))
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import re
 from io import BytesIO
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Response, request, send_file, url_for
 from flask_babel import gettext as _
@@ -13,6 +13,8 @@ from pydantic import BaseModel, ValidationError
 from assessment.db.models import Assessment, Client
 from assessment.db.tenancy import bind_workspace
 from assessment.extensions import current_session
+from assessment.io.formats import document_format
+from assessment.messages import Message, catalogue
 from assessment.services import assessments as assessment_svc
 from assessment.services import clients as client_svc
 from assessment.services import data_exchange
@@ -41,6 +43,7 @@ from assessment.web.api.schemas import (
     ResultsQuery,
     RoleProgress,
 )
+from assessment.web.messages import localize
 
 Q = TypeVar("Q", bound=BaseModel)
 
@@ -64,11 +67,22 @@ def parse_query(model: type[Q]) -> Q:
         details = [
             ErrorDetail(
                 location="query." + ".".join(str(part) for part in err["loc"]),
-                message=err["msg"],
+                message=localize(_query_problem(err)),
             )
             for err in exc.errors(include_url=False)
         ]
         raise ApiError(400, _("Some query parameters are not valid."), details=details) from None
+
+
+def _query_problem(err: Any) -> str:
+    """Pydantic's problem as a message code where we have one (its English text otherwise)."""
+    code = f"query.{err['type']}"
+    if code not in catalogue():
+        return str(err["msg"])
+    ctx = dict(err.get("ctx") or {})
+    if "expected" in ctx:  # "'csv' or 'xlsx'": the values, without pydantic's English "or"
+        ctx["expected"] = re.findall(r"'([^']*)'", str(ctx["expected"]))
+    return Message(code, **ctx)
 
 
 def _checked_id(value: int) -> int:
@@ -257,11 +271,12 @@ def export_results(assessment_id: int) -> Response:
     assessment = _load_assessment(assessment_id)
     document = data_exchange.export_results(current_session(), caller().actor, assessment.id)
     body = ResultsOut.model_validate(document).model_dump(mode="json", exclude_unset=True)
+    fmt = document_format("json")
     return send_file(
-        BytesIO(json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")),
-        mimetype="application/json",
+        BytesIO(fmt.write(body)),
+        mimetype=fmt.mimetype,
         as_attachment=True,
-        download_name=f"{data_exchange.file_stem(assessment)}-results.json",
+        download_name=fmt.filename(f"{data_exchange.file_stem(assessment)}-results"),
     )
 
 

@@ -54,3 +54,13 @@ class ActionForm(FlaskForm):
     """A button that posts (CSRF-protected) with no other fields."""
 
     submit = SubmitField()
+
+
+class EditRespondentForm(FlaskForm):
+    """Correct a respondent's details."""
+
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=200)])
+    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    team = StringField(_l("Team or segment (optional)"), validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Save"))

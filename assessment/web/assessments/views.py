@@ -1,20 +1,18 @@
-"""Assessment pages: create, overview, settings, status, respondents and links."""
+"""Assessment pages: create, overview, settings and status (respondents: ``people``)."""
 
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from assessment.db.base import utcnow
 from assessment.db.models import Assessment
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
-from assessment.services import respondents as people
 from assessment.services.clients import list_clients
 from assessment.services.errors import Invalid
-from assessment.services.mailer import Mail, SmtpSettings, send_all
+from assessment.services.mailer import SmtpSettings
 from assessment.services.questionnaires import available_versions, languages_of, model_of
 from assessment.web.assessments import bp
 from assessment.web.assessments.forms import (
@@ -23,12 +21,10 @@ from assessment.web.assessments.forms import (
     BulkRespondentsForm,
     RespondentForm,
 )
-from assessment.web.i18n import LANGUAGES
-from assessment.web.tenancy import actor
-
-
-def _base_url() -> str:
-    return str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+from assessment.web.assessments.page import assessment_page
+from assessment.web.i18n import LANGUAGES, select_locale
+from assessment.web.messages import localize
+from assessment.web.tenancy import actor, client_ip
 
 
 def _settings(
@@ -74,7 +70,7 @@ def new() -> str | Response:
                 _settings(form, None, form.questionnaire.data),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.title).errors = [str(exc)]
+            getattr(form, exc.field or "title", form.title).errors = [localize(exc)]
         else:
             flash(_("Assessment created. Add respondents, then open it for answers."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
@@ -84,21 +80,33 @@ def new() -> str | Response:
 @bp.route("/<int:assessment_id>")
 @login_required
 def show(assessment_id: int) -> str:
-    """Overview: status, progress per role, respondents and their links."""
+    """Overview: status, progress per role, respondents (filterable by state) and links."""
+    return render_show(assessment_id)
+
+
+def render_show(
+    assessment_id: int,
+    form: RespondentForm | None = None,
+    bulk: BulkRespondentsForm | None = None,
+) -> str:
+    """The assessment page; the add forms are passed in when they come back with errors."""
     assessment = svc.get_assessment(current_session(), assessment_id)
-    q = svc.questionnaire_of(assessment)
-    form = RespondentForm()
-    form.role.choices = [(r.id, r.label) for r in q.roles]
+    page = assessment_page(
+        current_session(),
+        assessment,
+        select_locale(),
+        can_edit=current_user.can_edit,
+        smtp=SmtpSettings.from_config(current_app.config) is not None,
+        state=request.args.get("state", ""),
+    )
+    form = form or RespondentForm(formdata=None)
+    form.role.choices = [(r.id, r.label) for r in page.q.roles]
     return render_template(
         "web/assessments/show.html",
-        assessment=assessment,
-        q=q,
-        progress=svc.progress_of(current_session(), assessment.id),
-        respondents=people.list_respondents(current_session(), assessment.id),
+        page=page,
         form=form,
-        bulk=BulkRespondentsForm(),
+        bulk=bulk or BulkRespondentsForm(formdata=None),
         action=ActionForm(),
-        smtp=SmtpSettings.from_config(current_app.config) is not None,
     )
 
 
@@ -128,7 +136,7 @@ def settings(assessment_id: int) -> str | Response:
                 current_session(), actor(), assessment_id, _settings(form, assessment, version.id)
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.overrides).errors = [str(exc)]
+            getattr(form, exc.field or "title", form.overrides).errors = [localize(exc)]
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment_id))
@@ -143,167 +151,14 @@ def status(assessment_id: int) -> Response:
     """Open, close, reopen or return to draft."""
     form = ActionForm()
     if not form.validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
-    svc.set_status(current_session(), actor(), assessment_id, request.form.get("status", ""))
-    return redirect(url_for("assessments.show", assessment_id=assessment_id))
-
-
-@bp.app_template_filter("role_label")
-def role_label(assessment: Assessment, role_id: str) -> str:
-    """The label of a role of the assessment's questionnaire (the id if it has none)."""
-    q = svc.questionnaire_of(assessment)
-    return next((r.label for r in q.roles if r.id == role_id), role_id)
-
-
-def _links_page(assessment_id: int, issued: list[people.IssuedLink], title: str) -> str:
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    base = _base_url()
-    return render_template(
-        "web/assessments/links.html",
-        assessment=assessment,
-        issued=issued,
-        base=base,
-        csv_text=people.links_csv(issued, base),
-        title=title,
-    )
-
-
-@bp.route("/<int:assessment_id>/respondents", methods=["POST"])
-@login_required
-def add_respondent(assessment_id: int) -> str | Response:
-    """Add one respondent and show their new link."""
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    actor().require_editor()
-    q = svc.questionnaire_of(assessment)
-    form = RespondentForm()
-    form.role.choices = [(r.id, r.label) for r in q.roles]
-    if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(map(str, errors))}", "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    issued = people.add_respondents(
-        current_session(),
-        actor(),
-        assessment_id,
-        [
-            people.RespondentData(
-                role=form.role.data or "",
-                name=form.name.data or "",
-                email=form.email.data or "",
-                team=form.team.data or "",
-            )
-        ],
-    )
-    return _links_page(assessment_id, issued, _("New respondent link"))
-
-
-@bp.route("/<int:assessment_id>/respondents/bulk", methods=["POST"])
-@login_required
-def add_bulk(assessment_id: int) -> str | Response:
-    """Add a pasted or uploaded list of respondents (all or none)."""
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    actor().require_editor()
-    q = svc.questionnaire_of(assessment)
-    form = BulkRespondentsForm()
-    if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(map(str, errors))}", "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    text = form.people.data or ""
-    if form.upload.data:
-        raw = form.upload.data.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            flash(_("The uploaded file is not UTF-8 text."), "error")
-            return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    try:
-        parsed = people.parse_people(text, list(q.role_ids), {r.id: r.label for r in q.roles})
-        issued = people.add_respondents(current_session(), actor(), assessment_id, parsed)
-    except Invalid as exc:
-        flash(_("Nothing was added:") + "\n" + str(exc), "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    return _links_page(assessment_id, issued, _("New respondent links"))
-
-
-@bp.route("/<int:assessment_id>/respondents/<int:respondent_id>/reissue", methods=["POST"])
-@login_required
-def reissue(assessment_id: int, respondent_id: int) -> str:
-    """Issue a new link for one respondent (the old one stops working)."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
-    issued = people.reissue_links(current_session(), actor(), assessment_id, [respondent_id])
-    return _links_page(assessment_id, issued, _("New link"))
-
-
-@bp.route("/<int:assessment_id>/respondents/<int:respondent_id>/revoke", methods=["POST"])
-@login_required
-def revoke(assessment_id: int, respondent_id: int) -> Response:
-    """Make a respondent's link stop working."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
-    people.revoke_link(current_session(), actor(), assessment_id, respondent_id)
-    flash(_("Link revoked. Answers already saved are kept."), "success")
-    return redirect(url_for("assessments.show", assessment_id=assessment_id))
-
-
-@bp.route("/<int:assessment_id>/links", methods=["POST"])
-@login_required
-def links(assessment_id: int) -> str:
-    """New links for everyone who has not submitted, as a list and CSV."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
-    issued = people.reissue_links(current_session(), actor(), assessment_id)
-    return _links_page(assessment_id, issued, _("Links for everyone who has not submitted"))
-
-
-@bp.route("/<int:assessment_id>/invite", methods=["POST"])
-@login_required
-def invite(assessment_id: int) -> Response:
-    """E-mail a fresh link to everyone with an address who has not submitted."""
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
-    # Existence and permission first: the answer must not depend on the mail set-up.
-    assessment = svc.get_assessment(current_session(), assessment_id)
-    actor().require_editor()
-    settings = SmtpSettings.from_config(current_app.config)
-    if settings is None:
-        flash(_("E-mail is not configured; copy the links instead."), "error")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    targets = [
-        r.id
-        for r in people.list_respondents(current_session(), assessment_id)
-        if r.email and not r.submitted_at
-    ]
-    if not targets:
-        flash(_("Nobody to invite: add e-mail addresses first."), "info")
-        return redirect(url_for("assessments.show", assessment_id=assessment_id))
-    issued = people.reissue_links(current_session(), actor(), assessment_id, targets)
-    base = _base_url()
-    mails = [
-        Mail(
-            to=link.respondent.email,
-            subject=_("Your input: %(title)s", title=assessment.title),
-            body=_(
-                "Hello %(name)s,\n\nyou are invited to a short assessment of our sales "
-                "organization (%(title)s). Your individual answers are confidential.\n\n"
-                "Your personal link: %(link)s\n\nThank you!",
-                name=link.respondent.name or "",
-                title=assessment.title,
-                link=f"{base}/r/{link.token}",
-            ),
-        )
-        for link in issued
-    ]
-    sent = send_all(settings, mails)
-    from assessment.db import write_transaction
-
-    with write_transaction(current_session()):
-        now = utcnow()
-        for link in issued:
-            if link.respondent.invited_at is None:
-                link.respondent.invited_at = now
-            else:
-                link.respondent.reminded_at = now
-    flash(_("%(n)d invitation(s) sent.", n=sent), "success")
+        raise Invalid("form.expired")
+    target = request.form.get("status", "")
+    svc.set_status(current_session(), actor(), assessment_id, target, ip=client_ip())
+    messages = {
+        "open": _("The assessment is open: respondents can answer."),
+        "closed": _("The assessment is closed: answers are frozen."),
+        "draft": _("The assessment is back in draft."),
+    }
+    if target in messages:
+        flash(messages[target], "success")
     return redirect(url_for("assessments.show", assessment_id=assessment_id))

@@ -16,7 +16,9 @@ from assessment.services import accounts
 from assessment.services.errors import Conflict, Invalid
 from assessment.web.auth import bp
 from assessment.web.auth.forms import LoginForm, PasswordForm, SetupForm
-from assessment.web.tenancy import load_user
+from assessment.web.auth.mfa import start_pending
+from assessment.web.messages import localize
+from assessment.web.tenancy import client_ip, load_user
 
 
 def safe_next(target: str | None) -> str | None:
@@ -47,7 +49,7 @@ def setup() -> str | Response:
                 form.password.data or "",
             )
         except Invalid as exc:
-            form.password.errors = [str(exc)]
+            form.password.errors = [localize(exc)]
         except Conflict:
             return redirect(url_for("auth.login"))
         else:
@@ -75,12 +77,17 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(
-            current_session(), form.email.data or "", form.password.data or ""
+            current_session(), form.email.data or "", form.password.data or "", ip=client_ip()
         )
         if user is None:
             form.password.errors = [_("E-mail or password is wrong.")]
+        elif user.mfa_secret is not None:
+            # Not signed in yet: the code page finishes the sign-in.
+            start_pending(user, safe_next(request.args.get("next")))
+            return redirect(url_for("auth.mfa_verify"))
         else:
             _sign_in(user)
+            accounts.record_sign_in(current_session(), user, "password", ip=client_ip())
             return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("web/auth/login.html", form=form)
 
@@ -112,7 +119,7 @@ def password() -> str | Response:
                 current_session(), user, form.current.data or "", form.password.data or ""
             )
         except Invalid as exc:
-            getattr(form, exc.field or "password").errors = [str(exc)]
+            getattr(form, exc.field or "password").errors = [localize(exc)]
         else:
             _sign_in(user)
             flash(_("Password changed. Other sessions have been signed out."), "success")

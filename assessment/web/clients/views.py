@@ -8,12 +8,14 @@ from flask_login import login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from assessment.db.models import Assessment, Client
+from assessment.db.models import Client
 from assessment.extensions import current_session
 from assessment.services import clients as svc
 from assessment.services.errors import Invalid
 from assessment.web.clients import bp
 from assessment.web.clients.forms import ClientForm
+from assessment.web.clients.page import client_page
+from assessment.web.messages import localize
 from assessment.web.pagination import pager
 from assessment.web.tenancy import actor
 
@@ -54,7 +56,7 @@ def new() -> str | Response:
         try:
             client = svc.create_client(current_session(), actor(), _data(form))
         except Invalid as exc:
-            getattr(form, exc.field or "name").errors = [str(exc)]
+            getattr(form, exc.field or "name").errors = [localize(exc)]
         else:
             flash(_("Client created."), "success")
             return redirect(url_for("clients.show", client_id=client.id))
@@ -66,12 +68,7 @@ def new() -> str | Response:
 def show(client_id: int) -> str:
     """A client and its assessments."""
     client = svc.get_client(current_session(), client_id)
-    assessments = current_session().scalars(
-        select(Assessment)
-        .where(Assessment.client_id == client.id)
-        .order_by(Assessment.created_at.desc())
-    )
-    return render_template("web/clients/show.html", client=client, assessments=list(assessments))
+    return render_template("web/clients/show.html", page=client_page(current_session(), client))
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
@@ -85,7 +82,7 @@ def edit(client_id: int) -> str | Response:
         try:
             svc.update_client(current_session(), actor(), client_id, _data(form))
         except Invalid as exc:
-            getattr(form, exc.field or "name").errors = [str(exc)]
+            getattr(form, exc.field or "name").errors = [localize(exc)]
         else:
             flash(_("Client saved."), "success")
             return redirect(url_for("clients.show", client_id=client_id))

@@ -8,6 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.validators import DataRequired
 
+from assessment.io.formats import table_formats
+
 
 class ExportForm(FlaskForm):
     """Choose the shape, format and identity of a responses export."""
@@ -21,12 +23,7 @@ class ExportForm(FlaskForm):
         default="long",
         validators=[DataRequired()],
     )
-    fmt = RadioField(
-        _l("Format"),
-        choices=[("csv", "CSV"), ("xlsx", _l("Excel (XLSX)"))],
-        default="csv",
-        validators=[DataRequired()],
-    )
+    fmt = RadioField(_l("Format"), default="csv", validators=[DataRequired()])
     identity = RadioField(
         _l("Respondents"),
         choices=[
@@ -43,6 +40,12 @@ class ExportForm(FlaskForm):
         _l("I understand that an identified file links people to their answers.")
     )
     submit = SubmitField(_l("Download"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Every responses format of the registry (assessment.io.formats), in the user's
+        # language; anything else fails validation.
+        self.fmt.choices = [(f.name, _l(f.label)) for f in table_formats()]
 
 
 class ImportForm(FlaskForm):

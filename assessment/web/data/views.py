@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +9,6 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from assessment.extensions import current_session
-from assessment.io.exports import JSON_MIMETYPE
 from assessment.io.imported import IMPORT_MAX_BYTES
 from assessment.io.wide_answers import MAPPING_MAX_BYTES
 from assessment.services import data_exchange as svc
@@ -19,7 +16,7 @@ from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.errors import Conflict
 from assessment.web.data import bp
 from assessment.web.data.forms import ExportForm, ImportForm
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 
 MAX_SHOWN_PROBLEMS = 1000
 
@@ -67,8 +64,9 @@ def export(assessment_id: int) -> Response | tuple[str, int]:
         actor(),
         assessment_id,
         shape="wide" if form.shape.data == "wide" else "long",
-        fmt="xlsx" if form.fmt.data == "xlsx" else "csv",
+        fmt=form.fmt.data,  # one of the registered formats: the form's choices
         identified=identified,
+        ip=client_ip(),
     )
     return download(file)
 
@@ -77,11 +75,7 @@ def export(assessment_id: int) -> Response | tuple[str, int]:
 @login_required
 def results_json(assessment_id: int) -> Response:
     """Live results in the ``saleshealth score --json`` shape."""
-    document = svc.export_results(current_session(), actor(), assessment_id)
-    assessment = get_assessment(current_session(), assessment_id)
-    body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    name = f"{svc.file_stem(assessment)}-results.json"
-    return download(svc.ExportFile(name, JSON_MIMETYPE, body))
+    return download(svc.export_results_file(current_session(), actor(), assessment_id, "json"))
 
 
 def _read_upload(storage: FileStorage | None, limit: int) -> bytes | None:
@@ -136,7 +130,7 @@ def import_answers(assessment_id: int) -> tuple[str, int]:
             except svc.ImportRejected as exc:
                 problems = exc.problems
             except Conflict as exc:
-                problems = [str(exc)]
+                problems = [exc.message]
         if report is None:
             status = 400
     elif request.method == "POST":

@@ -6,16 +6,17 @@ import re
 import unicodedata
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from assessment.extensions import current_session, db
+from assessment.services import audit
 from assessment.services import report_jobs as svc
 from assessment.services.assessments import get_assessment
 from assessment.services.errors import Invalid
 from assessment.web.reports import bp
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 from assessment.workers.reports import runner_for
 
 
@@ -30,12 +31,14 @@ def _filename(client: str, title: str, language: str) -> str:
 def create(assessment_id: int) -> Response:
     """Queue a PDF report in the chosen language and go to its progress page."""
     if not FlaskForm().validate_on_submit():
-        raise Invalid("The form expired. Please try again.")
-    job = svc.request_report(
+        raise Invalid("form.expired")
+    requested = svc.request_report(
         current_session(), actor(), assessment_id, request.form.get("language", "en")
     )
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    runner_for(app.config, app.extensions, db.engine).submit(job.id)
+    job = requested.job
+    if requested.new:  # an identical job in flight is already with a runner
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        runner_for(app.config, app.extensions, db.engine).submit(job.id)
     return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job.id))
 
 
@@ -65,6 +68,14 @@ def download(assessment_id: int, job_id: int) -> Response:
     if job.status != "done" or job.pdf is None:
         return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job_id))
     name = _filename(assessment.client.name, assessment.title, job.language)
+    audit.record(
+        current_session(),
+        current_user.user_id,
+        "report.downloaded",
+        f"report_job:{job.id}",
+        {"assessment": assessment_id, "language": job.language},
+        client_ip(),
+    )
     return Response(
         job.pdf,
         mimetype="application/pdf",

@@ -31,13 +31,16 @@ from assessment.core.answers import AnswerKind
 from assessment.db.models import AssessmentStatus, Respondent
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.extensions import current_session, limiter
+from assessment.services import prefill
 from assessment.services import responding as svc
 from assessment.services.assessments import questionnaire_of
 from assessment.services.errors import Conflict, Invalid
 from assessment.services.questionnaires import languages_of
 from assessment.services.respondents import resolve_token
 from assessment.web.i18n import LANGUAGES
+from assessment.web.messages import localize
 from assessment.web.respond import bp
+from assessment.web.respond.widgets import offers_comment_box, widget_templates
 
 SESSION_KEY = "respondent"
 REF_MAX_AGE = 60 * 24 * 3600
@@ -52,8 +55,9 @@ def respondent_ref(respondent: Respondent) -> str:
     return _serializer().dumps({"id": respondent.id, "t": (respondent.token_hash or "")[:16]})
 
 
-def _remember(respondent: Respondent) -> None:
-    # A signed-in leader answering their own self-assessment keeps their account session.
+def remember_respondent(respondent: Respondent) -> None:
+    """Make ``respondent`` this browser session's respondent (after their link, or when a
+    signed-in leader starts their own self-assessment, who keeps their account session)."""
     session.permanent = True
     session[SESSION_KEY] = {"id": respondent.id, "t": (respondent.token_hash or "")[:16]}
 
@@ -80,7 +84,7 @@ def current_respondent(restore_from_form: bool = False) -> Respondent | None:
             claim = None
         respondent = _from_claim(claim)
         if respondent is not None:
-            _remember(respondent)
+            remember_respondent(respondent)
     if respondent is not None:
         bind_workspace(current_session(), respondent.workspace_id)
         g.page_language = respondent.language or respondent.assessment.language
@@ -102,7 +106,7 @@ def open_link(token: str) -> Response:
     respondent = resolve_token(current_session(), token)
     if respondent is None:
         return Response(render_template("web/respond/invalid.html"), status=404)
-    _remember(respondent)
+    remember_respondent(respondent)
     return redirect(url_for("respond.intro"))
 
 
@@ -153,7 +157,7 @@ def language() -> Response:
     try:
         svc.set_language(current_session(), respondent.id, request.form.get("lang", ""), allowed)
     except Invalid as exc:
-        flash(str(exc), "error")
+        flash(localize(exc), "error")
     return redirect(url_for("respond.intro"))
 
 
@@ -190,10 +194,6 @@ def _from_prefill(page: svc.Page, raw: dict[str, str]) -> set[str]:
     }
 
 
-def _display_values(answers: dict[str, Any]) -> dict[str, str]:
-    return {qid: a.raw for qid, a in answers.items()}
-
-
 def render_page(
     respondent: Respondent,
     number: int,
@@ -207,22 +207,8 @@ def render_page(
     """Render a page with saved answers, or with the values just typed (kept on errors)."""
     q, pages = _pages(respondent)
     page = pages[number - 1]
-    saved = _display_values(svc.saved_answers(current_session(), respondent.id))
     comments = svc.saved_comments(current_session(), respondent.id)
-    shown = {**saved, **(values or {})}
-    # CRM values pre-fill linked KPI questions that have no answer yet; an answer kept
-    # from the pre-fill stays marked as CRM data while it equals the offered value.
-    prefill = svc.crm_prefill(current_session(), respondent, q)
-    sources = svc.saved_sources(current_session(), respondent.id) if prefill else {}
-    crm: dict[str, str] = {}
-    for qid, text in prefill.items():
-        if not any(qq.id == qid for qq in page.questions):
-            continue
-        if qid not in shown:
-            shown[qid] = text
-            crm[qid] = text
-        elif shown[qid] == text and (qid in (values or {}) or sources.get(qid) == "crm"):
-            crm[qid] = text
+    fields = prefill.page_values(current_session(), respondent, q, page, values)
     return (
         render_template(
             "web/respond/page.html",
@@ -230,13 +216,15 @@ def render_page(
             q=q,
             page=page,
             total=len(pages),
-            values=shown,
+            values=fields.shown,
             comment=comments.get(page.element.id, "") if comment is None else comment,
-            errors=errors or {},
+            errors={qid: localize(text) for qid, text in (errors or {}).items()},
             notice=notice,
             rk=respondent_ref(respondent),
-            answered=sum(1 for qq in page.questions if qq.id in saved),
-            crm=crm,
+            answered=fields.answered,
+            crm=fields.crm,
+            widgets=widget_templates(page.questions),
+            comment_box=offers_comment_box(page.questions),
         ),
         status,
     )
@@ -268,7 +256,7 @@ def page(number: int) -> str | Response | tuple[str, int]:
         )
     except Conflict as exc:
         return render_page(
-            respondent, number, values=raw, comment=comment, notice=str(exc), status=409
+            respondent, number, values=raw, comment=comment, notice=localize(exc), status=409
         )
     if errors:
         return render_page(
@@ -296,9 +284,9 @@ def autosave() -> tuple[Response, int]:
         else:
             svc.save_answer(current_session(), respondent.id, str(data.get("question", "")), value)
     except Invalid as exc:
-        return jsonify({"saved": False, "error": str(exc), "field": exc.field}), 422
+        return jsonify({"saved": False, "error": localize(exc), "field": exc.field}), 422
     except Conflict as exc:
-        return jsonify({"saved": False, "error": str(exc)}), 409
+        return jsonify({"saved": False, "error": localize(exc)}), 409
     return jsonify({"saved": True}), 200
 
 

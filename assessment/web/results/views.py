@@ -7,66 +7,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from markupsafe import Markup
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from assessment.core.model import Questionnaire
-from assessment.core.results import Results
-from assessment.db.models import Client
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
-from assessment.services.clients import ClientData, create_client
-from assessment.services.questionnaires import languages_of, publish_shipped
-from assessment.services.respondents import RespondentData, add_respondents
+from assessment.services.self_assessment import SelfAssessmentRequest, start_self_assessment
 from assessment.web.i18n import LANGUAGES, select_locale
-from assessment.web.respond.views import _remember
+from assessment.web.respond.views import remember_respondent
 from assessment.web.results import bp
+from assessment.web.results.page import results_page
 from assessment.web.tenancy import actor
-
-
-def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
-    """Radar of the elements: overall, plus leadership/frontline when neither is suppressed."""
-    from reports.charts import Series, radar
-
-    if any(el.score is None for el in results.elements):
-        return None
-    series = [
-        Series(
-            _("Overall"),
-            tuple(el.score or 0.0 for el in results.elements),
-            "#1f4e79",
-            fill="#1f4e79",
-            width=2.0,
-        )
-    ]
-    if all(el.leadership is not None for el in results.elements):
-        series.append(
-            Series(
-                _("Leadership"),
-                tuple(el.leadership or 0.0 for el in results.elements),
-                "#b4541a",
-                dash="6 3",
-            )
-        )
-    if all(el.frontline is not None for el in results.elements):
-        series.append(
-            Series(
-                _("Frontline"),
-                tuple(el.frontline or 0.0 for el in results.elements),
-                "#2e7d4f",
-                dash="2 2",
-            )
-        )
-    return radar(
-        [el.title for el in results.elements],
-        series,
-        [el.target for el in results.elements],
-        {"title": _("Element scores"), "target": _("Target")},
-        lang,
-    )
 
 
 @bp.route("/assessments/<int:assessment_id>/results")
@@ -74,22 +26,14 @@ def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
 def show(assessment_id: int) -> str:
     """Overall score, radar, element table, role breakdown, recommendations, explanations."""
     assessment = svc.get_assessment(current_session(), assessment_id)
-    lang = select_locale()
-    q = svc.questionnaire_of(assessment, lang)
-    results = svc.compute_results(current_session(), assessment, lang)
-    recs = {r.id: r for el in q.elements for r in el.recommendations}
-    return render_template(
-        "web/results/show.html",
-        assessment=assessment,
-        q=q,
-        results=results,
-        radar=radar_svg(q, results, lang),
-        progress=svc.progress_of(current_session(), assessment.id),
-        questions=q.questions(),
-        recs=recs,
-        roles={r.id: r.label for r in q.roles},
-        report_languages=languages_of(assessment.questionnaire_version),
+    page = results_page(
+        current_session(),
+        assessment,
+        select_locale(),
+        industry=request.args.get("industry", "")[:100],
+        size_band=request.args.get("size_band", "")[:20],
     )
+    return render_template("web/results/show.html", page=page)
 
 
 class SelfAssessmentForm(FlaskForm):
@@ -120,26 +64,17 @@ def self_assessment() -> str | Response:
         form.organization.data = current_user.workspace_name
         form.language.data = select_locale()
     if form.validate_on_submit():
-        name = form.organization.data or ""
-        client = current_session().scalar(select(Client).where(Client.name == name))
-        if client is None:
-            client = create_client(current_session(), me, ClientData(name=name))
-        version = publish_shipped(current_session())
-        assessment = svc.create_assessment(
+        started = start_self_assessment(
             current_session(),
             me,
-            client.id,
-            version.id,
-            svc.AssessmentSettings(title=_("Self-assessment"), language=form.language.data or "en"),
-            self_assessment=True,
+            SelfAssessmentRequest(
+                organization=form.organization.data or "",
+                title=_("Self-assessment"),
+                language=form.language.data or "en",
+                role=form.role.data or "executive",
+                respondent_name=current_user.name,
+            ),
         )
-        svc.set_status(current_session(), me, assessment.id, "open")
-        (link,) = add_respondents(
-            current_session(),
-            me,
-            assessment.id,
-            [RespondentData(role=form.role.data or "executive", name=current_user.name)],
-        )
-        _remember(link.respondent)
+        remember_respondent(started.respondent)
         return redirect(url_for("respond.intro"))
     return render_template("web/results/self.html", form=form)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
-from assessment.web.settings import views  # noqa: E402,F401
+from assessment.web.settings import security, views  # noqa: E402,F401

@@ -9,16 +9,32 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from assessment.db.models import MemberRole
 from assessment.extensions import current_session
 from assessment.services import accounts
 from assessment.services.branding import BrandingData, load_workspace, save_branding
 from assessment.services.errors import Invalid
+from assessment.services.retention import (
+    MAX_DAYS,
+    RetentionSettings,
+    retention_settings,
+    save_retention_settings,
+)
+from assessment.web.messages import localize
 from assessment.web.settings import bp
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
+from reports.branding import DEFAULT_PRIMARY
 
 
 class BrandingForm(FlaskForm):
@@ -27,7 +43,12 @@ class BrandingForm(FlaskForm):
     firm_name = StringField(_l("Firm name on reports"), validators=[Length(max=120)])
     primary_color = StringField(
         _l("Primary colour"),
-        validators=[Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour like #1f4e79."))],
+        validators=[
+            Regexp(
+                r"^#[0-9a-fA-F]{6}$",
+                message=_l("Use a colour like %(example)s.", example=DEFAULT_PRIMARY),
+            )
+        ],
     )
     footer_text = StringField(_l("Footer text"), validators=[Length(max=200)])
     logo = FileField(_l("Logo (PNG or SVG, up to 512 KB)"))
@@ -52,15 +73,16 @@ def branding() -> str | Response:
                 me,
                 BrandingData(
                     firm_name=form.firm_name.data or "",
-                    primary_color=form.primary_color.data or "#1f4e79",
+                    primary_color=form.primary_color.data or DEFAULT_PRIMARY,
                     footer_text=form.footer_text.data or "",
                     logo=data,
                     logo_filename=upload.filename if upload and upload.filename else "",
                     remove_logo=bool(form.remove_logo.data),
                 ),
+                ip=client_ip(),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "firm_name").errors = [str(exc)]
+            getattr(form, exc.field or "firm_name").errors = [localize(exc)]
         else:
             flash(_("Branding saved."), "success")
             return redirect(url_for("settings.branding"))
@@ -103,9 +125,11 @@ def members() -> str | Response:
                 form.email.data or "",
                 form.password.data or "",
                 MemberRole(form.role.data),
+                by=me,
+                ip=client_ip(),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "email").errors = [str(exc)]
+            getattr(form, exc.field or "email").errors = [localize(exc)]
         else:
             flash(_("Member added."), "success")
             return redirect(url_for("settings.members"))
@@ -124,7 +148,50 @@ def remove_member(user_id: int) -> Response:
     me = actor()
     me.require_owner()
     if not FlaskForm().validate_on_submit():
-        raise Invalid(_("The form expired. Please try again."))
-    accounts.remove_member(current_session(), me.workspace_id, me.user_id, user_id)
+        raise Invalid("form.expired")
+    accounts.remove_member(current_session(), me.workspace_id, me.user_id, user_id, ip=client_ip())
     flash(_("Member removed."), "success")
     return redirect(url_for("settings.members"))
+
+
+class RetentionForm(FlaskForm):
+    """Retention periods; an empty field keeps the data."""
+
+    identities_days = IntegerField(
+        _l("Erase respondents' names, e-mails and links this many days after an assessment closes"),
+        validators=[Optional(), NumberRange(1, MAX_DAYS)],
+    )
+    files_days = IntegerField(
+        _l("Delete generated PDF reports after this many days"),
+        validators=[Optional(), NumberRange(1, MAX_DAYS)],
+    )
+    audit_days = IntegerField(
+        _l("Keep audit entries for this many days"),
+        validators=[Optional(), NumberRange(1, MAX_DAYS)],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+@bp.route("/privacy", methods=["GET", "POST"])
+@login_required
+def privacy() -> str | Response:
+    """Retention periods of the workspace (owners only)."""
+    me = actor()
+    me.require_owner()
+    current = retention_settings(current_session(), me)
+    form = RetentionForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            save_retention_settings(
+                current_session(),
+                me,
+                RetentionSettings(
+                    form.identities_days.data, form.files_days.data, form.audit_days.data
+                ),
+            )
+        except Invalid as exc:
+            getattr(form, exc.field or "identities_days").errors = [localize(exc)]
+        else:
+            flash(_("Retention periods saved."), "success")
+            return redirect(url_for("settings.privacy"))
+    return render_template("web/settings/privacy.html", form=form)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("trends", __name__)
 
-from assessment.web.trends import context, views  # noqa: E402,F401
+from assessment.web.trends import views  # noqa: E402,F401

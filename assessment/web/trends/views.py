@@ -15,12 +15,14 @@ from assessment.services import trends as svc
 from assessment.services.assessments import get_assessment
 from assessment.services.clients import get_client
 from assessment.services.errors import Conflict, Invalid
-from assessment.services.respondents import links_csv
+from assessment.services.followups import ChainLink
+from assessment.web.assessments.summary import AssessmentHeader, links_page
 from assessment.web.i18n import select_locale
+from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 from assessment.web.trends import bp
-from assessment.web.trends.context import reason_text
 from assessment.web.trends.forms import FollowUpForm, MappingUploadForm
+from assessment.web.trends.page import reason_text, signed
 from reports.trend_chart import Line, trend_chart
 
 
@@ -50,9 +52,9 @@ def followup(assessment_id: int) -> str | Response:
                 session, actor(), previous.id, form.title.data or "", form.questionnaire.data
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.title).errors = [str(exc)]
+            getattr(form, exc.field or "title", form.title).errors = [localize(exc)]
         except Conflict as exc:
-            flash(str(exc), "error")
+            flash(localize(exc), "error")
             return redirect(url_for("assessments.show", assessment_id=previous.id))
         else:
             if started.dropped_overrides:
@@ -63,17 +65,20 @@ def followup(assessment_id: int) -> str | Response:
                     ),
                     "info",
                 )
-            base = _base_url()
-            return render_template(
-                "web/assessments/links.html",
-                assessment=started.assessment,
-                issued=started.issued,
-                base=base,
-                csv_text=links_csv(started.issued, base),
-                title=_("Follow-up started: new personal links"),
+            page = links_page(
+                started.assessment,
+                started.issued,
+                _base_url(),
+                _("Follow-up started: new personal links"),
             )
+            return render_template("web/assessments/links.html", page=page)
     return render_template(
-        "web/trends/followup.html", form=form, previous=previous, existing=existing
+        "web/trends/followup.html",
+        form=form,
+        previous=AssessmentHeader.of(previous),
+        existing=ChainLink(existing.id, existing.title, existing.status.value)
+        if existing
+        else None,
     )
 
 
@@ -119,6 +124,7 @@ def client_trend(client_id: int) -> str:
         chart=chart,
         titles=titles,
         reason_text=reason_text,
+        signed=signed,
         mappings=svc.list_mappings(session),
         upload=MappingUploadForm() if current_user.can_edit else None,
     )
@@ -140,7 +146,7 @@ def upload_mapping(client_id: int) -> Response:
     try:
         svc.upload_mapping(current_session(), actor(), upload.read(), upload.filename or "")
     except Invalid as exc:
-        flash(_("Mapping not saved:") + "\n" + str(exc), "error")
+        flash(_("Mapping not saved:") + "\n" + localize(exc), "error")
     else:
         flash(_("Mapping saved. The trend now uses it."), "success")
     return redirect(target)

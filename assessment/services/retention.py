@@ -1,0 +1,289 @@
+"""Retention: each workspace says how long identities, generated files and audit entries
+are kept (``Workspace.retain_*_days``; null keeps them as long as the workspace).
+
+:func:`plan_retention` lists what is due and changes nothing (``saleshealth retention
+--dry-run``); :func:`apply_retention` removes exactly what that list names for the same
+moment, one write transaction per workspace.  The worker and the command line are the
+callers; nothing here runs by itself.
+
+Each kind of data is one :class:`RetentionStep` in :data:`STEPS`:
+
+* ``identities`` — closed assessments whose ``closed_at`` is older than the workspace's
+  ``retain_identities_days`` lose their respondents' names, e-mails and links (answers
+  stay under codes, as with a manual anonymization);
+* ``reports`` — finished PDF report jobs older than ``retain_files_days`` are deleted (the
+  PDF is stored on the job row; exports are streamed to the browser and never stored);
+* ``audit`` — see :class:`ExpiredRows` and :func:`register_step`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from assessment.db import write_transaction
+from assessment.db.models import Assessment, AssessmentStatus, AuditEntry, ReportJob, Workspace
+from assessment.db.tenancy import bind_workspace, current_workspace, unscoped
+from assessment.services import audit
+from assessment.services.actor import Actor
+from assessment.services.branding import load_workspace
+from assessment.services.erasure import anonymize_in_transaction, identified_count
+from assessment.services.errors import Invalid
+
+FINISHED = ("done", "failed")
+
+
+@dataclass(frozen=True)
+class RetentionItem:
+    """One thing that is due: ``kind`` of data, the object (or None for a batch), rows."""
+
+    workspace_id: int
+    kind: str
+    target_id: int | None
+    rows: int
+    description: str
+
+
+class RetentionStep(Protocol):
+    """One kind of data with a retention period on the workspace."""
+
+    kind: str
+    setting: str
+    """The ``Workspace`` column holding the number of days (null: keep)."""
+
+    def due(self, session: Session, workspace_id: int, cutoff: datetime) -> list[RetentionItem]:
+        """What is older than ``cutoff`` in the bound workspace."""
+
+    def apply(self, session: Session, items: list[RetentionItem], cutoff: datetime) -> None:
+        """Remove the items (in the caller's write transaction)."""
+
+
+class Identities:
+    """Names, e-mails and links of closed assessments, ``retain_identities_days`` after
+    closing."""
+
+    kind = "identities"
+    setting = "retain_identities_days"
+
+    def due(self, session: Session, workspace_id: int, cutoff: datetime) -> list[RetentionItem]:
+        """Closed assessments closed before ``cutoff`` that still identify someone."""
+        items = []
+        closed = session.execute(
+            select(Assessment.id, Assessment.title)
+            .where(
+                Assessment.status == AssessmentStatus.CLOSED,
+                Assessment.closed_at.is_not(None),
+                Assessment.closed_at <= cutoff,
+            )
+            .order_by(Assessment.id)
+        ).all()
+        for assessment_id, title in closed:
+            n = identified_count(session, assessment_id)
+            if n:
+                items.append(RetentionItem(workspace_id, self.kind, assessment_id, n, title))
+        return items
+
+    def apply(self, session: Session, items: list[RetentionItem], cutoff: datetime) -> None:
+        """Anonymize each listed assessment."""
+        for item in items:
+            assessment = session.get(Assessment, item.target_id)
+            if assessment is not None:
+                anonymize_in_transaction(session, assessment)
+
+
+class ReportFiles:
+    """Generated PDF reports, ``retain_files_days`` after they were made."""
+
+    kind = "reports"
+    setting = "retain_files_days"
+
+    def due(self, session: Session, workspace_id: int, cutoff: datetime) -> list[RetentionItem]:
+        """Finished report jobs made before ``cutoff``."""
+        rows = session.execute(
+            select(ReportJob.id, ReportJob.assessment_id, ReportJob.language)
+            .where(
+                ReportJob.status.in_(FINISHED),
+                func.coalesce(ReportJob.finished_at, ReportJob.created_at) <= cutoff,
+            )
+            .order_by(ReportJob.id)
+        ).all()
+        return [
+            RetentionItem(
+                workspace_id, self.kind, job_id, 1, f"assessment {assessment_id} ({language})"
+            )
+            for job_id, assessment_id, language in rows
+        ]
+
+    def apply(self, session: Session, items: list[RetentionItem], cutoff: datetime) -> None:
+        """Delete the listed jobs with their PDFs."""
+        ids = [item.target_id for item in items]
+        if ids:
+            session.execute(
+                delete(ReportJob)
+                .where(ReportJob.id.in_(ids))
+                .execution_options(synchronize_session=False)
+            )
+
+
+class ExpiredRows:
+    """Rows of any workspace-scoped model older than a period: the audit trail's step.
+
+    ``model`` needs a ``workspace_id`` and the timestamp column ``timestamp``.  To wire
+    the audit trail once its model exists::
+
+        register_step(ExpiredRows(AuditEntry, "created_at", "audit", "retain_audit_days"))
+    """
+
+    def __init__(self, model: Any, timestamp: str, kind: str, setting: str) -> None:
+        self.model = model
+        self.column = getattr(model, timestamp)
+        self.kind = kind
+        self.setting = setting
+
+    def due(self, session: Session, workspace_id: int, cutoff: datetime) -> list[RetentionItem]:
+        """One batch item counting the rows older than ``cutoff``."""
+        n = session.scalar(
+            select(func.count()).select_from(self.model).where(self.column <= cutoff)
+        )
+        if not n:
+            return []
+        return [RetentionItem(workspace_id, self.kind, None, n, f"before {cutoff:%Y-%m-%d}")]
+
+    def apply(self, session: Session, items: list[RetentionItem], cutoff: datetime) -> None:
+        """Delete the rows older than ``cutoff`` (new rows are never older)."""
+        if items:
+            session.execute(
+                delete(self.model)
+                .where(self.column <= cutoff)
+                .execution_options(synchronize_session=False)
+            )
+
+
+class AuditEntries(ExpiredRows):
+    """The audit trail: entries older than ``retain_audit_days`` go, through the one path
+    the append-only guard lets past (:func:`assessment.services.audit.purge_in_transaction`)."""
+
+    def __init__(self) -> None:
+        super().__init__(AuditEntry, "created_at", "audit", "retain_audit_days")
+
+    def due(self, session: Session, workspace_id: int, cutoff: datetime) -> list[RetentionItem]:
+        """One batch item counting the entries older than ``cutoff``."""
+        n = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.created_at < cutoff)
+        )
+        if not n:
+            return []
+        return [RetentionItem(workspace_id, self.kind, None, n, f"before {cutoff:%Y-%m-%d}")]
+
+    def apply(self, session: Session, items: list[RetentionItem], cutoff: datetime) -> None:
+        """Delete the entries older than ``cutoff``."""
+        if items:
+            audit.purge_in_transaction(session, cutoff)
+
+
+STEPS: list[RetentionStep] = [Identities(), ReportFiles(), AuditEntries()]
+
+
+def register_step(step: RetentionStep) -> None:
+    """Add a kind of data to retention (once per process)."""
+    if all(s.kind != step.kind for s in STEPS):
+        STEPS.append(step)
+
+
+def _cutoff(workspace: Workspace, step: RetentionStep, now: datetime) -> datetime | None:
+    days = getattr(workspace, step.setting, None)
+    return None if days is None else now - timedelta(days=int(days))
+
+
+def _workspaces(session: Session) -> list[Workspace]:
+    with unscoped(session):
+        return list(session.scalars(select(Workspace).order_by(Workspace.id)))
+
+
+@contextmanager
+def _bound(session: Session, workspace_id: int) -> Iterator[None]:
+    previous = current_workspace(session)
+    bind_workspace(session, workspace_id)
+    try:
+        yield
+    finally:
+        bind_workspace(session, previous)
+
+
+def _due(session: Session, workspace: Workspace, now: datetime) -> list[RetentionItem]:
+    items: list[RetentionItem] = []
+    for step in STEPS:
+        cutoff = _cutoff(workspace, step, now)
+        if cutoff is not None:
+            items.extend(step.due(session, workspace.id, cutoff))
+    return items
+
+
+def plan_retention(session: Session, now: datetime) -> list[RetentionItem]:
+    """Everything due at ``now`` in every workspace; changes nothing."""
+    items: list[RetentionItem] = []
+    for workspace in _workspaces(session):
+        with _bound(session, workspace.id):
+            items.extend(_due(session, workspace, now))
+    session.rollback()  # end the read transaction
+    return items
+
+
+def apply_retention(session: Session, now: datetime) -> list[RetentionItem]:
+    """Remove everything due at ``now``; one transaction per workspace.  Returns what went
+    (the same list :func:`plan_retention` gives for the same ``now``)."""
+    done: list[RetentionItem] = []
+    for workspace in _workspaces(session):
+        with _bound(session, workspace.id), write_transaction(session):
+            for step in STEPS:
+                cutoff = _cutoff(workspace, step, now)
+                if cutoff is None:
+                    continue
+                items = step.due(session, workspace.id, cutoff)
+                step.apply(session, items, cutoff)
+                done.extend(items)
+    return done
+
+
+MAX_DAYS = 36_500
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """A workspace's retention periods in days; None keeps the data."""
+
+    identities_days: int | None = None
+    files_days: int | None = None
+    audit_days: int | None = None
+
+    def validate(self) -> None:
+        """Raise Invalid naming the field whose period is out of range."""
+        for name in ("identities_days", "files_days", "audit_days"):
+            value = getattr(self, name)
+            if value is not None and not 1 <= value <= MAX_DAYS:
+                raise Invalid("retention.period", field=name, num=MAX_DAYS)
+
+
+def retention_settings(session: Session, actor: Actor) -> RetentionSettings:
+    """The actor's workspace's retention periods."""
+    workspace = load_workspace(session, actor)
+    return RetentionSettings(
+        workspace.retain_identities_days, workspace.retain_files_days, workspace.retain_audit_days
+    )
+
+
+def save_retention_settings(session: Session, actor: Actor, data: RetentionSettings) -> None:
+    """Set the workspace's retention periods (owners only)."""
+    actor.require_owner()
+    data.validate()
+    workspace = load_workspace(session, actor)
+    with write_transaction(session), unscoped(session):
+        workspace.retain_identities_days = data.identities_days
+        workspace.retain_files_days = data.files_days
+        workspace.retain_audit_days = data.audit_days

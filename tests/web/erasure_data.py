@@ -1,0 +1,173 @@
+"""Test data for erasure and retention: a workspace with two clients, follow-ups, answers,
+comments, reports and CRM evidence, plus a rival workspace that must never change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from assessment.core.crm import compute_kpis
+from assessment.db import write_transaction
+from assessment.db.base import Base, utcnow
+from assessment.db.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Client,
+    CrmEvidence,
+    ElementComment,
+    MemberRole,
+    Membership,
+    ReportJob,
+    Respondent,
+    Workspace,
+)
+from assessment.db.tenancy import bind_workspace, unscoped
+from assessment.io.opportunities import read_opportunities
+from assessment.services.actor import Actor
+from assessment.services.questionnaires import publish_shipped
+
+CRM_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "crm" / "hubspot.csv"
+KPIS = compute_kpis(
+    read_opportunities(CRM_SAMPLE).opportunities, as_of=dt.date(2026, 11, 1)
+).to_dict()
+
+
+def table_counts(session: Any) -> dict[str, int]:
+    """Rows of every table of the schema, across workspaces."""
+    with unscoped(session):
+        return {
+            t.name: session.scalar(select(func.count()).select_from(t)) or 0
+            for t in Base.metadata.sorted_tables
+        }
+
+
+def diff(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """Rows that went (positive) per table; tables without change are left out."""
+    return {name: before[name] - after[name] for name in before if before[name] != after[name]}
+
+
+@dataclass
+class Built:
+    """Ids of what :func:`build` made."""
+
+    client: int
+    other_client: int
+    first: int
+    """A closed assessment of ``client``."""
+    followup: int
+    """An open follow-up of ``first`` (same client)."""
+    other: int
+    """An assessment of ``other_client``."""
+    people: dict[int, list[int]] = field(default_factory=dict)
+    """Respondent ids per assessment id."""
+
+
+def _assessment(session: Any, client_id: int, version_id: int, title: str, **kw: Any) -> int:
+    a = Assessment(client_id=client_id, questionnaire_version_id=version_id, title=title, **kw)
+    session.add(a)
+    session.flush()
+    return a.id
+
+
+def add_person(
+    session: Any,
+    assessment_id: int,
+    code: str,
+    *,
+    role: str = "sales_rep",
+    answer: str | None = "agree",
+    comment: str | None = None,
+    name: str = "",
+    email: str = "",
+) -> int:
+    """A respondent with one answer to crm.single_source and an optional comment."""
+    r = Respondent(
+        assessment_id=assessment_id,
+        code=code,
+        role=role,
+        name=name or f"Person {code}",
+        email=email or f"{code.lower()}@client-example.eu",
+        token_hash=f"{assessment_id}-{code}".ljust(64, "0"),
+        started_at=utcnow(),
+        submitted_at=utcnow(),
+    )
+    session.add(r)
+    session.flush()
+    if answer is not None:
+        session.add(
+            Answer(
+                respondent_id=r.id,
+                question_id="crm.single_source",
+                kind="option",
+                value_text=answer,
+            )
+        )
+        session.add(
+            Answer(
+                respondent_id=r.id,
+                question_id="crm.data_trust",
+                kind="option",
+                value_text="neutral",
+            )
+        )
+    if comment is not None:
+        session.add(ElementComment(respondent_id=r.id, element_id="crm", text=comment))
+    return r.id
+
+
+def build(session: Any, workspace_id: int = 1) -> Built:
+    """Two clients; the first has a closed assessment and its open follow-up."""
+    version = publish_shipped(session)
+    bind_workspace(session, workspace_id)
+    with write_transaction(session):
+        c1, c2 = Client(name="Northwind Traders"), Client(name="Contoso")
+        session.add_all([c1, c2])
+        session.flush()
+        first = _assessment(
+            session,
+            c1.id,
+            version.id,
+            "Baseline 2026",
+            status=AssessmentStatus.CLOSED,
+            closed_at=utcnow() - dt.timedelta(days=40),
+        )
+        followup = _assessment(
+            session, c1.id, version.id, "Follow-up", previous_id=first, status=AssessmentStatus.OPEN
+        )
+        other = _assessment(session, c2.id, version.id, "Contoso check")
+        built = Built(c1.id, c2.id, first, followup, other)
+        for aid, n in ((first, 3), (followup, 2), (other, 2)):
+            built.people[aid] = [
+                add_person(session, aid, f"R{i:04d}", comment=f"comment {aid}-{i}")
+                for i in range(1, n + 1)
+            ]
+        for aid in (first, followup, other):
+            session.add(ReportJob(assessment_id=aid, status="done", pdf=b"%PDF fake", pages=1))
+            session.add(CrmEvidence(assessment_id=aid, filename="crm.csv", kpis=KPIS))
+    return built
+
+
+def rival_workspace(session: Any) -> int:
+    """A second workspace with the same kind of data (it must never change)."""
+    with unscoped(session), write_transaction(session):
+        ws = Workspace(name="Rival Partners")
+        session.add(ws)
+    build(session, ws.id)
+    bind_workspace(session, None)
+    return ws.id
+
+
+def owner_actor(session: Any, workspace_id: int = 1, role: MemberRole = MemberRole.OWNER) -> Actor:
+    """An actor of the workspace's first member with the given role."""
+    with unscoped(session):
+        user_id = session.scalar(
+            select(Membership.user_id).where(Membership.workspace_id == workspace_id)
+        )
+    assert user_id is not None
+    bind_workspace(session, workspace_id)
+    return Actor(user_id, workspace_id, role)

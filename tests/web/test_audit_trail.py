@@ -1,0 +1,260 @@
+"""The audit trail: events are recorded, owners read and export them, nobody edits them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DatabaseError
+
+from assessment.db import write_transaction
+from assessment.db.models import AuditEntry, MemberRole
+from assessment.db.tenancy import bind_workspace
+from assessment.extensions import db as _db
+from assessment.services import accounts, audit
+from assessment.services.audit import AuditImmutable
+from tests.web.conftest import (
+    OWNER,
+    add_people,
+    new_assessment,
+    new_client,
+    open_assessment,
+    post_form,
+)
+from tests.web.test_api import bearer, create_token
+
+
+def _entries(app: Flask, event: str | None = None) -> list[AuditEntry]:
+    with app.app_context():
+        session = _db.session
+        bind_workspace(session, 1)
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        if event:
+            query = query.where(AuditEntry.event == event)
+        rows = list(session.scalars(query))
+        session.expunge_all()
+        session.remove()
+        return rows
+
+
+def _sign_in(client: FlaskClient, email: str, password: str) -> Any:
+    return post_form(client, "/login", {"email": email, "password": password})
+
+
+def _member(app: Flask, role: MemberRole, email: str = "mia@acme-consulting.eu") -> str:
+    with app.app_context():
+        accounts.add_member(_db.session, 1, "Mia Member", email, "member password 1", role)
+        _db.session.remove()
+    return email
+
+
+def test_sign_in_and_failed_sign_in_are_recorded(owner: FlaskClient, app: Flask) -> None:
+    post_form(owner, "/logout", {}, form_url="/")
+    assert _sign_in(owner, OWNER["email"], "wrong password 123").status_code == 200
+    assert _sign_in(owner, "nobody@example.com", "wrong password 123").status_code == 200
+    assert _sign_in(owner, OWNER["email"], OWNER["password"]).status_code == 302
+    failed = _entries(app, "auth.sign_in_failed")
+    assert [(e.actor_label, e.ip, e.details) for e in failed] == [
+        (OWNER["email"], "127.0.0.1", {"reason": "password"})
+    ]  # the unknown e-mail belongs to no workspace: nothing recorded there
+    signed_in = _entries(app, "auth.sign_in")
+    assert signed_in[-1].actor_label == OWNER["email"]
+    assert signed_in[-1].details == {"method": "password"}
+    assert signed_in[-1].created_at > datetime.now(UTC) - timedelta(minutes=5)
+
+
+def test_changes_are_recorded_with_who_what_and_where(owner: FlaskClient, app: Flask) -> None:
+    res = post_form(
+        owner,
+        "/settings/members",
+        {
+            "name": "Mia Member",
+            "email": "mia@acme-consulting.eu",
+            "password": "member password 1",
+            "role": "viewer",
+        },
+    )
+    assert res.status_code == 302
+    res = post_form(
+        owner,
+        "/settings/branding",
+        {"firm_name": "Acme Advisors", "primary_color": "#123456", "footer_text": ""},
+    )
+    assert res.status_code == 302
+    client_id = new_client(owner)
+    assessment_id = new_assessment(owner, client_id)
+    add_people(owner, assessment_id, "Ann Example, ann@example.com, sales_rep")
+    open_assessment(owner, assessment_id)
+    res = post_form(
+        owner,
+        f"/assessments/{assessment_id}/data/export",
+        {"identity": "identified", "confirm": "y", "shape": "long", "fmt": "csv"},
+        form_url=f"/assessments/{assessment_id}/data",
+    )
+    assert res.status_code == 200, res.get_data(as_text=True)[:500]
+    by_event = {e.event: e for e in _entries(app)}
+    assert by_event["member.added"].details == {
+        "email": "mia@acme-consulting.eu",
+        "role": "viewer",
+    }
+    assert by_event["member.added"].actor_label == OWNER["email"]
+    assert by_event["settings.branding"].details["changed"] == ["firm_name", "primary_color"]
+    status = by_event["assessment.status"]
+    assert (status.target, status.details) == (
+        f"assessment:{assessment_id}",
+        {"from": "draft", "to": "open"},
+    )
+    export = by_event["export.identified"]
+    assert export.target == f"assessment:{assessment_id}" and export.ip == "127.0.0.1"
+    assert (export.details["format"], export.details["shape"]) == ("csv", "long")
+    # An anonymous export is not a security event.
+    post_form(
+        owner,
+        f"/assessments/{assessment_id}/data/export",
+        {"identity": "anonymous", "shape": "long", "fmt": "csv"},
+        form_url=f"/assessments/{assessment_id}/data",
+    )
+    assert len(_entries(app, "export.identified")) == 1, [e.event for e in _entries(app)]
+
+
+def test_api_token_creation_use_and_revocation(owner: FlaskClient, app: Flask) -> None:
+    token = create_token(owner, "BI tool")
+    api = app.test_client()
+    headers = bearer(token)
+    for _ in range(3):  # used three times within a minute: recorded once
+        assert api.get("/api/v1/clients", headers=headers).status_code == 200
+    created = _entries(app, "api_token.created")
+    assert len(created) == 1 and created[0].details["name"] == "BI tool"
+    used = _entries(app, "api_token.used")
+    assert len(used) == 1 and used[0].actor_id is None and used[0].target == created[0].target
+    token_id = int(created[0].target.split(":")[1])
+    res = post_form(owner, f"/settings/api-tokens/{token_id}/revoke", {}, form_url="/")
+    assert res.status_code == 302
+    assert len(_entries(app, "api_token.revoked")) == 1
+
+
+def test_record_commits_with_the_change_or_not_at_all(app: Flask) -> None:
+    with app.app_context():
+        session = _db.session
+        bind_workspace(session, None)
+        accounts.create_workspace_with_owner(session, "Acme", "Olga", "o@acme.eu", "x" * 12)
+        bind_workspace(session, 1)
+        with pytest.raises(RuntimeError), write_transaction(session):
+            audit.record(session, None, "settings.branding", "workspace:1", {"n": 1})
+            raise RuntimeError("the change failed")
+        assert session.scalar(select(AuditEntry.id)) is None  # rolled back with the change
+        audit.record(session, None, "settings.branding", "workspace:1", {"n": 2}, "10.0.0.1")
+        session.rollback()  # committed on its own: nothing left to roll back
+        entries = list(session.scalars(select(AuditEntry)))
+        assert [(e.details, e.ip) for e in entries] == [({"n": 2}, "10.0.0.1")]
+        session.remove()
+
+
+def test_entries_cannot_be_edited_or_deleted(owner: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        session = _db.session
+        bind_workspace(session, 1)
+        audit.record(session, None, "settings.branding", "workspace:1", {"changed": []})
+        entry = session.scalar(select(AuditEntry))
+        assert entry is not None
+        entry_id = entry.id
+        # Through the ORM: a changed object, a deleted object, bulk UPDATE and DELETE.
+        entry.event = "nothing.happened"
+        with pytest.raises(AuditImmutable):
+            session.flush()
+        session.rollback()
+        session.delete(session.get(AuditEntry, entry_id))
+        with pytest.raises(AuditImmutable):
+            session.flush()
+        session.rollback()
+        with pytest.raises(AuditImmutable):
+            session.execute(update(AuditEntry).values(ip="1.2.3.4"))
+        session.rollback()
+        with pytest.raises(AuditImmutable):
+            session.execute(delete(AuditEntry))
+        session.rollback()
+        # Past the ORM, in plain SQL: the database trigger refuses the update.
+        with pytest.raises(DatabaseError, match="append-only"):
+            session.execute(text("UPDATE audit_entry SET event = 'forged'"))
+        session.rollback()
+        kept = session.get(AuditEntry, entry_id)
+        assert kept is not None and kept.event == "settings.branding"
+        session.remove()
+    # The product offers no way to change an entry: its routes only read.
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("settings.audit"):
+            assert rule.methods is not None
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        assert owner.open("/settings/audit", method=method).status_code == 405
+
+
+def test_retention_is_the_one_way_entries_go(app: Flask, owner: FlaskClient) -> None:
+    with app.app_context():
+        session = _db.session
+        bind_workspace(session, 1)
+        audit.record(session, None, "settings.branding", "workspace:1", {}, "")
+        before = len(list(session.scalars(select(AuditEntry))))
+        assert before >= 1
+        assert audit.purge_before(session, 1, datetime.now(UTC) - timedelta(days=1)) == 0
+        assert audit.purge_before(session, 1, datetime.now(UTC) + timedelta(seconds=1)) == before
+        assert session.scalar(select(AuditEntry.id)) is None
+        # The guard is back on afterwards.
+        with pytest.raises(AuditImmutable):
+            session.execute(delete(AuditEntry))
+        session.remove()
+
+
+def test_owner_filters_and_exports_formula_safe_csv(owner: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        session = _db.session
+        bind_workspace(session, 1)
+        audit.record(session, None, "export.identified", '=HYPERLINK("http://evil")', {}, "")
+        audit.record(session, 1, "report.downloaded", "report_job:7", {"language": "en"}, "")
+        session.remove()
+    page = owner.get("/settings/audit?event=report.downloaded").get_data(as_text=True)
+    assert "report_job:7" in page and "HYPERLINK" not in page
+    page = owner.get("/settings/audit").get_data(as_text=True)
+    assert "HYPERLINK" in page and "report_job:7" in page
+    res = owner.get("/settings/audit.csv")
+    assert res.status_code == 200 and res.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(res.get_data().decode("utf-8-sig"))))
+    assert rows[0] == list(("time_utc", "user", "user_id", "event", "target", "details", "ip"))
+    targets = [row[4] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://evil")' in targets
+    assert "report_job:7" in targets
+    # Filtered export, and the export itself is recorded.
+    res = owner.get("/settings/audit.csv?event=report.downloaded")
+    rows = list(csv.reader(io.StringIO(res.get_data().decode("utf-8-sig"))))
+    assert [row[3] for row in rows[1:]] == ["report.downloaded"]
+    assert len(_entries(app, "audit.exported")) == 2
+
+
+def test_pages_paginate(owner: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        session = _db.session
+        bind_workspace(session, 1)
+        with write_transaction(session):
+            for i in range(60):
+                audit.record(session, None, "settings.branding", f"workspace:{i}", {}, "")
+        session.remove()
+    first = owner.get("/settings/audit?event=settings.branding").get_data(as_text=True)
+    second = owner.get("/settings/audit?event=settings.branding&page=2").get_data(as_text=True)
+    assert "workspace:59" in first and "workspace:0<" not in first
+    assert "workspace:0<" in second and "workspace:59" not in second
+    assert "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("role", [MemberRole.CONSULTANT, MemberRole.VIEWER])
+def test_only_owners_read_the_trail(owner: FlaskClient, app: Flask, role: MemberRole) -> None:
+    email = _member(app, role)
+    member = app.test_client()
+    assert _sign_in(member, email, "member password 1").status_code == 302
+    assert member.get("/settings/audit").status_code == 403
+    assert member.get("/settings/audit.csv").status_code == 403

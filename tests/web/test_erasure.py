@@ -1,0 +1,230 @@
+"""Deleting clients and assessments, erasing a respondent, anonymizing: exact row counts
+over every table, all-or-nothing, suppression after an erasure, and the data-access export."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from assessment.db import write_transaction
+from assessment.db.models import Assessment, MemberRole, ReportJob, Respondent
+from assessment.db.tenancy import unscoped
+from assessment.services import erasure
+from assessment.services.assessments import compute_results, get_assessment
+from assessment.services.errors import Conflict, Invalid, NotFound, PermissionDenied
+from assessment.services.subject_access import respondent_record
+from tests.web.erasure_data import (
+    add_person,
+    build,
+    diff,
+    owner_actor,
+    rival_workspace,
+    table_counts,
+)
+
+
+@pytest.fixture
+def world(owner: FlaskClient, db: Any) -> Any:
+    """Workspace 1 (signed-in owner) with data, and a rival workspace with the same."""
+    rival_workspace(db)
+    built = build(db, 1)
+    return built
+
+
+def test_delete_client_removes_exactly_its_rows(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    before = table_counts(db)
+    preview = erasure.preview_client_deletion(db, actor, world.client)
+    assert table_counts(db) == before
+    removal = erasure.delete_client(db, actor, world.client, "  northwind   TRADERS ")
+    gone = diff(before, table_counts(db))
+    assert gone.pop("audit_entry") == -1  # the deletion is recorded in the audit trail
+    # Two assessments with 3 + 2 respondents, two answers and one comment each,
+    # one report and one CRM upload per assessment.
+    expected = {
+        "client": 1,
+        "assessment": 2,
+        "respondent": 5,
+        "answer": 10,
+        "element_comment": 5,
+        "report_job": 2,
+        "crm_evidence": 2,
+    }
+    assert gone == expected
+    assert removal.deleted == expected == preview.deleted
+    # The other client keeps everything.
+    assert erasure.preview_client_deletion(db, actor, world.other_client).total == 12
+
+
+def test_delete_assessment_keeps_the_follow_up(db: Any, world: Any) -> None:
+    actor = owner_actor(db, role=MemberRole.CONSULTANT)
+    before = table_counts(db)
+    erasure.delete_assessment(db, actor, world.first, "Baseline 2026")
+    gone = diff(before, table_counts(db))
+    assert gone.pop("audit_entry") == -1  # recorded in the audit trail
+    assert gone == {
+        "assessment": 1,
+        "respondent": 3,
+        "answer": 6,
+        "element_comment": 3,
+        "report_job": 1,
+        "crm_evidence": 1,
+    }
+    followup = get_assessment(db, world.followup)
+    assert followup.previous_id is None
+
+
+def test_erase_respondent_removes_their_rows_and_the_reports(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    rid = world.people[world.first][0]
+    before = table_counts(db)
+    erasure.erase_respondent(db, actor, world.first, rid, confirmed=True)
+    assert diff(before, table_counts(db)) == {
+        "audit_entry": -1,  # the erasure is recorded (by ids and row counts, no names)
+        "respondent": 1,
+        "answer": 2,
+        "element_comment": 1,
+        "report_job": 1,
+    }
+    with pytest.raises(NotFound):
+        erasure.erase_respondent(db, actor, world.first, rid, confirmed=True)
+
+
+def test_anonymize_drops_identities_and_keeps_answers(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    with write_transaction(db):
+        add_person(db, world.first, "jane.doe", name="Jane Doe")
+    first = get_assessment(db, world.first)
+    results_before = compute_results(db, first).to_dict()
+    before = table_counts(db)
+    with pytest.raises(Conflict):
+        erasure.anonymize_assessment(db, actor, world.followup, confirmed=True)
+    assert erasure.anonymize_assessment(db, actor, world.first, confirmed=True) == 4
+    assert diff(before, table_counts(db)) == {"audit_entry": -1}  # only the audit record
+    people = db.scalars(select(Respondent).where(Respondent.assessment_id == world.first)).all()
+    assert all(p.name == "" and p.email == "" and p.token_hash is None for p in people)
+    codes = sorted(p.code for p in people)
+    assert codes == ["R0001", "R0002", "R0003", "R0004"]
+    first = get_assessment(db, world.first)
+    after = compute_results(db, first).to_dict()
+    # Same answers, same scores; only the (code-named) respondent ids may differ.
+    assert after["elements"] == results_before["elements"]
+    # Other assessments keep their identities.
+    assert erasure.identified_count(db, world.followup) == 2
+    assert erasure.identified_count(db, world.first) == 0
+
+
+@pytest.mark.parametrize("operation", ["client", "assessment", "respondent"])
+def test_a_failure_midway_changes_nothing(
+    db: Any, world: Any, operation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    actor = owner_actor(db)
+    real_delete = erasure.delete
+    calls = {"n": 0}
+
+    def failing_delete(*args: Any, **kw: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real_delete(*args, **kw)
+
+    monkeypatch.setattr(erasure, "delete", failing_delete)
+    before = table_counts(db)
+    with pytest.raises(RuntimeError):
+        if operation == "client":
+            erasure.delete_client(db, actor, world.client, "Northwind Traders")
+        elif operation == "assessment":
+            erasure.delete_assessment(db, actor, world.first, "Baseline 2026")
+        else:
+            rid = world.people[world.first][0]
+            erasure.erase_respondent(db, actor, world.first, rid, confirmed=True)
+    assert calls["n"] == 3
+    assert table_counts(db) == before
+    db.rollback()
+    assert get_assessment(db, world.followup).previous_id == world.first
+
+
+def test_confirmation_and_roles_are_required(db: Any, world: Any) -> None:
+    owner = owner_actor(db)
+    consultant = owner_actor(db, role=MemberRole.CONSULTANT)
+    viewer = owner_actor(db, role=MemberRole.VIEWER)
+    before = table_counts(db)
+    with pytest.raises(Invalid):
+        erasure.delete_client(db, owner, world.client, "Northwind")
+    with pytest.raises(PermissionDenied):
+        erasure.delete_client(db, consultant, world.client, "Northwind Traders")
+    with pytest.raises(Invalid):
+        erasure.delete_assessment(db, owner, world.first, "")
+    with pytest.raises(PermissionDenied):
+        erasure.delete_assessment(db, viewer, world.first, "Baseline 2026")
+    rid = world.people[world.first][0]
+    with pytest.raises(Invalid):
+        erasure.erase_respondent(db, owner, world.first, rid, confirmed=False)
+    with pytest.raises(PermissionDenied):
+        erasure.erase_respondent(db, viewer, world.first, rid, confirmed=True)
+    with pytest.raises(PermissionDenied):
+        erasure.anonymize_assessment(db, viewer, world.first, confirmed=True)
+    with pytest.raises(PermissionDenied):
+        respondent_record(db, viewer, world.first, rid)
+    # A respondent of another assessment is not found through this one.
+    with pytest.raises(NotFound):
+        erasure.erase_respondent(db, owner, world.followup, rid, confirmed=True)
+    assert table_counts(db) == before
+
+
+def test_rival_workspace_objects_are_not_found(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    with unscoped(db):
+        rival_ids = db.scalars(select(Assessment.id).where(Assessment.workspace_id != 1)).all()
+    before = table_counts(db)
+    for aid in rival_ids:
+        with pytest.raises(NotFound):
+            erasure.delete_assessment(db, actor, aid, "Baseline 2026")
+    assert table_counts(db) == before
+
+
+def test_erasure_pushes_a_group_under_the_minimum_size(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    first = get_assessment(db, world.first)
+    assert first.min_group_size == 3
+    reps = compute_results(db, first).elements[_crm_index(db, first)].roles["sales_rep"]
+    assert reps.n == 3 and not reps.suppressed and reps.score is not None
+    erasure.erase_respondent(db, actor, world.first, world.people[world.first][0], confirmed=True)
+    first = get_assessment(db, world.first)
+    reps = compute_results(db, first).elements[_crm_index(db, first)].roles["sales_rep"]
+    assert reps.n == 2 and reps.suppressed and reps.score is None
+
+
+def _crm_index(db: Any, assessment: Assessment) -> int:
+    results = compute_results(db, assessment)
+    return [e.id for e in results.elements].index("crm")
+
+
+def test_data_access_export_holds_exactly_that_persons_data(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    rid = world.people[world.first][1]
+    record = respondent_record(db, actor, world.first, rid)
+    assert record["person"]["code"] == "R0002"
+    assert record["person"]["name"] == "Person R0002"
+    assert record["person"]["email"] == "r0002@client-example.eu"
+    assert record["person"]["link_active"] is True
+    assert [a["question_id"] for a in record["answers"]] == ["crm.data_trust", "crm.single_source"]
+    assert [a["value"] for a in record["answers"]] == ["neutral", "agree"]
+    assert all(a["question"] for a in record["answers"])
+    assert [c["text"] for c in record["comments"]] == [f"comment {world.first}-2"]
+    text = json.dumps(record)
+    for other in ("R0001", "R0003", "r0001@", f"comment {world.first}-1", "Contoso"):
+        assert other not in text
+    token = db.scalar(select(Respondent.token_hash).where(Respondent.id == rid))
+    assert token not in text
+
+
+def test_report_job_rows_of_other_assessments_stay(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    erasure.erase_respondent(db, actor, world.first, world.people[world.first][0], confirmed=True)
+    left = db.scalars(select(ReportJob.assessment_id)).all()
+    assert sorted(left) == sorted([world.followup, world.other])

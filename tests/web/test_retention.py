@@ -1,0 +1,145 @@
+"""Retention: --dry-run lists and changes nothing, --apply removes exactly what it listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from assessment.cli import main
+from assessment.db import write_transaction
+from assessment.db.base import utcnow
+from assessment.db.models import CrmEvidence, MemberRole, ReportJob, Respondent, Workspace
+from assessment.db.tenancy import bind_workspace, unscoped
+from assessment.services import retention
+from assessment.services.errors import Invalid, PermissionDenied
+from assessment.services.retention import (
+    ExpiredRows,
+    RetentionSettings,
+    apply_retention,
+    plan_retention,
+    save_retention_settings,
+)
+from tests.web.erasure_data import build, diff, owner_actor, rival_workspace, table_counts
+
+
+@pytest.fixture
+def world(owner: FlaskClient, db: Any) -> Any:
+    """Workspace 1 with a closed assessment (40 days ago) and reports of various ages."""
+    rival = rival_workspace(db)
+    built = build(db, 1)
+    bind_workspace(db, 1)
+    now = utcnow()
+    with write_transaction(db):
+        for job in db.scalars(select(ReportJob)):
+            job.finished_at = now - dt.timedelta(days=10)
+        db.add(ReportJob(assessment_id=built.first, status="done", pdf=b"%PDF", finished_at=now))
+        db.add(ReportJob(assessment_id=built.first, status="queued"))
+    save_retention_settings(
+        db, owner_actor(db), RetentionSettings(identities_days=30, files_days=7)
+    )
+    built.rival = rival
+    return built
+
+
+def test_dry_run_lists_and_apply_removes_exactly_that(db: Any, world: Any) -> None:
+    now = utcnow()
+    before = table_counts(db)
+    planned = plan_retention(db, now)
+    assert table_counts(db) == before
+    kinds = sorted((i.kind, i.target_id) for i in planned)
+    old_jobs = sorted(
+        db.scalars(select(ReportJob.id).where(ReportJob.finished_at <= now - dt.timedelta(days=7)))
+    )
+    assert len(old_jobs) == 3
+    assert kinds == sorted([("identities", world.first)] + [("reports", job) for job in old_jobs])
+    # The rival workspace sets no periods: nothing of it is listed.
+    assert {i.workspace_id for i in planned} == {1}
+    applied = apply_retention(db, now)
+    assert applied == planned
+    assert diff(before, table_counts(db)) == {"report_job": 3}
+    bind_workspace(db, 1)
+    people = db.scalars(select(Respondent).where(Respondent.assessment_id == world.first)).all()
+    assert people and all(p.name == "" and p.email == "" and not p.token_hash for p in people)
+    followup = db.scalars(
+        select(Respondent).where(Respondent.assessment_id == world.followup)
+    ).all()
+    assert all(p.name for p in followup)  # still open: identities stay
+    assert plan_retention(db, now) == []
+
+
+def test_nothing_is_due_without_periods(db: Any, world: Any) -> None:
+    save_retention_settings(db, owner_actor(db), RetentionSettings())
+    before = table_counts(db)
+    assert plan_retention(db, utcnow()) == []
+    assert apply_retention(db, utcnow()) == []
+    assert table_counts(db) == before
+
+
+def test_settings_are_owner_only_and_checked(db: Any, world: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        save_retention_settings(
+            db, owner_actor(db, role=MemberRole.CONSULTANT), RetentionSettings(1)
+        )
+    with pytest.raises(Invalid):
+        save_retention_settings(db, owner_actor(db), RetentionSettings(files_days=0))
+
+
+def test_expired_rows_step_for_the_audit_trail(
+    db: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generic step the audit trail plugs into, tried on a stand-in model."""
+    monkeypatch.setattr(retention, "STEPS", [])
+    retention.register_step(ExpiredRows(CrmEvidence, "created_at", "audit", "retain_audit_days"))
+    now = utcnow()
+    bind_workspace(db, 1)
+    with write_transaction(db):
+        old = db.scalars(select(CrmEvidence)).all()
+        for row in old[:2]:
+            row.created_at = now - dt.timedelta(days=100)
+    with unscoped(db), write_transaction(db):
+        db.get(Workspace, 1).retain_audit_days = 90
+    before = table_counts(db)
+    planned = plan_retention(db, now)
+    assert [(i.kind, i.rows) for i in planned] == [("audit", 2)]
+    assert apply_retention(db, now) == planned
+    assert diff(before, table_counts(db)) == {"crm_evidence": 2}
+
+
+def test_command_dry_run_and_apply(
+    app: Flask, db: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("SECRET_KEY", "cli-test-secret-" + "k" * 32)
+    db.remove()
+    before = table_counts(db)
+    runner = CliRunner()
+    dry = runner.invoke(main, ["retention", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "would remove: 4 item(s)" in dry.output
+    db.rollback()
+    assert table_counts(db) == before
+    done = runner.invoke(main, ["retention", "--apply"])
+    assert done.exit_code == 0, done.output
+    assert "removed: 4 item(s)" in done.output
+    assert [line.split("\t")[:3] for line in done.output.splitlines()[:-1]] == [
+        line.split("\t")[:3] for line in dry.output.splitlines()[:-1]
+    ]
+    db.rollback()  # end this session's read snapshot before counting again
+    assert diff(before, table_counts(db)) == {"report_job": 3}
+
+
+def test_worker_entry_point_applies_retention(app: Flask, db: Any, world: Any) -> None:
+    from assessment.workers.retention import run_retention
+
+    db.remove()
+    before = table_counts(db)
+    items = run_retention({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert sorted(i.kind for i in items) == ["identities", "reports", "reports", "reports"]
+    db.rollback()
+    assert diff(before, table_counts(db)) == {"report_job": 3}
