@@ -15,15 +15,19 @@ def _app() -> Flask:
 
 
 def prepare_database(app: Flask) -> None:
-    """Migrate the database to the newest schema and publish the shipped questionnaire."""
+    """Migrate the database, publish the shipped questionnaire, refresh stored summaries."""
     from flask_migrate import upgrade
 
+    from assessment.db.sqlite import analyze
     from assessment.extensions import current_session, db
     from assessment.services.questionnaires import publish_shipped
+    from assessment.services.summaries import refresh_stale
 
     with app.app_context():
         upgrade()
         publish_shipped(current_session())
+        refresh_stale(current_session())  # stored results summaries after an upgrade
+        analyze(db.engine)  # SQLite planner statistics
         db.session.remove()  # end of app context
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
@@ -16,14 +17,18 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
+    inspect,
+    update,
 )
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, WriteOnlyMapped, mapped_column, relationship
 
 from assessment.db.base import Base, UTCDateTime, utcnow
 from assessment.db.tenancy import WorkspaceScoped
@@ -179,9 +184,16 @@ class Respondent(WorkspaceScoped, Base):
     """A person answering an assessment through a personal link (no account)."""
 
     __tablename__ = "respondent"
-    __table_args__ = (UniqueConstraint("token_hash"), UniqueConstraint("assessment_id", "code"))
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        UniqueConstraint("assessment_id", "code"),
+        # Scoped queries say ``workspace_id = ? AND assessment_id = ?``: one index serving both
+        # means no plan can start from every respondent of the workspace.
+        Index("ix_respondent_workspace_id_assessment_id", "workspace_id", "assessment_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True
     )
@@ -206,6 +218,9 @@ class Respondent(WorkspaceScoped, Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """Last time one of the respondent's answers or comments changed (results summaries
+    compare it to tell whether stored scores are still current)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="respondents")
 
@@ -217,6 +232,10 @@ class Answer(WorkspaceScoped, Base):
     __table_args__ = (UniqueConstraint("respondent_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Not indexed on its own: answers are always reached through their respondent, and an
+    # index on the workspace alone led SQLite to scan every answer of the workspace for one
+    # assessment's results (see docs/scale.md).
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     respondent_id: Mapped[int] = mapped_column(
         ForeignKey("respondent.id", ondelete="CASCADE"), index=True
     )
@@ -238,6 +257,8 @@ class ElementComment(WorkspaceScoped, Base):
     __table_args__ = (UniqueConstraint("respondent_id", "element_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Reached through the respondent only, like answers (no index on the workspace alone).
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     respondent_id: Mapped[int] = mapped_column(
         ForeignKey("respondent.id", ondelete="CASCADE"), index=True
     )
@@ -389,3 +410,57 @@ class OrganizationFact(WorkspaceScoped, Base):
         ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
     )
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ResultsSummary(WorkspaceScoped, Base):
+    """The headline results of an assessment, stored so lists and the benchmark need no scoring.
+
+    A row is current while ``settings_key`` (questionnaire content, overrides, minimum group
+    size) and ``answers_key`` (respondents who answered, their last change, the organization
+    facts and CRM evidence) still match.  See :mod:`assessment.services.summaries`.
+    """
+
+    __tablename__ = "results_summary"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    settings_key: Mapped[str] = mapped_column(String(64))
+    answers_key: Mapped[str] = mapped_column(String(200))
+    respondents: Mapped[int] = mapped_column(Integer, default=0)
+    """Respondents whose answers or comments were scored."""
+    overall: Mapped[float | None] = mapped_column(Float, nullable=True)
+    elements: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Element id → score (null when no score)."""
+    weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Element id → effective weight (after the assessment's overrides)."""
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """When the answers were read (taken before reading them)."""
+
+
+@event.listens_for(Session, "after_flush")
+def _stamp_answer_changes(session: Session, flush_context: object) -> None:
+    """Set ``answered_at`` of every respondent whose scored input was just written.
+
+    That is an answer or comment written, or the respondent's role changed (roles weigh in
+    the scores).  Whatever writes them (the respondent's pages, an import, a demo, an edit,
+    a test), stored results summaries then see that the scores may have changed.
+    ``new``/``dirty``/``deleted`` and attribute histories still hold what this flush wrote.
+    """
+    changed = {
+        obj.respondent_id
+        for obj in chain(session.new, session.dirty, session.deleted)
+        if isinstance(obj, Answer | ElementComment)
+    }
+    changed |= {
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, Respondent) and inspect(obj).attrs.role.history.has_changes()
+    }
+    if changed:
+        # On the connection, not the session: a plain UPDATE inside this flush.
+        session.connection().execute(
+            update(Respondent)
+            .where(Respondent.id.in_(sorted(changed)))
+            .values(answered_at=utcnow())
+        )

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from assessment.core.answers import Answer as CoreAnswer
@@ -157,7 +157,15 @@ def update_settings(
         assessment.language = settings.language
         assessment.min_group_size = settings.min_group_size
         assessment.overrides = settings.overrides
+    _refresh_summary(session, assessment.id)  # weights and group size change the scores
     return assessment
+
+
+def _refresh_summary(session: Session, assessment_id: int) -> None:
+    # Imported here: the summaries module scores through compute_results below.
+    from assessment.services.summaries import refresh_quietly
+
+    refresh_quietly(session, assessment_id)
 
 
 _TRANSITIONS = {
@@ -196,6 +204,10 @@ def set_status(
             ip,
             workspace_id=assessment.workspace_id,
         )
+    if new is AssessmentStatus.CLOSED:
+        # Scored once now: the portfolio benchmark reads the stored summary of a closed
+        # assessment instead of scoring it.
+        _refresh_summary(session, assessment.id)
     return assessment
 
 
@@ -312,17 +324,21 @@ class Progress:
         return self.submitted / self.invited if self.invited else 0.0
 
 
+def _live() -> ColumnElement[bool]:
+    """Respondents who count as invited: a link revoked before submitting no longer does."""
+    return or_(
+        Respondent.token_hash.is_not(None),
+        Respondent.submitted_at.is_not(None),
+        Respondent.origin != "link",
+    )
+
+
 def progress_of(session: Session, assessment_id: int) -> Progress:
     """Invited / started / submitted counts per role, of live respondents only: someone
     whose link was revoked before they submitted no longer counts as invited."""
     rows = session.execute(
         select(Respondent.role, Respondent.started_at, Respondent.submitted_at).where(
-            Respondent.assessment_id == assessment_id,
-            or_(
-                Respondent.token_hash.is_not(None),
-                Respondent.submitted_at.is_not(None),
-                Respondent.origin != "link",
-            ),
+            Respondent.assessment_id == assessment_id, _live()
         )
     ).all()
     by_role: dict[str, Counter[str]] = defaultdict(Counter)
@@ -341,6 +357,38 @@ def progress_of(session: Session, assessment_id: int) -> Progress:
         submitted=total["submitted"],
         by_role={r: dict(c) for r, c in by_role.items()},
     )
+
+
+def progress_by_assessment(session: Session, assessment_ids: list[int]) -> dict[int, Progress]:
+    """:func:`progress_of` for many assessments in one grouped query (lists, dashboards)."""
+    if not assessment_ids:
+        return {}
+    rows = session.execute(
+        select(
+            Respondent.assessment_id,
+            Respondent.role,
+            func.count(Respondent.id),
+            func.count(func.coalesce(Respondent.submitted_at, Respondent.started_at)),
+            func.count(Respondent.submitted_at),
+        )
+        .where(Respondent.assessment_id.in_(sorted(set(assessment_ids))), _live())
+        .group_by(Respondent.assessment_id, Respondent.role)
+    )
+    by_assessment: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for assessment_id, role, invited, started, submitted in rows:
+        # The same shape as progress_of: a count appears only when it is above zero.
+        counts = {"invited": invited, "started": started, "submitted": submitted}
+        by_assessment[assessment_id][role] = {k: v for k, v in counts.items() if v}
+    out = {}
+    for assessment_id in assessment_ids:
+        by_role = by_assessment.get(assessment_id, {})
+        out[assessment_id] = Progress(
+            invited=sum(c.get("invited", 0) for c in by_role.values()),
+            started=sum(c.get("started", 0) for c in by_role.values()),
+            submitted=sum(c.get("submitted", 0) for c in by_role.values()),
+            by_role=by_role,
+        )
+    return out
 
 
 def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:

@@ -2,17 +2,15 @@
 
 Peers are the workspace's *closed*, non-demo assessments other than the one benchmarked
 (its own earlier or later assessments of the same client included) that used the **same
-questionnaire id**.  Their scores come from
-:func:`assessment.services.assessments.compute_results`; a peer on another version of that
-questionnaire contributes only the scores that compare (:func:`comparable_parts`: same
-element id and the trend rule for question sets; overall only with equal element weights).
+questionnaire id**.  A peer on another version of that questionnaire contributes only the
+scores that compare (:func:`comparable_parts`: same element id and the trend rule for
+question sets; overall only with equal element weights).
 
-Cost: scoring a peer takes tens of milliseconds, so each peer's scores are cached per process.
-The answers of a closed assessment are frozen (answering and imports refuse a closed
-assessment; reopening clears ``closed_at`` and closing again sets a new one), so the cache
-key is the assessment, its ``closed_at``, the questionnaire content hash and the element
-overrides: a page view then costs one query plus scoring only peers closed since the last
-view.  Figures in ``docs/trends.md``.
+Cost: peer scores are the stored results summaries (:mod:`assessment.services.summaries`),
+written when an assessment closes.  A page view reads every peer's summary and checks that
+it is current with a fixed number of queries, whatever the number of peers, in every
+process, also right after a restart; only a peer without a current summary is scored (and
+stored).  Figures in ``docs/scale.md``.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from assessment.core.benchmark import (
     Benchmark,
@@ -33,23 +31,24 @@ from assessment.core.benchmark import (
     comparable_parts,
 )
 from assessment.core.results import Results
-from assessment.db.models import Assessment, AssessmentStatus, Client, QuestionnaireVersion
-from assessment.db.tenancy import current_workspace
-from assessment.services.assessments import compute_results
+from assessment.db.models import (
+    Assessment,
+    AssessmentStatus,
+    Client,
+    QuestionnaireVersion,
+    ResultsSummary,
+)
 from assessment.services.questionnaires import model_of
+from assessment.services.summaries import (
+    STORED_COLUMNS,
+    Stored,
+    Subject,
+    settings_key_of,
+    summaries_of,
+)
 
 CACHE_SIZE = 4096
 
-
-@dataclass(frozen=True)
-class _Cached:
-    respondents: int
-    overall: float | None
-    elements: dict[str, float | None]
-    weights: dict[str, float]
-
-
-_cache: OrderedDict[tuple[object, ...], _Cached] = OrderedDict()
 _comparable: OrderedDict[tuple[str, str, str, str], Comparable] = OrderedDict()
 _lock = threading.Lock()
 
@@ -74,53 +73,50 @@ class BenchmarkView:
     questionnaire_title: str
 
 
-def _scores(session: Session, a: Assessment) -> _Cached:
-    key = (
-        current_workspace(session),
-        a.id,
-        str(a.closed_at),
-        a.questionnaire_version.content_hash,
-        json.dumps(a.overrides or {}, sort_keys=True),
-    )
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    results = compute_results(session, a)
-    value = _Cached(
-        results.respondents,
-        results.overall.score,
-        {el.id: el.score for el in results.elements},
-        {el.id: el.weight for el in results.elements},
-    )
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
-
-
 def peers(session: Session) -> list[_Peer]:
-    """Every closed, non-demo assessment of the workspace with its scores."""
+    """Every closed, non-demo assessment of the workspace with its stored scores.
+
+    Plain columns, not entities: hundreds of peers are read on every results page.
+    """
     rows = session.execute(
-        select(Assessment, Client.industry, Client.size_band)
+        select(
+            Assessment.id,
+            Assessment.questionnaire_version_id,
+            Assessment.overrides,
+            Assessment.min_group_size,
+            Client.industry,
+            Client.size_band,
+            *STORED_COLUMNS,
+        )
         .join(Client, Client.id == Assessment.client_id)
-        .options(selectinload(Assessment.questionnaire_version))
+        .outerjoin(ResultsSummary, ResultsSummary.assessment_id == Assessment.id)
         .where(Assessment.status == AssessmentStatus.CLOSED, Assessment.is_demo.is_(False))
         .order_by(Assessment.id)
     ).all()
+    version_ids = sorted({row[1] for row in rows})
+    versions = {
+        v.id: v
+        for v in session.scalars(
+            select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(version_ids))
+        )
+    }
+    subjects = [
+        Subject(aid, settings_key_of(versions[vid].content_hash, overrides, group))
+        for aid, vid, overrides, group, *_rest in rows
+    ]
+    stored = {row[6]: Stored(*row[6:]) for row in rows if row[6] is not None}
+    scores = summaries_of(session, subjects, stored=stored)
     out = []
-    for a, industry, size_band in rows:
-        scores = _scores(session, a)
-        if scores.respondents == 0:
+    for aid, vid, _overrides, _group, industry, size_band, *_rest in rows:
+        found = scores.get(aid)
+        if found is None or found.respondents == 0:
             continue  # no answers: nothing to compare
         out.append(
             _Peer(
-                a.id,
-                a.questionnaire_version,
-                scores.weights,
-                PeerScores(scores.overall, scores.elements, industry or "", size_band or ""),
+                aid,
+                versions[vid],
+                found.weights,
+                PeerScores(found.overall, found.elements, industry or "", size_band or ""),
             )
         )
     return out
@@ -131,15 +127,14 @@ def _weights_key(weights: dict[str, float]) -> str:
 
 
 def _comparable_of(
-    mine: QuestionnaireVersion, my_weights: dict[str, float], peer: _Peer
+    mine: QuestionnaireVersion,
+    my_weights: dict[str, float],
+    my_key: str,
+    peer: _Peer,
+    peer_key: str,
 ) -> Comparable:
     """Which of the peer's scores compare with mine (cached per pair of versions/weights)."""
-    key = (
-        mine.content_hash,
-        _weights_key(my_weights),
-        peer.version.content_hash,
-        _weights_key(peer.weights),
-    )
+    key = (mine.content_hash, my_key, peer.version.content_hash, peer_key)
     with _lock:
         hit = _comparable.get(key)
     if hit is not None:
@@ -158,11 +153,18 @@ def comparable_pool(
     """The peers of an assessment: same questionnaire id, with non-comparable scores blanked."""
     mine = assessment.questionnaire_version
     my_weights = {el.id: el.weight for el in results.elements}
+    my_key = _weights_key(my_weights)
+    # Most peers share a few weight sets: serialise each set once, not once per peer.
+    keys: dict[tuple[tuple[str, float], ...], str] = {}
     pool = []
     for p in peers(session):
         if p.assessment_id == assessment.id or p.version.qid != mine.qid:
             continue
-        parts = _comparable_of(mine, my_weights, p)
+        items = tuple(p.weights.items())
+        peer_key = keys.get(items)
+        if peer_key is None:
+            peer_key = keys[items] = _weights_key(p.weights)
+        parts = _comparable_of(mine, my_weights, my_key, p, peer_key)
         scores = PeerScores(
             p.scores.overall if parts.overall else None,
             {k: v for k, v in p.scores.elements.items() if k in parts.elements},
@@ -202,7 +204,9 @@ def benchmark_of(
 
 
 def clear_cache() -> None:
-    """Forget every cached peer score (tests, benchmarks)."""
+    """Forget the per-process cache of comparable parts (tests, benchmarks).
+
+    Peer scores are stored in the database (results summaries), not in the process.
+    """
     with _lock:
-        _cache.clear()
         _comparable.clear()

@@ -59,6 +59,7 @@ from assessment.services.assessments import (
     questionnaire_of,
 )
 from assessment.services.errors import Conflict, Invalid
+from assessment.services.summaries import refresh_quietly
 
 Shape = Literal["long", "wide"]
 SHAPES: tuple[Shape, ...] = ("long", "wide")
@@ -334,6 +335,7 @@ def import_answers(
                     )
                 )
                 comments += 1
+    refresh_quietly(session, assessment.id)  # the stored summary reflects the new answers
     by_role = Counter(p.respondent.role for p in people)
     return ImportReport(
         filename=filename,
