@@ -380,4 +380,14 @@ class BuilderBase:
                     ),
                 )
             )
-        return AppendixElement(anchor(el.id) + "-data", el.title, tuple(out))
+        if el.alpha is not None:
+            reliability = _(
+                "Reliability (Cronbach's alpha over the rating-scale questions): %(alpha)s",
+                alpha=self.f.number(el.alpha, 2),
+            )
+        else:
+            reliability = _(
+                "Reliability (Cronbach's alpha): not computed — fewer than 10 respondents "
+                "answered every rating-scale question of this element"
+            )
+        return AppendixElement(anchor(el.id) + "-data", el.title, tuple(out), reliability)

@@ -306,6 +306,8 @@ class AppendixElement:
     anchor: str
     title: str
     questions: tuple[AppendixQuestion, ...]
+    reliability: str = ""
+    """Cronbach's alpha of the element's rating scales, in a sentence (method appendix)."""
 
 
 @dataclass(frozen=True, slots=True)
