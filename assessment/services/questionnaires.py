@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -60,10 +61,36 @@ class _Shipped:
     model: Questionnaire
 
 
+_SHIPPED: dict[str, tuple[tuple[tuple[str, int, int], ...], _Shipped]] = {}
+
+
+def _files_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file of a questionnaire folder with its size and modification time."""
+    out = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        st = path.stat()
+        out.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def _read_shipped(qid: str) -> _Shipped:
+    """The shipped questionnaire as stored: read and validated once per process while its
+    files are unchanged (validating the YAML takes about a second, and self-assessments and
+    demo loading ask for it on every request).  Callers get their own copies of the
+    documents, so nothing they do can change the cached ones."""
     folder = find_questionnaire_dir(qid)
-    document = assemble_document(folder)
-    return _Shipped(document, read_catalogues(folder), build_questionnaire(document, str(folder)))
+    signature = _files_signature(folder)
+    cached = _SHIPPED.get(qid)
+    if cached is None or cached[0] != signature:
+        document = assemble_document(folder)
+        shipped = _Shipped(
+            document, read_catalogues(folder), build_questionnaire(document, str(folder))
+        )
+        _SHIPPED[qid] = cached = (signature, shipped)
+    shipped = cached[1]
+    return _Shipped(
+        copy.deepcopy(shipped.document), copy.deepcopy(shipped.catalogues), shipped.model
+    )
 
 
 def _stored_shipped(session: Session, shipped: _Shipped) -> QuestionnaireVersion | None:
