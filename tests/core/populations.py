@@ -19,11 +19,9 @@ from assessment.core.answers import Answer, AnswerKind, Respondent
 from assessment.core.loader import load_questionnaire_text
 from assessment.core.model import Questionnaire
 
-SIMULATION_YAML = """
-id: sim
-version: "1"
-title: Coverage simulation
-roles:
+# The roles (with leadership and frontline) and the five-point agreement scale that the
+# scoring tests' small questionnaires share.
+ROLES_YAML = """roles:
   - {id: executive, label: Executive}
   - {id: sales_manager, label: Sales manager}
   - {id: sales_rep, label: Sales rep}
@@ -31,17 +29,24 @@ roles:
   - {id: other, label: Other}
 leadership_roles: [executive, sales_manager]
 frontline_roles: [sales_rep]
-levels:
-  - {level: 1, name: Low, min: 0}
-  - {level: 2, name: High, min: 50}
-scales:
+"""
+AGREE5_YAML = """scales:
   agree5:
     - {value: sd, label: Strongly disagree, score: 1}
     - {value: d, label: Disagree, score: 2}
     - {value: n, label: Neutral, score: 3}
     - {value: a, label: Agree, score: 4}
     - {value: sa, label: Strongly agree, score: 5}
-elements:
+"""
+
+SIMULATION_YAML = """
+id: sim
+version: "1"
+title: Coverage simulation
+""" + ROLES_YAML + """levels:
+  - {level: 1, name: Low, min: 0}
+  - {level: 2, name: High, min: 50}
+""" + AGREE5_YAML + """elements:
   - id: e1
     title: One
     weight: 2

@@ -13,30 +13,16 @@ from assessment.core.loader import QuestionnaireError, load_questionnaire, load_
 from assessment.core.model import Questionnaire
 from assessment.core.scoring import KpiFact, score
 from tests.conftest import DATA
+from tests.core.populations import AGREE5_YAML, ROLES_YAML
 
 BASE = """
 id: prio
 version: "1"
 title: Priorities
-roles:
-  - {id: executive, label: Executive}
-  - {id: sales_manager, label: Sales manager}
-  - {id: sales_rep, label: Sales rep}
-  - {id: sales_ops, label: Sales ops}
-  - {id: other, label: Other}
-leadership_roles: [executive, sales_manager]
-frontline_roles: [sales_rep]
-min_group_size: 1
+""" + ROLES_YAML + """min_group_size: 1
 levels:
   - {level: 1, name: Low, min: 0}
-scales:
-  agree5:
-    - {value: sd, label: Strongly disagree, score: 1}
-    - {value: d, label: Disagree, score: 2}
-    - {value: n, label: Neutral, score: 3}
-    - {value: a, label: Agree, score: 4}
-    - {value: sa, label: Strongly agree, score: 5}
-elements:
+""" + AGREE5_YAML + """elements:
   - id: e
     title: E
     weight: 2

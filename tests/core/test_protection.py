@@ -25,29 +25,15 @@ from assessment.core.protection import protect
 from assessment.core.results import Protection, Results
 from assessment.core.scoring import score
 from assessment.io.exports import results_document
+from tests.core.populations import AGREE5_YAML, ROLES_YAML
 
 ATTACK_YAML = """
 id: attack
 version: "1"
 title: Differencing attack
-roles:
-  - {id: executive, label: Executive}
-  - {id: sales_manager, label: Sales manager}
-  - {id: sales_rep, label: Sales rep}
-  - {id: sales_ops, label: Sales ops}
-  - {id: other, label: Other}
-leadership_roles: [executive, sales_manager]
-frontline_roles: [sales_rep]
-levels:
+""" + ROLES_YAML + """levels:
   - {level: 1, name: Low, min: 0}
-scales:
-  agree5:
-    - {value: sd, label: Strongly disagree, score: 1}
-    - {value: d, label: Disagree, score: 2}
-    - {value: n, label: Neutral, score: 3}
-    - {value: a, label: Agree, score: 4}
-    - {value: sa, label: Strongly agree, score: 5}
-elements:
+""" + AGREE5_YAML + """elements:
   - id: one
     title: "One question (group scores are plain means, the best case for an attacker)"
     levels: {1: low}

@@ -21,31 +21,16 @@ from assessment.core.stats import (
     resample_counts,
     welch_p,
 )
-from tests.core.populations import POPULATIONS, coverage
+from tests.core.populations import AGREE5_YAML, POPULATIONS, ROLES_YAML, coverage
 
 TWO_LIKERT = """
 id: two
 version: "1"
 title: Two likert items and a shared one
-roles:
-  - {id: executive, label: Executive}
-  - {id: sales_manager, label: Sales manager}
-  - {id: sales_rep, label: Sales rep}
-  - {id: sales_ops, label: Sales ops}
-  - {id: other, label: Other}
-leadership_roles: [executive, sales_manager]
-frontline_roles: [sales_rep]
-min_group_size: 2
+""" + ROLES_YAML + """min_group_size: 2
 levels:
   - {level: 1, name: Low, min: 0}
-scales:
-  agree5:
-    - {value: sd, label: Strongly disagree, score: 1}
-    - {value: d, label: Disagree, score: 2}
-    - {value: n, label: Neutral, score: 3}
-    - {value: a, label: Agree, score: 4}
-    - {value: sa, label: Strongly agree, score: 5}
-elements:
+""" + AGREE5_YAML + """elements:
   - id: e
     title: E
     levels: {1: low}
