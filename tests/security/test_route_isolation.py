@@ -37,11 +37,13 @@ from assessment.db.models import (
     Client,
     CrmEvidence,
     ElementComment,
+    MemberInvitation,
     MemberRole,
     Membership,
     QuestionnaireVersion,
     ReportJob,
     Respondent,
+    ShareLink,
     User,
     VersionMapping,
     Workspace,
@@ -60,8 +62,16 @@ SAMPLE_KPIS = compute_kpis(
 ).to_dict()
 
 # Endpoints that take no workspace object: respondent pages are bound to the respondent's
-# own session (tested in tests/web/test_respond.py), ``static`` serves packaged files.
-NOT_WORKSPACE_OBJECTS = {"static", "respond.open_link", "respond.page"}
+# own session (tested in tests/web/test_respond.py), ``static`` serves packaged files, a
+# share link's password step and a member invitation take their own secret token (tested in
+# tests/web/test_guest_access.py and tests/web/test_member_invitations.py).
+NOT_WORKSPACE_OBJECTS = {
+    "static",
+    "respond.open_link",
+    "respond.page",
+    "guest.enter",
+    "auth.invitation",
+}
 
 
 @dataclass
@@ -125,7 +135,21 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
             token_hash=hashlib.sha256(raw_token.encode()).hexdigest(),
             prefix=raw_token[:8],
         )
-        session.add_all([job, evidence, mapping, token])
+        now = dt.datetime.now(dt.UTC)
+        link = ShareLink(
+            client_id=client.id,
+            label=f"guest {label}",
+            token_hash=hashlib.sha256(f"link {label}".encode()).hexdigest(),
+            password_hash="scrypt:1024:8:1$x$y",
+            expires_at=now + dt.timedelta(days=30),
+        )
+        invitation = MemberInvitation(
+            email=f"invitee-{label.lower()}@example.eu",
+            role=MemberRole.CONSULTANT,
+            token_hash=hashlib.sha256(f"invitation {label}".encode()).hexdigest(),
+            expires_at=now + dt.timedelta(days=7),
+        )
+        session.add_all([job, evidence, mapping, token, link, invitation])
         session.flush()
         ids = {
             "client_id": client.id,
@@ -136,6 +160,8 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
             "mapping_id": mapping.id,
             "token_id": token.id,
             "version_id": custom.id,
+            "link_id": link.id,
+            "invitation_id": invitation.id,
         }
     return Objects(ids=ids, api_token=raw_token)
 
@@ -297,6 +323,8 @@ VIEWER_ALLOWED = {
     # Their own second factor: enrolment/disabling and the code step of signing in.
     "auth.two_factor",
     "auth.mfa_verify",
+    # Which of their own workspaces their session works in.
+    "auth.switch_workspace",
     # Any member may have a PDF made of results they can read (a report job, not a change).
     "reports.create",
     # Downloading an anonymous export is reading (a POST only to carry the chosen options).
@@ -332,7 +360,7 @@ def test_viewer_changes_nothing_anywhere(
     changed: list[str] = []
     tried = 0
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if _is_viewer_exempt(rule) or rule.endpoint == "static":
+        if _is_viewer_exempt(rule) or rule.endpoint in NOT_WORKSPACE_OBJECTS:
             continue
         url = _url(rule, a.ids)
         for method in ("POST", "PUT", "PATCH", "DELETE"):
