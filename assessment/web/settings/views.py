@@ -130,7 +130,7 @@ def invitation_mail(email: str, workspace: str, inviter: str, url: str, expires:
             "Hello,\n\n%(inviter)s invites you to the workspace %(workspace)s on saleshealth, "
             "where your team runs sales organization assessments.\n\n"
             "Open this link to set your name and password (or, if you already use saleshealth "
-            "with this address, to sign in and join): %(link)s\n\n"
+            "with this address, to sign in and join):\n%(link)s\n\n"
             "The link works until %(date)s and only once.",
             inviter=inviter,
             workspace=workspace,
