@@ -352,3 +352,16 @@ def test_guest_scope_binds_the_link_workspace(owner: FlaskClient, app: Flask) ->
         assert scope is not None and (scope.client_id, scope.client_name) == (cid, "Contoso")
         bind_workspace(s, None)
         s.remove()
+
+
+def test_a_guest_session_lasts_twelve_hours(owner: FlaskClient, app: Flask) -> None:
+    aid = closed_assessment(app, "Contoso", 0.5)
+    guest = enter_as_guest(app, share_link(owner, _client_of(app, aid)))
+    assert guest.get("/guest/").status_code == 200
+    with guest.session_transaction() as state:
+        state["guest"] = {**state["guest"], "at": state["guest"]["at"] - 11 * 3600 - 3000}
+    assert guest.get("/guest/").status_code == 200  # 11 h 50 min after the password
+    with guest.session_transaction() as state:
+        state["guest"] = {**state["guest"], "at": state["guest"]["at"] - 1200}
+    ended = guest.get("/guest/")  # 12 h 10 min: the password is asked again
+    assert ended.status_code == 404 and "Your access has ended" in ended.get_data(as_text=True)
