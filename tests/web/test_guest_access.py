@@ -365,3 +365,18 @@ def test_a_guest_session_lasts_twelve_hours(owner: FlaskClient, app: Flask) -> N
         state["guest"] = {**state["guest"], "at": state["guest"]["at"] - 1200}
     ended = guest.get("/guest/")  # 12 h 10 min: the password is asked again
     assert ended.status_code == 404 and "Your access has ended" in ended.get_data(as_text=True)
+
+
+def test_deleting_the_client_deletes_its_links(owner: FlaskClient, app: Flask) -> None:
+    aid = closed_assessment(app, "Contoso", 0.5)
+    cid = _client_of(app, aid)
+    link = share_link(owner, cid)
+    guest = enter_as_guest(app, link)
+    preview = owner.get(f"/clients/{cid}/delete").get_data(as_text=True)
+    assert "Share links" in preview
+    res = post_form(owner, f"/clients/{cid}/delete", {"confirm": "Contoso"})
+    assert res.status_code == 302
+    with app.app_context(), unscoped(db.session):
+        assert db.session.scalar(select(ShareLink.id)) is None
+    assert guest.get("/guest/").status_code == 404
+    assert app.test_client().get(link).status_code == 404
