@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,7 +84,7 @@ def _info(inv: MemberInvitation) -> InvitationInfo:
     return InvitationInfo(inv.id, inv.email, inv.role, inv.created_at, inv.expires_at)
 
 
-def _pending(now: datetime) -> tuple[object, ...]:
+def _pending(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         MemberInvitation.accepted_at.is_(None),
         MemberInvitation.revoked_at.is_(None),
