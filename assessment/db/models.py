@@ -287,6 +287,12 @@ class ReportJob(WorkspaceScoped, Base):
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
     )
+    guest_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("share_link.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    """The share link whose guest asked for this report: rendered with the guest's rules
+    (comments withheld under the minimum group size) and downloadable by that client's
+    guests only.  None: a member's report."""
 
 
 class CrmEvidence(WorkspaceScoped, Base):
@@ -351,6 +357,52 @@ class ApiToken(WorkspaceScoped, Base):
     form_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The one-time key of the form that created the token: a form sent twice (reload,
     double click, parallel requests) creates one token, enforced by a unique constraint."""
+
+
+class ShareLink(WorkspaceScoped, Base):
+    """Read-only guest access to one client's closed results and reports (docs/privacy.md).
+
+    Only the SHA-256 of the link's token and a scrypt hash of its password are stored.
+    """
+
+    __tablename__ = "share_link"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    """Who the link is for, as the consultant wrote it."""
+    token_hash: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class MemberInvitation(WorkspaceScoped, Base):
+    """An invitation to join a workspace; the invitee sets their own password.
+
+    Only the SHA-256 of the invitation's token is stored.
+    """
+
+    __tablename__ = "member_invitation"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[MemberRole] = mapped_column(Enum(MemberRole, native_enum=False, length=20))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class MfaRecoveryCode(Base):

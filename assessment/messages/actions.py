@@ -35,6 +35,15 @@ define(
         "setup.done": N_("set-up is already done; sign in instead"),
         "member.email_taken": N_("a user with this e-mail already exists"),
         "member.remove_self": N_("you cannot remove yourself"),
+        "member.already_member": N_("this person is already a member of this workspace"),
+        "invitation.not_found": N_("invitation not found"),
+        "invitation.name_required": N_("enter your name"),
+        "invitation.sign_in": N_(
+            "this e-mail address already has an account; sign in to accept the invitation"
+        ),
+        "invitation.other_account": N_(
+            "this invitation is for %(email)s; sign in with that address to accept it"
+        ),
         "password.wrong": N_("the current password is wrong"),
         # Two-factor sign-in.
         "mfa.unreadable": N_("the second factor cannot be read; ask an owner to reset it"),
@@ -43,6 +52,13 @@ define(
         "mfa.wrong_code": N_("the code is wrong or has expired"),
         "mfa.own_account": N_("use your own account page to change your second factor"),
         "mfa.owner_first": N_("turn on your own two-factor sign-in first"),
+        "mfa.reset_shared": N_(
+            "this member also belongs to another workspace, which their second factor "
+            "protects too; they turn it off themselves with a recovery code"
+        ),
+        # Share links (client guest access).
+        "share_link.not_found": N_("share link not found"),
+        "share.days": N_("a link is valid for 1 to %(max)s days"),
         # API tokens.
         "token.name_required": N_("give the token a name, e.g. the tool that will use it"),
         "token.too_many": Nn_(

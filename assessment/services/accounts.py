@@ -26,16 +26,30 @@ def needs_setup(session: Session) -> bool:
         return not session.scalar(select(func.count()).select_from(User))
 
 
-def _check_password(password: str) -> None:
+def check_new_password(password: str, field: str = "password") -> None:
+    """Refuse a password shorter than :data:`MIN_PASSWORD` (``Invalid`` on ``field``)."""
     if len(password) < MIN_PASSWORD:
-        raise Invalid("form.min_chars", field="password", num=MIN_PASSWORD)
+        raise Invalid("form.min_chars", field=field, num=MIN_PASSWORD)
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash of a password (accounts, share links)."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches; without a hash, a dummy comparison takes the same time."""
+    if not stored_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return check_password_hash(stored_hash, password)
 
 
 def create_workspace_with_owner(
     session: Session, workspace_name: str, name: str, email: str, password: str
 ) -> User:
     """First run: create the workspace and its owner (refused once any user exists)."""
-    _check_password(password)
+    check_new_password(password)
     with unscoped(session), write_transaction(session):
         if session.scalar(select(func.count()).select_from(User)):
             raise Conflict("setup.done")
@@ -67,7 +81,7 @@ def add_member(
 
     ``by`` is the owner adding them, recorded in the audit trail with ``ip``.
     """
-    _check_password(password)
+    check_new_password(password)
     email = email.strip().lower()
     with unscoped(session), write_transaction(session):
         if session.scalar(select(User).where(User.email == email)) is not None:
@@ -141,7 +155,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """Change a password; every other session of the user stops working."""
     if not check_password_hash(user.password_hash, current):
         raise Invalid("password.wrong", field="current")
-    _check_password(new)
+    check_new_password(new)
     with write_transaction(session):
         user.password_hash = generate_password_hash(new, method="scrypt")
         user.session_nonce = secrets.token_hex(16)
@@ -154,7 +168,7 @@ def end_sessions(session: Session, user: User) -> None:
 
 
 def membership_of(session: Session, user: User) -> Membership | None:
-    """The user's membership (one workspace per user in this version)."""
+    """The user's first membership (the workspace they joined first)."""
     with unscoped(session):
         return session.scalar(
             select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
@@ -203,5 +217,22 @@ def remove_member(
             workspace_id=workspace_id,
         )
         session.delete(membership)
-        if user is not None:
-            session.delete(user)  # one workspace per user in this version
+        session.flush()
+        others = session.scalar(
+            select(func.count()).select_from(Membership).where(Membership.user_id == user_id)
+        )
+        if user is not None and not others:
+            # The account belonged to this workspace alone; a member of other workspaces
+            # (who joined through an invitation) keeps their account there.
+            session.delete(user)
+
+
+def workspaces_of(session: Session, user_id: int) -> int:
+    """How many workspaces the user belongs to."""
+    with unscoped(session):
+        return int(
+            session.scalar(
+                select(func.count()).select_from(Membership).where(Membership.user_id == user_id)
+            )
+            or 0
+        )

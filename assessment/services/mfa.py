@@ -26,7 +26,7 @@ import pyotp
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
@@ -305,6 +305,16 @@ def reset_member(session: Session, actor: Actor, user_id: int, *, ip: str | None
         )
     if member is None:
         raise NotFound("member.not_found")
+    with unscoped(session):
+        elsewhere = session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == user_id, Membership.workspace_id != actor.workspace_id)
+        )
+    if elsewhere:
+        # The second factor protects the whole account: an owner of one workspace must not
+        # weaken the member's access to another (docs/privacy.md, member invitations).
+        raise Invalid("mfa.reset_shared", field="user")
     user = _user(session, user_id)
     with unscoped(session), write_transaction(session):
         _clear(session, user)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from assessment.catalogues import translations_for
+from assessment.core.disclosure import for_guest
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
-from assessment.db.models import ReportJob, Workspace
+from assessment.db.models import Assessment, ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
@@ -80,6 +81,77 @@ def request_report(session: Session, actor: Actor, assessment_id: int, language:
         )
         session.add(job)
     return Requested(job, new=True)
+
+
+MAX_JOBS_IN_FLIGHT_PER_LINK = 2
+"""Reports the guests of one share link may have queued or rendering at once."""
+
+GUEST_REUSE = dt.timedelta(hours=24)
+"""A guest's finished report is handed out again for this long instead of rendering anew:
+guests read closed assessments only, whose results do not change while they stay closed
+(an erasure deletes the assessment's reports)."""
+
+
+def request_guest_report(
+    session: Session, link_id: int, assessment: Assessment, language: str
+) -> Requested:
+    """Queue a report for a client's guest (the caller checked the assessment is theirs).
+
+    The report follows the guest's rules (:mod:`assessment.core.disclosure`).  Any guest
+    report of the same assessment and language in flight, or finished in the last
+    :data:`GUEST_REUSE`, is reused; a link may have :data:`MAX_JOBS_IN_FLIGHT_PER_LINK`
+    others in flight (:class:`Conflict`).
+    """
+    if language not in languages_of(assessment.questionnaire_version):
+        raise Invalid("report.language", field="language", language=language)
+    with write_transaction(session):
+        same = session.scalar(
+            select(ReportJob)
+            .where(
+                ReportJob.assessment_id == assessment.id,
+                ReportJob.language == language,
+                ReportJob.guest_link_id.is_not(None),
+                or_(
+                    ReportJob.status.in_(IN_FLIGHT),
+                    (ReportJob.status == "done")
+                    & (ReportJob.finished_at >= utcnow() - GUEST_REUSE),
+                ),
+            )
+            .order_by(ReportJob.id.desc())
+            .limit(1)
+        )
+        if same is not None:
+            return Requested(same, new=False)
+        mine = session.scalar(
+            select(func.count())
+            .select_from(ReportJob)
+            .where(ReportJob.guest_link_id == link_id, ReportJob.status.in_(IN_FLIGHT))
+        )
+        if (mine or 0) >= MAX_JOBS_IN_FLIGHT_PER_LINK:
+            raise Conflict("report.too_many_in_flight", num=MAX_JOBS_IN_FLIGHT_PER_LINK)
+        job = ReportJob(
+            assessment_id=assessment.id,
+            language=language,
+            status="queued",
+            guest_link_id=link_id,
+        )
+        session.add(job)
+    return Requested(job, new=True)
+
+
+def get_guest_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
+    """A report a guest asked for, of this assessment, or NotFound (members' reports are
+    rendered with every comment and are not handed to guests)."""
+    job = session.scalar(
+        select(ReportJob).where(
+            ReportJob.id == job_id,
+            ReportJob.assessment_id == assessment_id,
+            ReportJob.guest_link_id.is_not(None),
+        )
+    )
+    if job is None:
+        raise NotFound("report.not_found")
+    return job
 
 
 def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
@@ -159,6 +231,9 @@ def _render(
     assessment = get_assessment(session, job.assessment_id)
     q = questionnaire_of(assessment, job.language)
     results = compute_results(session, assessment, job.language)
+    guest = job.guest_link_id is not None
+    if guest:
+        results, _withheld = for_guest(results)
     logo = None
     if workspace is not None and workspace.logo and workspace.logo_mime:
         logo = Logo(workspace.logo, workspace.logo_mime)
@@ -179,7 +254,7 @@ def _render(
         optional=OptionalSections(
             crm_kpis=evidence.kpis if evidence else None,
             crm_filename=evidence.filename if evidence else "",
-            trend=report_trend(session, assessment, job.language),
+            trend=report_trend(session, assessment, job.language, closed_only=guest),
         ),
     )
     session.commit()  # no transaction stays open during a long render

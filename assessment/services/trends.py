@@ -37,13 +37,21 @@ def _when(a: Assessment) -> datetime:
     return a.closed_at or a.opened_at or a.created_at
 
 
-def trend_assessments(session: Session, client_id: int) -> list[Assessment]:
-    """A client's assessments that can be on a trend (not drafts), oldest first."""
+def trend_assessments(
+    session: Session, client_id: int, *, closed_only: bool = False
+) -> list[Assessment]:
+    """A client's assessments that can be on a trend (not drafts; ``closed_only``: closed
+    ones, for a client's guest), oldest first."""
+    status = (
+        Assessment.status == AssessmentStatus.CLOSED
+        if closed_only
+        else Assessment.status != AssessmentStatus.DRAFT
+    )
     return list(
         session.scalars(
             select(Assessment)
             .options(selectinload(Assessment.questionnaire_version))
-            .where(Assessment.client_id == client_id, Assessment.status != AssessmentStatus.DRAFT)
+            .where(Assessment.client_id == client_id, status)
             .order_by(Assessment.created_at, Assessment.id)
         )
     )
@@ -75,22 +83,35 @@ def source_of(
     )
 
 
-def client_trend(session: Session, client_id: int, lang: str | None = None) -> Trend:
-    """Element and overall scores across the client's assessments that have answers."""
+def client_trend(
+    session: Session, client_id: int, lang: str | None = None, *, closed_only: bool = False
+) -> Trend:
+    """Element and overall scores across the client's assessments that have answers
+    (``closed_only``: closed assessments only, for a client's guest)."""
     get_client(session, client_id)
-    sources = [source_of(session, a, lang) for a in trend_assessments(session, client_id)]
+    sources = [
+        source_of(session, a, lang)
+        for a in trend_assessments(session, client_id, closed_only=closed_only)
+    ]
     sources = [s for s in sources if s.results.respondents > 0]
     return compute_trend(sources, mapping_index(session))
 
 
-def report_trend(session: Session, assessment: Assessment, lang: str | None = None) -> Trend | None:
+def report_trend(
+    session: Session,
+    assessment: Assessment,
+    lang: str | None = None,
+    *,
+    closed_only: bool = False,
+) -> Trend | None:
     """The client's trend up to and including ``assessment`` (for its PDF report).
 
-    None when no earlier assessment of the client has answers (nothing to compare).
+    None when no earlier assessment of the client has answers (nothing to compare);
+    ``closed_only`` compares closed assessments only (a guest's report).
     """
     earlier = [
         a
-        for a in trend_assessments(session, assessment.client_id)
+        for a in trend_assessments(session, assessment.client_id, closed_only=closed_only)
         if (a.created_at, a.id) < (assessment.created_at, assessment.id)
     ]
     sources = [s for s in (source_of(session, a, lang) for a in earlier) if s.results.respondents]

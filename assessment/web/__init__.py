@@ -17,7 +17,7 @@ TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 def init_app(app: Flask) -> None:
     """Register the locale selector, security and tenancy hooks, blueprints and errors."""
-    from assessment.web import errors, i18n, security, tenancy
+    from assessment.web import errors, guest, i18n, security, tenancy
 
     babel.init_app(
         app,
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     tenancy.init_app(app)
     i18n.init_app(app)
+    guest.init_app(app)
 
     from assessment.web.api import bp as api_bp
     from assessment.web.assessments import bp as assessments_bp
@@ -36,11 +37,13 @@ def init_app(app: Flask) -> None:
     from assessment.web.data import bp as data_bp
     from assessment.web.erasure import bp as erasure_bp
     from assessment.web.evidence import bp as evidence_bp
+    from assessment.web.guest import bp as guest_bp
     from assessment.web.questionnaires import bp as questionnaires_bp
     from assessment.web.reports import bp as reports_bp
     from assessment.web.respond import bp as respond_bp
     from assessment.web.results import bp as results_bp
     from assessment.web.settings import bp as settings_bp
+    from assessment.web.sharing import bp as sharing_bp
     from assessment.web.trends import bp as trends_bp
 
     blueprints = (
@@ -58,6 +61,8 @@ def init_app(app: Flask) -> None:
         trends_bp,
         questionnaires_bp,
         api_bp,
+        sharing_bp,
+        guest_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

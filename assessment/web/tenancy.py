@@ -30,10 +30,14 @@ class SignedInUser(UserMixin):
     mfa_enrolled: bool = False
     mfa_required: bool = False
     """The workspace requires a second factor of every member."""
+    workspaces: tuple[tuple[int, str], ...] = ()
+    """(id, name) of every workspace the user belongs to (more than one after joining
+    another workspace through an invitation)."""
 
     def get_id(self) -> str:
-        """Session key: id plus the nonce that logout and password changes rotate."""
-        return f"{self.user_id}:{self.nonce}"
+        """Session key: id, the nonce that logout and password changes rotate, and the
+        workspace this session works in."""
+        return f"{self.user_id}:{self.nonce}:{self.workspace_id}"
 
     @property
     def actor(self) -> Actor:
@@ -47,20 +51,30 @@ class SignedInUser(UserMixin):
 
 
 def load_user(key: str) -> SignedInUser | None:
-    """Resolve the session key; a rotated nonce means the session was revoked."""
-    user_id, _, nonce = key.partition(":")
-    if not user_id.isdigit() or not nonce:
+    """Resolve the session key; a rotated nonce means the session was revoked.
+
+    The key names the workspace the session works in; without one (a session from before
+    workspaces could be switched, or a fresh sign-in) it is the user's first workspace.  A
+    session whose workspace the user no longer belongs to is signed out.
+    """
+    user_id, _, rest = key.partition(":")
+    nonce, _, workspace = rest.partition(":")
+    if not user_id.isdigit() or not nonce or (workspace and not workspace.isdigit()):
         return None
     session = current_session()
     with unscoped(session):
         user = session.get(User, int(user_id))
         if user is None or not hmac.compare_digest(user.session_nonce, nonce):
             return None
-        membership = session.scalar(
-            select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+        memberships = list(
+            session.scalars(
+                select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+            )
         )
-        if membership is None:
+        wanted = [m for m in memberships if not workspace or m.workspace_id == int(workspace)]
+        if not wanted:
             return None
+        membership = wanted[0]
         return SignedInUser(
             user.id,
             user.session_nonce,
@@ -71,6 +85,7 @@ def load_user(key: str) -> SignedInUser | None:
             membership.role,
             user.mfa_secret is not None,
             membership.workspace.require_mfa,
+            tuple((m.workspace_id, m.workspace.name) for m in memberships),
         )
 
 
@@ -87,7 +102,16 @@ def client_ip() -> str:
 
 
 # Where a member who must enrol a second factor may still go before doing so.
-MFA_FENCE_OPEN = frozenset({"auth.two_factor", "auth.logout", "auth.language", "static"})
+MFA_FENCE_OPEN = frozenset(
+    {
+        "auth.two_factor",
+        "auth.logout",
+        "auth.language",
+        "auth.switch_workspace",
+        "auth.invitation",
+        "static",
+    }
+)
 
 
 def _mfa_fence() -> WerkzeugResponse | None:

@@ -107,3 +107,60 @@ def test_limits_are_shared_between_processes_through_redis(tmp_path: Path) -> No
         for app in (worker_a, worker_b):
             with app.app_context():
                 _db.engine.dispose()
+
+
+def test_share_link_password_attempts_are_limited_per_link(memory_app: Flask) -> None:
+    """5 password attempts a minute per share link, from any address; then 429, even for the
+    right password.  Another link is not affected."""
+    from tests.web.conftest import new_client
+    from tests.web.guests import GUEST_PASSWORD, share_link
+
+    owner = memory_app.test_client()
+    res = post_form(owner, "/setup", {**OWNER, "confirm": OWNER["password"]})
+    assert res.status_code == 302
+    cid = new_client(owner)
+    link, other = share_link(owner, cid), share_link(owner, cid)
+    codes = []
+    for i in range(6):  # the attacker moves to a new address each time
+        guesser = memory_app.test_client()
+        env = {"REMOTE_ADDR": f"10.1.2.{i + 1}"}
+        page = guesser.get(link, environ_base=env).get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        codes.append(
+            guesser.post(
+                link,
+                data={"csrf_token": token, "password": f"guess number {i}"},
+                environ_base=env,
+            ).status_code
+        )
+    assert codes == [200] * 5 + [429], codes
+    right = post_form(memory_app.test_client(), link, {"password": GUEST_PASSWORD})
+    assert right.status_code == 429
+    assert (
+        post_form(memory_app.test_client(), other, {"password": GUEST_PASSWORD}).status_code == 302
+    )
+
+
+def test_share_link_password_attempts_are_limited_per_address(memory_app: Flask) -> None:
+    """20 password attempts a minute from one address over any number of links; the 21st is
+    refused (429) on a link it never tried."""
+    from tests.web.conftest import new_client
+    from tests.web.guests import share_link
+
+    owner = memory_app.test_client()
+    res = post_form(owner, "/setup", {**OWNER, "confirm": OWNER["password"]})
+    assert res.status_code == 302
+    cid = new_client(owner)
+    links = [share_link(owner, cid) for _ in range(6)]
+    env = {"REMOTE_ADDR": "10.7.7.7"}
+    guesser = memory_app.test_client()
+    codes = []
+    for i in range(21):
+        link = links[i // 4]  # 4 attempts per link: under the 5 a minute each link allows
+        page = guesser.get(link, environ_base=env).get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        res = guesser.post(
+            link, data={"csrf_token": token, "password": f"guess {i}"}, environ_base=env
+        )
+        codes.append(res.status_code)
+    assert codes == [200] * 20 + [429], codes

@@ -37,11 +37,13 @@ from assessment.db.models import (
     Client,
     CrmEvidence,
     ElementComment,
+    MemberInvitation,
     MemberRole,
     Membership,
     QuestionnaireVersion,
     ReportJob,
     Respondent,
+    ShareLink,
     User,
     VersionMapping,
     Workspace,
@@ -60,8 +62,16 @@ SAMPLE_KPIS = compute_kpis(
 ).to_dict()
 
 # Endpoints that take no workspace object: respondent pages are bound to the respondent's
-# own session (tested in tests/web/test_respond.py), ``static`` serves packaged files.
-NOT_WORKSPACE_OBJECTS = {"static", "respond.open_link", "respond.page"}
+# own session (tested in tests/web/test_respond.py), ``static`` serves packaged files, a
+# share link's password step and a member invitation take their own secret token (tested in
+# tests/web/test_guest_access.py and tests/web/test_member_invitations.py).
+NOT_WORKSPACE_OBJECTS = {
+    "static",
+    "respond.open_link",
+    "respond.page",
+    "guest.enter",
+    "auth.invitation",
+}
 
 
 @dataclass
@@ -125,7 +135,21 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
             token_hash=hashlib.sha256(raw_token.encode()).hexdigest(),
             prefix=raw_token[:8],
         )
-        session.add_all([job, evidence, mapping, token])
+        now = dt.datetime.now(dt.UTC)
+        link = ShareLink(
+            client_id=client.id,
+            label=f"guest {label}",
+            token_hash=hashlib.sha256(f"link {label}".encode()).hexdigest(),
+            password_hash="scrypt:1024:8:1$x$y",
+            expires_at=now + dt.timedelta(days=30),
+        )
+        invitation = MemberInvitation(
+            email=f"invitee-{label.lower()}@example.eu",
+            role=MemberRole.CONSULTANT,
+            token_hash=hashlib.sha256(f"invitation {label}".encode()).hexdigest(),
+            expires_at=now + dt.timedelta(days=7),
+        )
+        session.add_all([job, evidence, mapping, token, link, invitation])
         session.flush()
         ids = {
             "client_id": client.id,
@@ -136,6 +160,8 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
             "mapping_id": mapping.id,
             "token_id": token.id,
             "version_id": custom.id,
+            "link_id": link.id,
+            "invitation_id": invitation.id,
         }
     return Objects(ids=ids, api_token=raw_token)
 
@@ -297,6 +323,8 @@ VIEWER_ALLOWED = {
     # Their own second factor: enrolment/disabling and the code step of signing in.
     "auth.two_factor",
     "auth.mfa_verify",
+    # Which of their own workspaces their session works in.
+    "auth.switch_workspace",
     # Any member may have a PDF made of results they can read (a report job, not a change).
     "reports.create",
     # Downloading an anonymous export is reading (a POST only to carry the chosen options).
@@ -332,7 +360,7 @@ def test_viewer_changes_nothing_anywhere(
     changed: list[str] = []
     tried = 0
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if _is_viewer_exempt(rule) or rule.endpoint == "static":
+        if _is_viewer_exempt(rule) or rule.endpoint in NOT_WORKSPACE_OBJECTS:
             continue
         url = _url(rule, a.ids)
         for method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -373,3 +401,249 @@ def test_membership_of_other_workspace_cannot_be_removed(
             _db.session.scalar(select(Membership).where(Membership.user_id == b.ids["user_id"]))
             is not None
         )
+
+
+# -- client guests ------------------------------------------------------------------------
+#
+# A guest (someone who opened a client's share link and gave its password) reads that one
+# client's closed results, trend and reports.  The sweep below sends every rule of the app,
+# with every method it accepts, from two guest sessions (a client of workspace A and one of
+# workspace B): with the ids of every other client's objects (the same workspace and the
+# other one) each answer is 404; with the guest's own ids, every route outside the guest
+# pages is 404 too (member pages, exports of identified data, every state-changing route),
+# except the few writes a guest makes for itself.  Nothing in the database changes.
+
+GUEST_WRITES = {
+    # The password step, asking for a PDF of one's own client, one's language, leaving.
+    "guest.enter",
+    "guest.report",
+    "guest.language",
+    "guest.leave",
+}
+# Routes that show or export identified data (names, e-mails, links, a person's answers).
+IDENTIFIED = {
+    "assessments.show",
+    "assessments.show_links",
+    "data.export_page",
+    "data.export",
+    "erasure.respondent_data",
+    "api.v1.export_responses",
+    "settings.members",
+    "settings.audit",
+    "settings.audit_export",
+}
+# Parameters that are no workspace object: a respondent's page number, a secret token.
+PLAIN = {"number": 1, "token": "not-a-token"}
+
+
+@dataclass
+class GuestSide:
+    """One guest session and the ids it may and may not reach."""
+
+    name: str
+    client: FlaskClient
+    own: dict[str, int]
+    others: list[dict[str, int]]
+
+
+def _guest_link(session: Any, workspace_id: int, client_id: int) -> tuple[str, int]:
+    """A share link for a client (made by the workspace's first owner); (token, link id)."""
+    from assessment.services import share_links
+    from assessment.services.actor import Actor
+
+    with unscoped(session):
+        owner_id = session.scalar(
+            select(Membership.user_id)
+            .where(Membership.workspace_id == workspace_id)
+            .order_by(Membership.id)
+        )
+    bind_workspace(session, workspace_id)
+    issued = share_links.create_link(
+        session,
+        Actor(owner_id, workspace_id, MemberRole.OWNER),
+        client_id,
+        "guest",
+        "guest password 1",
+    )
+    return issued.token, issued.info.id
+
+
+def _guest_job(session: Any, workspace_id: int, assessment_id: int, link_id: int) -> int:
+    bind_workspace(session, workspace_id)
+    with write_transaction(session):
+        job = ReportJob(
+            assessment_id=assessment_id,
+            status="done",
+            pdf=b"%PDF-1.7 guest",
+            pages=1,
+            guest_link_id=link_id,
+        )
+        session.add(job)
+    return job.id
+
+
+def _enter(app: Flask, token: str) -> FlaskClient:
+    guest = app.test_client()
+    res = post_form(guest, f"/s/{token}", {"password": "guest password 1"})
+    assert res.status_code == 302, res.status_code
+    return guest
+
+
+@pytest.fixture
+def guests(
+    owner: FlaskClient, app: Flask, two_workspaces: tuple[Objects, Objects]
+) -> tuple[GuestSide, GuestSide]:
+    """Closed, answered assessments of three clients (two in A, one in B) besides the
+    objects of every kind; a guest of Contoso (A) and a guest of Rival Client (B)."""
+    from tests.web.test_followups_trends import _chain, closed_assessment
+
+    a, b = two_workspaces
+    with app.app_context(), unscoped(_db.session):
+        b_ws = _db.session.scalar(
+            select(Client.workspace_id).where(Client.id == b.ids["client_id"])
+        )
+        _db.session.remove()
+    contoso, _first, second = _chain(app)
+    fabrikam_a = closed_assessment(app, "Fabrikam", 0.5)
+    rival_a = closed_assessment(app, "Rival Client", 0.5, workspace_id=b_ws)
+    sides = {}
+    with app.app_context():
+        s = _db.session
+        with unscoped(s):
+            client_of = dict(
+                s.execute(
+                    select(Assessment.id, Assessment.client_id).where(
+                        Assessment.id.in_([second, fabrikam_a, rival_a])
+                    )
+                ).all()
+            )
+        bind_workspace(s, 1)
+        with write_transaction(s):  # identified respondents the guest must never see
+            for i, r in enumerate(
+                s.scalars(select(Respondent).where(Respondent.assessment_id == second))
+            ):
+                r.name, r.email = f"Rachel Respondent {i}", f"rachel{i}@contoso.example"
+        for key, ws, aid in (("A", 1, second), ("F", 1, fabrikam_a), ("B", b_ws, rival_a)):
+            token, link_id = _guest_link(s, ws, client_of[aid])
+            job = _guest_job(s, ws, aid, link_id)
+            base = {"A": a.ids, "F": a.ids, "B": b.ids}[key]
+            ids = {
+                **base,
+                **PLAIN,
+                "client_id": client_of[aid],
+                "assessment_id": aid,
+                "job_id": job,
+                "link_id": link_id,
+            }
+            sides[key] = (token, ids)
+        s.remove()
+    plain_a, plain_b = {**a.ids, **PLAIN}, {**b.ids, **PLAIN}
+    guest_a = GuestSide(
+        "Contoso (A)",
+        _enter(app, sides["A"][0]),
+        sides["A"][1],
+        [sides["F"][1], plain_a, sides["B"][1], plain_b],
+    )
+    guest_b = GuestSide(
+        "Rival Client (B)",
+        _enter(app, sides["B"][0]),
+        sides["B"][1],
+        [plain_b, sides["A"][1], sides["F"][1], plain_a],
+    )
+    assert contoso == guest_a.own["client_id"]
+    return guest_a, guest_b
+
+
+def _guest_csrf(guest: FlaskClient) -> str:
+    page = guest.get("/guest/").get_data(as_text=True)
+    match = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
+    assert match, "no CSRF token on the guest's page"
+    return match.group(1)
+
+
+LEAK_MARKERS = ("Rachel Respondent", "@contoso.example", "Fabrikam", "Client A", "Client B")
+
+
+def test_a_guest_reaches_its_own_client_and_nothing_else(
+    owner: FlaskClient, app: Flask, guests: tuple[GuestSide, GuestSide]
+) -> None:
+    rules = sorted(
+        (r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule
+    )
+    pages: dict[str, str] = {}
+    for side in guests:  # warm up: the pages a guest may read (results summaries get stored)
+        for rule in rules:
+            readable = rule.endpoint.startswith("guest.") and rule.endpoint != "guest.enter"
+            if readable and "GET" in (rule.methods or set()):
+                res = side.client.get(_url(rule, side.own))
+                assert res.status_code == 200, (side.name, rule.rule, res.status_code)
+                pages[f"{side.name} {rule.rule}"] = res.get_data(as_text=True)
+    before = _table_fingerprint(app)
+    checked: dict[str, int] = {}
+    refused_identified: set[str] = set()
+    leaks: list[str] = []
+    for side in guests:
+        token = _guest_csrf(side.client)
+        count = 0
+        for rule in rules:
+            methods = [m for m in METHODS if m in (rule.methods or set())]
+            takes_ids = bool(rule.arguments - set(rule.defaults or {}) - set(PLAIN))
+            for method in methods:
+                # Every other client's objects, in this workspace and the other one.
+                for ids in side.others if takes_ids else []:
+                    res = _request(side.client, method, _url(rule, ids), token, None)
+                    count += 1
+                    if res.status_code != 404:
+                        leaks.append(f"{side.name}: {method} {_url(rule, ids)} → {res.status_code}")
+                # The guest's own ids: only its pages and its own writes answer.
+                own = rule.endpoint.startswith("guest.") and (
+                    method == "GET" or rule.endpoint in GUEST_WRITES
+                )
+                if own:
+                    continue
+                res = _request(side.client, method, _url(rule, side.own), token, None)
+                count += 1
+                if res.status_code != 404:
+                    leaks.append(
+                        f"{side.name}: {method} {_url(rule, side.own)} → {res.status_code}"
+                    )
+                elif rule.endpoint in IDENTIFIED:
+                    refused_identified.add(rule.endpoint)
+        checked[side.name] = count
+    assert not leaks, "a guest reached what is not theirs:\n" + "\n".join(leaks)
+    assert _table_fingerprint(app) == before
+    assert refused_identified == IDENTIFIED
+    # What the guest pages show: the guest's client, never a name or another client.
+    for where, html in pages.items():
+        for marker in LEAK_MARKERS:
+            assert marker not in html, f"{where} shows {marker!r}"
+    assert "Contoso again" in pages["Contoso (A) /guest/"]
+    assert "Rival Client check" in pages["Rival Client (B) /guest/"]
+    total = sum(checked.values())
+    print(
+        f"\nguest isolation: {len(rules)} rules, {len(guests)} guests, "
+        + ", ".join(f"{name}: {n}" for name, n in checked.items())
+        + f" requests; {total} in all, every one 404"
+    )
+    assert all(n >= 300 for n in checked.values()), checked
+
+
+def test_a_guest_session_is_closed_to_member_sign_in(
+    owner: FlaskClient, app: Flask, guests: tuple[GuestSide, GuestSide]
+) -> None:
+    """A guest cannot sign in as a member in the same session, nor use the API with it."""
+    guest, _ = guests
+    token = _guest_csrf(guest.client)
+    assert guest.client.get("/login").status_code == 404
+    sign_in = {"csrf_token": token, "email": OWNER["email"], "password": OWNER["password"]}
+    assert guest.client.post("/login", data=sign_in).status_code == 404
+    assert (
+        guest.client.get(
+            "/api/v1/clients", headers={"Authorization": "Bearer shk_nothing"}
+        ).status_code
+        == 404
+    )
+    # Leaving ends the guest session; then the member pages answer as to anybody.
+    assert guest.client.post("/guest/leave", data={"csrf_token": token}).status_code == 200
+    assert guest.client.get("/guest/").status_code == 404
+    assert guest.client.get("/login").status_code == 200

@@ -27,6 +27,7 @@ from tests.web.conftest import (
     open_assessment,
     post_form,
 )
+from tests.web.invitations import invite_member
 from tests.web.test_api import bearer, create_token
 
 
@@ -70,17 +71,7 @@ def test_sign_in_and_failed_sign_in_are_recorded(owner: FlaskClient, app: Flask)
 
 
 def test_changes_are_recorded_with_who_what_and_where(owner: FlaskClient, app: Flask) -> None:
-    res = post_form(
-        owner,
-        "/settings/members",
-        {
-            "name": "Mia Member",
-            "email": "mia@acme-consulting.eu",
-            "password": "member password 1",
-            "role": "viewer",
-        },
-    )
-    assert res.status_code == 302
+    invite_member(owner, "Mia Member", "mia@acme-consulting.eu", "member password 1", "viewer")
     res = post_form(
         owner,
         "/settings/branding",
@@ -99,11 +90,14 @@ def test_changes_are_recorded_with_who_what_and_where(owner: FlaskClient, app: F
     )
     assert res.status_code == 200, res.get_data(as_text=True)[:500]
     by_event = {e.event: e for e in _entries(app)}
-    assert by_event["member.added"].details == {
+    assert by_event["member.invited"].details == {
         "email": "mia@acme-consulting.eu",
         "role": "viewer",
     }
-    assert by_event["member.added"].actor_label == OWNER["email"]
+    assert by_event["member.invited"].actor_label == OWNER["email"]
+    joined = by_event["member.joined"]
+    assert joined.actor_label == "mia@acme-consulting.eu" and joined.ip == "127.0.0.1"
+    assert joined.details["role"] == "viewer"
     assert by_event["settings.branding"].details["changed"] == ["firm_name", "primary_color"]
     status = by_event["assessment.status"]
     assert (status.target, status.details) == (

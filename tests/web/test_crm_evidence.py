@@ -21,6 +21,7 @@ from tests.web.conftest import (
     open_assessment,
     post_form,
 )
+from tests.web.invitations import invite_member
 
 CRM = Path(__file__).parents[1] / "data" / "crm"
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
@@ -127,17 +128,7 @@ def test_mapping_file_upload_and_stage_overrides(owner: FlaskClient, app: Flask)
 def test_viewer_sees_but_cannot_upload(owner: FlaskClient, app: Flask) -> None:
     aid = new_assessment(owner, new_client(owner))
     assert upload(owner, aid).status_code == 302
-    res = post_form(
-        owner,
-        "/settings/members",
-        {
-            "name": "Vera",
-            "email": "viewer@acme-consulting.eu",
-            "password": "viewer password 1",
-            "role": "viewer",
-        },
-    )
-    assert res.status_code == 302
+    invite_member(owner, "Vera", "viewer@acme-consulting.eu", "viewer password 1", "viewer")
     viewer = app.test_client()
     post_form(
         viewer, "/login", {"email": "viewer@acme-consulting.eu", "password": "viewer password 1"}

@@ -31,6 +31,7 @@ from tests.web.conftest import (
     open_assessment,
     post_form,
 )
+from tests.web.invitations import invite_member
 from tests.web.test_flow import answer_all
 
 CSV = "text/csv; charset=utf-8"
@@ -82,12 +83,7 @@ def export(client: FlaskClient, aid: int, **fields: Any) -> Any:
 
 def member(owner: FlaskClient, app: Flask, role: str) -> FlaskClient:
     email = f"{role}@acme-consulting.eu"
-    res = post_form(
-        owner,
-        "/settings/members",
-        {"name": role.title(), "email": email, "password": f"{role} password 1", "role": role},
-    )
-    assert res.status_code == 302
+    invite_member(owner, role.title(), email, f"{role} password 1", role)
     other = app.test_client()
     post_form(other, "/login", {"email": email, "password": f"{role} password 1"})
     return other

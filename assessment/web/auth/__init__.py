@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from assessment.web.auth import mfa, views  # noqa: E402,F401
+from assessment.web.auth import invitations, mfa, views  # noqa: E402,F401

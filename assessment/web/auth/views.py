@@ -59,8 +59,10 @@ def setup() -> str | Response:
     return render_template("web/auth/setup.html", form=form)
 
 
-def _sign_in(user: User) -> None:
-    signed_in = load_user(f"{user.id}:{user.session_nonce}")
+def _sign_in(user: User, workspace_id: int | None = None) -> None:
+    """Sign ``user`` in, working in ``workspace_id`` (default: their first workspace)."""
+    key = f"{user.id}:{user.session_nonce}"
+    signed_in = load_user(f"{key}:{workspace_id}" if workspace_id is not None else key)
     if signed_in is not None:
         session.clear()
         login_user(signed_in)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.db.models import Assessment, AssessmentStatus, Client
+from assessment.services.share_links import ShareLinkInfo, list_links
 from assessment.web.trends.page import shows_trend_link
 
 
@@ -43,6 +44,10 @@ class ClientPage:
     assessments: tuple[AssessmentItem, ...]
     trend_link: bool
     """Whether to offer the trend across the client's assessments (feature: trends)."""
+    share_links: tuple[ShareLinkInfo, ...] = ()
+    """The client's share links, newest first (feature: guest access)."""
+    now: datetime | None = None
+    """When the page was built (tells active share links from ended ones)."""
 
 
 def client_page(session: Session, client: Client) -> ClientPage:
@@ -67,4 +72,6 @@ def client_page(session: Session, client: Client) -> ClientPage:
         ),
         assessments=assessments,
         trend_link=shows_trend_link(a.status for a in assessments),
+        share_links=tuple(list_links(session, client.id)),
+        now=datetime.now(UTC),
     )

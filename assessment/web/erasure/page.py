@@ -18,6 +18,7 @@ def _labels() -> dict[str, str]:
         "element_comment": _("Comments"),
         "report_job": _("PDF reports"),
         "crm_evidence": _("CRM evidence uploads"),
+        "share_link": _("Share links"),
     }
 
 

@@ -12,10 +12,12 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from assessment.core.disclosure import for_guest
 from assessment.core.model import Question, Questionnaire
 from assessment.core.results import Results
 from assessment.db.models import Assessment
 from assessment.services import assessments as svc
+from assessment.services import guest as guest_svc
 from assessment.services.benchmark import BenchmarkView
 from assessment.services.questionnaires import languages_of
 from assessment.web.assessments.summary import AssessmentHeader
@@ -87,6 +89,8 @@ class ResultsPage:
     """Each element's KPI values with their source and band, by element id."""
     can_edit: bool
     """Whether the user may enter organization facts (the link to the facts form)."""
+    comments_withheld: bool = False
+    """A client's guest reads no comments of this assessment (too few respondents)."""
 
 
 def results_page(
@@ -97,15 +101,23 @@ def results_page(
     industry: str,
     size_band: str,
     can_edit: bool = False,
+    guest: bool = False,
 ) -> ResultsPage:
     """Build the results page; ``industry`` and ``size_band`` filter the benchmark.
 
-    Without answers the page shows no cards, so none is built.
+    Without answers the page shows no cards, so none is built.  For a client's ``guest``
+    comments follow :mod:`assessment.core.disclosure`, the portfolio benchmark (built from
+    the workspace's other clients) is left out, and so is the change since a previous
+    assessment that is not closed.
     """
     q = svc.questionnaire_of(assessment, lang)
     results = svc.compute_results(session, assessment, lang)
+    withheld = False
+    if guest:
+        results, withheld = for_guest(results)
     answered = results.respondents > 0
     questions = q.questions()
+    compare = answered and (not guest or guest_svc.previous_is_closed(session, assessment))
     return ResultsPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
@@ -116,10 +128,13 @@ def results_page(
         roles={r.id: r.label for r in q.roles},
         report_languages=languages_of(assessment.questionnaire_version),
         benchmark=(
-            benchmark_card(session, assessment, results, industry, size_band) if answered else None
+            benchmark_card(session, assessment, results, industry, size_band)
+            if answered and not guest
+            else None
         ),
         evidence=results_card(session, assessment, results, q, lang) if answered else None,
-        trend=trend_card(session, assessment, results, lang) if answered else None,
+        trend=trend_card(session, assessment, results, lang) if compare else None,
         kpis=kpi_rows(results, questions),
-        can_edit=can_edit,
+        can_edit=can_edit and not guest,
+        comments_withheld=withheld,
     )

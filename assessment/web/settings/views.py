@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
@@ -13,7 +18,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -23,9 +27,11 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from assessment.db.models import MemberRole
 from assessment.extensions import current_session
-from assessment.services import accounts
+from assessment.services import accounts, member_invites
+from assessment.services.actor import Actor
 from assessment.services.branding import BrandingData, load_workspace, save_branding
 from assessment.services.errors import Invalid
+from assessment.services.mailer import Mail, SmtpSettings, send_all
 from assessment.services.retention import (
     MAX_DAYS,
     RetentionSettings,
@@ -90,15 +96,10 @@ def branding() -> str | Response:
     return render_template("web/settings/branding.html", form=form, workspace=workspace)
 
 
-class MemberForm(FlaskForm):
-    """Add a colleague to the workspace."""
+class InviteForm(FlaskForm):
+    """Invite a colleague: they set their own name and password."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(
-        _l("Initial password (share it privately; they can change it)"),
-        validators=[DataRequired(), Length(min=10, max=200)],
-    )
     role = SelectField(
         _l("Role"),
         choices=[
@@ -107,39 +108,107 @@ class MemberForm(FlaskForm):
             SelectChoice("owner", _l("Owner: also manages members and branding")),
         ],
     )
-    submit = SubmitField(_l("Add member"))
+    submit = SubmitField(_l("Invite"))
+
+
+@dataclass(frozen=True)
+class Invited:
+    """The invitation just made, when its link is shown to the owner (no e-mail sent)."""
+
+    email: str
+    url: str
+    expires_at: datetime
+    mail_failed: bool
+
+
+def invitation_mail(email: str, workspace: str, inviter: str, url: str, expires: datetime) -> Mail:
+    """The e-mail that carries a member invitation, in the owner's interface language."""
+    return Mail(
+        to=email,
+        subject=_("Invitation to %(workspace)s on saleshealth", workspace=workspace),
+        body=_(
+            "Hello,\n\n%(inviter)s invites you to the workspace %(workspace)s on saleshealth, "
+            "where your team runs sales organization assessments.\n\n"
+            "Open this link to set your name and password (or, if you already use saleshealth "
+            "with this address, to sign in and join):\n%(link)s\n\n"
+            "The link works until %(date)s and only once.",
+            inviter=inviter,
+            workspace=workspace,
+            link=url,
+            date=format_date(expires, format="medium"),
+        ),
+    )
+
+
+def _invite(me: Actor, form: InviteForm) -> Invited | None:
+    """Make the invitation and e-mail it; the link to show when it was not sent.
+
+    The owner's answer never depends on whether the address has an account elsewhere: the
+    service does not look (hostile run, finding 4).
+    """
+    issued = member_invites.invite(
+        current_session(),
+        me,
+        form.email.data or "",
+        MemberRole(form.role.data),
+        ip=client_ip(),
+    )
+    base = str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    url = base + url_for("auth.invitation", token=issued.token)
+    email = issued.info.email
+    settings = SmtpSettings.from_config(current_app.config)
+    if settings is not None:
+        mail = invitation_mail(
+            email, issued.workspace_name, current_user.name, url, issued.info.expires_at
+        )
+        try:
+            send_all(settings, [mail])
+        except (OSError, smtplib.SMTPException):
+            return Invited(email, url, issued.info.expires_at, mail_failed=True)
+        flash(_("Invitation sent to %(email)s.", email=email), "success")
+        return None
+    return Invited(email, url, issued.info.expires_at, mail_failed=False)
 
 
 @bp.route("/members", methods=["GET", "POST"])
 @login_required
 def members() -> str | Response:
-    """List the workspace's members and add new ones (owners only)."""
+    """List the workspace's members and invitations, and invite new ones (owners only)."""
     me = actor()
     me.require_owner()
-    form = MemberForm()
+    form = InviteForm()
+    invited = None
     if form.validate_on_submit():
         try:
-            accounts.add_member(
-                current_session(),
-                me.workspace_id,
-                form.name.data or "",
-                form.email.data or "",
-                form.password.data or "",
-                MemberRole(form.role.data),
-                by=me,
-                ip=client_ip(),
-            )
+            invited = _invite(me, form)
         except Invalid as exc:
             getattr(form, exc.field or "email").errors = [localize(exc)]
         else:
-            flash(_("Member added."), "success")
-            return redirect(url_for("settings.members"))
+            if invited is None:
+                return redirect(url_for("settings.members"))
+            form = InviteForm(formdata=None)
     return render_template(
         "web/settings/members.html",
         form=form,
         members=accounts.list_members(current_session(), me.workspace_id),
+        invitations=member_invites.pending_invitations(current_session(), me),
+        invited=invited,
+        mail_configured=SmtpSettings.from_config(current_app.config) is not None,
         me=me,
     )
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invitation(invitation_id: int) -> Response:
+    """Withdraw a pending invitation; its link stops working."""
+    me = actor()
+    me.require_owner()
+    if not FlaskForm().validate_on_submit():
+        raise Invalid("form.expired")
+    member_invites.revoke_invitation(current_session(), me, invitation_id, ip=client_ip())
+    flash(_("Invitation withdrawn."), "success")
+    return redirect(url_for("settings.members"))
 
 
 @bp.route("/members/<int:user_id>/remove", methods=["POST"])

@@ -1,0 +1,92 @@
+"""Creating and revoking a client's share links (owners and consultants)."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import IntegerField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
+
+from assessment.extensions import current_session
+from assessment.services import share_links as svc
+from assessment.services.clients import get_client
+from assessment.services.errors import Invalid
+from assessment.web.messages import localize
+from assessment.web.sharing import bp
+from assessment.web.tenancy import actor, client_ip
+
+
+class ShareLinkForm(FlaskForm):
+    """A new share link: for whom, its password and how long it lasts."""
+
+    label = StringField(
+        _l("Who is it for? (shown only to your team)"),
+        validators=[Length(max=svc.MAX_LABEL)],
+    )
+    password = PasswordField(
+        _l("Password for the guest (at least 10 characters)"),
+        validators=[DataRequired(), Length(min=10, max=200)],
+    )
+    confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password")])
+    days = IntegerField(
+        _l("Valid for (days, at most %(max)d)", max=svc.MAX_DAYS),
+        default=svc.DEFAULT_DAYS,
+        validators=[DataRequired(), NumberRange(1, svc.MAX_DAYS)],
+    )
+    submit = SubmitField(_l("Create the link"))
+
+
+def _base_url() -> str:
+    return str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+@bp.route("/clients/<int:client_id>/share-links/new", methods=["GET", "POST"])
+@login_required
+def new(client_id: int) -> str | Response:
+    """Create a share link; its address is shown once (only a fingerprint is kept)."""
+    client = get_client(current_session(), client_id)
+    me = actor()
+    me.require_editor()
+    form = ShareLinkForm()
+    if form.validate_on_submit():
+        try:
+            issued = svc.create_link(
+                current_session(),
+                me,
+                client_id,
+                form.label.data or "",
+                form.password.data or "",
+                form.days.data or svc.DEFAULT_DAYS,
+                ip=client_ip(),
+            )
+        except Invalid as exc:
+            getattr(form, exc.field or "password").errors = [localize(exc)]
+        else:
+            return render_template(
+                "web/sharing/created.html",
+                client_id=client.id,
+                client_name=client.name,
+                link=issued.info,
+                url=f"{_base_url()}{url_for('guest.enter', token=issued.token)}",
+            )
+    return render_template(
+        "web/sharing/new.html", client_id=client.id, client_name=client.name, form=form
+    )
+
+
+@bp.route("/clients/<int:client_id>/share-links/<int:link_id>/revoke", methods=["POST"])
+@login_required
+def revoke(client_id: int, link_id: int) -> Response:
+    """Revoke a link: its guests are out at their next click."""
+    get_client(current_session(), client_id)
+    me = actor()
+    me.require_editor()
+    if not FlaskForm().validate_on_submit():
+        raise Invalid("form.expired")
+    svc.revoke_link(current_session(), me, client_id, link_id, ip=client_ip())
+    flash(_("The share link was revoked."), "success")
+    return redirect(url_for("clients.show", client_id=client_id) + "#sharing")

@@ -1,0 +1,40 @@
+"""Test helpers for client guest access: a share link made through the consultant's form,
+and a browser that entered it with the password."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.conftest import post_form
+
+GUEST_PASSWORD = "guest password 1"
+SHARE_URL = re.compile(r'value="http://localhost(/s/[A-Za-z0-9_\-]+)"')
+
+
+def share_link(
+    owner: FlaskClient,
+    client_id: int,
+    password: str = GUEST_PASSWORD,
+    days: int = 30,
+    label: str = "Anna Nowak, VP Sales",
+) -> str:
+    """Create a share link for a client through the form; the path of the link."""
+    url = f"/clients/{client_id}/share-links/new"
+    res = post_form(
+        owner, url, {"label": label, "password": password, "confirm": password, "days": days}
+    )
+    assert res.status_code == 200, res.status_code
+    found = SHARE_URL.search(res.get_data(as_text=True))
+    assert found, res.get_data(as_text=True)[:2000]
+    return found.group(1)
+
+
+def enter_as_guest(app: Flask, link: str, password: str = GUEST_PASSWORD) -> FlaskClient:
+    """A new browser that opened ``link`` and gave the password (a guest session)."""
+    guest = app.test_client()
+    res = post_form(guest, link, {"password": password})
+    assert res.status_code == 302 and res.headers["Location"].endswith("/guest/"), res.status_code
+    return guest
