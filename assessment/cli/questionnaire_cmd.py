@@ -10,7 +10,7 @@ import click
 from assessment.cli.common import fail, resolve_questionnaire
 from assessment.core.i18n import check_catalogue, extract_texts, flatten
 from assessment.core.loader import QuestionnaireError, load_questionnaire, read_catalogues
-from assessment.core.model import Questionnaire
+from assessment.core.model import Question, Questionnaire
 
 
 @click.group()
@@ -62,10 +62,20 @@ def _check_translations(path: str, q: Questionnaire) -> list[str]:
             problems.append(f"{where}: {key}: not in the questionnaire (extra key)")
         for key in report["untranslated"]:
             problems.append(f"{where}: {key}: identical to the source text (untranslated?)")
+        problems.extend(f"{where}: {line}" for line in report["placeholders"])
         total = len(flatten(extract_texts(q)))
         bad = sum(len(v) for v in report.values())
         click.echo(f"{where}: {'ok' if not bad else f'{bad} problem(s)'} ({total} texts)")
     return problems
+
+
+def _source(question: Question) -> dict[str, Any] | None:
+    """``{"kind", "note"}`` of a number question's bands; a pre-2.0 free text has no kind."""
+    if question.band_source is not None:
+        return {"kind": question.band_source.kind.value, "note": question.band_source.note}
+    if isinstance(question.source, str) and question.source:
+        return {"kind": None, "note": question.source}
+    return None
 
 
 def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
@@ -73,6 +83,8 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
     return {
         "id": q.id,
         "version": q.version,
+        "kind": q.kind.value,
+        "grows_into": q.grows_into,
         "hash": q.content_hash,
         "title": q.title,
         "language": q.language,
@@ -122,6 +134,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         else {"min": qu.range.min, "max": qu.range.max},
                         "allow_na": qu.allow_na,
                         "allow_dk": qu.allow_dk,
+                        "source": _source(qu),
                     }
                     for qu in el.questions
                 ],
@@ -137,6 +150,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         "when": r.when,
                         "addresses": list(r.addresses),
                         "after": list(r.after),
+                        "evidence": r.evidence or None,
                     }
                     for r in el.recommendations
                 ],

@@ -204,7 +204,9 @@ def _row(version: QuestionnaireVersion) -> tuple[int, object]:
 def _base_model(version: QuestionnaireVersion) -> Questionnaire:
     base = _BASE.get(version.content_hash)
     if base is None:
-        base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
+        base = build_questionnaire(
+            version.document, f"stored questionnaire {version.qid}", stored=True
+        )
         if base.content_hash != version.content_hash:
             raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
         _BASE.put(version.content_hash, base)
