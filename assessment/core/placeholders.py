@@ -181,10 +181,7 @@ class EvidenceFigures:
 
     def locale(self) -> Locale:
         """The Babel locale of :attr:`language` (English when Babel does not know it)."""
-        try:
-            return Locale.parse(self.language.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            return Locale.parse("en")
+        return locale_of(self.language)
 
     def text(self, p: Placeholder) -> str | None:
         """The placeholder's value formatted for the reader; None when it has none."""
@@ -224,19 +221,23 @@ class EvidenceFigures:
         if field.kind is FieldKind.AMOUNT:
             if not self.profile.currency:
                 return None
-            locale = self.locale()
-            # The locale's own currency pattern (sign before or after), without decimals.
-            pattern = _no_decimals(locale.currency_formats["standard"].pattern)
-            return str(
-                format_currency(
-                    float(value),
-                    self.profile.currency,
-                    format=pattern,
-                    locale=locale,
-                    currency_digits=False,
-                )
-            )
+            return format_amount(float(value), self.profile.currency, self.locale())
         return str(format_decimal(float(value), "#,##0", locale=self.locale()))
+
+
+def locale_of(language: str) -> Locale:
+    """The Babel locale of a language tag (English when Babel does not know it)."""
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def format_amount(value: float, currency: str, locale: Locale | str) -> str:
+    """Money as the locale writes it (sign before or after), in whole units."""
+    loc = locale if isinstance(locale, Locale) else locale_of(locale)
+    pattern = _no_decimals(loc.currency_formats["standard"].pattern)
+    return str(format_currency(value, currency, format=pattern, locale=loc, currency_digits=False))
 
 
 def _no_decimals(pattern: str) -> str:

@@ -6,17 +6,20 @@ benchmark, the CRM evidence comparison, the change since the previous assessment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from assessment.core.model import Question, Questionnaire
+from assessment.core.placeholders import EvidenceFigures, evidence_by_recommendation
+from assessment.core.profile import OrganizationProfile
 from assessment.core.results import Results
 from assessment.db.models import Assessment
 from assessment.services import assessments as svc
 from assessment.services.benchmark import BenchmarkView
+from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
@@ -87,6 +90,11 @@ class ResultsPage:
     """Each element's KPI values with their source and band, by element id."""
     can_edit: bool
     """Whether the user may enter organization facts (the link to the facts form)."""
+    profile: OrganizationProfile | None = None
+    """The organization profile (what the report's sizing of improvements reads)."""
+    rec_evidence: dict[str, str] = field(default_factory=dict)
+    """Each triggered recommendation's evidence sentence with the client's figures, by id
+    (only those whose every figure exists)."""
 
 
 def results_page(
@@ -106,6 +114,8 @@ def results_page(
     results = svc.compute_results(session, assessment, lang)
     answered = results.respondents > 0
     questions = q.questions()
+    profile = profile_of(session, assessment)
+    figures = EvidenceFigures(results, q, profile, lang, label=_)
     return ResultsPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
@@ -122,4 +132,8 @@ def results_page(
         trend=trend_card(session, assessment, results, lang) if answered else None,
         kpis=kpi_rows(results, questions),
         can_edit=can_edit,
+        profile=profile,
+        rec_evidence=evidence_by_recommendation(
+            figures, {r.id: r.evidence for r in results.recommendations if r.evidence}
+        ),
     )
