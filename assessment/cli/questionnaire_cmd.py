@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,6 +12,12 @@ from assessment.cli.common import fail, resolve_questionnaire
 from assessment.core.i18n import check_catalogue, extract_texts, flatten
 from assessment.core.loader import QuestionnaireError, load_questionnaire, read_catalogues
 from assessment.core.model import Question, Questionnaire
+from assessment.io.version_mapping import (
+    MAPPINGS_DIR,
+    VersionMappingError,
+    check_shipped,
+    load_version_mapping,
+)
 
 
 @click.group()
@@ -36,11 +43,30 @@ def validate(paths: tuple[str, ...]) -> None:
             f"{n_questions} questions, {n_recs} recommendations) hash {q.content_hash[:12]}"
         )
         problems.extend(_check_translations(path, q))
+        problems.extend(_check_mappings(path, q))
     if problems:
         fail([*problems, f"{len(problems)} problem(s) found"])
 
 
 ALWAYS_IDENTICAL = frozenset({"CRM", "KPI", "ERP", "%"})
+
+
+def _check_mappings(path: str, q: Questionnaire) -> list[str]:
+    """The shipped mappings of a questionnaire folder (``mappings/*.yaml``): each parses,
+    and the ids it names on this version's side exist."""
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    problems: list[str] = []
+    for file in sorted((folder / MAPPINGS_DIR).glob("*.yaml")):
+        try:
+            vmap = load_version_mapping(file)
+        except VersionMappingError as exc:
+            problems.extend(str(p) for p in exc.problems)
+            continue
+        found = check_shipped(vmap, q, str(file))
+        problems.extend(str(p) for p in found)
+        where = f"{vmap.from_id} {vmap.from_version} -> {vmap.to_id} {vmap.to_version}"
+        click.echo(f"{file}: {'ok' if not found else f'{len(found)} problem(s)'} ({where})")
+    return problems
 
 
 def _check_translations(path: str, q: Questionnaire) -> list[str]:
