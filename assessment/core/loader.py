@@ -416,9 +416,7 @@ def _expand_elements(
             problems.extend(exc.problems)
 
 
-def build_questionnaire(
-    data: Any, source: _Source | str, *, stored: bool = False
-) -> Questionnaire:
+def build_questionnaire(data: Any, source: _Source | str, *, stored: bool = False) -> Questionnaire:
     """Validate an assembled questionnaire document and return the immutable model.
 
     ``stored``: the document is a published version being loaded again; rules added after
@@ -556,6 +554,19 @@ def discover(search_path: Iterable[Path] | None = None) -> list[Path]:
         if root.is_dir():
             found.extend(sorted(root.rglob(MANIFEST)))
     return found
+
+
+def questionnaire_ids(search_path: Iterable[Path] | None = None) -> list[str]:
+    """The ids of the questionnaires under the search path, sorted (each once)."""
+    ids: set[str] = set()
+    for manifest in discover(search_path):
+        try:
+            head = _read_yaml(manifest, _display(manifest))
+        except QuestionnaireError:
+            continue
+        if isinstance(head, dict) and isinstance(head.get("id"), str):
+            ids.add(head["id"])
+    return sorted(ids)
 
 
 def find_questionnaire(

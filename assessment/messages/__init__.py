@@ -22,7 +22,14 @@ from assessment.messages.base import (
 )
 
 # Importing the areas registers their codes (they call ``define``).
-from assessment.messages import actions, answers, crm, facts, profile  # noqa: F401  isort: skip
+from assessment.messages import (  # noqa: F401  isort: skip
+    actions,
+    answers,
+    crm,
+    facts,
+    profile,
+    self_assessment,
+)
 
 __all__ = [
     "COUNT",
