@@ -132,7 +132,9 @@ def test_the_form_on_the_assessment_page_saves_and_shows_problems(
         },
         form_url=f"/assessments/{aid}",
     )
-    assert res.status_code == 302 and res.headers["Location"].endswith(f"/assessments/{aid}#profile")
+    assert res.status_code == 302 and res.headers["Location"].endswith(
+        f"/assessments/{aid}#profile"
+    )
     with app.app_context():
         _actor()
         assert profiles.profile_of(db.session, get_assessment(db.session, aid)) == (
