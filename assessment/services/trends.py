@@ -101,7 +101,7 @@ def _shipped_index(session: Session) -> MappingIndex:
         ).where(QuestionnaireVersion.workspace_id.is_(None), QuestionnaireVersion.qid.in_(qids))
     ):
         hashes[(qid, version)].add(content_hash)
-    index: MappingIndex = {}
+    index: dict[tuple[str, str], VersionMap] = {}
     for m in maps:
         for a in sorted(hashes.get((m.from_id, m.from_version), ())):
             for b in sorted(hashes.get((m.to_id, m.to_version), ())):
@@ -112,7 +112,7 @@ def _shipped_index(session: Session) -> MappingIndex:
 def mapping_index(session: Session) -> MappingIndex:
     """The version mappings keyed by (from content hash, to content hash): the shipped ones,
     then the workspace's uploads, which replace a shipped mapping of the same pair."""
-    index = _shipped_index(session)
+    index = dict(_shipped_index(session))
     src = aliased(QuestionnaireVersion)
     dst = aliased(QuestionnaireVersion)
     rows = session.execute(

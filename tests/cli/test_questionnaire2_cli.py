@@ -60,3 +60,30 @@ def test_validate_reports_translated_evidence_with_other_placeholders(tmp_path: 
         "placeholders differ from the source sentence: missing {profile:avg_deal_size}, "
         "{profile:sales_headcount}; not in the source {profile:sales_managers}"
     ) in err
+
+
+ANSWERS = """respondent,role,question,value
+e1,executive,pipe.reviewed,agree
+e1,executive,pipe.slip,agree
+e1,executive,pipe.win_rate,12
+r1,sales_rep,pipe.slip,disagree
+"""
+
+
+def test_score_reads_the_organization_profile(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.csv"
+    answers.write_text(ANSWERS)
+    base = ["score", "--answers", str(answers), "--questionnaire", str(SOURCED), "--json"]
+
+    def fired(*profile: str) -> set[str]:
+        args = [a for p in profile for a in ("--profile", p)]
+        result = CliRunner().invoke(main, [*base, *args])
+        assert result.exit_code == 0, result.output
+        return {r["id"] for r in json.loads(result.stdout)["recommendations"]}
+
+    assert "pipe.small_team" not in fired()
+    assert "pipe.small_team" in fired("sales_headcount=3")
+    assert "pipe.distribution_margin" in fired("business_type=distributor", "sales_headcount=9")
+    bad = CliRunner().invoke(main, [*base, "--profile", "business_type=shop"])
+    assert bad.exit_code == 2
+    assert "--profile business_type: 'shop' is not one of: manufacturer" in bad.stderr

@@ -71,7 +71,7 @@ class ProfileForm(FlaskForm):
         return {name: str(getattr(self, name).data or "").strip() for name in profiles_svc.COLUMNS}
 
 
-def _text(value: float | int | None) -> str:
+def _text(value: float | str | None) -> str:
     if value is None:
         return ""
     return f"{value:g}" if isinstance(value, float) else str(value)
