@@ -72,9 +72,12 @@ class ProfileForm(FlaskForm):
 
 
 def _text(value: float | str | None) -> str:
+    """A value as the form shows it: 12500000, 3200.5 (no exponent, no grouping)."""
     if value is None:
         return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def profile_form(profile: OrganizationProfile, *, formdata: bool = False) -> ProfileForm:
