@@ -106,6 +106,8 @@ def self_assessment() -> str | Response:
 @login_required
 def grow(assessment_id: int) -> Response:
     """Create the draft team assessment a submitted quick check grows into."""
+    actor().require_editor()
+    svc.get_assessment(current_session(), assessment_id)  # 404 before anything else
     form = GrowForm()
     if not form.validate_on_submit():
         raise Invalid("form.expired")
