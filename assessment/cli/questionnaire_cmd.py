@@ -10,7 +10,12 @@ import click
 
 from assessment.cli.common import fail, resolve_questionnaire
 from assessment.core.i18n import check_catalogue, extract_texts, flatten
-from assessment.core.loader import QuestionnaireError, load_questionnaire, read_catalogues
+from assessment.core.loader import (
+    QuestionnaireError,
+    find_questionnaire,
+    load_questionnaire,
+    read_catalogues,
+)
 from assessment.core.model import Question, Questionnaire
 from assessment.io.version_mapping import (
     MAPPINGS_DIR,
@@ -53,7 +58,8 @@ ALWAYS_IDENTICAL = frozenset({"CRM", "KPI", "ERP", "%"})
 
 def _check_mappings(path: str, q: Questionnaire) -> list[str]:
     """The shipped mappings of a questionnaire folder (``mappings/*.yaml``): each parses,
-    and the ids it names on this version's side exist."""
+    and the ids it names exist on this version's side, and on the other side when that
+    version is on the search path too (a quick check's mapping onto the full one)."""
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
     problems: list[str] = []
     for file in sorted((folder / MAPPINGS_DIR).glob("*.yaml")):
@@ -63,6 +69,14 @@ def _check_mappings(path: str, q: Questionnaire) -> list[str]:
             problems.extend(str(p) for p in exc.problems)
             continue
         found = check_shipped(vmap, q, str(file))
+        for qid, version in ((vmap.from_id, vmap.from_version), (vmap.to_id, vmap.to_version)):
+            if (qid, version) == (q.id, q.version):
+                continue
+            try:  # the other side, when it is on the search path too (a quick check's)
+                other = find_questionnaire(qid, version)
+            except (LookupError, QuestionnaireError):
+                continue
+            found += check_shipped(vmap, other, str(file))
         problems.extend(str(p) for p in found)
         where = f"{vmap.from_id} {vmap.from_version} -> {vmap.to_id} {vmap.to_version}"
         click.echo(f"{file}: {'ok' if not found else f'{len(found)} problem(s)'} ({where})")

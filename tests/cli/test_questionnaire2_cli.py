@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -87,3 +88,20 @@ def test_score_reads_the_organization_profile(tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, [*base, "--profile", "business_type=shop"])
     assert bad.exit_code == 2
     assert "--profile business_type: 'shop' is not one of: manufacturer" in bad.stderr
+
+
+def test_validate_checks_shipped_mappings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = tmp_path / "shipped"
+    shutil.copytree(DATA / "quickship", shipped)
+    monkeypatch.setenv("SALESHEALTH_QUESTIONNAIRES", str(shipped))
+    ok = CliRunner().invoke(main, ["questionnaire", "validate", str(shipped / "quickq")])
+    assert ok.exit_code == 0, ok.output
+    assert "quickq-1.0-to-fullq-1.0.yaml: ok (quickq 1.0 -> fullq 1.0)" in ok.output
+    mapping = shipped / "quickq" / "mappings" / "quickq-1.0-to-fullq-1.0.yaml"
+    text = mapping.read_text().replace("pipe.quick_review: pipe.review", "pipe.quick: pipe.reviews")
+    mapping.write_text(text)
+    bad = CliRunner().invoke(main, ["questionnaire", "validate", str(shipped / "quickq")])
+    assert bad.exit_code == 2
+    # both sides are checked: the quick check's own ids, and fullq's (on the search path)
+    assert "questions.pipe.quick: unknown question 'pipe.quick' in quickq 1.0" in bad.stderr
+    assert "questions.pipe.quick: unknown question 'pipe.reviews' in fullq 1.0" in bad.stderr
