@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from assessment.core.model import Questionnaire
+from assessment.core.placeholders import EvidenceFigures, render_evidence
 from assessment.core.results import (
     FLAG_LARGE_GAP,
     FLAG_LOW_AGREEMENT,
@@ -423,6 +424,9 @@ class _Builder(BuilderBase):
     def recommendations(self) -> tuple[RecView, ...]:
         _ = self._
         level_word = {"low": _("Low"), "medium": _("Medium"), "high": _("High")}
+        figures = EvidenceFigures(
+            self.r, self.q, self.meta.optional.profile, self.lang, label=self._
+        )
         return tuple(
             RecView(
                 number=i,
@@ -437,6 +441,7 @@ class _Builder(BuilderBase):
                 horizon=_("%(days)s days", days=rec.horizon_days),
                 horizon_days=rec.horizon_days,
                 priority=self.f.number(rec.priority, 1),
+                evidence=render_evidence(rec.evidence, figures),
             )
             for i, rec in enumerate(self.r.recommendations, 1)
         )

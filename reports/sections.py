@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from assessment.core.model import Question, Questionnaire
+from assessment.core.model import Question, Questionnaire, SourceKind
 from assessment.core.qtypes import Kind
 from assessment.core.results import (
     FLAG_LARGE_GAP,
@@ -34,6 +34,11 @@ from reports.viewmodel import (
     QuestionView,
     ReportMeta,
 )
+
+
+def _option_key(qu: Question) -> tuple[tuple[str, float], ...]:
+    """A question's options as (label, score) pairs, in the order they are shown."""
+    return tuple((o.label, o.score) for o in qu.options or ())
 
 
 def anchor(element_id: str) -> str:
@@ -219,13 +224,18 @@ class BuilderBase:
 
     def shared_options(
         self, el: ElementResult, questions: dict[str, Question]
-    ) -> tuple[str, ...] | None:
-        """The option labels most questions of the element share (two or more), if any."""
-        sets: Counter[tuple[str, ...]] = Counter()
+    ) -> tuple[tuple[str, float], ...] | None:
+        """The options most questions of the element share (two or more), if any.
+
+        Options are the same when their labels *and scores* are: a reverse-keyed item has
+        the labels of the agreement scale in the same order but its colours run the other
+        way (they follow the scores), so it keeps a legend of its own.
+        """
+        sets: Counter[tuple[tuple[str, float], ...]] = Counter()
         for qx in el.questions:
             qu = questions.get(qx.id)
             if qu is not None and qu.options and qu.qtype.kind is not Kind.KPI:
-                sets[tuple(o.label for o in qu.options)] += 1
+                sets[_option_key(qu)] += 1
         if not sets:
             return None
         labels, count = sets.most_common(1)[0]
@@ -272,6 +282,26 @@ class BuilderBase:
         }.get(value.source, value.source)
         return f"{label} · {value.reference}" if value.reference else label
 
+    def band_source_kind(self, qu: Question) -> str:
+        """Where a KPI's bands come from, in a few words ("" when the question does not say)."""
+        _ = self._
+        source = qu.band_source
+        if source is None:
+            return _("Source of the bands") if isinstance(qu.source, str) and qu.source else ""
+        return {
+            SourceKind.SEED: _("Bands from the reference articles"),
+            SourceKind.PUBLISHED: _("Bands from a published source"),
+            SourceKind.PRACTICE: _("Bands set from practice, not a published norm"),
+        }[source.kind]
+
+    def band_source(self, qu: Question) -> str:
+        """The kind of source and its note: "Bands set from practice, …: <note>"."""
+        kind = self.band_source_kind(qu)
+        if not kind:
+            return ""
+        note = qu.band_source.note if qu.band_source is not None else str(qu.source)
+        return self._("%(kind)s: %(note)s", kind=kind, note=note)
+
     def kpi(self, qu: Question, qx: QuestionExplanation, value: KpiValue | None = None) -> KpiView:
         bands = qu.bands or ()
         order = sorted(range(len(bands)), key=lambda i: bands[i].score)
@@ -297,13 +327,19 @@ class BuilderBase:
             qx.answered,
             views,
             self.kpi_source(value),
+            self.band_source_kind(qu),
         )
 
     def question(
-        self, qu: Question, qx: QuestionExplanation, shared: tuple[str, ...] | None
+        self,
+        qu: Question,
+        qx: QuestionExplanation,
+        shared: tuple[tuple[str, float], ...] | None,
     ) -> QuestionView:
         _ = self._
-        options = qu.options or ()
+        # Least to most favourable by score, as the caption says: a reverse-keyed item
+        # lists "strongly disagree" first but it is its best answer.
+        options = sorted(qu.options or (), key=lambda o: o.score)
         colors = minicharts.option_colors([o.score for o in options], self.palette)
         total = sum(qx.distribution.get(o.value, 0) for o in options)
         legend = tuple(
@@ -315,7 +351,7 @@ class BuilderBase:
             )
             for o, c in zip(options, colors, strict=True)
         )
-        is_shared = shared is not None and tuple(o.label for o in options) == shared
+        is_shared = shared is not None and _option_key(qu) == shared
         chart = minicharts.distribution(
             [(item.count, item.color) for item in legend],
             _("Answers to: %(question)s", question=qu.text[:80]),
@@ -378,6 +414,7 @@ class BuilderBase:
                         else f"{o.label}\u00a0{o.count}\u00a0({o.share})"
                         for o in options
                     ),
+                    band_source=self.band_source(qu) if qu.bands else "",
                 )
             )
         if el.alpha is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from assessment.core.profile import OrganizationProfile
 from assessment.core.trends import Trend
 from reports.branding import Branding
 
@@ -47,12 +48,16 @@ class OptionalSections:
     """Data for the sections a report has only when it exists.
 
     ``crm_kpis`` is the stored output of the CRM evidence import (the ``crm-kpis --json``
-    shape) and ``trend`` the client's trend up to this assessment; either may be absent.
+    shape), ``trend`` the client's trend up to this assessment and ``profile`` the
+    organization profile; any may be absent.
     """
 
     crm_kpis: Mapping[str, Any] | None = None
     crm_filename: str = ""
     trend: Trend | None = None
+    profile: OrganizationProfile | None = None
+    """The organization profile the consultant entered (business type, headcount, revenue
+    target, deal size, cycle); recommendation evidence cites it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +180,8 @@ class KpiView:
     bands: tuple[BandView, ...]
     source: str = ""
     """Where the value comes from, in words, with the fact's source or the CRM metric."""
+    band_source: str = ""
+    """Where the bands come from (reference articles, a published source or practice)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +246,9 @@ class RecView:
     horizon: str
     horizon_days: int
     priority: str
+    evidence: str = ""
+    """The recommendation's evidence sentence with the client's figures ("" when it has
+    none, or a figure it cites is missing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +307,8 @@ class AppendixQuestion:
     options: tuple[OptionRow, ...]
     distribution: str
     """The options as one line of text: label, count and share."""
+    band_source: str = ""
+    """For a KPI: where its bands come from, with the note ("" when not given)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,3 +57,15 @@ min_group_size_option = click.option(
     default=None,
     help="Smallest group whose scores are shown (default: the questionnaire's, 3).",
 )
+
+
+profile_option = click.option(
+    "--profile",
+    "profile",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A field of the organization profile that recommendation conditions and evidence "
+    "read (repeatable): business_type, sales_headcount, sales_managers, revenue_target, "
+    "avg_deal_size, sales_cycle_days, currency.",
+)
+"""``--profile FIELD=VALUE`` (repeatable): the organization profile (``score``, ``report``)."""

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
 
 from assessment.cli.common import fail, resolve_questionnaire
 from assessment.core.i18n import check_catalogue, extract_texts, flatten
-from assessment.core.loader import QuestionnaireError, load_questionnaire, read_catalogues
-from assessment.core.model import Questionnaire
+from assessment.core.loader import (
+    QuestionnaireError,
+    find_questionnaire,
+    load_questionnaire,
+    read_catalogues,
+)
+from assessment.core.model import Question, Questionnaire
+from assessment.io.version_mapping import (
+    MAPPINGS_DIR,
+    VersionMappingError,
+    check_shipped,
+    load_version_mapping,
+)
 
 
 @click.group()
@@ -36,11 +48,39 @@ def validate(paths: tuple[str, ...]) -> None:
             f"{n_questions} questions, {n_recs} recommendations) hash {q.content_hash[:12]}"
         )
         problems.extend(_check_translations(path, q))
+        problems.extend(_check_mappings(path, q))
     if problems:
         fail([*problems, f"{len(problems)} problem(s) found"])
 
 
 ALWAYS_IDENTICAL = frozenset({"CRM", "KPI", "ERP", "%"})
+
+
+def _check_mappings(path: str, q: Questionnaire) -> list[str]:
+    """The shipped mappings of a questionnaire folder (``mappings/*.yaml``): each parses,
+    and the ids it names exist on this version's side, and on the other side when that
+    version is on the search path too (a quick check's mapping onto the full one)."""
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    problems: list[str] = []
+    for file in sorted((folder / MAPPINGS_DIR).glob("*.yaml")):
+        try:
+            vmap = load_version_mapping(file)
+        except VersionMappingError as exc:
+            problems.extend(str(p) for p in exc.problems)
+            continue
+        found = check_shipped(vmap, q, str(file))
+        for qid, version in ((vmap.from_id, vmap.from_version), (vmap.to_id, vmap.to_version)):
+            if (qid, version) == (q.id, q.version):
+                continue
+            try:  # the other side, when it is on the search path too (a quick check's)
+                other = find_questionnaire(qid, version)
+            except (LookupError, QuestionnaireError):
+                continue
+            found += check_shipped(vmap, other, str(file))
+        problems.extend(str(p) for p in found)
+        where = f"{vmap.from_id} {vmap.from_version} -> {vmap.to_id} {vmap.to_version}"
+        click.echo(f"{file}: {'ok' if not found else f'{len(found)} problem(s)'} ({where})")
+    return problems
 
 
 def _check_translations(path: str, q: Questionnaire) -> list[str]:
@@ -62,10 +102,20 @@ def _check_translations(path: str, q: Questionnaire) -> list[str]:
             problems.append(f"{where}: {key}: not in the questionnaire (extra key)")
         for key in report["untranslated"]:
             problems.append(f"{where}: {key}: identical to the source text (untranslated?)")
+        problems.extend(f"{where}: {line}" for line in report["placeholders"])
         total = len(flatten(extract_texts(q)))
         bad = sum(len(v) for v in report.values())
         click.echo(f"{where}: {'ok' if not bad else f'{bad} problem(s)'} ({total} texts)")
     return problems
+
+
+def _source(question: Question) -> dict[str, Any] | None:
+    """``{"kind", "note"}`` of a number question's bands; a pre-2.0 free text has no kind."""
+    if question.band_source is not None:
+        return {"kind": question.band_source.kind.value, "note": question.band_source.note}
+    if isinstance(question.source, str) and question.source:
+        return {"kind": None, "note": question.source}
+    return None
 
 
 def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
@@ -73,6 +123,8 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
     return {
         "id": q.id,
         "version": q.version,
+        "kind": q.kind.value,
+        "grows_into": q.grows_into,
         "hash": q.content_hash,
         "title": q.title,
         "language": q.language,
@@ -122,6 +174,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         else {"min": qu.range.min, "max": qu.range.max},
                         "allow_na": qu.allow_na,
                         "allow_dk": qu.allow_dk,
+                        "source": _source(qu),
                     }
                     for qu in el.questions
                 ],
@@ -137,6 +190,7 @@ def questionnaire_document(q: Questionnaire) -> dict[str, Any]:
                         "when": r.when,
                         "addresses": list(r.addresses),
                         "after": list(r.after),
+                        "evidence": r.evidence or None,
                     }
                     for r in el.recommendations
                 ],

@@ -13,6 +13,7 @@ from assessment.cli.common import (
     answers_option,
     fail,
     min_group_size_option,
+    profile_option,
     questionnaire_option,
 )
 
@@ -64,6 +65,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     help="Also write the exact HTML that was rendered.",
 )
 @min_group_size_option
+@profile_option
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -86,6 +88,7 @@ def report_command(
     footer_text: str,
     html_out: str | None,
     min_group_size: int | None,
+    profile: tuple[str, ...],
     timeout: float,
 ) -> None:
     """Render the PDF report of an answers CSV (respondent,role,question,value[,comment])."""
@@ -96,7 +99,7 @@ def report_command(
 
     with BoundedRenderer(timeout=timeout, max_renders=1) as renderer:
         renderer.start_in_background()
-        from assessment.cli.score_cmd import score_file
+        from assessment.cli.score_cmd import parse_profile_options, score_file
         from reports.branding import DEFAULT_PRIMARY, Branding, BrandingError, validate_logo
 
         try:
@@ -108,12 +111,19 @@ def report_command(
             )
         except BrandingError as exc:
             fail(f"error: {exc}")
+        organization = parse_profile_options(profile)
         results, q = score_file(
-            answers, questionnaire_ref, min_group_size, lang, outcome="no report was written"
+            answers,
+            questionnaire_ref,
+            min_group_size,
+            lang,
+            outcome="no report was written",
+            profile=organization,
         )
 
         from assessment.catalogues import translations_for
         from reports import ReportMeta, build_html
+        from reports.viewmodel import OptionalSections
 
         language = lang or q.language
         meta = ReportMeta(
@@ -123,6 +133,7 @@ def report_command(
             prepared_by=prepared_by,
             language=language,
             branding=branding,
+            optional=OptionalSections(profile=organization),
         )
         html = build_html(results, q, meta, translations=translations_for(language))
         if html_out:

@@ -12,12 +12,14 @@ from assessment.cli.common import (
     fail,
     fmt,
     min_group_size_option,
+    profile_option,
     questionnaire_option,
     resolve_questionnaire,
 )
 from assessment.core.answers import AnswerError, parse_answer
 from assessment.core.kpi import is_kpi
 from assessment.core.model import Questionnaire
+from assessment.core.profile import OrganizationProfile, ProfileError, parse_profile
 from assessment.core.results import Results
 from assessment.core.scoring import KpiFact, ScoringError, score
 from assessment.io.answers_csv import AnswersFileError, read_answers_file
@@ -50,6 +52,23 @@ def parse_facts(q: Questionnaire, entries: Sequence[str]) -> dict[str, KpiFact]:
     return out
 
 
+def parse_profile_options(entries: Sequence[str]) -> OrganizationProfile | None:
+    """``FIELD=VALUE`` options as the organization profile (None without any); exit 2 on a
+    bad one."""
+    if not entries:
+        return None
+    raw: dict[str, str] = {}
+    for entry in entries:
+        name, sep, value = entry.partition("=")
+        if not sep:
+            fail(f"--profile {entry!r}: expected FIELD=VALUE, e.g. business_type=distributor")
+        raw[name.strip()] = value.strip()
+    try:
+        return parse_profile(raw)
+    except ProfileError as exc:
+        fail(f"--profile {exc.field}: {exc}")
+
+
 def score_file(
     answers: str,
     questionnaire_ref: str,
@@ -57,6 +76,7 @@ def score_file(
     lang: str | None = None,
     outcome: str = "nothing was scored",
     facts: Sequence[str] = (),
+    profile: OrganizationProfile | None = None,
 ) -> tuple[Results, Questionnaire]:
     """Read an answers CSV and score it (texts in ``lang``); exit 2 with every problem."""
     q = resolve_questionnaire(questionnaire_ref, None, lang)
@@ -66,7 +86,10 @@ def score_file(
     except AnswersFileError as exc:
         fail([*str(exc).splitlines(), f"{len(exc.problems)} problem(s); {outcome}"])
     try:
-        return score(q, respondents, min_group_size=min_group_size, kpi_facts=kpi_facts), q
+        results = score(
+            q, respondents, min_group_size=min_group_size, kpi_facts=kpi_facts, profile=profile
+        )
+        return results, q
     except ScoringError as exc:  # pragma: no cover - the reader already checks the same
         fail(f"{answers}: {exc}")
 
@@ -83,6 +106,7 @@ def score_file(
     help="An organization fact for a KPI question (repeatable); it replaces the median of "
     "the answers.",
 )
+@profile_option
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--explain", is_flag=True, help="With --json: add per-question explanations.")
 def score_command(
@@ -90,11 +114,18 @@ def score_command(
     questionnaire_ref: str,
     min_group_size: int | None,
     facts: tuple[str, ...],
+    profile: tuple[str, ...],
     as_json: bool,
     explain: bool,
 ) -> None:
     """Score an answers CSV (respondent,role,question,value[,comment])."""
-    results, _ = score_file(answers, questionnaire_ref, min_group_size, facts=facts)
+    results, _ = score_file(
+        answers,
+        questionnaire_ref,
+        min_group_size,
+        facts=facts,
+        profile=parse_profile_options(profile),
+    )
     if as_json:
         click.echo(json.dumps(results.to_dict(explain=explain), ensure_ascii=False, indent=2))
         return

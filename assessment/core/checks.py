@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from assessment.core.conditions import (
     ELEMENT_METRICS,
+    PROFILE_METRICS,
     BoolOp,
     Compare,
     Condition,
@@ -20,15 +21,29 @@ from assessment.core.conditions import (
     metrics_of,
 )
 from assessment.core.crm import METRICS
-from assessment.core.model import Element, Question, Questionnaire
+from assessment.core.model import BandSource, Element, Question, Questionnaire
+from assessment.core.placeholders import evidence_problems
+from assessment.core.profile import condition_problem
 from assessment.core.qtypes import Kind
 
 Loc = tuple[int | str, ...]
 
 
-def semantic_problems(q: Questionnaire) -> list[tuple[Loc, str]]:
-    """Every cross-reference problem of the questionnaire, in document order."""
+SOURCES_FROM_MAJOR = 2
+"""From this major version on, every ``number`` question with bands names their source."""
+
+
+def semantic_problems(q: Questionnaire, *, stored: bool = False) -> list[tuple[Loc, str]]:
+    """Every cross-reference problem of the questionnaire, in document order.
+
+    ``stored``: the document was validated when it was published, so rules added since
+    (every band sourced from version 2 on) do not stop it from loading again.
+    """
     problems: list[tuple[Loc, str]] = []
+    if q.grows_into is not None and not q.is_quick_check:
+        problems.append((("grows_into",), "only a quick check (kind: quick_check) grows into"))
+    if q.grows_into == q.id:
+        problems.append((("grows_into",), "a questionnaire cannot grow into itself"))
     problems.extend(_roles(q))
     problems.extend(_levels(q))
     if not any(el.weight > 0 for el in q.elements):
@@ -53,12 +68,18 @@ def semantic_problems(q: Questionnaire) -> list[tuple[Loc, str]]:
                     ((*qloc, "id"), f"question id {question.id!r} must start with '{el.id}.'")
                 )
             problems.extend(_question(q, question, qloc))
+            if not stored:
+                problems.extend(_band_source(q, question, qloc))
         for ri, rec in enumerate(el.recommendations):
             rloc: Loc = (*base, "recommendations", ri)
             problems.extend(_unique(seen_ids, rec.id, "recommendation", (*rloc, "id")))
             if not rec.id.startswith(el.id + "."):
                 problems.append(
                     ((*rloc, "id"), f"recommendation id {rec.id!r} must start with '{el.id}.'")
+                )
+            if rec.evidence:
+                problems.extend(
+                    ((*rloc, "evidence"), m) for m in evidence_problems(q, rec.evidence)
                 )
     for ei, el in enumerate(q.elements):
         for ri, rec in enumerate(el.recommendations):
@@ -126,6 +147,25 @@ def _question(q: Questionnaire, question: Question, loc: Loc) -> Iterator[tuple[
     yield from (((*loc, *where), msg) for where, msg in question.qtype.check(question))
 
 
+def _band_source(q: Questionnaire, question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """``source: {kind, note}`` belongs to number questions; from version 2 they need it."""
+    kpi = question.qtype.kind is Kind.KPI
+    if isinstance(question.source, BandSource) and not kpi:
+        yield (
+            (*loc, "source"),
+            f"only number questions name a source of bands; this is {question.type}",
+        )
+        return
+    needed = kpi and question.bands and q.major_version >= SOURCES_FROM_MAJOR
+    if needed and not isinstance(question.source, BandSource):
+        yield (
+            (*loc, "source"),
+            "a number question with bands needs their source from version "
+            f"{SOURCES_FROM_MAJOR} on: source: {{kind: seed | published | practice, "
+            "note: <one sentence>}",
+        )
+
+
 def _evidence(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
     metric = METRICS.get(question.evidence or "")
     if metric is None:
@@ -148,7 +188,13 @@ def _evidence(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
 def _condition_refs(q: Questionnaire, el: Element, cond: Condition) -> Iterator[str]:
     questions = q.questions()
     elements = {e.id for e in q.elements}
+    for field, compared in _profile_tests(cond):
+        problem = condition_problem(field, compared)
+        if problem is not None:
+            yield problem
     for metric in metrics_of(cond):
+        if metric.name in PROFILE_METRICS:
+            continue
         if metric.name in ELEMENT_METRICS:
             if metric.args and metric.args[0] not in elements:
                 yield f"unknown element {metric.args[0]!r} in {metric}"
@@ -177,6 +223,21 @@ def _condition_refs(q: Questionnaire, el: Element, cond: Condition) -> Iterator[
             for v in m[1]:
                 if v not in known:
                     yield f"{m[0]!r} has no band {v!r} (bands: {', '.join(sorted(known))})"
+
+
+def _profile_tests(
+    cond: Condition,
+) -> Iterator[tuple[str, float | str | tuple[str, ...]]]:
+    """(field, the number, name or names it is compared with) of each ``profile()`` test."""
+    if isinstance(cond, Member) and cond.metric.name in PROFILE_METRICS:
+        yield cond.metric.args[0], cond.values
+    elif isinstance(cond, Compare) and cond.metric.name in PROFILE_METRICS:
+        yield cond.metric.args[0], cond.value
+    elif isinstance(cond, Not):
+        yield from _profile_tests(cond.operand)
+    elif isinstance(cond, BoolOp):
+        for o in cond.operands:
+            yield from _profile_tests(o)
 
 
 def _band_members(cond: Condition) -> Iterator[tuple[str, tuple[str, ...]]]:

@@ -10,14 +10,16 @@ ever passed to ``eval``.  Grammar (keywords are lower case)::
     metric     := score[(ELEMENT)] | coverage[(ELEMENT)] | agreement[(ELEMENT)]
                 | gap[(ELEMENT)] | abs_gap[(ELEMENT)]
                 | question(QUESTION) | share(QUESTION, VALUE, ...) | kpi(QUESTION)
-                | band(QUESTION)
+                | band(QUESTION) | profile(FIELD)
     OP         := "<" | "<=" | ">" | ">=" | "==" | "!="
 
 ``score``, ``coverage`` (percent), ``agreement`` (0-1), ``gap`` (leadership minus frontline)
 and ``abs_gap`` default to the recommendation's own element.  ``question(q)`` is the mean
 normalized answer of ``q`` in percent; ``share(q, v, ...)`` the percentage of answers to ``q``
 that chose one of the listed option values; ``kpi(q)`` the median numeric answer; ``band(q)``
-the id of the band that median falls in.
+the id of the band that median falls in; ``profile(f)`` a field of the organization profile
+(:mod:`assessment.core.profile`): ``profile(business_type) in [manufacturer, distributor]``,
+``profile(sales_headcount) < 5``.
 
 Evaluation uses three-valued logic: a metric that is unknown (no answers, suppressed group)
 makes its test unknown, ``and``/``or``/``not`` follow Kleene's rules, and a condition that
@@ -34,7 +36,8 @@ from typing import Protocol
 
 ELEMENT_METRICS = frozenset({"score", "coverage", "agreement", "gap", "abs_gap"})
 QUESTION_METRICS = frozenset({"question", "share", "kpi", "band"})
-METRICS = ELEMENT_METRICS | QUESTION_METRICS
+PROFILE_METRICS = frozenset({"profile"})
+METRICS = ELEMENT_METRICS | QUESTION_METRICS | PROFILE_METRICS
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -276,6 +279,8 @@ def _check_arity(metric: Metric, col: int) -> None:
         raise ConditionSyntaxError(f"{metric.name} takes at most one element id (column {col})")
     if metric.name in ("question", "kpi", "band") and n != 1:
         raise ConditionSyntaxError(f"{metric.name} takes exactly one question id (column {col})")
+    if metric.name in PROFILE_METRICS and n != 1:
+        raise ConditionSyntaxError(f"{metric.name} takes exactly one field name (column {col})")
     if metric.name == "share" and n < 2:
         raise ConditionSyntaxError(
             f"share takes a question id and at least one option value (column {col})"

@@ -8,8 +8,12 @@ A catalogue is a nested mapping stored as ``i18n/<lang>.yaml`` next to the quest
     scales: {SCALE: {VALUE: label}}
     elements:
       ELEMENT: {title, description, levels: {N: text},
-                questions: {QID: {text, help, unit, options: {VALUE: label}, bands: {ID: label}}},
-                recommendations: {RID: {title, why, actions: [..]}}}
+                questions: {QID: {text, help, unit, options: {VALUE: label}, bands: {ID: label},
+                                  source: the note of the bands' source}},
+                recommendations: {RID: {title, why, actions: [..], evidence}}}
+
+An ``evidence`` sentence keeps exactly the placeholders of the source language
+(:func:`catalogue_problems`); its words and their order are free.
 
 Ids never change between languages, so answers given in any language aggregate as one.
 """
@@ -19,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from assessment.core.model import Element, Option, Question, Questionnaire
+from assessment.core.model import BandSource, Element, Option, Question, Questionnaire
 
 Catalogue = dict[str, Any]
 
@@ -61,16 +65,21 @@ def _element_texts(el: Element) -> dict[str, Any]:
             entry["options"] = {o.value: o.label for o in question.options}
         if question.bands and any(b.label for b in question.bands):
             entry["bands"] = {b.id: b.label for b in question.bands if b.label}
+        if question.band_source is not None:
+            entry["source"] = question.band_source.note
         questions[question.id] = entry
+    recommendations: dict[str, Any] = {}
+    for r in el.recommendations:
+        rec: dict[str, Any] = {"title": r.title, "why": r.why, "actions": list(r.actions)}
+        if r.evidence:
+            rec["evidence"] = r.evidence
+        recommendations[r.id] = rec
     return {
         "title": el.title,
         "description": el.description,
         "levels": dict(sorted(el.levels.items())),
         "questions": questions,
-        "recommendations": {
-            r.id: {"title": r.title, "why": r.why, "actions": list(r.actions)}
-            for r in el.recommendations
-        },
+        "recommendations": recommendations,
     }
 
 
@@ -110,7 +119,72 @@ def check_catalogue(
                 untranslated.append(key)
         elif got == text and not _allowed(str(text), allow_identical):
             untranslated.append(key)
-    return {"missing": missing, "extra": extra, "untranslated": sorted(untranslated)}
+    placeholders = [f"{path}: {message}" for path, message in catalogue_problems(q, catalogue)]
+    return {
+        "missing": missing,
+        "extra": extra,
+        "untranslated": sorted(untranslated),
+        "placeholders": placeholders,
+    }
+
+
+def catalogue_problems(q: Questionnaire, catalogue: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(path, message) of each translated ``evidence`` sentence whose placeholders are not
+    exactly those of the source sentence (or that does not parse)."""
+    # Imported here: the placeholders module builds on the model and the results.
+    from assessment.core.placeholders import PlaceholderError, placeholders_of
+
+    problems: list[tuple[str, str]] = []
+    elements = catalogue.get("elements") or {}
+    for el in q.elements:
+        recs = ((elements.get(el.id) or {}) if isinstance(elements, Mapping) else {}).get(
+            "recommendations"
+        ) or {}
+        for rec in el.recommendations:
+            entry = recs.get(rec.id) if isinstance(recs, Mapping) else None
+            text = entry.get("evidence") if isinstance(entry, Mapping) else None
+            if text is None:
+                continue
+            path = f"elements.{el.id}.recommendations.{rec.id}.evidence"
+            if not rec.evidence:
+                problems.append((path, "the source recommendation has no evidence sentence"))
+                continue
+            if not isinstance(text, str):
+                problems.append((path, "expected a sentence"))
+                continue
+            try:
+                got = placeholders_of(text)
+            except PlaceholderError as exc:
+                problems.append((path, str(exc)))
+                continue
+            want = placeholders_of(rec.evidence)
+            if got != want:
+                detail = []
+                if want - got:
+                    detail.append("missing " + ", ".join(sorted(want - got)))
+                if got - want:
+                    detail.append("not in the source " + ", ".join(sorted(got - want)))
+                problems.append(
+                    (path, "placeholders differ from the source sentence: " + "; ".join(detail))
+                )
+    return problems
+
+
+def _evidence_text(rec_evidence: str, translated: object) -> str:
+    """The translated evidence sentence when it keeps the source's placeholders, else ""."""
+    from assessment.core.placeholders import PlaceholderError, placeholders_of
+
+    if not rec_evidence:
+        return ""
+    if not isinstance(translated, str) or not translated.strip():
+        return rec_evidence
+    try:
+        same = placeholders_of(translated) == placeholders_of(rec_evidence)
+    except PlaceholderError:
+        same = False
+    # A sentence citing other figures than the source's is not shown at all (the loader
+    # and ``questionnaire validate`` refuse it); the source language would be out of place.
+    return translated if same else ""
 
 
 def _allowed(text: str, allow: frozenset[str]) -> bool:
@@ -118,6 +192,12 @@ def _allowed(text: str, allow: frozenset[str]) -> bool:
     if not any(ch.isalpha() for ch in stripped):
         return True  # numbers, units like "%", punctuation
     return stripped in allow
+
+
+def _source(source: BandSource | str, note: object) -> BandSource | str:
+    if isinstance(source, BandSource) and isinstance(note, str) and note.strip():
+        return source.model_copy(update={"note": note.strip()})
+    return source
 
 
 def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Questionnaire:
@@ -155,6 +235,7 @@ def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Q
                             b.model_copy(update={"label": band_labels.get(b.id) or b.label})
                             for b in question.bands
                         ),
+                        "source": _source(question.source, entry.get("source")),
                     }
                 )
             )
@@ -170,6 +251,7 @@ def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Q
                         "actions": tuple(actions)
                         if isinstance(actions, list) and len(actions) == len(rec.actions)
                         else rec.actions,
+                        "evidence": _evidence_text(rec.evidence, entry.get("evidence")),
                     }
                 )
             )

@@ -33,8 +33,8 @@ from pydantic import ValidationError
 from assessment.core import safe_yaml
 from assessment.core.checks import semantic_problems
 from assessment.core.conditions import ConditionSyntaxError, parse_condition
-from assessment.core.i18n import localize
-from assessment.core.model import Questionnaire
+from assessment.core.i18n import catalogue_problems, localize
+from assessment.core.model import SOURCE_STRUCTURED, SOURCE_TEXT, Questionnaire
 from assessment.core.qtypes import question_type, type_names
 
 MANIFEST = "questionnaire.yaml"
@@ -151,6 +151,10 @@ def _load_uncached(path: str | os.PathLike[str], lang: str | None) -> Questionna
     catalogue = _read_yaml(catalogue_file, _display(catalogue_file))
     if not isinstance(catalogue, dict):
         raise QuestionnaireError([Problem(_display(catalogue_file), "", "expected a mapping")])
+    problems = catalogue_problems(q, catalogue)
+    if problems:
+        shown = _display(catalogue_file)
+        raise QuestionnaireError([Problem(shown, path, message) for path, message in problems])
     return localize(q, catalogue, lang)
 
 
@@ -412,8 +416,12 @@ def _expand_elements(
             problems.extend(exc.problems)
 
 
-def build_questionnaire(data: Any, source: _Source | str) -> Questionnaire:
-    """Validate an assembled questionnaire document and return the immutable model."""
+def build_questionnaire(data: Any, source: _Source | str, *, stored: bool = False) -> Questionnaire:
+    """Validate an assembled questionnaire document and return the immutable model.
+
+    ``stored``: the document is a published version being loaded again; rules added after
+    it was published (a source for every band from version 2 on) are not applied to it.
+    """
     if isinstance(source, str):
         source = _Source(source)
     if not isinstance(data, dict):
@@ -425,7 +433,7 @@ def build_questionnaire(data: Any, source: _Source | str) -> Questionnaire:
         q = Questionnaire.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            file, path = source.locate(err["loc"])
+            file, path = source.locate(_without_union_tags(err["loc"]))
             problems.append(Problem(file, path, _pydantic_message(err)))
         # The model could not be built, so the semantic checks cannot run; still report
         # duplicate ids, the commonest cross-reference mistake, in the same run.
@@ -433,12 +441,22 @@ def build_questionnaire(data: Any, source: _Source | str) -> Questionnaire:
             file, path = source.locate(loc)
             problems.append(Problem(file, path, message))
         raise QuestionnaireError(problems) from exc
-    for loc, message in semantic_problems(q):
+    for loc, message in semantic_problems(q, stored=stored):
         file, path = source.locate(loc)
         problems.append(Problem(file, path, message))
     if problems:
         raise QuestionnaireError(problems)
     return q.model_copy(update={"content_hash": content_hash(q)})
+
+
+def _without_union_tags(loc: Iterable[int | str]) -> tuple[int | str, ...]:
+    """The location without the tag pydantic adds after a union field (``source``)."""
+    parts = list(loc)
+    return tuple(
+        p
+        for i, p in enumerate(parts)
+        if not (i and parts[i - 1] == "source" and p in (SOURCE_STRUCTURED, SOURCE_TEXT))
+    )
 
 
 def _raw_duplicate_ids(data: dict[str, Any]) -> Iterator[tuple[tuple[int | str, ...], str]]:
@@ -536,6 +554,19 @@ def discover(search_path: Iterable[Path] | None = None) -> list[Path]:
         if root.is_dir():
             found.extend(sorted(root.rglob(MANIFEST)))
     return found
+
+
+def questionnaire_ids(search_path: Iterable[Path] | None = None) -> list[str]:
+    """The ids of the questionnaires under the search path, sorted (each once)."""
+    ids: set[str] = set()
+    for manifest in discover(search_path):
+        try:
+            head = _read_yaml(manifest, _display(manifest))
+        except QuestionnaireError:
+            continue
+        if isinstance(head, dict) and isinstance(head.get("id"), str):
+            ids.add(head["id"])
+    return sorted(ids)
 
 
 def find_questionnaire(

@@ -15,8 +15,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
+    Tag,
     model_serializer,
 )
 from pydantic_core import PydanticCustomError
@@ -113,6 +115,43 @@ class Band(_Frozen):
         return (self.min is None or self.min <= x) and (self.max is None or x < self.max)
 
 
+class SourceKind(StrEnum):
+    """Where the bands of a KPI question come from."""
+
+    SEED = "seed"
+    """A figure from the reference articles the questionnaire is grounded in."""
+    PUBLISHED = "published"
+    """A published study or benchmark."""
+    PRACTICE = "practice"
+    """Set from consulting practice: a judgement, not a norm."""
+
+
+class BandSource(_Frozen):
+    """Where a ``number`` question's bands come from: ``{kind, note}``.
+
+    The note is one English sentence (translated under the question's ``source`` key in
+    ``i18n/<lang>.yaml``); the kind says whether the bands are a published norm or a
+    practitioner's judgement, so that the report never passes one off as the other.
+    """
+
+    kind: SourceKind
+    note: str = Field(min_length=1, max_length=1000)
+
+
+def _source_tag(value: Any) -> str:
+    return SOURCE_TEXT if isinstance(value, str) else SOURCE_STRUCTURED
+
+
+SOURCE_STRUCTURED = "structured"
+SOURCE_TEXT = "text"
+SourceField = Annotated[
+    Annotated[BandSource, Tag(SOURCE_STRUCTURED)] | Annotated[str, Tag(SOURCE_TEXT)],
+    Discriminator(_source_tag),
+]
+"""``{kind, note}``, or the free text of questionnaires written before version 2 (the
+union's tags appear in pydantic's error locations; the loader leaves them out)."""
+
+
 class ValueRange(_Frozen):
     """Inclusive range of values a numeric answer may take."""
 
@@ -136,7 +175,9 @@ class Question(_Frozen):
     unit: str = ""
     range: ValueRange | None = None
     bands: tuple[Band, ...] | None = None
-    source: str = ""
+    source: SourceField = ""
+    """Where the bands come from (``{kind, note}``); a plain string is the free-text form
+    of questionnaires written before version 2 and is kept as it was."""
     evidence: str | None = Field(default=None, pattern=r"^crm\.[a-z0-9_]+$", max_length=64)
     """A CRM metric (e.g. ``crm.win_rate``) that pre-fills and backs up this ``number`` KPI."""
 
@@ -148,6 +189,11 @@ class Question(_Frozen):
         if data.get("evidence") is None:
             data.pop("evidence", None)
         return data
+
+    @property
+    def band_source(self) -> BandSource | None:
+        """The structured source of the bands, if the question gives one."""
+        return self.source if isinstance(self.source, BandSource) else None
 
     @property
     def qtype(self) -> QuestionType:
@@ -214,13 +260,17 @@ class Recommendation(_Frozen):
     """Ids of the scored questions this recommendation fixes (its priority basis ``A_r``)."""
     after: tuple[DottedId, ...] = ()
     """Ids of recommendations that must come before this one in the ranked list."""
+    evidence: str = Field(default="", max_length=1000)
+    """A sentence citing the client's own figures through placeholders (``{kpi:Q}``,
+    ``{profile:FIELD}``, ``{share:Q:v1,v2}``; :mod:`assessment.core.placeholders`), shown
+    under ``why`` only when every placeholder has a value."""
 
     @model_serializer(mode="wrap")
     def _omit_unset_links(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # As for Question.evidence: recommendations without links serialize as before the
         # fields existed, so published questionnaires keep their content hash.
         data: dict[str, Any] = handler(self)
-        for key in ("addresses", "after"):
+        for key in ("addresses", "after", "evidence"):
             if not data.get(key):
                 data.pop(key, None)
         return data
@@ -244,11 +294,23 @@ class Element(_Frozen):
         return tuple(q for q in self.questions if q.scored)
 
 
+class QuestionnaireKind(StrEnum):
+    """What a questionnaire is for."""
+
+    FULL = "full"
+    """A team assessment: everyone's view, every element in depth."""
+    QUICK_CHECK = "quick_check"
+    """A short check a leader answers alone; it can grow into a full assessment."""
+
+
 class Questionnaire(_Frozen):
     """A complete, validated questionnaire version."""
 
     id: Slug
     version: str = Field(min_length=1, max_length=32)
+    kind: QuestionnaireKind = QuestionnaireKind.FULL
+    grows_into: Slug | None = None
+    """For a quick check: the id of the full questionnaire it grows into."""
     title: str
     description: str = ""
     language: str = "en"
@@ -265,11 +327,27 @@ class Questionnaire(_Frozen):
     @model_serializer(mode="wrap")
     def _omit_default_kpi_share(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # The default share scores exactly like a questionnaire written before the field
-        # existed, so it is left out and their content hashes stay the same.
+        # existed, so it is left out and their content hashes stay the same (likewise the
+        # default kind and an unset grows_into).
         data: dict[str, Any] = handler(self)
         if data.get("kpi_share") == DEFAULT_KPI_SHARE:
             data.pop("kpi_share", None)
+        if data.get("kind") == QuestionnaireKind.FULL:
+            data.pop("kind", None)
+        if data.get("grows_into") is None:
+            data.pop("grows_into", None)
         return data
+
+    @property
+    def major_version(self) -> int:
+        """The leading number of ``version`` (``"2.0.0"`` → 2), 0 when it has none."""
+        head = self.version.split(".", 1)[0].strip()
+        return int(head) if head.isdigit() else 0
+
+    @property
+    def is_quick_check(self) -> bool:
+        """Whether this is a quick check (offered first for self-assessments)."""
+        return self.kind is QuestionnaireKind.QUICK_CHECK
 
     @property
     def role_ids(self) -> tuple[str, ...]:

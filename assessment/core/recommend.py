@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from assessment.core.conditions import triggers
 from assessment.core.model import Questionnaire, Recommendation
+from assessment.core.profile import OrganizationProfile
 from assessment.core.results import (
     ElementResult,
     KpiValue,
@@ -37,26 +38,34 @@ class MetricTable:
     """The values conditions can refer to, looked up by metric name and arguments.
 
     Everything comes from the published results, so a condition can never see what the
-    differencing protection withholds.
+    differencing protection withholds; ``profile()`` reads the organization profile.
     """
 
     elements: Mapping[str, ElementResult]
     questions: Mapping[str, QuestionExplanation]
     kpis: Mapping[str, KpiValue]
+    profile: OrganizationProfile | None = None
 
     @classmethod
     def build(
-        cls, elements: Sequence[ElementResult], q: Questionnaire | None = None
+        cls,
+        elements: Sequence[ElementResult],
+        q: Questionnaire | None = None,
+        profile: OrganizationProfile | None = None,
     ) -> MetricTable:
         """Collect element results, question explanations and KPI values into one table."""
         return cls(
             {el.id: el for el in elements},
             {qx.id: qx for el in elements for qx in el.questions},
             {k.question: k for el in elements for k in el.kpis},
+            profile,
         )
 
     def metric(self, name: str, args: tuple[str, ...]) -> float | str | None:
-        """Value of a metric, or None when it is unknown (no answers, suppressed)."""
+        """Value of a metric, or None when it is unknown (no answers, suppressed, a profile
+        field not filled in)."""
+        if name == "profile":
+            return None if self.profile is None else self.profile.value(args[0])
         if name in ("score", "coverage", "agreement", "gap", "abs_gap"):
             el = self.elements.get(args[0])
             if el is None:
@@ -145,6 +154,7 @@ def rank_recommendations(
                     addresses=rec.addresses,
                     after=rec.after,
                     basis=basis,
+                    evidence=rec.evidence,
                 )
             )
     return order_recommendations(triggered)

@@ -235,6 +235,9 @@ class TriggeredRecommendation:
     after: tuple[str, ...] = ()
     basis: float | None = None
     """A_r: the 0-100 score the priority measures the distance to the target from."""
+    evidence: str = ""
+    """The evidence sentence with its placeholders (rendered by the page or the report in
+    the reader's language: :func:`assessment.core.placeholders.render_evidence`)."""
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         """The ``score --json`` recommendation shape; ``full`` adds why and actions."""

@@ -30,6 +30,7 @@ from assessment.core.element_scoring import (
 from assessment.core.intervals import Design, KpiSample, replicate_scores, weighted_replicates
 from assessment.core.kpi import KpiFact, check_kpi_inputs, is_practice
 from assessment.core.model import Question, Questionnaire
+from assessment.core.profile import OrganizationProfile
 from assessment.core.protection import protect
 from assessment.core.recommend import MetricTable, rank_recommendations
 from assessment.core.results import Comment, ElementResult, Overall, Protection, Results
@@ -195,6 +196,7 @@ class _Options:
     facts: Mapping[str, KpiFact]
     crm: Mapping[str, KpiFact]
     intervals: bool
+    profile: OrganizationProfile | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ def score(
     kpi_facts: Mapping[str, KpiFact] | None = None,
     crm_values: Mapping[str, KpiFact] | None = None,
     intervals: bool = True,
+    profile: OrganizationProfile | None = None,
 ) -> Results:
     """Score respondents' answers against a questionnaire; see ``docs/scoring.md``.
 
@@ -232,6 +235,8 @@ def score(
     evidence values linked to questions (both question id → :class:`KpiFact`); a CRM value
     wins over a fact, and a fact over the median of the answers.  ``intervals=False`` skips
     the bootstrap (every ``ci`` is then None) for callers that only need the scores.
+    ``profile`` is the organization profile recommendation conditions may read
+    (``profile(business_type) == distributor``); it changes no score.
     """
     mgs = q.min_group_size if min_group_size is None else min_group_size
     if mgs < 1:
@@ -246,6 +251,7 @@ def score(
         facts=check_kpi_inputs(q, kpi_facts, "organization fact"),
         crm=check_kpi_inputs(q, crm_values, "CRM value"),
         intervals=intervals,
+        profile=profile,
     )
     people = list(respondents)
     prepared = _prepare(q)
@@ -287,7 +293,7 @@ def _score(q: Questionnaire, t: Tally, m: _Matrix, o: _Options) -> Results:
     overall = _overall(q, elements)
     if o.intervals and m.x.shape[1] >= MIN_CI_RESPONDENTS:  # else every interval is null
         elements, overall = _with_intervals(q, m, works, elements, overall)
-    recommendations = rank_recommendations(q, elements, MetricTable.build(elements, q))
+    recommendations = rank_recommendations(q, elements, MetricTable.build(elements, q, o.profile))
     return Results(
         questionnaire_id=q.id,
         questionnaire_version=q.version,

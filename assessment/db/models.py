@@ -464,6 +464,33 @@ class OrganizationFact(WorkspaceScoped, Base):
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AssessmentProfile(WorkspaceScoped, Base):
+    """The organization profile of an assessment, entered once by a consultant.
+
+    Not scored: recommendation conditions (``profile(business_type) == distributor``) and
+    evidence sentences read it, and the report sizes improvements with it.  The fields are
+    those of :mod:`assessment.core.profile`; a column left null was not filled in.
+    """
+
+    __tablename__ = "assessment_profile"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    business_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    sales_headcount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sales_managers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    revenue_target: Mapped[float | None] = mapped_column(Float, nullable=True)
+    avg_deal_size: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sales_cycle_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    """ISO 4217 code of the two amounts."""
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ResultsSummary(WorkspaceScoped, Base):
     """The headline results of an assessment, stored so lists and the benchmark need no scoring.
 

@@ -13,17 +13,21 @@ Format (YAML)::
 Ids not listed keep their stable id.  Every problem is reported in one go as
 ``file: path: message`` (the loader's format); :func:`check_against` also names ids that
 do not exist in the two questionnaire versions.
+
+Mappings can also ship with a questionnaire, as ``mappings/*.yaml`` next to its
+``questionnaire.yaml`` (:func:`shipped_mappings`); trends use them for the versions they
+name, unless a workspace uploaded its own mapping for the same pair.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from assessment.core.loader import Problem, QuestionnaireError, parse_yaml
+from assessment.core.loader import Problem, QuestionnaireError, discover, parse_yaml
 from assessment.core.model import Questionnaire
 from assessment.core.trends import VersionMap
 from assessment.messages import Message
@@ -32,6 +36,8 @@ MAX_BYTES = 512 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _TOP = ("from", "to", "elements", "questions")
+MAPPINGS_DIR = "mappings"
+"""The folder of shipped mapping files, next to a questionnaire's ``questionnaire.yaml``."""
 
 
 class VersionMappingError(Exception):
@@ -62,6 +68,31 @@ def load_version_mapping(path: str | os.PathLike[str]) -> VersionMap:
         too_large = Message("file.too_large_bytes", size=size, limit=MAX_BYTES)
         raise VersionMappingError([Problem(name, "", too_large)])
     return parse_version_mapping(p.read_bytes(), name)
+
+
+def shipped_mapping_files(search_path: Iterable[Path] | None = None) -> list[Path]:
+    """Every ``mappings/*.yaml`` of every questionnaire folder on the search path, sorted."""
+    files: list[Path] = []
+    for manifest in discover(search_path):
+        folder = manifest.parent / MAPPINGS_DIR
+        if folder.is_dir():
+            files.extend(sorted(folder.glob("*.yaml")))
+    return files
+
+
+def shipped_mappings(
+    search_path: Iterable[Path] | None = None,
+) -> tuple[list[VersionMap], list[VersionMappingError]]:
+    """The mappings shipped with the questionnaires, and the problems of those that do not
+    parse (each names its file; a broken file is left out, never half-used)."""
+    maps: list[VersionMap] = []
+    problems: list[VersionMappingError] = []
+    for path in shipped_mapping_files(search_path):
+        try:
+            maps.append(load_version_mapping(path))
+        except VersionMappingError as exc:
+            problems.append(exc)
+    return maps, problems
 
 
 def parse_version_mapping(data: bytes | str, name: str = "mapping.yaml") -> VersionMap:
@@ -141,6 +172,30 @@ def _ids(
             continue
         out[old] = new
     return out
+
+
+def check_shipped(vmap: VersionMap, q: Questionnaire, name: str) -> list[Problem]:
+    """The ids a shipped mapping names on the side that is ``q`` (its id and version) and
+    that ``q`` does not have; the other side may be a version no longer shipped."""
+    problems: list[Problem] = []
+    sides = (
+        ("from", vmap.from_id, vmap.from_version, 0),
+        ("to", vmap.to_id, vmap.to_version, 1),
+    )
+    for _side, qid, version, position in sides:
+        if (qid, version) != (q.id, q.version):
+            continue
+        for kind, mapping, known in (
+            ("elements", vmap.elements, {el.id for el in q.elements}),
+            ("questions", vmap.questions, set(q.questions())),
+        ):
+            code = f"vmap.unknown_{kind[:-1]}"
+            for src, dst in mapping.items():
+                named = (src, dst)[position]
+                if named is not None and named not in known:
+                    unknown = Message(code, id=named, qid=q.id, version=q.version)
+                    problems.append(Problem(name, f"{kind}.{src}", unknown))
+    return problems
 
 
 def check_against(

@@ -293,10 +293,12 @@ def overrides_of(assessment: Assessment) -> dict[str, ElementOverride]:
 
 
 def compute_results(session: Session, assessment: Assessment, lang: str | None = None) -> Results:
-    """Live results from every answer saved so far, the organization facts and the CRM values."""
-    # Both modules import this one (get_assessment), so they are imported here.
+    """Live results from every answer saved so far, the organization facts and the CRM values
+    (and the organization profile, which recommendation conditions may read)."""
+    # These modules import this one (get_assessment), so they are imported here.
     from assessment.services.crm_evidence import crm_values_of
     from assessment.services.facts import kpi_facts_of
+    from assessment.services.profiles import profile_of
 
     q = questionnaire_of(assessment, lang)
     return score(
@@ -306,6 +308,7 @@ def compute_results(session: Session, assessment: Assessment, lang: str | None =
         overrides=overrides_of(assessment),
         kpi_facts=kpi_facts_of(session, assessment, q),
         crm_values=crm_values_of(session, assessment, q),
+        profile=profile_of(session, assessment),
     )
 
 

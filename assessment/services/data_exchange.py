@@ -59,6 +59,7 @@ from assessment.services.assessments import (
     questionnaire_of,
 )
 from assessment.services.errors import Conflict, Invalid
+from assessment.services.profiles import profile_of
 from assessment.services.summaries import refresh_quietly
 
 Shape = Literal["long", "wide"]
@@ -180,10 +181,23 @@ def export_responses(
     return file
 
 
+def _with_profile(
+    session: Session, assessment: Assessment, document: dict[str, Any]
+) -> dict[str, Any]:
+    """The results document with the assessment's organization profile, if one was saved."""
+    profile = profile_of(session, assessment)
+    if profile is not None:
+        document["profile"] = profile.to_dict()
+    return document
+
+
 def export_results(session: Session, actor: Actor, assessment_id: int) -> dict[str, Any]:
-    """Live results in the ``saleshealth score --json`` shape (any member may read them)."""
+    """Live results in the ``saleshealth score --json`` shape (any member may read them),
+    with the organization profile under ``profile`` when one was saved."""
     assessment = get_assessment(session, assessment_id)
-    return results_document(compute_results(session, assessment))
+    return _with_profile(
+        session, assessment, results_document(compute_results(session, assessment))
+    )
 
 
 def export_results_file(
@@ -195,7 +209,8 @@ def export_results_file(
     except UnknownFormat as exc:
         raise Invalid("export.format", field="format", formats=list(exc.known)) from None
     assessment = get_assessment(session, assessment_id)
-    body = document.write(results_document(compute_results(session, assessment)))
+    results = results_document(compute_results(session, assessment))
+    body = document.write(_with_profile(session, assessment, results))
     name = document.filename(f"{file_stem(assessment)}-results")
     return ExportFile(name, document.mimetype, body)
 

@@ -24,6 +24,7 @@ from assessment.services import accounts
 from assessment.services.actor import Actor
 from assessment.services.assessments import AssessmentSettings, create_assessment, set_status
 from assessment.services.clients import ClientData, create_client
+from assessment.services.profiles import set_profile
 from assessment.services.questionnaires import model_of, publish_shipped
 
 DEMO_CLIENT = "Demo: Northwind Distribution (synthetic data)"
@@ -71,6 +72,22 @@ def load_demo(session: Session, respondents: int = 30, seed: int = 7) -> str:
         demo=True,
     )
     set_status(session, actor, assessment.id, "open")
+    # A wholesale distributor, as the client record says: recommendations for trading
+    # companies and the evidence sentences citing the profile show in the demo.
+    set_profile(
+        session,
+        actor,
+        assessment.id,
+        {
+            "business_type": "distributor",
+            "sales_headcount": "24",
+            "sales_managers": "3",
+            "revenue_target": "60000000",
+            "avg_deal_size": "18000",
+            "currency": "PLN",
+            "sales_cycle_days": "45",
+        },
+    )
     people = synthetic_respondents(q, respondents, seed=seed)
     now = utcnow()
     with write_transaction(session):

@@ -35,6 +35,7 @@ from assessment.core.loader import (
     find_questionnaire_dir,
     format_path,
     parse_yaml,
+    questionnaire_ids,
     read_catalogues,
 )
 from assessment.core.model import Questionnaire
@@ -91,6 +92,54 @@ def _read_shipped(qid: str) -> _Shipped:
     return _Shipped(
         copy.deepcopy(shipped.document), copy.deepcopy(shipped.catalogues), shipped.model
     )
+
+
+@dataclass(frozen=True)
+class ShippedQuestionnaire:
+    """A questionnaire shipped with the application, as a self-assessment offers it."""
+
+    id: str
+    title: str
+    """In the language asked for, when the questionnaire has it."""
+    description: str
+    quick_check: bool
+    questions: int
+    """How many questions it asks a leader (an executive), the longest role's share."""
+
+
+def shipped_questionnaires(lang: str | None = None) -> list[ShippedQuestionnaire]:
+    """Every shipped questionnaire (newest version of each id): quick checks first, then by
+    id.  Titles and descriptions in ``lang`` where a translation exists."""
+    out = []
+    for qid in questionnaire_ids():
+        try:
+            shipped = _read_shipped(qid)
+        except (LookupError, QuestionnaireError):
+            continue
+        model = shipped.model
+        texts = shipped.catalogues.get(lang or "", {}) if lang != model.language else {}
+        asked = max(
+            (
+                sum(1 for q in model.questions().values() if role in q.roles)
+                for role in model.leadership_roles or model.role_ids
+            ),
+            default=0,
+        )
+        out.append(
+            ShippedQuestionnaire(
+                id=model.id,
+                title=str(texts.get("title") or model.title),
+                description=str(texts.get("description") or model.description),
+                quick_check=model.is_quick_check,
+                questions=asked,
+            )
+        )
+    return sorted(out, key=lambda s: (not s.quick_check, s.id != STANDARD_ID, s.id))
+
+
+def shipped_model(qid: str) -> Questionnaire:
+    """The newest shipped version of ``qid`` (LookupError when none is shipped)."""
+    return _read_shipped(qid).model
 
 
 def _stored_shipped(session: Session, shipped: _Shipped) -> QuestionnaireVersion | None:
@@ -204,7 +253,9 @@ def _row(version: QuestionnaireVersion) -> tuple[int, object]:
 def _base_model(version: QuestionnaireVersion) -> Questionnaire:
     base = _BASE.get(version.content_hash)
     if base is None:
-        base = build_questionnaire(version.document, f"stored questionnaire {version.qid}")
+        base = build_questionnaire(
+            version.document, f"stored questionnaire {version.qid}", stored=True
+        )
         if base.content_hash != version.content_hash:
             raise RuntimeError(f"stored questionnaire {version.qid} no longer matches its hash")
         _BASE.put(version.content_hash, base)

@@ -25,6 +25,7 @@ from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
 from assessment.services.crm_evidence import current_evidence
 from assessment.services.errors import Conflict, Invalid, NotFound
+from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.services.trends import report_trend
 from reports.bounded import BoundedRenderer
@@ -255,6 +256,7 @@ def _render(
             crm_kpis=evidence.kpis if evidence else None,
             crm_filename=evidence.filename if evidence else "",
             trend=report_trend(session, assessment, job.language, closed_only=guest),
+            profile=profile_of(session, assessment),
         ),
     )
     session.commit()  # no transaction stays open during a long render

@@ -1,7 +1,14 @@
-"""Trends of a client's assessments, and the version mappings they use."""
+"""Trends of a client's assessments, and the version mappings they use.
+
+Mappings come from two places: those shipped with the questionnaires
+(``questionnaires/<id>/mappings/*.yaml``) and those a workspace uploaded.  For a pair of
+versions the workspace's own mapping wins over the shipped one.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +19,13 @@ from assessment.core.results import Results
 from assessment.core.trends import MappingIndex, Trend, TrendSource, VersionMap, compute_trend
 from assessment.db import write_transaction
 from assessment.db.models import Assessment, AssessmentStatus, QuestionnaireVersion, VersionMapping
-from assessment.io.version_mapping import VersionMappingError, check_against, parse_version_mapping
+from assessment.io.version_mapping import (
+    VersionMappingError,
+    check_against,
+    parse_version_mapping,
+    shipped_mapping_files,
+    shipped_mappings,
+)
 from assessment.messages import Lines
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, questionnaire_of
@@ -20,17 +33,40 @@ from assessment.services.clients import get_client
 from assessment.services.errors import Invalid, NotFound
 from assessment.services.questionnaires import available_versions, model_of
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class MappingInfo:
-    """A stored version mapping, for listing."""
+    """A version mapping, for listing: uploaded by the workspace, or shipped."""
 
     id: int
     from_label: str
     to_label: str
     elements: int
     questions: int
-    created_at: datetime
+    created_at: datetime | None
+    shipped: bool = False
+    """Shipped with the questionnaire (it cannot be removed; an upload for the same pair
+    takes its place)."""
+
+
+_SHIPPED_MAPS: dict[str, tuple[tuple[tuple[str, int, int], ...], list[VersionMap]]] = {}
+
+
+def shipped_version_maps() -> list[VersionMap]:
+    """The mappings shipped with the questionnaires: read once per process while their files
+    are unchanged.  A file that does not parse is logged and left out (``questionnaire
+    validate`` and the tests report it)."""
+    files = shipped_mapping_files()
+    signature = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    cached = _SHIPPED_MAPS.get("maps")
+    if cached is None or cached[0] != signature:
+        maps, problems = shipped_mappings()
+        for problem in problems:
+            log.warning("shipped version mapping left out: %s", problem)
+        cached = _SHIPPED_MAPS["maps"] = (signature, maps)
+    return list(cached[1])
 
 
 def _when(a: Assessment) -> datetime:
@@ -57,8 +93,34 @@ def trend_assessments(
     )
 
 
+def _shipped_index(session: Session) -> MappingIndex:
+    """The shipped mappings keyed by the content hashes of the stored shipped versions they
+    name (a version stored with several contents gets the mapping for each)."""
+    maps = shipped_version_maps()
+    if not maps:
+        return {}
+    qids = sorted({m.from_id for m in maps} | {m.to_id for m in maps})
+    hashes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for qid, version, content_hash in session.execute(
+        select(
+            QuestionnaireVersion.qid,
+            QuestionnaireVersion.version,
+            QuestionnaireVersion.content_hash,
+        ).where(QuestionnaireVersion.workspace_id.is_(None), QuestionnaireVersion.qid.in_(qids))
+    ):
+        hashes[(qid, version)].add(content_hash)
+    index: dict[tuple[str, str], VersionMap] = {}
+    for m in maps:
+        for a in sorted(hashes.get((m.from_id, m.from_version), ())):
+            for b in sorted(hashes.get((m.to_id, m.to_version), ())):
+                index[(a, b)] = m
+    return index
+
+
 def mapping_index(session: Session) -> MappingIndex:
-    """The workspace's version mappings keyed by (from content hash, to content hash)."""
+    """The version mappings keyed by (from content hash, to content hash): the shipped ones,
+    then the workspace's uploads, which replace a shipped mapping of the same pair."""
+    index = dict(_shipped_index(session))
     src = aliased(QuestionnaireVersion)
     dst = aliased(QuestionnaireVersion)
     rows = session.execute(
@@ -66,7 +128,8 @@ def mapping_index(session: Session) -> MappingIndex:
         .join(src, src.id == VersionMapping.from_version_id)
         .join(dst, dst.id == VersionMapping.to_version_id)
     ).all()
-    return {(a, b): VersionMap.from_dict(m) for m, a, b in rows}
+    index.update({(a, b): VersionMap.from_dict(m) for m, a, b in rows})
+    return index
 
 
 def source_of(
@@ -189,7 +252,7 @@ def upload_mapping(session: Session, actor: Actor, data: bytes, filename: str) -
 
 
 def list_mappings(session: Session) -> list[MappingInfo]:
-    """The workspace's version mappings, newest first."""
+    """The workspace's version mappings, newest first, then the shipped ones."""
     out = []
     for row in session.scalars(select(VersionMapping).order_by(VersionMapping.id.desc())):
         vmap = VersionMap.from_dict(row.mapping)
@@ -201,6 +264,18 @@ def list_mappings(session: Session) -> list[MappingInfo]:
                 len(vmap.elements),
                 len(vmap.questions),
                 row.created_at,
+            )
+        )
+    for vmap in shipped_version_maps():
+        out.append(
+            MappingInfo(
+                0,
+                f"{vmap.from_id} {vmap.from_version}",
+                f"{vmap.to_id} {vmap.to_version}",
+                len(vmap.elements),
+                len(vmap.questions),
+                None,
+                shipped=True,
             )
         )
     return out

@@ -325,7 +325,8 @@ def test_same_version_with_other_content_is_refused_identical_reused(
 def test_a_workspace_questionnaire_needs_its_own_id(owner: FlaskClient, app: Flask) -> None:
     std = standard_id(app)
     page = owner.get(f"/questionnaires/{std}/clone").get_data(as_text=True)
-    data = clone_data(page, qid="sales-org-health", version="9.0.0")
+    # A 1.x version: the rule under test is the id (from 2.0 on, bands also need sources).
+    data = clone_data(page, qid="sales-org-health", version="1.9.0")
     preview = owner.post(f"/questionnaires/{std}/clone", data=data).get_data(as_text=True)
     assert (
         "&#39;sales-org-health&#39; is the id of a standard questionnaire; give your "

@@ -224,12 +224,27 @@ class ElementSettings(ApiModel):
     target: float | None = None
 
 
+class ProfileOut(ApiModel):
+    """The organization profile a consultant entered (null fields were not filled in)."""
+
+    business_type: Literal["manufacturer", "distributor", "services", "software", "other"] | None
+    sales_headcount: int | None = Field(description="People in sales.")
+    sales_managers: int | None
+    revenue_target: float | None = Field(description="Annual revenue target, in `currency`.")
+    avg_deal_size: float | None = Field(description="Average deal size, in `currency`.")
+    sales_cycle_days: int | None = Field(description="Typical sales cycle in days.")
+    currency: str | None = Field(description="ISO 4217 code of the amounts.")
+
+
 class AssessmentDetail(AssessmentOut):
     """An assessment with its progress and settings."""
 
     progress: ProgressOut
     languages: list[str] = Field(description="Languages its results can be read in.")
     overrides: dict[str, ElementSettings]
+    profile: ProfileOut | None = Field(
+        None, description="The organization profile, when one was saved (never scored)."
+    )
 
 
 # --- results (the `saleshealth score --json` document) ------------------------------------
@@ -395,6 +410,9 @@ class ResultsOut(ResultsModel):
     overall: OverallOut
     elements: list[ElementResult]
     recommendations: list[RecommendationOut]
+    profile: ProfileOut | None = Field(
+        None, description="Only in the results export: the organization profile, if saved."
+    )
 
 
 class ApiIndex(ApiModel):

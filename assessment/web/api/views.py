@@ -18,6 +18,7 @@ from assessment.messages import Message, catalogue
 from assessment.services import assessments as assessment_svc
 from assessment.services import clients as client_svc
 from assessment.services import data_exchange
+from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.web.api import v1
 from assessment.web.api.auth import bind_token_workspace, caller
@@ -37,6 +38,7 @@ from assessment.web.api.schemas import (
     ErrorDetail,
     ExportQuery,
     PageQuery,
+    ProfileOut,
     ProgressOut,
     QuestionnaireRef,
     ResultsOut,
@@ -195,6 +197,7 @@ def get_assessment(assessment_id: int) -> Response:
     """One assessment with its progress (counts only) and settings."""
     assessment = _load_assessment(assessment_id)
     progress = assessment_svc.progress_of(current_session(), assessment.id)
+    profile = profile_of(current_session(), assessment)
     base = assessment_out(assessment)
     detail = AssessmentDetail(
         **base.model_dump(),
@@ -217,6 +220,7 @@ def get_assessment(assessment_id: int) -> Response:
             element_id: ElementSettings(weight=values.get("weight"), target=values.get("target"))
             for element_id, values in (assessment.overrides or {}).items()
         },
+        profile=None if profile is None else ProfileOut(**profile.to_dict()),
     )
     return _json(detail)
 

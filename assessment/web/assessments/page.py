@@ -19,6 +19,7 @@ from assessment.db.models import Assessment, Respondent
 from assessment.services import assessments as svc
 from assessment.services import respondents as people
 from assessment.services.responding import pages_for
+from assessment.web.assessments.profile import ProfileCard, ProfileForm, profile_card
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, assessment_card
 from assessment.web.trends.page import FollowupCard, followup_card
@@ -104,6 +105,8 @@ class AssessmentPage:
     respondents: tuple[RespondentRow, ...]
     followup: FollowupCard | None
     evidence: EvidenceCard
+    profile: ProfileCard
+    profile_form: ProfileForm
     smtp: bool
     """Whether e-mail is configured (the invite button is offered)."""
     state: str = ""
@@ -127,6 +130,7 @@ def assessment_page(
     q = svc.questionnaire_of(assessment)
     rows = respondent_rows(people.list_respondents(session, assessment.id), q)
     state = state if state in STATES else ""
+    card, form = profile_card(session, assessment.id)
     return AssessmentPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
@@ -137,5 +141,7 @@ def assessment_page(
         total=len(rows),
         followup=followup_card(session, assessment, can_edit),
         evidence=assessment_card(session, assessment, lang),
+        profile=card,
+        profile_form=form,
         smtp=smtp,
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from assessment.core.model import Question
+from assessment.core.model import Question, SourceKind
 from assessment.core.results import KpiValue, Results
 
 
@@ -23,6 +23,31 @@ def source_label(source: str | None) -> str:
         "answers": _("answers (median)"),
     }
     return labels.get(source or "", _("no value"))
+
+
+def band_source_label(question: Question | None) -> str:
+    """Where a KPI's bands come from, in a few words ("" when the question does not say)."""
+    if question is None:
+        return ""
+    source = question.band_source
+    if source is None:
+        return (
+            _("Source of the bands") if isinstance(question.source, str) and question.source else ""
+        )
+    return {
+        SourceKind.SEED: _("Bands from the reference articles"),
+        SourceKind.PUBLISHED: _("Bands from a published source"),
+        SourceKind.PRACTICE: _("Bands set from practice, not a published norm"),
+    }[source.kind]
+
+
+def band_source_note(question: Question | None) -> str:
+    """The note on the bands' source ("" when there is none)."""
+    if question is None:
+        return ""
+    if question.band_source is not None:
+        return question.band_source.note
+    return question.source if isinstance(question.source, str) else ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,11 @@ class KpiRow:
     score: float | None
     note: str
     answers: int
+    band_source: str = ""
+    """Where the bands come from (reference articles, a published source or practice)."""
+    band_source_kind: str = ""
+    """``seed``, ``published`` or ``practice`` ("" when not given)."""
+    band_source_note: str = ""
 
 
 def _band_label(question: Question | None, band: str | None) -> str:
@@ -63,6 +93,11 @@ def kpi_row(kpi: KpiValue, question: Question | None) -> KpiRow:
         score=kpi.score,
         note=kpi.note,
         answers=kpi.answers,
+        band_source=band_source_label(question),
+        band_source_kind=""
+        if question is None or question.band_source is None
+        else question.band_source.kind.value,
+        band_source_note=band_source_note(question),
     )
 
 

@@ -6,20 +6,28 @@ benchmark, the CRM evidence comparison, the change since the previous assessment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy.orm import Session
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
 from assessment.core.disclosure import for_guest
 from assessment.core.model import Question, Questionnaire
+from assessment.core.placeholders import EvidenceFigures, evidence_by_recommendation
+from assessment.core.profile import OrganizationProfile
 from assessment.core.results import Results
 from assessment.db.models import Assessment
 from assessment.services import assessments as svc
 from assessment.services import guest as guest_svc
 from assessment.services.benchmark import BenchmarkView
+from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
+from assessment.services.self_assessment import can_grow, choices, grown_from, growth_target
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
 from assessment.web.results.kpis import KpiRow, kpi_rows
@@ -69,6 +77,49 @@ def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
     )
 
 
+class GrowForm(FlaskForm):
+    """Grow a quick check into a team assessment."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Grow into a full team assessment"))
+
+
+@dataclass(frozen=True)
+class GrowOffer:
+    """On a submitted quick check: the team assessment it can grow into, or has grown into."""
+
+    target: str
+    """The title of the full questionnaire."""
+    questions: int
+    form: GrowForm | None
+    """The form that creates it (editors, while it has not grown yet)."""
+    grown_id: int | None = None
+    grown_title: str = ""
+
+
+def grow_offer(
+    session: Session, assessment: Assessment, lang: str, can_edit: bool
+) -> GrowOffer | None:
+    """What the results page of a quick check offers (None for other assessments)."""
+    target = growth_target(assessment)
+    if target is None:
+        return None
+    info = next((c for c in choices(lang) if c.id == target), None)
+    if info is None:
+        return None
+    grown = grown_from(session, assessment.id)
+    form = None
+    if grown is None and can_edit and can_grow(session, assessment):
+        form = GrowForm(formdata=None, title=_("Team assessment"))
+    return GrowOffer(
+        target=info.title,
+        questions=info.questions,
+        form=form,
+        grown_id=None if grown is None else grown.id,
+        grown_title="" if grown is None else grown.title,
+    )
+
+
 @dataclass(frozen=True)
 class ResultsPage:
     """Everything the results page shows."""
@@ -91,6 +142,13 @@ class ResultsPage:
     """Whether the user may enter organization facts (the link to the facts form)."""
     comments_withheld: bool = False
     """A client's guest reads no comments of this assessment (too few respondents)."""
+    profile: OrganizationProfile | None = None
+    """The organization profile (what the report's sizing of improvements reads)."""
+    grow: GrowOffer | None = None
+    """On a quick check: the team assessment it grows into."""
+    rec_evidence: dict[str, str] = field(default_factory=dict)
+    """Each triggered recommendation's evidence sentence with the client's figures, by id
+    (only those whose every figure exists)."""
 
 
 def results_page(
@@ -118,6 +176,8 @@ def results_page(
     answered = results.respondents > 0
     questions = q.questions()
     compare = answered and (not guest or guest_svc.previous_is_closed(session, assessment))
+    profile = profile_of(session, assessment)
+    figures = EvidenceFigures(results, q, profile, lang, label=_)
     return ResultsPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
@@ -137,4 +197,9 @@ def results_page(
         kpis=kpi_rows(results, questions),
         can_edit=can_edit and not guest,
         comments_withheld=withheld,
+        profile=profile,
+        grow=None if guest else grow_offer(session, assessment, lang, can_edit),
+        rec_evidence=evidence_by_recommendation(
+            figures, {r.id: r.evidence for r in results.recommendations if r.evidence}
+        ),
     )

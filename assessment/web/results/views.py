@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
 
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
-from assessment.services.self_assessment import SelfAssessmentRequest, start_self_assessment
+from assessment.services.errors import Invalid
+from assessment.services.questionnaires import STANDARD_ID
+from assessment.services.self_assessment import (
+    SelfAssessmentRequest,
+    choices,
+    grow_into_full,
+    start_self_assessment,
+)
 from assessment.web.i18n import LANGUAGES, select_locale
+from assessment.web.messages import localize
 from assessment.web.respond.views import remember_respondent
 from assessment.web.results import bp
-from assessment.web.results.page import results_page
+from assessment.web.results.page import GrowForm, results_page
 from assessment.web.tenancy import actor
 
 
@@ -40,6 +48,7 @@ def show(assessment_id: int) -> str:
 class SelfAssessmentForm(FlaskForm):
     """Start a self-assessment."""
 
+    questionnaire = RadioField(_l("Questionnaire"), validators=[Optional()])
     organization = StringField(
         _l("Your organization"), validators=[DataRequired(), Length(max=200)]
     )
@@ -63,21 +72,52 @@ def self_assessment() -> str | Response:
     me = actor()
     me.require_editor()
     form = SelfAssessmentForm()
+    offered = choices(select_locale())
+    form.questionnaire.choices = [SelectChoice(c.id, c.title) for c in offered]
     if request.method == "GET":
         form.organization.data = current_user.workspace_name
         form.language.data = select_locale()
+        form.questionnaire.data = offered[0].id if offered else ""
     if form.validate_on_submit():
-        started = start_self_assessment(
-            current_session(),
-            me,
-            SelfAssessmentRequest(
-                organization=form.organization.data or "",
-                title=_("Self-assessment"),
-                language=form.language.data or "en",
-                role=form.role.data or "executive",
-                respondent_name=current_user.name,
+        quick = next((c for c in offered if c.id == form.questionnaire.data), None)
+        try:
+            started = start_self_assessment(
+                current_session(),
+                me,
+                SelfAssessmentRequest(
+                    organization=form.organization.data or "",
+                    title=_("Quick check") if quick and quick.quick_check else _("Self-assessment"),
+                    language=form.language.data or "en",
+                    role=form.role.data or "executive",
+                    respondent_name=current_user.name,
+                    # A post without a choice (not from this page) gets the standard one.
+                    questionnaire=form.questionnaire.data or STANDARD_ID,
+                ),
+            )
+        except Invalid as exc:
+            getattr(form, exc.field or "organization", form.organization).errors = [localize(exc)]
+        else:
+            remember_respondent(started.respondent)
+            return redirect(url_for("respond.intro"))
+    return render_template("web/results/self.html", form=form, offered=offered)
+
+
+@bp.route("/assessments/<int:assessment_id>/grow", methods=["POST"])
+@login_required
+def grow(assessment_id: int) -> Response:
+    """Create the draft team assessment a submitted quick check grows into."""
+    actor().require_editor()
+    svc.get_assessment(current_session(), assessment_id)  # 404 before anything else
+    form = GrowForm()
+    if not form.validate_on_submit():
+        raise Invalid("form.expired")
+    grown = grow_into_full(current_session(), actor(), assessment_id, form.title.data or "")
+    if grown.leader is not None:
+        flash(
+            _(
+                "Team assessment created with you as its first respondent. Add your team, "
+                "then open it for answers."
             ),
+            "success",
         )
-        remember_respondent(started.respondent)
-        return redirect(url_for("respond.intro"))
-    return render_template("web/results/self.html", form=form)
+    return redirect(url_for("assessments.show", assessment_id=grown.assessment.id))
