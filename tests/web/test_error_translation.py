@@ -130,7 +130,7 @@ def test_main_error_paths_speak_the_users_language(owner: FlaskClient, lang: str
     _assert_translated(errors, _render(lang, Message("overrides.weight", element="crm", max=10.0)))
 
     # An out-of-range KPI answer on the respondent page (the respondent's language).
-    (link,) = add_people(owner, aid, ", , executive")
+    (link,) = add_people(owner, aid, ", , sales_manager")
     open_assessment(owner, aid)
     person = owner.application.test_client()
     person.get(link)

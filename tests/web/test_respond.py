@@ -60,7 +60,7 @@ def test_autosave_saves_changes_and_clears(owner: FlaskClient, app: Flask) -> No
 
 
 def test_autosave_rejects_bad_values_with_a_reason(owner: FlaskClient, app: Flask) -> None:
-    _, _, person = _started(owner, "executive")
+    _, _, person = _started(owner, "sales_manager")
     status, body = _save(person, {"question": "mgmt_rep.coaching_hours", "value": "900"})
     assert status == 422 and "outside the allowed range" in str(body["error"])
     status, body = _save(person, {"question": "mgmt_rep.one_to_ones", "value": "fortnightlyish"})
@@ -140,7 +140,7 @@ def test_expired_form_keeps_typed_answers(owner: FlaskClient, app: Flask) -> Non
 
 
 def test_invalid_value_on_page_post_keeps_the_rest(owner: FlaskClient, app: Flask) -> None:
-    _, _, person = _started(owner, "executive")
+    _, _, person = _started(owner, "sales_manager")
     token = csrf_token(person, "/respond/page/1")
     res = person.post(
         "/respond/page/1",
