@@ -93,9 +93,10 @@ def current_respondent(restore_from_form: bool = False) -> Respondent | None:
 
 
 def _require() -> Respondent:
+    """The session's respondent; without one, the page asking to open the link again (403)."""
     respondent = current_respondent()
     if respondent is None:
-        abort(Response(render_template("web/respond/expired.html"), status=403))
+        abort(403)
     return respondent
 
 
@@ -105,7 +106,7 @@ def open_link(token: str) -> Response:
     """Exchange the link token for a session and redirect (the token leaves the URL)."""
     respondent = resolve_token(current_session(), token)
     if respondent is None:
-        return Response(render_template("web/respond/invalid.html"), status=404)
+        abort(404)  # the error page in the browser's language (assessment/web/errors.py)
     remember_respondent(respondent)
     return redirect(url_for("respond.intro"))
 
