@@ -225,6 +225,9 @@ def render_page(
             answered=fields.answered,
             crm=fields.crm,
             widgets=widget_templates(page.questions),
+            ranges={
+                question.id: svc.range_text(question, unit=False) for question in page.questions
+            },
             comment_box=offers_comment_box(page.questions),
         ),
         status,
@@ -285,9 +288,11 @@ def autosave() -> tuple[Response, int]:
         else:
             svc.save_answer(current_session(), respondent.id, str(data.get("question", "")), value)
     except Invalid as exc:
-        return jsonify({"saved": False, "error": localize(exc), "field": exc.field}), 422
+        # A validation error, not a lost connection: the page shows it next to the field.
+        body = {"saved": False, "invalid": True, "error": localize(exc), "code": exc.code}
+        return jsonify({**body, "field": exc.field}), 422
     except Conflict as exc:
-        return jsonify({"saved": False, "error": localize(exc)}), 409
+        return jsonify({"saved": False, "error": localize(exc), "code": exc.code}), 409
     return jsonify({"saved": True}), 200
 
 
