@@ -18,11 +18,13 @@ from assessment.core.answers import Answer as CoreAnswer
 from assessment.core.model import Element, Question, Questionnaire
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
-from assessment.db.models import Answer, AssessmentStatus, ElementComment, Respondent
+from assessment.db.models import Answer, Assessment, AssessmentStatus, ElementComment, Respondent
 from assessment.messages import Message
-from assessment.services.assessments import answer_from_row, questionnaire_of
+from assessment.services import audit
+from assessment.services.assessments import answer_from_row, apply_status, questionnaire_of
 from assessment.services.crm_evidence import prefill_values
 from assessment.services.errors import Conflict, Invalid, NotFound
+from assessment.services.summaries import refresh_quietly
 
 MAX_COMMENT = 5000
 SOURCE_RESPONDENT = "respondent"
@@ -362,10 +364,34 @@ def submit(session: Session, respondent_id: int) -> bool:
         respondent = load_respondent(session, respondent_id, lock=True)
         if respondent.submitted_at is not None:
             return False
-        if respondent.assessment.status is not AssessmentStatus.OPEN:
+        assessment = respondent.assessment
+        if assessment.status is not AssessmentStatus.OPEN:
             raise Conflict("assessment.not_open")
         now = utcnow()
         respondent.submitted_at = now
         respondent.started_at = respondent.started_at or now
         respondent.last_active_at = now
-        return True
+        completes = assessment.is_self_assessment
+        if completes:
+            _complete_self_assessment(session, assessment)
+    if completes:
+        # Scored once now, as when a consultant closes an assessment (services.assessments).
+        refresh_quietly(session, assessment.id)
+    return True
+
+
+def _complete_self_assessment(session: Session, assessment: Assessment) -> None:
+    """Close a self-assessment when its only respondent submits (in the caller's transaction).
+
+    Nobody else will answer, so it is complete: it reads "closed" on the dashboard and in the
+    portfolio instead of waiting open forever.  The audit trail records the system as actor.
+    """
+    apply_status(assessment, AssessmentStatus.CLOSED)
+    audit.record(
+        session,
+        None,
+        "assessment.status",
+        f"assessment:{assessment.id}",
+        {"from": AssessmentStatus.OPEN.value, "to": AssessmentStatus.CLOSED.value},
+        workspace_id=assessment.workspace_id,
+    )

@@ -89,6 +89,7 @@ def current_respondent(restore_from_form: bool = False) -> Respondent | None:
         bind_workspace(current_session(), respondent.workspace_id)
         g.page_language = respondent.language or respondent.assessment.language
         g.workspace_name = _workspace_name(respondent)
+        g.self_assessment = respondent.assessment.is_self_assessment
     return respondent
 
 
