@@ -22,10 +22,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.test import TestResponse
 
+from assessment.app import create_app
 from assessment.catalogues import translations_for
 from assessment.extensions import current_session
 from assessment.messages import Message
+from tests.databases import fresh_database
 from tests.web.conftest import (
+    PG_URL,
     add_people,
     build_app,
     close_app,
@@ -185,10 +188,37 @@ def test_respondent_pages_speak_the_assessments_language(
 def test_a_request_too_large_is_a_page(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 1024
     client = app.test_client()
-    res = client.post(
-        "/respond/language", data={"lang": "x" * 5000}, headers={"Accept-Language": "pl"}
-    )
+    big = {"lang": "x" * 5000}
+    res = client.post("/respond/language", data=big, headers={"Accept-Language": "pl"})
     _heading(res, "pl", RESPONDENT_TITLES[413], 413)
+    sign_up_owner(client)
+    res = client.post("/clients/new", data=big, headers={"Accept-Language": "ru"})
+    _heading(res, "ru", CONSULTANT_TITLES[413], 413)
+
+
+def test_the_rate_limit_is_a_page(tmp_path: Path) -> None:
+    """Flask-Limiter's own 429 (link guessing): the respondent page, with Retry-After."""
+    url = PG_URL or f"sqlite:///{tmp_path / 'limits.sqlite'}"
+    fresh_database(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+    client = app.test_client()
+    here = {"REMOTE_ADDR": "10.42.42.42"}
+    h = {"Accept-Language": "ro"}
+    for _ in range(120):
+        assert client.get("/r/guess", headers=h, environ_base=here).status_code == 404
+    res = client.get("/r/guess", headers=h, environ_base=here)
+    _heading(res, "ro", RESPONDENT_TITLES[429], 429)
+    assert "Retry-After" in res.headers
+    close_app(app)
 
 
 def test_a_broken_database_still_gives_a_page(client: FlaskClient) -> None:
