@@ -324,3 +324,42 @@ def test_self_assessment_speaks_to_one_person_and_closes(
     assert title.startswith("Own view of Agata Wiśniewska") and "Self-assessment" not in title
     assert row.locator(".status").inner_text() == "Closed"
     page.screenshot(path=str(out / "r07-self-dashboard.png"), full_page=True)
+
+
+def test_a_scale_is_answered_with_the_keyboard_in_its_order(
+    setup: dict[str, Any], browser: Any
+) -> None:
+    """Arrow keys walk the radios in the order they are shown (one column on a phone)."""
+    page = respondent(browser, setup["reps"][1], PHONE, "pl")
+    page.goto(page.url.replace("/respond/", "/respond/page/1"))
+    box = page.locator("fieldset.question[data-question]").first
+    radios = box.locator("label.option:not(.special) input")
+    radios.first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    assert radios.nth(1).is_checked()
+    box.locator(".save-state", has_text="\u2713").wait_for()
+    page.context.close()
+
+
+def test_respondent_pages_have_no_serious_accessibility_violations(
+    setup: dict[str, Any], browser: Any, server: str
+) -> None:
+    """axe-core on the intro, a page showing a refused value, and an error page (en, pl)."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+
+    def serious(page: Any) -> list[str]:
+        found = axe.run(page).response["violations"]
+        return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
+
+    for lang, viewport in (("en", DESKTOP), ("pl", PHONE)):
+        page = respondent(browser, setup["executive"], viewport, lang)
+        assert not serious(page), (lang, "intro")
+        page.goto(page.url.replace("/respond/", "/respond/page/1"))
+        page.locator("input.number").first.fill("abc")
+        page.locator("p.error:not([hidden])").first.wait_for()
+        assert not serious(page), (lang, "page with a refused value")
+        page.goto(server + "/r/not-a-link")
+        assert not serious(page), (lang, "error page")
+        page.context.close()
