@@ -69,8 +69,8 @@ def wants_json() -> bool:
 def _respondent_session() -> bool:
     """Whether a respondent is signed in through their link; sets the page language.
 
-    Called while handling an error, possibly after a database failure: the session is rolled
-    back first, and a failure to read the respondent only loses the language preference.
+    Called while handling an error, possibly after a database failure (the 500 handler rolls
+    the session back first): a failure to read the respondent only loses their language.
     """
     from assessment.web.respond.views import current_respondent
 
