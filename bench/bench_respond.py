@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 RADIO = re.compile(r'type="radio" name="([a-z0-9_.]+)" value="([a-z0-9_]+)"')
-NUMBER = re.compile(r'step="any" name="([a-z0-9_.]+)"\s*min="([0-9.]+)" max="([0-9.]+)"')
+NUMBER = re.compile(r'name="([a-z0-9_.]+)" data-min="([0-9.]+)" data-max="([0-9.]+)"')
 
 
 def setup_assessment(db_url: str, n: int) -> list[str]:

@@ -13,20 +13,24 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assessment.core.answers import MAX_TEXT, AnswerError, AnswerKind, parse_answer
 from assessment.core.answers import Answer as CoreAnswer
-from assessment.core.answers import AnswerError, AnswerKind, parse_answer
 from assessment.core.model import Element, Question, Questionnaire
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
-from assessment.db.models import Answer, AssessmentStatus, ElementComment, Respondent
+from assessment.db.models import Answer, Assessment, AssessmentStatus, ElementComment, Respondent
 from assessment.messages import Message
-from assessment.services.assessments import answer_from_row, questionnaire_of
+from assessment.services import audit
+from assessment.services.assessments import answer_from_row, apply_status, questionnaire_of
 from assessment.services.crm_evidence import prefill_values
 from assessment.services.errors import Conflict, Invalid, NotFound
+from assessment.services.summaries import refresh_quietly
 
 MAX_COMMENT = 5000
 SOURCE_RESPONDENT = "respondent"
 SOURCE_CRM = "crm"
+SHOWN_TYPED = 40
+"""Characters of a refused value quoted back to the respondent."""
 
 
 @dataclass(frozen=True)
@@ -202,13 +206,50 @@ def _upsert_comment(
         row.text, row.language = text.strip(), language
 
 
+def range_text(question: Question, *, unit: bool = True) -> Message | None:
+    """The question's range as people write it: ``0–40 hours/month`` (None: no range)."""
+    r = question.range
+    if r is None:
+        return None
+    if unit and question.unit:
+        return Message("respond.range_unit", min=float(r.min), max=float(r.max), unit=question.unit)
+    return Message("respond.range", min=float(r.min), max=float(r.max))
+
+
+def respondent_problem(question: Question, exc: AnswerError, raw: str) -> Message:
+    """What to tell a respondent who typed ``raw``: what to type instead.
+
+    The parser's own message names the problem for whoever fixes an answers file; the
+    respondent gets the allowed range, an example, or the length to shorten to.  Values no
+    form can send (an unknown option, a refused "don't know") keep the parser's message.
+    """
+    typed = raw.strip()
+    typed = typed if len(typed) <= SHOWN_TYPED else typed[: SHOWN_TYPED - 1] + "…"
+    span = range_text(question)
+    if exc.code in ("answer.out_of_range", "answer.out_of_range_unit") and span is not None:
+        return Message("respond.out_of_range", range=span, value=typed)
+    if exc.code in ("answer.not_a_number", "answer.not_finite"):
+        return Message("respond.not_a_number", example=2.5, value=typed)
+    if exc.code == "answer.ambiguous_number":
+        return Message("respond.ambiguous_number", example=12500)
+    if exc.code == "answer.text_too_long":
+        return Message("respond.text_too_long", num=len(raw), max=MAX_TEXT)
+    return exc.message
+
+
 def _questions_for(respondent: Respondent) -> dict[str, Question]:
-    q = questionnaire_of(respondent.assessment)
+    """The questions the respondent is asked, in their language (units are translated)."""
+    q = questionnaire_of(respondent.assessment, respondent_language(respondent))
     return {
         question.id: question
         for question in q.questions().values()
         if respondent.role in question.roles
     }
+
+
+def respondent_language(respondent: Respondent) -> str:
+    """The language the respondent answers in: their choice, else the assessment's."""
+    return respondent.language or respondent.assessment.language
 
 
 def _touch(respondent: Respondent, page_number: int | None = None) -> None:
@@ -234,7 +275,8 @@ def save_answer(session: Session, respondent_id: int, question_id: str, raw: str
             try:
                 answer = parse_answer(question, raw)
             except AnswerError as exc:
-                raise Invalid(exc.code, field=question_id, **exc.params) from None
+                problem = respondent_problem(question, exc, raw)
+                raise Invalid(problem.code, field=question_id, **problem.params) from None
         _upsert(session, respondent, question, answer)
         _touch(respondent)
 
@@ -244,7 +286,9 @@ def save_comment(
 ) -> None:
     """Save (or clear) a respondent's comment on an element."""
     if len(text) > MAX_COMMENT:
-        raise Invalid("comment.too_long", field=f"comment-{element_id}", num=MAX_COMMENT)
+        raise Invalid(
+            "respond.text_too_long", field=f"comment-{element_id}", num=len(text), max=MAX_COMMENT
+        )
     with write_transaction(session):
         respondent = load_respondent(session, respondent_id, lock=True)
         _ensure_can_answer(respondent)
@@ -272,7 +316,9 @@ def save_page(
     """
     errors: dict[str, str] = {}
     if comment is not None and len(comment) > MAX_COMMENT:
-        errors[f"comment-{page.element.id}"] = Message("comment.too_long", num=MAX_COMMENT)
+        errors[f"comment-{page.element.id}"] = Message(
+            "respond.text_too_long", num=len(comment), max=MAX_COMMENT
+        )
         comment = None
     with write_transaction(session):
         respondent = load_respondent(session, respondent_id, lock=True)
@@ -289,7 +335,7 @@ def save_page(
             try:
                 answer = parse_answer(question, value) if value.strip() else None
             except AnswerError as exc:
-                errors[question.id] = exc.message
+                errors[question.id] = respondent_problem(question, exc, value)
                 continue
             source = _source(question, answer, from_prefill, prefill)
             _upsert(session, respondent, question, answer, source)
@@ -318,10 +364,34 @@ def submit(session: Session, respondent_id: int) -> bool:
         respondent = load_respondent(session, respondent_id, lock=True)
         if respondent.submitted_at is not None:
             return False
-        if respondent.assessment.status is not AssessmentStatus.OPEN:
+        assessment = respondent.assessment
+        if assessment.status is not AssessmentStatus.OPEN:
             raise Conflict("assessment.not_open")
         now = utcnow()
         respondent.submitted_at = now
         respondent.started_at = respondent.started_at or now
         respondent.last_active_at = now
-        return True
+        completes = assessment.is_self_assessment
+        if completes:
+            _complete_self_assessment(session, assessment)
+    if completes:
+        # Scored once now, as when a consultant closes an assessment (services.assessments).
+        refresh_quietly(session, assessment.id)
+    return True
+
+
+def _complete_self_assessment(session: Session, assessment: Assessment) -> None:
+    """Close a self-assessment when its only respondent submits (in the caller's transaction).
+
+    Nobody else will answer, so it is complete: it reads "closed" on the dashboard and in the
+    portfolio instead of waiting open forever.  The audit trail records the system as actor.
+    """
+    apply_status(assessment, AssessmentStatus.CLOSED)
+    audit.record(
+        session,
+        None,
+        "assessment.status",
+        f"assessment:{assessment.id}",
+        {"from": AssessmentStatus.OPEN.value, "to": AssessmentStatus.CLOSED.value},
+        workspace_id=assessment.workspace_id,
+    )

@@ -21,10 +21,10 @@ def answer_page(page: Any, pick: int) -> None:
         if n:
             box.locator("label.option:not(.special)").nth(min(pick, n - 1)).click()
             continue
-        number = box.locator("input[type=number]")
+        number = box.locator("input.number")
         if number.count():
-            lo = float(number.get_attribute("min") or 0)
-            hi = float(number.get_attribute("max") or 100)
+            lo = float(number.get_attribute("data-min") or 0)
+            hi = float(number.get_attribute("data-max") or 100)
             number.fill(f"{(lo + hi) / 2:g}")
             number.blur()
 

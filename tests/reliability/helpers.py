@@ -29,7 +29,7 @@ OWNER_PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 RK = re.compile(r'name="rk" value="([^"]+)"')
 RADIO = re.compile(r'type="radio" name="([a-z0-9_.]+)" value="([a-z0-9_]+)"')
-NUMBER = re.compile(r'step="any" name="([a-z0-9_.]+)"\s*min="([0-9.]+)" max="([0-9.]+)"')
+NUMBER = re.compile(r'name="([a-z0-9_.]+)" data-min="([0-9.]+)" data-max="([0-9.]+)"')
 
 
 def free_port() -> int:

@@ -141,13 +141,13 @@ def test_main_error_paths_speak_the_users_language(owner: FlaskClient, lang: str
     page = res.get_data(as_text=True)
     unit = re.search(r'name="mgmt_rep.coaching_hours"[^>]*>\s*<span[^>]*>([^<]+)</span>', page)
     out_of_range = Message(
-        "answer.out_of_range_unit",
-        value=5000.0,
-        min=0.0,
-        max=40.0,
-        unit=_text(unit.group(1)) if unit else "",
+        "respond.out_of_range",
+        value="5000",
+        range=Message(
+            "respond.range_unit", min=0.0, max=40.0, unit=_text(unit.group(1)) if unit else ""
+        ),
     )
-    shown = _shown(page, r'<p class="error">(.*?)</p>')
+    shown = _shown(page, r'<p class="error"[^>]*>(.*?)</p>')
     _assert_translated(shown, _render(lang, out_of_range))
 
     # Answering a closed assessment: the page and the autosave both say why.

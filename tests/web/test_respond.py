@@ -62,7 +62,8 @@ def test_autosave_saves_changes_and_clears(owner: FlaskClient, app: Flask) -> No
 def test_autosave_rejects_bad_values_with_a_reason(owner: FlaskClient, app: Flask) -> None:
     _, _, person = _started(owner, "sales_manager")
     status, body = _save(person, {"question": "mgmt_rep.coaching_hours", "value": "900"})
-    assert status == 422 and "outside the allowed range" in str(body["error"])
+    assert status == 422 and body["code"] == "respond.out_of_range" and body["invalid"]
+    assert body["error"] == "Enter a number in the range 0–40 hours/month (you entered 900)."
     status, body = _save(person, {"question": "mgmt_rep.one_to_ones", "value": "fortnightlyish"})
     assert status == 422 and "not an option" in str(body["error"])
     status, body = _save(person, {"question": "top_performers.nope", "value": "1"})
@@ -91,7 +92,7 @@ def test_resume_on_another_device_at_first_unanswered_page(owner: FlaskClient) -
     for name in names:
         values = re.findall(rf'name="{re.escape(name)}" value="([a-z0-9_]+)"', page1)
         assert _save(person, {"question": name, "value": values[0]})[0] == 200
-    for name in re.findall(r'step="any" name="([a-z0-9_.]+)"', page1):
+    for name in re.findall(r'inputmode="decimal"[^>]* name="([a-z0-9_.]+)"', page1):
         assert _save(person, {"question": name, "value": "dk"})[0] in (200, 422)
     other_device = owner.application.test_client()
     other_device.get(link)
@@ -153,7 +154,7 @@ def test_invalid_value_on_page_post_keeps_the_rest(owner: FlaskClient, app: Flas
     )
     assert res.status_code == 422
     html = res.get_data(as_text=True)
-    assert 'value="5000"' in html and "outside the allowed range" in html
+    assert 'value="5000"' in html and "Enter a number in the range 0–40" in html
     assert _answers(app)["mgmt_rep.one_to_ones"][1] == "monthly"
 
 

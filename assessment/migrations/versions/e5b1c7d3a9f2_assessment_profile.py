@@ -1,7 +1,7 @@
 """assessment profile: the organization profile a consultant enters per assessment
 
 Revision ID: e5b1c7d3a9f2
-Revises: 3c83f948a830
+Revises: d4e8a1c6b3f2
 Create Date: 2027-01-20 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import assessment.db.base
 
 # revision identifiers, used by Alembic.
 revision = "e5b1c7d3a9f2"
-down_revision = "3c83f948a830"
+down_revision = "d4e8a1c6b3f2"
 branch_labels = None
 depends_on = None
 

@@ -89,13 +89,15 @@ def current_respondent(restore_from_form: bool = False) -> Respondent | None:
         bind_workspace(current_session(), respondent.workspace_id)
         g.page_language = respondent.language or respondent.assessment.language
         g.workspace_name = _workspace_name(respondent)
+        g.self_assessment = respondent.assessment.is_self_assessment
     return respondent
 
 
 def _require() -> Respondent:
+    """The session's respondent; without one, the page asking to open the link again (403)."""
     respondent = current_respondent()
     if respondent is None:
-        abort(Response(render_template("web/respond/expired.html"), status=403))
+        abort(403)
     return respondent
 
 
@@ -105,7 +107,7 @@ def open_link(token: str) -> Response:
     """Exchange the link token for a session and redirect (the token leaves the URL)."""
     respondent = resolve_token(current_session(), token)
     if respondent is None:
-        return Response(render_template("web/respond/invalid.html"), status=404)
+        abort(404)  # the error page in the browser's language (assessment/web/errors.py)
     remember_respondent(respondent)
     return redirect(url_for("respond.intro"))
 
@@ -224,6 +226,9 @@ def render_page(
             answered=fields.answered,
             crm=fields.crm,
             widgets=widget_templates(page.questions),
+            ranges={
+                question.id: svc.range_text(question, unit=False) for question in page.questions
+            },
             comment_box=offers_comment_box(page.questions),
         ),
         status,
@@ -284,9 +289,11 @@ def autosave() -> tuple[Response, int]:
         else:
             svc.save_answer(current_session(), respondent.id, str(data.get("question", "")), value)
     except Invalid as exc:
-        return jsonify({"saved": False, "error": localize(exc), "field": exc.field}), 422
+        # A validation error, not a lost connection: the page shows it next to the field.
+        body = {"saved": False, "invalid": True, "error": localize(exc), "code": exc.code}
+        return jsonify({**body, "field": exc.field}), 422
     except Conflict as exc:
-        return jsonify({"saved": False, "error": localize(exc)}), 409
+        return jsonify({"saved": False, "error": localize(exc), "code": exc.code}), 409
     return jsonify({"saved": True}), 200
 
 

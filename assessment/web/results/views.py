@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -86,7 +89,16 @@ def self_assessment() -> str | Response:
                 me,
                 SelfAssessmentRequest(
                     organization=form.organization.data or "",
-                    title=_("Quick check") if quick and quick.quick_check else _("Self-assessment"),
+                    # Not "Self-assessment": lists show that as a tag beside the title already.
+                    title=(
+                        _("Quick check")
+                        if quick and quick.quick_check
+                        else _(
+                            "Own view of %(name)s, %(date)s",
+                            name=current_user.name,
+                            date=format_date(datetime.now(UTC), "medium"),
+                        )[:200]
+                    ),
                     language=form.language.data or "en",
                     role=form.role.data or "executive",
                     respondent_name=current_user.name,
