@@ -173,6 +173,10 @@ class Assessment(WorkspaceScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reminder_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    """Days without an answer after which a respondent is reminded by e-mail (with SMTP)."""
+    reminder_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    """Automatic reminders each respondent gets at most; 0 turns them off."""
     client: Mapped[Client] = relationship(back_populates="assessments")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     respondents: WriteOnlyMapped[Respondent] = relationship(
@@ -214,6 +218,8 @@ class Respondent(WorkspaceScoped, Base):
     """The highest questionnaire page the respondent saved."""
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminder_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Automatic reminders sent (``services/reminders.py``); ``reminded_at`` is the last
+    e-mail of either kind, manual or automatic."""
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -61,6 +61,7 @@ EVENTS = (
     "assessment.anonymize",
     "respondent.erase",
     "retention.applied",
+    "reminders.sent",
 )
 
 
