@@ -256,6 +256,51 @@ def plan_reminders(session: Session, now: datetime, cipher: LinkCipher | None = 
     return found
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """A respondent who will be reminded if nothing happens: when, and the how-manieth."""
+
+    code: str
+    name: str
+    email: str
+    sent: int
+    """Automatic reminders sent so far."""
+    next_at: datetime | None
+    """When the next one is due (None while the assessment is not open)."""
+    link_shown: bool
+    """False when the current link cannot be shown: they will not be reminded."""
+
+
+def upcoming_reminders(session: Session, assessment_id: int) -> list[Upcoming]:
+    """The assessment's respondents who will get a reminder if they stay quiet, with the
+    moment each is due (for the schedule page; changes nothing)."""
+    assessment = get_assessment(session, assessment_id)
+    if assessment.reminder_max == 0 or assessment.is_demo or assessment.is_self_assessment:
+        return []
+    is_open = assessment.status is AssessmentStatus.OPEN
+    rows = session.scalars(
+        select(Respondent)
+        .where(
+            Respondent.assessment_id == assessment_id,
+            _reachable(),
+            Respondent.reminder_count < assessment.reminder_max,
+        )
+        .order_by(Respondent.id)
+    )
+    after = timedelta(days=assessment.reminder_after_days)
+    return [
+        Upcoming(
+            code=r.code,
+            name=r.name,
+            email=r.email,
+            sent=r.reminder_count,
+            next_at=_quiet_since(assessment, r) + after if is_open else None,
+            link_shown=r.token_encrypted is not None,
+        )
+        for r in rows
+    ]
+
+
 # -- the e-mail ----------------------------------------------------------------------------
 
 
