@@ -293,6 +293,30 @@ class ReportJob(WorkspaceScoped, Base):
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
     )
+    edition: Mapped[str] = mapped_column(String(20), default="full", server_default="full")
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """What the PDF was rendered from (``services/report_cache.py``): a finished job with
+    the current fingerprint is served again instead of rendering the same PDF."""
+    size_band: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    """How many respondents answered, as a band (render times are measured per band)."""
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ReportTiming(Base):
+    """How long a finished render took: the history behind the progress page's estimate.
+
+    Not workspace data (no id, name or content of anyone's assessment, only an edition, a
+    size band and seconds); the newest rows per edition and band are kept.
+    """
+
+    __tablename__ = "report_timing"
+    __table_args__ = (Index("ix_report_timing_edition_size_band", "edition", "size_band", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition: Mapped[str] = mapped_column(String(20))
+    size_band: Mapped[str] = mapped_column(String(10))
+    seconds: Mapped[float] = mapped_column(Float)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CrmEvidence(WorkspaceScoped, Base):
