@@ -16,9 +16,13 @@ queries.  Anything that changes the PDF changes the fingerprint:
   revoked or not, and when their answers last changed (``respondent.answered_at`` is stamped
   on every write of an answer or comment, see ``db/models.py``), so an answer, an added,
   edited, deleted or erased respondent all count;
-- the organization facts and CRM evidence (:func:`~assessment.services.summaries.answers_keys`);
-- for the trend section, the same answers key of the client's earlier assessments and the
-  workspace's version mappings.
+- the organization facts (each value, source and note) and the CRM evidence in use (the
+  newest upload; uploads are never changed in place);
+- for the trend section, the answers key (:func:`~assessment.services.summaries.answers_keys`)
+  of the client's earlier assessments and the workspace's version mappings.
+
+Each part is one small query (four when the client has no earlier assessment): a repeat
+download must cost a fraction of the 100 ms it is allowed.
 
 The report's date is the day it was rendered; a cached PDF keeps its date.
 
@@ -38,11 +42,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessment.db.models import (
     Assessment,
+    CrmEvidence,
     OrganizationFact,
     Respondent,
     VersionMapping,
@@ -128,6 +133,15 @@ def _facts(session: Session, assessment_id: int) -> list[Any]:
     return [list(row) for row in rows]
 
 
+def _crm(session: Session, assessment_id: int) -> list[Any]:
+    row = session.execute(
+        select(func.count(CrmEvidence.id), func.max(CrmEvidence.id)).where(
+            CrmEvidence.assessment_id == assessment_id
+        )
+    ).one()
+    return list(row)
+
+
 def _earlier(session: Session, assessment: Assessment) -> list[Any]:
     """The client's earlier assessments as the trend section reads them."""
     rows = session.execute(
@@ -187,8 +201,8 @@ def fingerprint(session: Session, assessment: Assessment, language: str, edition
         ],
         _branding(workspace),
         _respondents(session, assessment.id),
-        answers_keys(session, [assessment.id]).get(assessment.id, ""),
         _facts(session, assessment.id),
+        _crm(session, assessment.id),
         _earlier(session, assessment),
     ]
     raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
