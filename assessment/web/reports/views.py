@@ -111,19 +111,20 @@ def download(assessment_id: int, job_id: int) -> Response:
     """The PDF, only to members of the workspace that owns it."""
     assessment = get_assessment(current_session(), assessment_id)
     job = svc.get_job(current_session(), assessment_id, job_id)
-    if job.status != "done" or job.pdf is None:
+    pdf = job.pdf  # read once: the audit entry's commit expires the row
+    if job.status != "done" or pdf is None:
         return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job_id))
     name = _filename(assessment.client.name, assessment.title, job.language)
     audit.record(
         current_session(),
         current_user.user_id,
         "report.downloaded",
-        f"report_job:{job.id}",
+        f"report_job:{job_id}",
         {"assessment": assessment_id, "language": job.language, "edition": job.edition},
         client_ip(),
     )
     return Response(
-        job.pdf,
+        pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
