@@ -55,7 +55,7 @@ def test_schedule_page_saves_with_csrf_and_lists_who_is_next(
     assert "Reminder schedule saved." in owner.get(url).get_data(as_text=True)
     open_assessment(owner, aid)
     page = owner.get(url).get_data(as_text=True)
-    assert "once the assessment is open" not in page and "0 / 1" in page
+    assert "once the assessment is open" not in page and "sent so far: 0 of 1" in page
 
 
 def test_out_of_range_values_are_refused_in_the_users_language(

@@ -38,6 +38,11 @@ class ReportPage:
     estimate: tuple[int, str] | None
     """About how long a render takes, measured on this server; None before the first."""
 
+    @property
+    def waiting(self) -> bool:
+        """Queued or rendering: the page follows the job until it finishes."""
+        return self.status in ("queued", "running")
+
     @classmethod
     def of(cls, assessment: Assessment, job: ReportJob, progress: Progress) -> ReportPage:
         """Read the job now, while the view runs."""
