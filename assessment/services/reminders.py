@@ -273,9 +273,15 @@ class Upcoming:
 
 def upcoming_reminders(session: Session, assessment_id: int) -> list[Upcoming]:
     """The assessment's respondents who will get a reminder if they stay quiet, with the
-    moment each is due (for the schedule page; changes nothing)."""
+    moment each is due (for the schedule page; changes nothing).  Nobody once it is closed,
+    nor in a demo or a self-assessment."""
     assessment = get_assessment(session, assessment_id)
-    if assessment.reminder_max == 0 or assessment.is_demo or assessment.is_self_assessment:
+    if (
+        assessment.reminder_max == 0
+        or assessment.is_demo
+        or assessment.is_self_assessment
+        or assessment.status is AssessmentStatus.CLOSED
+    ):
         return []
     is_open = assessment.status is AssessmentStatus.OPEN
     rows = session.scalars(

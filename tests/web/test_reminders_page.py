@@ -56,6 +56,11 @@ def test_schedule_page_saves_with_csrf_and_lists_who_is_next(
     open_assessment(owner, aid)
     page = owner.get(url).get_data(as_text=True)
     assert "once the assessment is open" not in page and "sent so far: 0 of 1" in page
+    post_form(
+        owner, f"/assessments/{aid}/status", {"status": "closed"}, form_url=f"/assessments/{aid}"
+    )
+    page = owner.get(url).get_data(as_text=True)
+    assert "nobody is reminded any more" in page and "ann@northwind-example.eu" not in page
 
 
 def test_out_of_range_values_are_refused_in_the_users_language(

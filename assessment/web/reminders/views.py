@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import IntegerField, SubmitField
 from wtforms.validators import InputRequired
 
+from assessment.db.models import AssessmentStatus
 from assessment.extensions import current_session
 from assessment.services import reminders as svc
 from assessment.services.assessments import get_assessment
@@ -48,6 +49,8 @@ class RemindersPage:
     """Why nothing is sent: ``smtp`` (no e-mail), ``public_url`` (no site address), or ""."""
     settings: svc.ReminderSettings
     upcoming: list[svc.Upcoming]
+    closed: bool
+    """The assessment is closed: nobody is reminded any more."""
 
 
 def _mail_off() -> str:
@@ -81,5 +84,6 @@ def settings(assessment_id: int) -> str | Response:
         mail_off=_mail_off(),
         settings=current,
         upcoming=svc.upcoming_reminders(session, assessment_id),
+        closed=assessment.status is AssessmentStatus.CLOSED,
     )
     return render_template("web/reminders/settings.html", page=page, form=form)
