@@ -93,6 +93,9 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         # Processes that typeset one report together (0: two on a machine with two or more
         # cores, else one).  Each keeps ~130 MB resident while idle.
         "REPORT_RENDER_WORKERS": _number("REPORT_RENDER_WORKERS", "0", int, 0),
+        # Closing an assessment queues its report (served at once on the first download).
+        # Off in test apps, whose databases are replaced under a background render.
+        "REPORT_PRERENDER": os.environ.get("REPORT_PRERENDER", "0" if testing else "1") == "1",
         "RATELIMIT_ENABLED": True,
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _number("SALESHEALTH_TRUSTED_PROXIES", "0", int, 0),

@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "export": "assessment.cli.data_cmd:export_command",
     "import": "assessment.cli.data_cmd:import_command",
     "retention": "assessment.cli.retention_cmd:retention_command",
+    "reminders": "assessment.cli.reminders_cmd:reminders_command",
 }
 
 

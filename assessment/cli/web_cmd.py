@@ -108,7 +108,13 @@ def demo(respondents: int) -> None:
     default=True,
     help="Apply the workspaces' retention periods at start and daily (default: on).",
 )
-def worker(burst: bool, retention: bool) -> None:
+@click.option(
+    "--reminders/--no-reminders",
+    default=True,
+    help="Send the automatic e-mail reminders that are due, at start and hourly "
+    "(default: on; off without SMTP_HOST and PUBLIC_URL).",
+)
+def worker(burst: bool, retention: bool, reminders: bool) -> None:
     """Render queued PDF reports (needs REDIS_URL); one font configuration per process."""
     from redis import Redis
     from rq import SimpleWorker
@@ -124,6 +130,10 @@ def worker(burst: bool, retention: bool) -> None:
         from assessment.workers.retention import start_daily
 
         start_daily(config)
+    if reminders and not burst:
+        from assessment.workers.reminders import start_periodic
+
+        start_periodic(config)
     connection = Redis.from_url(url)
     # SimpleWorker runs jobs in this process instead of a fork per job, so the report
     # renderer's children (and their fonts) stay warm from job to job; each render is still

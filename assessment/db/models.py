@@ -173,6 +173,10 @@ class Assessment(WorkspaceScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reminder_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    """Days without an answer after which a respondent is reminded by e-mail (with SMTP)."""
+    reminder_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    """Automatic reminders each respondent gets at most; 0 turns them off."""
     client: Mapped[Client] = relationship(back_populates="assessments")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     respondents: WriteOnlyMapped[Respondent] = relationship(
@@ -214,6 +218,8 @@ class Respondent(WorkspaceScoped, Base):
     """The highest questionnaire page the respondent saved."""
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminder_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Automatic reminders sent (``services/reminders.py``); ``reminded_at`` is the last
+    e-mail of either kind, manual or automatic."""
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -293,6 +299,30 @@ class ReportJob(WorkspaceScoped, Base):
     """The share link whose guest asked for this report: rendered with the guest's rules
     (comments withheld under the minimum group size) and downloadable by that client's
     guests only.  None: a member's report."""
+    edition: Mapped[str] = mapped_column(String(20), default="full", server_default="full")
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """What the PDF was rendered from (``services/report_cache.py``): a finished job with
+    the current fingerprint is served again instead of rendering the same PDF."""
+    size_band: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    """How many respondents answered, as a band (render times are measured per band)."""
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ReportTiming(Base):
+    """How long a finished render took: the history behind the progress page's estimate.
+
+    Not workspace data (no id, name or content of anyone's assessment, only an edition, a
+    size band and seconds); the newest rows per edition and band are kept.
+    """
+
+    __tablename__ = "report_timing"
+    __table_args__ = (Index("ix_report_timing_edition_size_band", "edition", "size_band", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition: Mapped[str] = mapped_column(String(20))
+    size_band: Mapped[str] = mapped_column(String(10))
+    seconds: Mapped[float] = mapped_column(Float)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CrmEvidence(WorkspaceScoped, Base):

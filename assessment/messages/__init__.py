@@ -24,6 +24,7 @@ from assessment.messages.base import (
 # Importing the areas registers their codes (they call ``define``).
 from assessment.messages import actions, answers, crm, facts, respond  # noqa: F401  isort: skip
 from assessment.messages import profile, self_assessment  # noqa: F401  isort: skip
+from assessment.messages import reminders  # noqa: F401  isort: skip
 
 __all__ = [
     "COUNT",

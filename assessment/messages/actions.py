@@ -142,6 +142,7 @@ define(
         "retention.period": N_("a period must be between 1 and %(num)s days"),
         # Reports.
         "report.language": N_("no report language '%(language)s'"),
+        "report.edition": N_("no report edition '%(edition)s'"),
         "report.too_many_in_flight": Nn_(
             "you already have %(num)s report being prepared; wait until it is ready",
             "you already have %(num)s reports being prepared; wait until one is ready",

@@ -68,6 +68,7 @@ EVENTS = (
     "assessment.anonymize",
     "respondent.erase",
     "retention.applied",
+    "reminders.sent",
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -63,3 +63,39 @@ def send_all(settings: SmtpSettings, mails: list[Mail]) -> int:
             smtp.send_message(msg)
             sent += 1
     return sent
+
+
+def send_each(settings: SmtpSettings, mails: Sequence[Mail]) -> list[str]:
+    """Send messages over one connection; one error text per message ("" when accepted).
+
+    A refused recipient (or a connection lost half-way) fails only the messages it
+    concerns; a connection that cannot be opened raises (nothing was sent).
+    """
+    if not mails:
+        return []
+    errors: list[str] = []
+    smtp = smtplib.SMTP(settings.host, settings.port, timeout=30)
+    try:
+        if settings.starttls:
+            smtp.starttls()
+        if settings.user:
+            smtp.login(settings.user, settings.password)
+        for mail in mails:
+            msg = EmailMessage()
+            msg["From"] = settings.sender
+            msg["To"] = mail.to
+            msg["Subject"] = mail.subject
+            msg.set_content(mail.body)
+            try:
+                smtp.send_message(msg)
+            except (smtplib.SMTPException, OSError) as exc:
+                # This message failed; the ones before it were accepted and stay sent.
+                errors.append(str(exc)[:200] or type(exc).__name__)
+            else:
+                errors.append("")
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()  # what was accepted stays accepted
+    return errors

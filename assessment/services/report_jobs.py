@@ -1,15 +1,24 @@
-"""PDF reports rendered off the request path.
+"""PDF reports rendered off the request path, and served again while nothing changed.
 
 A request creates a :class:`ReportJob` row; a runner from :mod:`assessment.workers.reports`
 then calls :func:`execute_job` with a database session, in a background thread of the web
 process or in an RQ worker.  The job renders in a bounded child process and stores the PDF
 on the row, so any web process can serve it afterwards, and only through an authorised,
 workspace-scoped route.
+
+A finished job also keeps the fingerprint of what it was rendered from
+(:mod:`assessment.services.report_cache`): a request for the same assessment, language and
+edition whose fingerprint still matches is answered with that job (``Requested.cached``),
+without rendering.  Closing an assessment queues its report in the assessment's language
+(:func:`prerender`), so the first download after closing is already a repeat one.  Each
+render's duration goes to :mod:`assessment.services.report_timing`, which the progress page
+reads for its estimate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -21,12 +30,14 @@ from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import Assessment, ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
+from assessment.services import report_timing
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
 from assessment.services.crm_evidence import current_evidence
 from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
+from assessment.services.report_cache import fingerprint
 from assessment.services.trends import report_trend
 from reports.bounded import BoundedRenderer
 
@@ -35,36 +46,93 @@ MAX_JOBS_IN_FLIGHT_PER_USER = 3
 
 IN_FLIGHT = ("queued", "running")
 
+EDITIONS = ("full",)
+"""The report editions there are.  A new edition (e.g. ``board``) is added here and read
+from ``job.edition`` in :func:`_render`; requests, the cache and the timings key on it."""
+DEFAULT_EDITION = EDITIONS[0]
+
 
 @dataclass(frozen=True)
 class Requested:
-    """The job for a report request; ``new`` is False when an identical one was in flight."""
+    """The job for a report request.
+
+    ``new`` is False when an identical one was in flight or finished; ``cached`` is True
+    when it finished already with the same fingerprint (its PDF can be served at once).
+    """
 
     job: ReportJob
     new: bool
+    cached: bool = False
 
 
-def request_report(session: Session, actor: Actor, assessment_id: int, language: str) -> Requested:
-    """Queue a report job for an assessment (any member may download reports).
+def _finished(
+    session: Session, assessment_id: int, language: str, edition: str, key: str
+) -> ReportJob | None:
+    return session.scalar(
+        select(ReportJob)
+        .where(
+            ReportJob.assessment_id == assessment_id,
+            ReportJob.language == language,
+            ReportJob.edition == edition,
+            ReportJob.fingerprint == key,
+            ReportJob.guest_link_id.is_(None),  # a guest's PDF follows the guest's rules
+            ReportJob.status == "done",
+        )
+        .order_by(ReportJob.id.desc())
+        .limit(1)
+    )
 
-    An identical request (same assessment and language) still queued or rendering is
-    reused instead of rendering the same PDF twice; a member may have at most
-    :data:`MAX_JOBS_IN_FLIGHT_PER_USER` other jobs in flight (:class:`Conflict`).
-    """
-    assessment = get_assessment(session, assessment_id)
+
+def _in_flight(
+    session: Session, assessment_id: int, language: str, edition: str, key: str
+) -> ReportJob | None:
+    """An identical job still to finish: queued (it reads the data when it starts) or
+    rendering from the same data."""
+    return session.scalar(
+        select(ReportJob)
+        .where(
+            ReportJob.assessment_id == assessment_id,
+            ReportJob.language == language,
+            ReportJob.edition == edition,
+            ReportJob.guest_link_id.is_(None),
+            (ReportJob.status == "queued")
+            | ((ReportJob.status == "running") & (ReportJob.fingerprint == key)),
+        )
+        .order_by(ReportJob.id)
+        .limit(1)
+    )
+
+
+def _check(assessment: Assessment, language: str, edition: str) -> None:
     if language not in languages_of(assessment.questionnaire_version):
         raise Invalid("report.language", field="language", language=language)
+    if edition not in EDITIONS:
+        raise Invalid("report.edition", field="edition", edition=edition)
+
+
+def request_report(
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    language: str,
+    edition: str = DEFAULT_EDITION,
+) -> Requested:
+    """Queue a report job for an assessment (any member may download reports).
+
+    A finished job rendered from the same data is answered at once (``cached``); an
+    identical request still queued or rendering is reused instead of rendering the same PDF
+    twice; a member may have at most :data:`MAX_JOBS_IN_FLIGHT_PER_USER` other jobs in
+    flight (:class:`Conflict`).
+    """
+    assessment = get_assessment(session, assessment_id)
+    _check(assessment, language, edition)
+    key = fingerprint(session, assessment, language, edition)
+    done = _finished(session, assessment.id, language, edition, key)
+    if done is not None:
+        return Requested(done, new=False, cached=True)
+    band = report_timing.size_band(report_timing.answered_count(session, assessment.id))
     with write_transaction(session):
-        same = session.scalar(
-            select(ReportJob)
-            .where(
-                ReportJob.assessment_id == assessment.id,
-                ReportJob.language == language,
-                ReportJob.status.in_(IN_FLIGHT),
-            )
-            .order_by(ReportJob.id)
-            .limit(1)
-        )
+        same = _in_flight(session, assessment.id, language, edition, key)
         if same is not None:
             return Requested(same, new=False)
         mine = session.scalar(
@@ -77,6 +145,8 @@ def request_report(session: Session, actor: Actor, assessment_id: int, language:
         job = ReportJob(
             assessment_id=assessment.id,
             language=language,
+            edition=edition,
+            size_band=band,
             status="queued",
             requested_by_id=actor.user_id,
         )
@@ -153,6 +223,58 @@ def get_guest_job(session: Session, assessment_id: int, job_id: int) -> ReportJo
     if job is None:
         raise NotFound("report.not_found")
     return job
+def prerender(session: Session, assessment_id: int) -> list[ReportJob]:
+    """Queue the assessment's report in its own language, every edition, unless a finished
+    or identical job exists already (called when it closes).  Returns the new jobs for the
+    caller's runner; none when nobody answered.
+
+    The jobs are the system's (no member requested them), so they count against nobody's
+    limit of jobs in flight.
+    """
+    assessment = get_assessment(session, assessment_id)
+    count = report_timing.answered_count(session, assessment.id)
+    if count == 0:
+        return []
+    languages = languages_of(assessment.questionnaire_version)
+    language = assessment.language if assessment.language in languages else languages[0]
+    band = report_timing.size_band(count)
+    new: list[ReportJob] = []
+    for edition in EDITIONS:
+        key = fingerprint(session, assessment, language, edition)
+        if _finished(session, assessment.id, language, edition, key) is not None:
+            continue
+        with write_transaction(session):
+            if _in_flight(session, assessment.id, language, edition, key) is not None:
+                continue
+            job = ReportJob(
+                assessment_id=assessment.id,
+                language=language,
+                edition=edition,
+                size_band=band,
+                status="queued",
+                requested_by_id=None,
+            )
+            session.add(job)
+        new.append(job)
+    return new
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the progress page says about a job besides its status."""
+
+    ahead: int
+    """Queued jobs before this one (0 when it is not waiting)."""
+    estimate_s: float | None
+    """Median of recent renders of the same edition and size; None without history."""
+
+
+def progress(session: Session, job: ReportJob) -> Progress:
+    """The queue position and the measured estimate for a job."""
+    now = utcnow()
+    ahead = report_timing.jobs_ahead(session, job, now) if job.status == "queued" else 0
+    estimate = report_timing.estimate_seconds(session, job.edition, job.size_band)
+    return Progress(ahead, estimate)
 
 
 def get_job(session: Session, assessment_id: int, job_id: int) -> ReportJob:
@@ -171,6 +293,7 @@ def execute_job(
     """Render one job and store the outcome on its row (never raises for a render failure).
 
     ``workers`` is the number of processes that typeset the report together (0: automatic).
+    A finished render records its fingerprint (the cache key) and its duration.
     """
     with unscoped(session):
         job = session.get(ReportJob, job_id)
@@ -180,8 +303,10 @@ def execute_job(
     bind_workspace(session, job.workspace_id)
     with write_transaction(session):
         job.status = "running"
+        job.started_at = utcnow()
+    started = time.monotonic()
     try:
-        pdf = _render(session, job, workspace, timeout_s, memory_mb, workers)
+        pdf, key = _render(session, job, workspace, timeout_s, memory_mb, workers)
     except Exception as exc:
         message = str(exc) if _is_user_facing(exc) else "the report could not be rendered"
         with write_transaction(session):
@@ -191,13 +316,16 @@ def execute_job(
             job.error = message[:500]
             job.finished_at = utcnow()
         return
+    seconds = time.monotonic() - started
     with write_transaction(session):
         if not _still_there(session, job_id):
             return  # deleted or erased while rendering: keep no PDF of data that is gone
         job.pdf = pdf
         job.pages = _page_count(pdf)
+        job.fingerprint = key
         job.status = "done"
         job.finished_at = utcnow()
+        report_timing.record(session, job.edition, job.size_band, seconds, job.finished_at)
 
 
 def _still_there(session: Session, job_id: int) -> bool:
@@ -225,11 +353,14 @@ def _render(
     timeout_s: float,
     memory_mb: int,
     workers: int = 0,
-) -> bytes:
+) -> tuple[bytes, str]:
+    """The PDF and the fingerprint of what it was rendered from (read first: a change made
+    while the data is read leaves the fingerprint older than the PDF, never newer)."""
     from reports.branding import DEFAULT_PRIMARY, Branding, Logo
     from reports.viewmodel import OptionalSections, ReportMeta
 
     assessment = get_assessment(session, job.assessment_id)
+    key = fingerprint(session, assessment, job.language, job.edition)
     q = questionnaire_of(assessment, job.language)
     results = compute_results(session, assessment, job.language)
     guest = job.guest_link_id is not None
@@ -260,10 +391,11 @@ def _render(
         ),
     )
     session.commit()  # no transaction stays open during a long render
+    # One edition today: a second one selects its sections from ``job.edition`` here.
     pdf: bytes = _renderer(timeout_s, memory_mb, workers).render(
         results, q, meta, translations=translations_for(job.language)
     )
-    return pdf
+    return pdf, key
 
 
 _renderers: dict[tuple[float, int, int], BoundedRenderer] = {}

@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     from assessment.web.evidence import bp as evidence_bp
     from assessment.web.guest import bp as guest_bp
     from assessment.web.questionnaires import bp as questionnaires_bp
+    from assessment.web.reminders import bp as reminders_bp
     from assessment.web.reports import bp as reports_bp
     from assessment.web.respond import bp as respond_bp
     from assessment.web.results import bp as results_bp
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
         respond_bp,
         results_bp,
         reports_bp,
+        reminders_bp,
         settings_bp,
         data_bp,
         erasure_bp,

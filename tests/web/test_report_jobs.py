@@ -93,6 +93,22 @@ def test_report_download_is_not_served_to_other_workspaces_or_anonymous(
     assert rival.get(url).status_code == 404
 
 
+def test_a_repeat_request_of_the_rendered_report_is_served_from_the_cache(
+    finished_report: FinishedReport,
+) -> None:
+    """The fingerprint a real render stored matches the next request's: no second render."""
+    owner, url = finished_report.owner, finished_report.url
+    aid = url.split("/assessments/")[1].split("/")[0]
+    res = post_form(
+        owner,
+        f"/assessments/{aid}/report",
+        {"language": "pl"},
+        form_url=f"/assessments/{aid}/results",
+    )
+    assert res.status_code == 302 and res.headers["Location"] == url + "/download"
+    assert owner.get(res.headers["Location"]).data.startswith(b"%PDF")
+
+
 def test_unknown_report_language_is_refused(owner: FlaskClient) -> None:
     aid = new_assessment(owner, new_client(owner))
     res = post_form(

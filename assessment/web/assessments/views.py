@@ -25,6 +25,7 @@ from assessment.web.assessments.forms import (
 from assessment.web.assessments.page import assessment_page
 from assessment.web.i18n import LANGUAGES, select_locale
 from assessment.web.messages import localize
+from assessment.web.reports.views import prerender_closed
 from assessment.web.tenancy import actor, client_ip
 
 
@@ -159,6 +160,8 @@ def status(assessment_id: int) -> Response:
         raise Invalid("form.expired")
     target = request.form.get("status", "")
     svc.set_status(current_session(), actor(), assessment_id, target, ip=client_ip())
+    if target == "closed":
+        prerender_closed(assessment_id)  # the first download after closing is instant
     messages = {
         "open": _("The assessment is open: respondents can answer."),
         "closed": _("The assessment is closed: answers are frozen."),

@@ -1,4 +1,9 @@
-"""Report pages: request a PDF, watch it render, download it."""
+"""Report pages: request a PDF, watch it render, download it.
+
+A request for a report that was rendered from the same data already goes straight to the
+download (no render, no progress page); otherwise to the progress page, which says where
+the job is in the queue and how long a render takes here (measured).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from assessment.services import report_jobs as svc
 from assessment.services.assessments import get_assessment
 from assessment.services.errors import Invalid
 from assessment.web.reports import bp
+from assessment.web.reports.page import ReportPage
 from assessment.web.tenancy import actor, client_ip
 from assessment.workers.reports import runner_for
 
@@ -26,19 +32,46 @@ def _filename(client: str, title: str, language: str) -> str:
     return f"{slug}-{language}.pdf"
 
 
+def _submit(job_ids: list[int]) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    runner = runner_for(app.config, app.extensions, db.engine)
+    for job_id in job_ids:
+        runner.submit(job_id)
+
+
+def prerender_closed(assessment_id: int) -> None:
+    """Queue the report of an assessment that was just closed, in its language (called by
+    the view that closes it; off when ``REPORT_PRERENDER`` is).  A failure here never fails
+    the closing."""
+    if not current_app.config.get("REPORT_PRERENDER", True):
+        return
+    try:
+        jobs = svc.prerender(current_session(), assessment_id)
+    except Exception:  # the report is then rendered on the first download instead
+        current_app.logger.exception("pre-rendering the report of assessment %s", assessment_id)
+        return
+    _submit([job.id for job in jobs])
+
+
 @bp.route("/assessments/<int:assessment_id>/report", methods=["POST"])
 @login_required
 def create(assessment_id: int) -> Response:
-    """Queue a PDF report in the chosen language and go to its progress page."""
+    """Queue a PDF report in the chosen language and go to its progress page, or straight
+    to the download when the same report is ready."""
     if not FlaskForm().validate_on_submit():
         raise Invalid("form.expired")
     requested = svc.request_report(
-        current_session(), actor(), assessment_id, request.form.get("language", "en")
+        current_session(),
+        actor(),
+        assessment_id,
+        request.form.get("language", "en"),
+        request.form.get("edition") or svc.DEFAULT_EDITION,
     )
     job = requested.job
+    if requested.cached:
+        return redirect(url_for("reports.download", assessment_id=assessment_id, job_id=job.id))
     if requested.new:  # an identical job in flight is already with a runner
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        runner_for(app.config, app.extensions, db.engine).submit(job.id)
+        _submit([job.id])
     return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job.id))
 
 
@@ -46,17 +79,30 @@ def create(assessment_id: int) -> Response:
 @login_required
 def show(assessment_id: int, job_id: int) -> str:
     """Progress of a report; offers the file when it is ready."""
-    assessment = get_assessment(current_session(), assessment_id)
-    job = svc.get_job(current_session(), assessment_id, job_id)
-    return render_template("web/reports/show.html", assessment=assessment, job=job)
+    session = current_session()
+    assessment = get_assessment(session, assessment_id)
+    job = svc.get_job(session, assessment_id, job_id)
+    page = ReportPage.of(assessment, job, svc.progress(session, job))
+    return render_template("web/reports/show.html", page=page)
 
 
 @bp.route("/assessments/<int:assessment_id>/report/<int:job_id>/status")
 @login_required
 def status(assessment_id: int, job_id: int) -> Response:
-    """Job status as JSON (polled by the progress page)."""
-    job = svc.get_job(current_session(), assessment_id, job_id)
-    return jsonify({"status": job.status, "error": job.error, "pages": job.pages})
+    """Job status as JSON (polled by the progress page): also the jobs queued ahead of it
+    and the measured render time in seconds (null before the first render)."""
+    session = current_session()
+    job = svc.get_job(session, assessment_id, job_id)
+    progress = svc.progress(session, job)
+    return jsonify(
+        {
+            "status": job.status,
+            "error": job.error,
+            "pages": job.pages,
+            "ahead": progress.ahead,
+            "estimate_s": None if progress.estimate_s is None else round(progress.estimate_s, 1),
+        }
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>/report/<int:job_id>/download")
@@ -65,19 +111,20 @@ def download(assessment_id: int, job_id: int) -> Response:
     """The PDF, only to members of the workspace that owns it."""
     assessment = get_assessment(current_session(), assessment_id)
     job = svc.get_job(current_session(), assessment_id, job_id)
-    if job.status != "done" or job.pdf is None:
+    pdf = job.pdf  # read once: the audit entry's commit expires the row
+    if job.status != "done" or pdf is None:
         return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job_id))
     name = _filename(assessment.client.name, assessment.title, job.language)
     audit.record(
         current_session(),
         current_user.user_id,
         "report.downloaded",
-        f"report_job:{job.id}",
-        {"assessment": assessment_id, "language": job.language},
+        f"report_job:{job_id}",
+        {"assessment": assessment_id, "language": job.language, "edition": job.edition},
         client_ip(),
     )
     return Response(
-        job.pdf,
+        pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
