@@ -21,6 +21,7 @@ from assessment.services import respondents as people
 from assessment.services.responding import pages_for
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, assessment_card
+from assessment.web.i18n import shown_questionnaire
 from assessment.web.trends.page import FollowupCard, followup_card
 
 
@@ -124,7 +125,7 @@ def assessment_page(
 ) -> AssessmentPage:
     """Build the assessment page: status, progress, respondents (filtered by ``state``
     when it is one of :data:`STATES`) and the feature cards."""
-    q = svc.questionnaire_of(assessment)
+    q = shown_questionnaire(assessment, lang)
     rows = respondent_rows(people.list_respondents(session, assessment.id), q)
     state = state if state in STATES else ""
     return AssessmentPage(

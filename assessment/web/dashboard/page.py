@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from assessment.db.models import Assessment, Client
 from assessment.services.assessments import progress_by_assessment
-from assessment.services.questionnaires import model_of
 from assessment.services.summaries import Summary, summaries_of
+from assessment.web.i18n import shown_model
 from assessment.web.pagination import Pager, pager
 
 PER_PAGE = 20
@@ -95,7 +95,7 @@ def _row(
     a: Assessment, summary: Summary | None, invited: int, submitted: int, lang: str
 ) -> AssessmentRow:
     overall = summary.overall if summary else None
-    level = model_of(a.questionnaire_version, lang).level_for(overall)
+    level = shown_model(a.questionnaire_version, lang).level_for(overall)
     return AssessmentRow(
         id=a.id,
         title=a.title,

@@ -20,6 +20,7 @@ from assessment.services.benchmark import BenchmarkView
 from assessment.services.questionnaires import languages_of
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
+from assessment.web.i18n import shown_questionnaire
 from assessment.web.results.kpis import KpiRow, kpi_rows
 from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
 
@@ -102,7 +103,7 @@ def results_page(
 
     Without answers the page shows no cards, so none is built.
     """
-    q = svc.questionnaire_of(assessment, lang)
+    q = shown_questionnaire(assessment, lang)
     results = svc.compute_results(session, assessment, lang)
     answered = results.respondents > 0
     questions = q.questions()
