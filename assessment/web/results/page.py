@@ -13,7 +13,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from assessment.core.model import Question, Questionnaire
-from assessment.core.results import Results
+from assessment.core.recommend import EFFORT_FACTOR, IMPACT_FACTOR
+from assessment.core.results import Results, TriggeredRecommendation
 from assessment.db.models import Assessment
 from assessment.services import assessments as svc
 from assessment.services.benchmark import BenchmarkView
@@ -68,6 +69,48 @@ def radar_svg(q: Questionnaire, results: Results, lang: str) -> Markup | None:
     )
 
 
+TOP_RECOMMENDATIONS = 10
+"""Recommendations the results page shows at once; the others behind "Show all"."""
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """A triggered recommendation with the parts of its priority (docs/scoring.md)::
+
+    priority = weight × below_target × impact_factor ÷ effort_factor
+    """
+
+    rec: TriggeredRecommendation
+    element_title: str
+    weight: float
+    """The element's weight W_e (after the assessment's overrides)."""
+    target: float
+    below_target: float
+    """max(0, target − A_r): points the addressed practices score below the element's target."""
+    impact_factor: float
+    effort_factor: float
+
+
+def recommendation_rows(results: Results) -> tuple[RecommendationRow, ...]:
+    """The triggered recommendations in priority order, each with what its priority is made of."""
+    elements = {el.id: el for el in results.elements}
+    rows = []
+    for rec in results.recommendations:
+        el = elements[rec.element]
+        rows.append(
+            RecommendationRow(
+                rec=rec,
+                element_title=el.title,
+                weight=el.weight,
+                target=el.target,
+                below_target=0.0 if rec.basis is None else max(0.0, el.target - rec.basis),
+                impact_factor=IMPACT_FACTOR.get(rec.impact, 1.0),
+                effort_factor=EFFORT_FACTOR.get(rec.effort, 1.0),
+            )
+        )
+    return tuple(rows)
+
+
 @dataclass(frozen=True)
 class ResultsPage:
     """Everything the results page shows."""
@@ -88,6 +131,17 @@ class ResultsPage:
     """Each element's KPI values with their source and band, by element id."""
     can_edit: bool
     """Whether the user may enter organization facts (the link to the facts form)."""
+    recommendations: tuple[RecommendationRow, ...] = ()
+
+    @property
+    def top_recommendations(self) -> tuple[RecommendationRow, ...]:
+        """The :data:`TOP_RECOMMENDATIONS` highest-priority recommendations."""
+        return self.recommendations[:TOP_RECOMMENDATIONS]
+
+    @property
+    def more_recommendations(self) -> tuple[RecommendationRow, ...]:
+        """The recommendations after the top ones (shown on request)."""
+        return self.recommendations[TOP_RECOMMENDATIONS:]
 
 
 def results_page(
@@ -123,4 +177,5 @@ def results_page(
         trend=trend_card(session, assessment, results, lang) if answered else None,
         kpis=kpi_rows(results, questions),
         can_edit=can_edit,
+        recommendations=recommendation_rows(results),
     )
