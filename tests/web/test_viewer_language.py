@@ -60,6 +60,7 @@ def _pages(owner: FlaskClient, cid: int, aid: int) -> list[str]:
         "/",
         "/clients/",
         f"/clients/{cid}",
+        "/assessments/",
         "/assessments/new",
         f"/assessments/{aid}",
         f"/assessments/{aid}/settings",

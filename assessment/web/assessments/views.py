@@ -13,6 +13,7 @@ from assessment.extensions import current_session
 from assessment.services import assessments as svc
 from assessment.services.clients import list_clients
 from assessment.services.errors import Invalid
+from assessment.services.listing import RESPONDENT_SORTS
 from assessment.services.mailer import SmtpSettings
 from assessment.services.questionnaires import available_versions, languages_of
 from assessment.web.assessments import bp
@@ -22,9 +23,10 @@ from assessment.web.assessments.forms import (
     BulkRespondentsForm,
     RespondentForm,
 )
-from assessment.web.assessments.page import assessment_page
+from assessment.web.assessments.page import STATES, assessment_page
 from assessment.web.i18n import LANGUAGES, select_locale, shown_model
 from assessment.web.messages import localize
+from assessment.web.pagination import list_query
 from assessment.web.tenancy import actor, client_ip
 
 
@@ -99,13 +101,16 @@ def render_show(
 ) -> str:
     """The assessment page; the add forms are passed in when they come back with errors."""
     assessment = svc.get_assessment(current_session(), assessment_id)
+    state = request.args.get("state", "")
+    state = state if state in STATES else ""
     page = assessment_page(
         current_session(),
         assessment,
         select_locale(),
         can_edit=current_user.can_edit,
         smtp=SmtpSettings.from_config(current_app.config) is not None,
-        state=request.args.get("state", ""),
+        state=state,
+        query=list_query(RESPONDENT_SORTS, {"state": state}),
     )
     form = form or RespondentForm(formdata=None)
     form.role.choices = [SelectChoice(r.id, r.label) for r in page.q.roles]
