@@ -80,11 +80,17 @@ def new() -> str | Response:
                 _settings(form, None, form.questionnaire.data),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.title).errors = [localize(exc)]
+            # One error per line: every bad override line is listed at once.
+            getattr(form, exc.field or "title", form.title).errors = localize(exc).splitlines()
         else:
             flash(_("Assessment created. Add respondents, then open it for answers."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
-    return render_template("web/assessments/new.html", form=form)
+    return render_template(
+        "web/assessments/new.html",
+        form=form,
+        questionnaires=[(_version_choice(v).label, shown_model(v)) for v in versions],
+        cancel_client=request.args.get("client_id", type=int),
+    )
 
 
 @bp.route("/<int:assessment_id>")
@@ -149,7 +155,7 @@ def settings(assessment_id: int) -> str | Response:
                 current_session(), actor(), assessment_id, _settings(form, assessment, version.id)
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.overrides).errors = [localize(exc)]
+            getattr(form, exc.field or "title", form.overrides).errors = localize(exc).splitlines()
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment_id))
