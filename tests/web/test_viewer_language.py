@@ -218,3 +218,15 @@ def test_consultant_pages_get_the_questionnaire_only_through_the_shown_helpers()
         and direct.search(path.read_text(encoding="utf-8"))
     ]
     assert not offenders, offenders
+
+
+def test_questionnaire_page_names_question_types_and_roles_in_words(
+    workspace: Workspace,
+) -> None:
+    version = next(url for url in workspace.pages if re.fullmatch(r"/questionnaires/\d+", url))
+    for lang, yes_no in (("en", "Yes / no"), ("ru", "Да / нет")):
+        page = workspace.owner.get(version, headers={"Accept-Language": lang}).get_data(True)
+        text = visible_text(re.sub(r"<code>.*?</code>", "", page))
+        assert f"· {yes_no}" in text
+        for raw in ("yes_no", "likert", "sales_rep", "sales_manager"):
+            assert not re.search(rf"(?<![\w.]){raw}(?![\w.])", text), (lang, raw)

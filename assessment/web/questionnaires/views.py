@@ -14,6 +14,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from assessment.core.loader import QuestionnaireError
+from assessment.core.qtypes import question_type, type_names
 from assessment.db.models import QuestionnaireVersion
 from assessment.extensions import current_session
 from assessment.services import questionnaires as svc
@@ -27,6 +28,11 @@ from assessment.web.questionnaires.forms import (
     clone_form_class,
 )
 from assessment.web.tenancy import actor
+
+
+def _type_labels() -> dict[str, str]:
+    """Question types in words, in the page's language (never the YAML name)."""
+    return {name: _(question_type(name).label) for name in type_names()}
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -57,6 +63,7 @@ def show(version_id: int) -> str:
         "web/questionnaires/show.html",
         version=version,
         q=shown_model(version),
+        type_labels=_type_labels(),
         languages=svc.languages_of(version),
         used=svc.usage_counts(current_session()).get(version.id, 0),
     )
@@ -177,6 +184,7 @@ def _preview(draft: svc.Draft, source: QuestionnaireVersion | None) -> str:
         "web/questionnaires/preview.html",
         form=form,
         q=draft.model,
+        type_labels=_type_labels(),
         source=source,
         source_title=_title(source),
         existing=svc.existing_copy(session, draft.model),
