@@ -14,7 +14,15 @@ from typing import Any
 
 
 class ConfigError(RuntimeError):
-    """Configuration that would be unsafe or cannot work."""
+    """Configuration that would be unsafe or cannot work; its text names the setting.
+
+    Entry points print it as one line instead of a traceback: the command line
+    (``saleshealth``, see :mod:`assessment.cli`) and the WSGI entry (:mod:`assessment.wsgi`).
+    """
+
+
+ENVIRONMENTS = ("development", "production")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def _secret_key(instance: Path, env: str) -> str:
@@ -49,6 +57,38 @@ def _number(name: str, default: str, kind: type[int] | type[float], minimum: flo
     return value
 
 
+def _environment() -> str:
+    env = os.environ.get("SALESHEALTH_ENV", "development")
+    if env not in ENVIRONMENTS:
+        # A typo must not quietly run production with development's defaults.
+        raise ConfigError(f"SALESHEALTH_ENV must be 'development' or 'production', not {env!r}")
+    return env
+
+
+def _database_url(url: str) -> str:
+    """The URL with the psycopg 3 driver; a ConfigError naming DATABASE_URL when it cannot
+    be read (the value is not repeated: it may hold a password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    normalized = normalize_database_url(url)
+    try:
+        make_url(normalized)
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL "
+            "(expected e.g. postgresql://user:password@host/database or sqlite:///path)"
+        ) from None
+    return normalized
+
+
+def _redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if url and not url.startswith(REDIS_SCHEMES):
+        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+    return url
+
+
 def normalize_database_url(url: str) -> str:
     """Use the psycopg 3 driver for plain ``postgres://`` / ``postgresql://`` URLs."""
     for prefix in ("postgres://", "postgresql://"):
@@ -61,7 +101,7 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
     """The app configuration: defaults < environment < explicit overrides (tests)."""
     overrides = overrides or {}
     instance = Path(instance_path)
-    env = os.environ.get("SALESHEALTH_ENV", "development")
+    env = _environment()
     testing = bool(overrides.get("TESTING"))
     database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
     if not database_url:
@@ -70,9 +110,9 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
     secure_cookies = env == "production" or os.environ.get("SALESHEALTH_SECURE_COOKIES") == "1"
     config: dict[str, Any] = {
         "ENV_NAME": env,
-        "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
+        "SQLALCHEMY_DATABASE_URI": _database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "REDIS_URL": _redis_url(),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "SESSION_COOKIE_HTTPONLY": True,

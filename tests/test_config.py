@@ -107,3 +107,72 @@ def test_cli_prints_one_line_naming_the_setting(
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"saleshealth: configuration error: {setting}")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SALESHEALTH_ENV", "prod", "SALESHEALTH_ENV must be 'development' or 'production'"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL is not a database URL"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
+    ],
+)
+def test_unreadable_settings_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        build_config(str(tmp_path))
+    assert str(info.value).startswith(message)
+    assert value not in str(info.value) or name == "SALESHEALTH_ENV"  # URLs may hold passwords
+
+
+def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> tuple[int, list[str]]:
+    import subprocess
+    import sys
+
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "SALESHEALTH_ENV", "DATABASE_URL", "REDIS_URL")
+    }
+    proc = subprocess.run(
+        [sys.executable, *args],
+        env={**clean, "SALESHEALTH_INSTANCE_PATH": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return proc.returncode, proc.stderr.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({"SALESHEALTH_ENV": "prod"}, "SALESHEALTH_ENV must be"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL is not a database URL"),
+        ({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, "DATABASE_URL: cannot connect"),
+    ],
+)
+def test_cli_names_database_and_environment_problems(
+    env: dict[str, str], setting: str, tmp_path: Path
+) -> None:
+    status, lines = _run(
+        ["-m", "assessment", "db-upgrade"], {"SECRET_KEY": "k" * 40, **env}, tmp_path
+    )
+    assert status == 2 and len(lines) == 1, lines
+    assert lines[0].startswith(f"saleshealth: configuration error: {setting}")
+
+
+def test_wsgi_entry_prints_one_line_and_exits_4(tmp_path: Path) -> None:
+    """``gunicorn assessment.wsgi:app``: exit status 4 makes gunicorn stop, not respawn."""
+    status, lines = _run(
+        ["-c", "import assessment.wsgi"],
+        {"SALESHEALTH_ENV": "production", "SECRET_KEY": "short"},
+        tmp_path,
+    )
+    assert status == 4
+    assert lines == [
+        "saleshealth: configuration error: SECRET_KEY must be at least 32 characters"
+    ]

@@ -17,13 +17,22 @@ def _app() -> Flask:
 def prepare_database(app: Flask) -> None:
     """Migrate the database, publish the shipped questionnaire, refresh stored summaries."""
     from flask_migrate import upgrade
+    from sqlalchemy.exc import OperationalError
 
+    from assessment.config import ConfigError
     from assessment.db.sqlite import analyze
     from assessment.extensions import current_session, db
     from assessment.services.questionnaires import publish_shipped
     from assessment.services.summaries import refresh_stale
 
     with app.app_context():
+        try:
+            with db.engine.connect():
+                pass
+        except OperationalError as exc:
+            # Usually a wrong host, port, name or password: one line naming the setting.
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise ConfigError(f"DATABASE_URL: cannot connect to the database ({reason})") from None
         upgrade()
         publish_shipped(current_session())
         refresh_stale(current_session())  # stored results summaries after an upgrade

@@ -200,8 +200,28 @@ def _source(source: BandSource | str, note: object) -> BandSource | str:
     return source
 
 
+def by_level(texts: Mapping[Any, Any] | None) -> dict[int, Any]:
+    """A catalogue's texts per maturity level keyed by the level number.
+
+    A catalogue read from YAML has numbers as keys (``1:``); the same catalogue stored as
+    JSON (in the database) has strings (``"1"``).  Looking levels up by number in the JSON
+    shape found nothing, so every stored translation fell back to the source language's
+    level names and descriptions (“Poziom 2 · Developing” on Polish pages and reports).
+    """
+    out: dict[int, Any] = {}
+    for key, value in (texts or {}).items():
+        try:
+            out[int(key)] = value
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
 def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Questionnaire:
-    """A copy of ``q`` with texts from the catalogue (falling back to the source text)."""
+    """A copy of ``q`` with texts from the catalogue (falling back to the source text).
+
+    The catalogue may come from YAML or from JSON (numbered keys as numbers or strings).
+    """
     c = catalogue
     scales = c.get("scales") or {}
 
@@ -255,7 +275,7 @@ def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Q
                     }
                 )
             )
-        level_texts = ec.get("levels") or {}
+        level_texts = by_level(ec.get("levels"))
         elements.append(
             el.model_copy(
                 update={
@@ -268,7 +288,7 @@ def localize(q: Questionnaire, catalogue: Mapping[str, Any], language: str) -> Q
             )
         )
     role_labels = c.get("roles") or {}
-    level_cat = c.get("levels") or {}
+    level_cat = by_level(c.get("levels"))
     return q.model_copy(
         update={
             "title": c.get("title") or q.title,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from assessment.db.models import (
     QuestionnaireVersion,
     Respondent,
 )
-from assessment.messages import Message
+from assessment.messages import Lines, Message
 from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.clients import get_client
@@ -59,40 +60,70 @@ def questionnaire_of(assessment: Assessment, lang: str | None = None) -> Questio
 
 
 def validate_settings(settings: AssessmentSettings, q: Questionnaire, languages: list[str]) -> None:
-    """Raise Invalid naming the field (and element) that breaks a rule."""
+    """Raise Invalid naming the field that breaks a rule; every override problem at once."""
     if not settings.title.strip():
         raise Invalid("assessment.title_required", field="title")
     if settings.language not in languages:
         raise Invalid("form.language", field="language", languages=languages)
     if not 1 <= settings.min_group_size <= 50:
         raise Invalid("assessment.group_size", field="min_group_size", min=1, max=50)
+    _raise_all(override_problems(settings.overrides, q), "overrides")
+
+
+def override_problems(
+    overrides: Mapping[str, Mapping[str, float]],
+    q: Questionnaire,
+    lines: Mapping[str, int] | None = None,
+) -> list[Message]:
+    """Every problem of element weight/target overrides (with its line when ``lines`` gives
+    the line each element was written on)."""
     element_ids = {el.id for el in q.elements}
-    for element_id, values in settings.overrides.items():
+    problems: list[Message] = []
+
+    def add(element_id: str, problem: Message) -> None:
+        line = (lines or {}).get(element_id)
+        problems.append(problem if line is None else _at_line(line, problem))
+
+    for element_id, values in overrides.items():
         if element_id not in element_ids:
-            raise Invalid("element.unknown", field="overrides", element=element_id)
+            add(element_id, Message("element.unknown", element=element_id))
+            continue
         unknown = set(values) - {"weight", "target"}
         if unknown:
-            raise Invalid(
-                "overrides.unknown_settings",
-                field="overrides",
-                element=element_id,
-                settings=sorted(unknown),
-                num=len(unknown),
+            add(
+                element_id,
+                Message(
+                    "overrides.unknown_settings",
+                    element=element_id,
+                    settings=sorted(unknown),
+                    num=len(unknown),
+                ),
             )
         weight = values.get("weight")
         if weight is not None and not 0 <= weight <= MAX_WEIGHT:
-            raise Invalid(
-                "overrides.weight", field="overrides", element=element_id, max=float(MAX_WEIGHT)
-            )
+            add(element_id, Message("overrides.weight", element=element_id, max=float(MAX_WEIGHT)))
         target = values.get("target")
         if target is not None and not 0 <= target <= 100:
-            raise Invalid("overrides.target", field="overrides", element=element_id)
+            add(element_id, Message("overrides.target", element=element_id))
     weights = {el.id: el.weight for el in q.elements}
-    for element_id, values in settings.overrides.items():
-        if values.get("weight") is not None:
+    for element_id, values in overrides.items():
+        if element_id in weights and values.get("weight") is not None:
             weights[element_id] = values["weight"]
     if not any(w > 0 for w in weights.values()):
-        raise Invalid("overrides.no_weight", field="overrides")
+        problems.append(Message("overrides.no_weight"))
+    return problems
+
+
+def _at_line(line: int, problem: Message) -> Message:
+    return Message("at", where=Message("where.line", line=line), problem=problem)
+
+
+def _raise_all(problems: Sequence[Message], field: str) -> None:
+    """Raise the one problem as itself, several as one error listing them line by line."""
+    if len(problems) == 1:
+        raise Invalid(problems[0].code, field=field, **problems[0].params)
+    if problems:
+        raise Invalid("form.detail", field=field, detail=Lines(problems))
 
 
 def create_assessment(
@@ -395,14 +426,18 @@ def progress_by_assessment(session: Session, assessment_ids: list[int]) -> dict[
 
 
 def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
-    """Parse ``element: weight=2 target=85`` lines (one element per line)."""
+    """Parse ``element: weight=2 target=85`` lines (one element per line); Invalid listing
+    every bad line and every out-of-range or unknown value at once."""
     out: dict[str, dict[str, Any]] = {}
+    lines: dict[str, int] = {}
+    problems: list[Message] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if ":" not in line:
-            raise Invalid("overrides.line", field="overrides", line=lineno)
+            problems.append(Message("overrides.line", line=lineno))
+            continue
         element_id, rest = (part.strip() for part in line.split(":", 1))
         values: dict[str, Any] = {}
         for item in rest.split():
@@ -410,6 +445,11 @@ def parse_overrides(text: str, q: Questionnaire) -> dict[str, dict[str, Any]]:
             try:
                 values[key] = float(value)
             except ValueError:
-                raise Invalid("overrides.item", field="overrides", line=lineno, item=item) from None
+                problems.append(Message("overrides.item", line=lineno, item=item))
         out[element_id] = values
+        lines[element_id] = lineno
+    found = override_problems(out, q, lines)
+    if problems:  # the weights left are not the ones meant: no "no weight above 0" then
+        found = [p for p in found if p.code != "overrides.no_weight"]
+    _raise_all([*problems, *found], "overrides")
     return out

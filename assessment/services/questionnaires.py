@@ -84,9 +84,10 @@ def _read_shipped(qid: str) -> _Shipped:
     cached = _SHIPPED.get(qid)
     if cached is None or cached[0] != signature:
         document = assemble_document(folder)
-        shipped = _Shipped(
-            document, read_catalogues(folder), build_questionnaire(document, str(folder))
-        )
+        # In the shape the database gives back (JSON: level numbers as strings), so the
+        # stored catalogues compare equal and are not rewritten on every start.
+        catalogues = json.loads(json.dumps(read_catalogues(folder)))
+        shipped = _Shipped(document, catalogues, build_questionnaire(document, str(folder)))
         _SHIPPED[qid] = cached = (signature, shipped)
     shipped = cached[1]
     return _Shipped(

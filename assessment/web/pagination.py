@@ -1,10 +1,18 @@
-"""Page numbers for lists that grow with the workspace (dashboard, clients)."""
+"""Page numbers, search and sort for lists that grow with the workspace.
+
+A list's state lives in the address (``?q=…&sort=…&dir=desc&page=…``), so every view of it
+can be linked, reloaded and used without JavaScript; the page links and the sortable column
+headers keep the other parts of that state.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 from flask import request
+
+from assessment.services.listing import MAX_SEARCH, Found, Window
 
 
 @dataclass(frozen=True)
@@ -14,6 +22,8 @@ class Pager:
     page: int
     per_page: int
     total: int
+    args: Mapping[str, str] = field(default_factory=dict)
+    """The list's other address parameters (search, sort, filters), kept by the page links."""
 
     @property
     def pages(self) -> int:
@@ -36,8 +46,70 @@ class Pager:
         return self.page + 1 if self.page < self.pages else None
 
 
+def requested_page() -> int:
+    """The page asked for in ``?page=`` (1 when missing or not a positive number)."""
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
 def pager(total: int, per_page: int) -> Pager:
     """The page asked for in ``?page=`` (clamped to the pages that exist)."""
-    asked = request.args.get("page", 1, type=int) or 1
     last = max(1, -(-total // per_page))
-    return Pager(min(max(asked, 1), last), per_page, total)
+    return Pager(min(requested_page(), last), per_page, total)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A list's search text and sort order as asked for in the address."""
+
+    search: str = ""
+    sort: str = ""
+    descending: bool = False
+    filters: Mapping[str, str] = field(default_factory=dict)
+    """Other parameters of the list (e.g. ``state``) that its links keep."""
+
+    def window(self, per_page: int) -> Window:
+        """The rows to fetch: this search and order, the page asked for."""
+        return Window(self.search, self.sort, self.descending, requested_page(), per_page)
+
+    def args(self, **changes: str | None) -> dict[str, str]:
+        """Address parameters of this list, with ``changes`` applied (None removes one)."""
+        out = dict(self.filters)
+        if self.search:
+            out["q"] = self.search
+        if self.sort:
+            out["sort"] = self.sort
+            if self.descending:
+                out["dir"] = "desc"
+        for key, value in changes.items():
+            if value is None or value == "":
+                out.pop(key, None)
+            else:
+                out[key] = value
+        return out
+
+    def sort_args(self, key: str) -> dict[str, str]:
+        """Parameters that sort by ``key``: ascending, or descending if already ascending."""
+        flip = self.sort == key and not self.descending
+        args = self.args(sort=key, dir="desc" if flip else None)
+        args.pop("page", None)
+        return args
+
+    def sorted_by(self, key: str) -> str:
+        """``ascending``/``descending`` for the column sorted by, else ``none`` (aria-sort)."""
+        if self.sort != key:
+            return "none"
+        return "descending" if self.descending else "ascending"
+
+    def paged(self, found: Found, per_page: int) -> Pager:
+        """The pager of ``found`` whose page links keep this search, order and filters."""
+        return Pager(found.page, per_page, found.total, self.args())
+
+
+def list_query(sorts: Collection[str], filters: Mapping[str, str] | None = None) -> ListQuery:
+    """The search (``q``) and sort (``sort`` among ``sorts``, ``dir=desc``) asked for."""
+    search = " ".join(request.args.get("q", "")[:MAX_SEARCH].split())
+    sort = request.args.get("sort", "")
+    if sort not in sorts:
+        sort = ""
+    descending = bool(sort) and request.args.get("dir") == "desc"
+    return ListQuery(search, sort, descending, {k: v for k, v in (filters or {}).items() if v})

@@ -25,8 +25,15 @@ def _pages(built: Built) -> dict[str, tuple[str, dict[str, str]]]:
     return {
         "dashboard": ("/", {}),
         "clients list": ("/clients/", {}),
+        "clients list (searched, sorted)": ("/clients/?q=client&sort=industry&dir=desc", {}),
+        "assessments list": ("/assessments/", {}),
+        "assessments list (searched, sorted)": ("/assessments/?q=check&sort=client", {}),
         "client page": (f"/clients/{built.client_id}", {}),
         "assessment page": (f"/assessments/{opened}", {}),
+        "assessment page (respondents searched, sorted)": (
+            f"/assessments/{opened}?q=R&sort=role&dir=desc&state=submitted",
+            {},
+        ),
         "results page (closed)": (f"/assessments/{closed}/results", {}),
         "results page (open)": (f"/assessments/{opened}/results", {}),
         "export page": (f"/assessments/{closed}/data", {}),

@@ -127,7 +127,9 @@ def test_main_error_paths_speak_the_users_language(owner: FlaskClient, lang: str
         headers=h,
     )
     errors = _shown(res.get_data(as_text=True), r'<p class="error"[^>]*>(.*?)</p>')
-    _assert_translated(errors, _render(lang, Message("overrides.weight", element="crm", max=10.0)))
+    weight = Message("overrides.weight", element="crm", max=10.0)
+    at_line = Message("at", where=Message("where.line", line=1), problem=weight)
+    _assert_translated(errors, _render(lang, at_line))
 
     # An out-of-range KPI answer on the respondent page (the respondent's language).
     (link,) = add_people(owner, aid, ", , sales_manager")

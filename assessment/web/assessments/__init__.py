@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
-from assessment.web.assessments import facts, people, profile, views  # noqa: E402,F401
+from assessment.web.assessments import facts, index, people, profile, views  # noqa: E402,F401

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from assessment.core.model import Questionnaire
 from assessment.db.models import Assessment, Respondent
 from assessment.services import assessments as svc
-from assessment.services import respondents as people
+from assessment.services import listing
 from assessment.services.responding import pages_for
 from assessment.web.assessments.profile import ProfileCard, ProfileForm, profile_card
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, assessment_card
+from assessment.web.i18n import shown_questionnaire
+from assessment.web.pagination import ListQuery, Pager
 from assessment.web.trends.page import FollowupCard, followup_card
 
 
@@ -60,7 +62,9 @@ class RespondentRow:
         return self.origin == "link" and not self.has_link and not self.submitted_at
 
 
-STATES = ("not_started", "in_progress", "submitted")
+STATES = listing.STATES
+PER_PAGE = 50
+"""Respondents per page of the assessment page's list."""
 
 
 def _role_labels(q: Questionnaire) -> dict[str, str]:
@@ -114,6 +118,10 @@ class AssessmentPage:
     counts: dict[str, int] = field(default_factory=dict)
     """Respondents per state, before filtering (for the filter's labels)."""
     total: int = 0
+    query: ListQuery = field(default_factory=ListQuery)
+    """The respondents' search and order (and the state filter, kept by every link)."""
+    pager: Pager | None = None
+    """The page of respondents shown (``pager.total``: those matching filter and search)."""
 
 
 def assessment_page(
@@ -124,21 +132,30 @@ def assessment_page(
     can_edit: bool,
     smtp: bool,
     state: str = "",
+    query: ListQuery | None = None,
 ) -> AssessmentPage:
-    """Build the assessment page: status, progress, respondents (filtered by ``state``
-    when it is one of :data:`STATES`) and the feature cards."""
-    q = svc.questionnaire_of(assessment)
-    rows = respondent_rows(people.list_respondents(session, assessment.id), q)
+    """Build the assessment page: status, progress, a page of respondents (filtered by
+    ``state`` when it is one of :data:`STATES`, searched and sorted by ``query``) and the
+    feature cards.  The respondents cost three statements however many there are."""
+    q = shown_questionnaire(assessment, lang)
     state = state if state in STATES else ""
     card, form = profile_card(session, assessment.id)
+    query = query or ListQuery()
+    counts = listing.state_counts(session, assessment.id)
+    by_label = [r.id for r in sorted(q.roles, key=lambda role: role.label.casefold())]
+    found = listing.respondents(
+        session, assessment.id, query.window(PER_PAGE), state=state, role_order=by_label
+    )
     return AssessmentPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
         progress=svc.progress_of(session, assessment.id),
-        respondents=tuple(r for r in rows if not state or r.state == state),
+        respondents=respondent_rows(found.rows, q),
         state=state,
-        counts={s: sum(1 for r in rows if r.state == s) for s in STATES},
-        total=len(rows),
+        counts=counts,
+        total=sum(counts.values()),
+        query=query,
+        pager=query.paged(found, PER_PAGE),
         followup=followup_card(session, assessment, can_edit),
         evidence=assessment_card(session, assessment, lang),
         profile=card,

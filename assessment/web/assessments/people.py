@@ -30,6 +30,7 @@ from assessment.web.assessments.forms import (
 from assessment.web.assessments.mails import invitation_mail
 from assessment.web.assessments.summary import AssessmentHeader, links_page
 from assessment.web.assessments.views import render_show
+from assessment.web.i18n import shown_questionnaire
 from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 
@@ -84,7 +85,7 @@ def add_respondent(assessment_id: int) -> str | Response:
     """Add one respondent, then show their link."""
     assessment = svc.get_assessment(current_session(), assessment_id)
     actor().require_editor()
-    q = svc.questionnaire_of(assessment)
+    q = shown_questionnaire(assessment)
     form = RespondentForm()
     form.role.choices = [SelectChoice(r.id, r.label) for r in q.roles]
     if form.validate_on_submit():
@@ -107,7 +108,7 @@ def add_bulk(assessment_id: int) -> str | Response:
     """Add a pasted or uploaded list of respondents (all or none)."""
     assessment = svc.get_assessment(current_session(), assessment_id)
     actor().require_editor()
-    q = svc.questionnaire_of(assessment)
+    q = shown_questionnaire(assessment)
     form = BulkRespondentsForm()
     if not form.validate_on_submit():
         return render_show(assessment_id, bulk=form)
@@ -202,7 +203,7 @@ def edit_respondent(assessment_id: int, respondent_id: int) -> str | Response:
     assessment = svc.get_assessment(session, assessment_id)
     respondent = people.get_respondent(session, assessment_id, respondent_id)
     actor().require_editor()
-    q = svc.questionnaire_of(assessment)
+    q = shown_questionnaire(assessment)
     form = EditRespondentForm(obj=respondent)
     form.role.choices = [SelectChoice(r.id, r.label) for r in q.roles]
     if form.validate_on_submit():

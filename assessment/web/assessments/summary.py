@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from assessment.db.models import Assessment, AssessmentStatus
 from assessment.services import respondents as people
-from assessment.services.assessments import questionnaire_of
 from assessment.services.respondents import CurrentLink, IssuedLink
+from assessment.web.i18n import shown_questionnaire
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def links_page(
     title: str,
 ) -> LinksPage:
     """Build the links page for respondents of ``assessment``."""
-    labels = {r.id: r.label for r in questionnaire_of(assessment).roles}
+    labels = {r.id: r.label for r in shown_questionnaire(assessment).roles}
     return LinksPage(
         assessment=AssessmentHeader.of(assessment),
         title=title,

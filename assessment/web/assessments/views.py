@@ -8,13 +8,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from assessment.db.models import Assessment
+from assessment.db.models import Assessment, QuestionnaireVersion
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
 from assessment.services.clients import list_clients
 from assessment.services.errors import Invalid
+from assessment.services.listing import RESPONDENT_SORTS
 from assessment.services.mailer import SmtpSettings
-from assessment.services.questionnaires import available_versions, languages_of, model_of
+from assessment.services.questionnaires import available_versions, languages_of
 from assessment.web.assessments import bp
 from assessment.web.assessments.forms import (
     ActionForm,
@@ -22,9 +23,10 @@ from assessment.web.assessments.forms import (
     BulkRespondentsForm,
     RespondentForm,
 )
-from assessment.web.assessments.page import assessment_page
-from assessment.web.i18n import LANGUAGES, select_locale
+from assessment.web.assessments.page import STATES, assessment_page
+from assessment.web.i18n import LANGUAGES, select_locale, shown_model
 from assessment.web.messages import localize
+from assessment.web.pagination import list_query
 from assessment.web.reports.views import prerender_closed
 from assessment.web.tenancy import actor, client_ip
 
@@ -33,12 +35,19 @@ def _settings(
     form: AssessmentForm, assessment: Assessment | None, version_id: int
 ) -> svc.AssessmentSettings:
     version = next(v for v in available_versions(current_session()) if v.id == version_id)
-    q = model_of(version)
+    q = shown_model(version)
     return svc.AssessmentSettings(
         title=form.title.data or "",
         language=form.language.data or "en",
         min_group_size=form.min_group_size.data or 3,
         overrides=svc.parse_overrides(form.overrides.data or "", q),
+    )
+
+
+def _version_choice(version: QuestionnaireVersion) -> SelectChoice:
+    """A questionnaire version as the form offers it: its title in the viewer's language."""
+    return SelectChoice(
+        version.id, f"{shown_model(version).title} ({version.qid} {version.version})"
     )
 
 
@@ -58,9 +67,7 @@ def new() -> str | Response:
         return redirect(url_for("clients.new"))
     form.client_id.choices = [SelectChoice(c.id, c.name) for c in clients]
     versions = available_versions(current_session())
-    form.questionnaire.choices = [
-        SelectChoice(v.id, f"{v.title} ({v.qid} {v.version})") for v in versions
-    ]
+    form.questionnaire.choices = [_version_choice(v) for v in versions]
     form.language.choices = _language_choices()
     if request.method == "GET":
         form.client_id.data = request.args.get("client_id", type=int) or clients[0].id
@@ -74,11 +81,17 @@ def new() -> str | Response:
                 _settings(form, None, form.questionnaire.data),
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.title).errors = [localize(exc)]
+            # One error per line: every bad override line is listed at once.
+            getattr(form, exc.field or "title", form.title).errors = localize(exc).splitlines()
         else:
             flash(_("Assessment created. Add respondents, then open it for answers."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
-    return render_template("web/assessments/new.html", form=form)
+    return render_template(
+        "web/assessments/new.html",
+        form=form,
+        questionnaires=[(_version_choice(v).label, shown_model(v)) for v in versions],
+        cancel_client=request.args.get("client_id", type=int),
+    )
 
 
 @bp.route("/<int:assessment_id>")
@@ -95,13 +108,16 @@ def render_show(
 ) -> str:
     """The assessment page; the add forms are passed in when they come back with errors."""
     assessment = svc.get_assessment(current_session(), assessment_id)
+    state = request.args.get("state", "")
+    state = state if state in STATES else ""
     page = assessment_page(
         current_session(),
         assessment,
         select_locale(),
         can_edit=current_user.can_edit,
         smtp=SmtpSettings.from_config(current_app.config) is not None,
-        state=request.args.get("state", ""),
+        state=state,
+        query=list_query(RESPONDENT_SORTS, {"state": state}),
     )
     form = form or RespondentForm(formdata=None)
     form.role.choices = [SelectChoice(r.id, r.label) for r in page.q.roles]
@@ -123,9 +139,7 @@ def settings(assessment_id: int) -> str | Response:
     form = AssessmentForm(obj=assessment)
     form.client_id.choices = [SelectChoice(assessment.client_id, assessment.client.name)]
     version = assessment.questionnaire_version
-    form.questionnaire.choices = [
-        SelectChoice(version.id, f"{version.title} ({version.qid} {version.version})")
-    ]
+    form.questionnaire.choices = [_version_choice(version)]
     form.language.choices = [
         SelectChoice(lang, LANGUAGES.get(lang, lang)) for lang in languages_of(version)
     ]
@@ -142,12 +156,12 @@ def settings(assessment_id: int) -> str | Response:
                 current_session(), actor(), assessment_id, _settings(form, assessment, version.id)
             )
         except Invalid as exc:
-            getattr(form, exc.field or "title", form.overrides).errors = [localize(exc)]
+            getattr(form, exc.field or "title", form.overrides).errors = localize(exc).splitlines()
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment_id))
     return render_template(
-        "web/assessments/settings.html", form=form, assessment=assessment, q=model_of(version)
+        "web/assessments/settings.html", form=form, assessment=assessment, q=shown_model(version)
     )
 
 

@@ -73,6 +73,9 @@ def _sign_in(user: User, workspace_id: int | None = None) -> None:
 def login() -> str | Response:
     """Sign in with e-mail and password."""
     if accounts.needs_setup(current_session()):
+        # The very first visit: there is nobody to sign in yet, so the "Please log in"
+        # notice queued on the way here would only confuse the setup page.
+        session.pop("_flashes", None)
         return redirect(url_for("auth.setup"))
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

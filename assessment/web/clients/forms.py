@@ -9,6 +9,19 @@ from wtforms.validators import DataRequired, Length
 
 from assessment.services.clients import SIZE_BANDS
 
+SALES_MOTIONS = {
+    "field": _l("Field sales"),
+    "inside": _l("Inside sales"),
+    "hybrid": _l("Hybrid"),
+}
+"""A client's sales motion as people read it (the stored value is never shown)."""
+
+
+def sales_motion_label(value: str) -> str:
+    """The stored sales motion in the page's language (empty when not set)."""
+    label = SALES_MOTIONS.get(value)
+    return str(label) if label is not None else value
+
 
 class ClientForm(FlaskForm):
     """Create or edit a client."""
@@ -21,12 +34,8 @@ class ClientForm(FlaskForm):
     )
     sales_motion = SelectField(
         _l("Sales motion"),
-        choices=[
-            SelectChoice("", "—"),
-            SelectChoice("field", _l("Field sales")),
-            SelectChoice("inside", _l("Inside sales")),
-            SelectChoice("hybrid", _l("Hybrid")),
-        ],
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(value, label) for value, label in SALES_MOTIONS.items()],
     )
     regions = StringField(_l("Regions"), validators=[Length(max=300)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])

@@ -1,4 +1,4 @@
-"""The client page as plain data: the client, its assessments, and the trend link."""
+"""The clients list and the client page as plain data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.db.models import Assessment, AssessmentStatus, Client
+from assessment.services import listing
 from assessment.services.share_links import ShareLinkInfo, list_links
+from assessment.web.clients.forms import sales_motion_label
+from assessment.web.pagination import ListQuery, Pager
 from assessment.web.trends.page import shows_trend_link
 
 
@@ -24,6 +27,42 @@ class ClientView:
     sales_motion: str
     regions: str
     notes: str
+
+    @classmethod
+    def of(cls, client: Client) -> ClientView:
+        """The client's fields; the sales motion in words, never its stored value."""
+        return cls(
+            id=client.id,
+            name=client.name,
+            industry=client.industry,
+            size_band=client.size_band,
+            sales_motion=sales_motion_label(client.sales_motion),
+            regions=client.regions,
+            notes=client.notes,
+        )
+
+
+PER_PAGE = 50
+"""Clients per page of the list."""
+
+
+@dataclass(frozen=True)
+class ClientsPage:
+    """A page of the clients list: searched, sorted, paginated."""
+
+    clients: tuple[ClientView, ...]
+    query: ListQuery
+    pager: Pager
+
+
+def clients_page(session: Session, query: ListQuery) -> ClientsPage:
+    """The page of clients asked for (two queries: the count and the page)."""
+    found = listing.clients(session, query.window(PER_PAGE))
+    return ClientsPage(
+        clients=tuple(ClientView.of(c) for c in found.rows),
+        query=query,
+        pager=query.paged(found, PER_PAGE),
+    )
 
 
 @dataclass(frozen=True)
@@ -61,15 +100,7 @@ def client_page(session: Session, client: Client) -> ClientPage:
         )
     )
     return ClientPage(
-        client=ClientView(
-            id=client.id,
-            name=client.name,
-            industry=client.industry,
-            size_band=client.size_band,
-            sales_motion=client.sales_motion,
-            regions=client.regions,
-            notes=client.notes,
-        ),
+        client=ClientView.of(client),
         assessments=assessments,
         trend_link=shows_trend_link(a.status for a in assessments),
         share_links=tuple(list_links(session, client.id)),

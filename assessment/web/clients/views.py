@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from assessment.db.models import Client
 from assessment.extensions import current_session
 from assessment.services import clients as svc
 from assessment.services.errors import Invalid
+from assessment.services.listing import CLIENT_SORTS
 from assessment.web.clients import bp
 from assessment.web.clients.forms import ClientForm
-from assessment.web.clients.page import client_page
+from assessment.web.clients.page import client_page, clients_page
 from assessment.web.messages import localize
-from assessment.web.pagination import pager
+from assessment.web.pagination import list_query
 from assessment.web.tenancy import actor
 
 
@@ -31,19 +30,12 @@ def _data(form: ClientForm) -> svc.ClientData:
     )
 
 
-PER_PAGE = 50
-
-
 @bp.route("/")
 @login_required
 def index() -> str:
-    """The workspace's clients by name, a page at a time."""
-    session = current_session()
-    page = pager(session.scalar(select(func.count(Client.id))) or 0, PER_PAGE)
-    clients = session.scalars(
-        select(Client).order_by(Client.name, Client.id).limit(PER_PAGE).offset(page.offset)
-    )
-    return render_template("web/clients/index.html", clients=list(clients), pager=page)
+    """The workspace's clients, searched and sorted (by name unless asked), a page at a time."""
+    page = clients_page(current_session(), list_query(CLIENT_SORTS))
+    return render_template("web/clients/index.html", page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])

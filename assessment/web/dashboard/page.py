@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from assessment.db.models import Assessment, Client
 from assessment.services.assessments import progress_by_assessment
-from assessment.services.questionnaires import model_of
 from assessment.services.summaries import Summary, summaries_of
+from assessment.web.i18n import shown_model
 from assessment.web.pagination import Pager, pager
 
 PER_PAGE = 20
@@ -91,11 +91,12 @@ def _newest_assessments(session: Session, client_ids: list[int]) -> list[tuple[A
     return [(a, int(total)) for a, total in rows]
 
 
-def _row(
+def assessment_row(
     a: Assessment, summary: Summary | None, invited: int, submitted: int, lang: str
 ) -> AssessmentRow:
+    """An assessment's line: completion, the stored score and its level in ``lang``."""
     overall = summary.overall if summary else None
-    level = model_of(a.questionnaire_version, lang).level_for(overall)
+    level = shown_model(a.questionnaire_version, lang).level_for(overall)
     return AssessmentRow(
         id=a.id,
         title=a.title,
@@ -129,7 +130,9 @@ def build_dashboard(session: Session, lang: str) -> DashboardPage:
     totals: dict[int, int] = {}
     for a, client_total in listed:
         p = progress[a.id]
-        rows[a.client_id].append(_row(a, summaries.get(a.id), p.invited, p.submitted, lang))
+        rows[a.client_id].append(
+            assessment_row(a, summaries.get(a.id), p.invited, p.submitted, lang)
+        )
         totals[a.client_id] = client_total
     cards = tuple(
         ClientCard(

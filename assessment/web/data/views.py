@@ -12,10 +12,11 @@ from assessment.extensions import current_session
 from assessment.io.imported import IMPORT_MAX_BYTES
 from assessment.io.wide_answers import MAPPING_MAX_BYTES
 from assessment.services import data_exchange as svc
-from assessment.services.assessments import get_assessment, questionnaire_of
+from assessment.services.assessments import get_assessment
 from assessment.services.errors import Conflict
 from assessment.web.data import bp
 from assessment.web.data.forms import ExportForm, ImportForm
+from assessment.web.i18n import shown_questionnaire
 from assessment.web.tenancy import actor, client_ip
 
 MAX_SHOWN_PROBLEMS = 1000
@@ -135,7 +136,7 @@ def import_answers(assessment_id: int) -> tuple[str, int]:
             status = 400
     elif request.method == "POST":
         status = 400
-    q = questionnaire_of(assessment)
+    q = shown_questionnaire(assessment)
     return render_template(
         "web/data/import.html",
         assessment=assessment,

@@ -19,7 +19,7 @@ from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from assessment.db.models import Assessment, CrmEvidence
 from assessment.services import crm_evidence as svc
-from assessment.services.assessments import questionnaire_of
+from assessment.web.i18n import shown_questionnaire
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _view(assessment: Assessment, evidence: CrmEvidence, lang: str) -> EvidenceV
         as_of=day(kpis.get("as_of")),
         win_period=_period(periods.get("crm.win_rate")),
         quota_period=_period(periods.get("crm.pipeline_coverage")),
-        coverage_unit=_coverage_unit(questionnaire_of(assessment, lang)),
+        coverage_unit=_coverage_unit(shown_questionnaire(assessment, lang)),
     )
 
 

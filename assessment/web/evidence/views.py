@@ -16,13 +16,13 @@ from werkzeug.wrappers import Response
 
 from assessment.extensions import current_session
 from assessment.services import crm_evidence as svc
-from assessment.services.assessments import get_assessment, questionnaire_of
+from assessment.services.assessments import get_assessment
 from assessment.services.errors import Invalid
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence import bp
 from assessment.web.evidence.forms import EvidenceForm
 from assessment.web.evidence.page import day, evidence_view, history
-from assessment.web.i18n import select_locale
+from assessment.web.i18n import select_locale, shown_questionnaire
 from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 
@@ -32,7 +32,7 @@ from assessment.web.tenancy import actor
 def crm(assessment_id: int) -> str | Response | tuple[str, int]:
     """Show the assessment's CRM evidence; editors upload a new export."""
     assessment = get_assessment(current_session(), assessment_id)
-    q = questionnaire_of(assessment)
+    q = shown_questionnaire(assessment)
     form = EvidenceForm()
     problems: list[str] = []
     if request.method == "GET":

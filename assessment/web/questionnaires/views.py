@@ -14,11 +14,12 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from assessment.core.loader import QuestionnaireError
+from assessment.core.qtypes import question_type, type_names
 from assessment.db.models import QuestionnaireVersion
 from assessment.extensions import current_session
 from assessment.services import questionnaires as svc
 from assessment.services.errors import Conflict
-from assessment.web.i18n import LANGUAGES
+from assessment.web.i18n import LANGUAGES, shown_model
 from assessment.web.questionnaires import bp
 from assessment.web.questionnaires.forms import (
     EditorForm,
@@ -27,6 +28,11 @@ from assessment.web.questionnaires.forms import (
     clone_form_class,
 )
 from assessment.web.tenancy import actor
+
+
+def _type_labels() -> dict[str, str]:
+    """Question types in words, in the page's language (never the YAML name)."""
+    return {name: _(question_type(name).label) for name in type_names()}
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -41,7 +47,7 @@ def index() -> str:
     versions = svc.available_versions(session)
     return render_template(
         "web/questionnaires/index.html",
-        rows=[(v, svc.model_of(v), svc.languages_of(v)) for v in versions],
+        rows=[(v, shown_model(v), svc.languages_of(v)) for v in versions],
         usage=svc.usage_counts(session),
         upload=UploadForm(),
         languages=LANGUAGES,
@@ -56,7 +62,8 @@ def show(version_id: int) -> str:
     return render_template(
         "web/questionnaires/show.html",
         version=version,
-        q=svc.model_of(version),
+        q=shown_model(version),
+        type_labels=_type_labels(),
         languages=svc.languages_of(version),
         used=svc.usage_counts(current_session()).get(version.id, 0),
     )
@@ -100,11 +107,11 @@ def clone(version_id: int) -> str | Response:
     me.require_owner()
     session = current_session()
     source = svc.get_version(session, version_id)
-    q = svc.model_of(source)
+    q = shown_model(source)  # the same elements in the same order in every language
     form = clone_form_class(q)()
     if request.method == "GET":
         form.qid.data, form.version.data = svc.suggest_identity(session, source)
-        form.title.data = q.title
+        form.title.data = source.title  # the copy's own name, in the language it is written in
         for i, el in enumerate(q.elements):
             form[f"weight_{i}"].data = el.weight
             form[f"target_{i}"].data = el.target
@@ -153,8 +160,17 @@ def edit(version_id: int | None) -> str | Response:
             return _preview(result, source)
         problems = result
     return render_template(
-        "web/questionnaires/edit.html", form=form, source=source, problems=problems
+        "web/questionnaires/edit.html",
+        form=form,
+        source=source,
+        source_title=_title(source),
+        problems=problems,
     )
+
+
+def _title(version: QuestionnaireVersion | None) -> str:
+    """A version's title in the viewer's language (empty without a version)."""
+    return shown_model(version).title if version is not None else ""
 
 
 def _preview(draft: svc.Draft, source: QuestionnaireVersion | None) -> str:
@@ -168,7 +184,9 @@ def _preview(draft: svc.Draft, source: QuestionnaireVersion | None) -> str:
         "web/questionnaires/preview.html",
         form=form,
         q=draft.model,
+        type_labels=_type_labels(),
         source=source,
+        source_title=_title(source),
         existing=svc.existing_copy(session, draft.model),
         refusals=svc.publish_problems(session, draft.model),
     )
@@ -192,7 +210,11 @@ def publish() -> str | Response:
     if not isinstance(result, svc.Draft):
         editor = EditorForm(formdata=None, source=form.source.data)
         return render_template(
-            "web/questionnaires/edit.html", form=editor, source=source, problems=result
+            "web/questionnaires/edit.html",
+            form=editor,
+            source=source,
+            source_title=_title(source),
+            problems=result,
         )
     try:
         outcome = svc.publish_custom(
@@ -203,7 +225,7 @@ def publish() -> str | Response:
     version = outcome.version
     if outcome.created:
         flash(
-            _("Published %(title)s %(version)s.", title=version.title, version=version.version),
+            _("Published %(title)s %(version)s.", title=_title(version), version=version.version),
             "success",
         )
     else:
@@ -211,7 +233,7 @@ def publish() -> str | Response:
             _(
                 "This exact content is already published as %(title)s %(version)s; "
                 "nothing new was stored.",
-                title=version.title,
+                title=_title(version),
                 version=version.version,
             ),
             "info",

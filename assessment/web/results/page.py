@@ -20,7 +20,8 @@ from assessment.core.disclosure import for_guest
 from assessment.core.model import Question, Questionnaire
 from assessment.core.placeholders import EvidenceFigures, evidence_by_recommendation
 from assessment.core.profile import OrganizationProfile
-from assessment.core.results import Results
+from assessment.core.recommend import EFFORT_FACTOR, IMPACT_FACTOR
+from assessment.core.results import Results, TriggeredRecommendation
 from assessment.db.models import Assessment
 from assessment.services import assessments as svc
 from assessment.services import guest as guest_svc
@@ -30,6 +31,7 @@ from assessment.services.questionnaires import languages_of
 from assessment.services.self_assessment import can_grow, choices, grown_from, growth_target
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
+from assessment.web.i18n import shown_questionnaire
 from assessment.web.results.kpis import KpiRow, kpi_rows
 from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
 
@@ -118,6 +120,46 @@ def grow_offer(
         grown_id=None if grown is None else grown.id,
         grown_title="" if grown is None else grown.title,
     )
+TOP_RECOMMENDATIONS = 10
+"""Recommendations the results page shows at once; the others behind "Show all"."""
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """A triggered recommendation with the parts of its priority (docs/scoring.md)::
+
+    priority = weight × below_target × impact_factor ÷ effort_factor
+    """
+
+    rec: TriggeredRecommendation
+    element_title: str
+    weight: float
+    """The element's weight W_e (after the assessment's overrides)."""
+    target: float
+    below_target: float
+    """max(0, target − A_r): points the addressed practices score below the element's target."""
+    impact_factor: float
+    effort_factor: float
+
+
+def recommendation_rows(results: Results) -> tuple[RecommendationRow, ...]:
+    """The triggered recommendations in priority order, each with what its priority is made of."""
+    elements = {el.id: el for el in results.elements}
+    rows = []
+    for rec in results.recommendations:
+        el = elements[rec.element]
+        rows.append(
+            RecommendationRow(
+                rec=rec,
+                element_title=el.title,
+                weight=el.weight,
+                target=el.target,
+                below_target=0.0 if rec.basis is None else max(0.0, el.target - rec.basis),
+                impact_factor=IMPACT_FACTOR.get(rec.impact, 1.0),
+                effort_factor=EFFORT_FACTOR.get(rec.effort, 1.0),
+            )
+        )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
@@ -149,6 +191,17 @@ class ResultsPage:
     rec_evidence: dict[str, str] = field(default_factory=dict)
     """Each triggered recommendation's evidence sentence with the client's figures, by id
     (only those whose every figure exists)."""
+    recommendations: tuple[RecommendationRow, ...] = ()
+
+    @property
+    def top_recommendations(self) -> tuple[RecommendationRow, ...]:
+        """The :data:`TOP_RECOMMENDATIONS` highest-priority recommendations."""
+        return self.recommendations[:TOP_RECOMMENDATIONS]
+
+    @property
+    def more_recommendations(self) -> tuple[RecommendationRow, ...]:
+        """The recommendations after the top ones (shown on request)."""
+        return self.recommendations[TOP_RECOMMENDATIONS:]
 
 
 def results_page(
@@ -168,7 +221,7 @@ def results_page(
     the workspace's other clients) is left out, and so is the change since a previous
     assessment that is not closed.
     """
-    q = svc.questionnaire_of(assessment, lang)
+    q = shown_questionnaire(assessment, lang)
     results = svc.compute_results(session, assessment, lang)
     withheld = False
     if guest:
@@ -202,4 +255,5 @@ def results_page(
         rec_evidence=evidence_by_recommendation(
             figures, {r.id: r.evidence for r in results.recommendations if r.evidence}
         ),
+        recommendations=recommendation_rows(results),
     )

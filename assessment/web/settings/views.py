@@ -93,7 +93,9 @@ def branding() -> str | Response:
         else:
             flash(_("Branding saved."), "success")
             return redirect(url_for("settings.branding"))
-    return render_template("web/settings/branding.html", form=form, workspace=workspace)
+    return render_template(
+        "web/settings/branding.html", form=form, workspace=workspace, default_colour=DEFAULT_PRIMARY
+    )
 
 
 class InviteForm(FlaskForm):

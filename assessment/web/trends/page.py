@@ -8,7 +8,7 @@ builder runs its queries when the view calls it; the templates only read the res
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import format_percent
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from assessment.db.models import Assessment, AssessmentStatus
 from assessment.services import benchmark as bench
 from assessment.services import followups
 from assessment.services import trends as svc
+from assessment.web.i18n import shown_questionnaire
 
 
 def _percent(share: float) -> str:
@@ -148,7 +149,8 @@ def benchmark_card(
     """The portfolio benchmark of the results page (None for demo data, which never counts)."""
     if assessment.is_demo:
         return None
-    return bench.benchmark_of(session, assessment, results, industry, size_band)
+    view = bench.benchmark_of(session, assessment, results, industry, size_band)
+    return replace(view, questionnaire_title=shown_questionnaire(assessment).title)
 
 
 def shows_trend_link(statuses: Iterable[AssessmentStatus]) -> bool:

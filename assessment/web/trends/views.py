@@ -18,7 +18,7 @@ from assessment.services.clients import get_client
 from assessment.services.errors import Conflict, Invalid
 from assessment.services.followups import ChainLink
 from assessment.web.assessments.summary import AssessmentHeader, links_page
-from assessment.web.i18n import select_locale
+from assessment.web.i18n import select_locale, shown_model
 from assessment.web.messages import localize
 from assessment.web.tenancy import actor
 from assessment.web.trends import bp
@@ -42,7 +42,9 @@ def followup(assessment_id: int) -> str | Response:
     versions = followups.followup_versions(session, previous)
     if previous.questionnaire_version not in versions:
         versions.append(previous.questionnaire_version)
-    form.questionnaire.choices = [SelectChoice(v.id, f"{v.title} {v.version}") for v in versions]
+    form.questionnaire.choices = [
+        SelectChoice(v.id, f"{shown_model(v).title} {v.version}") for v in versions
+    ]
     if request.method == "GET":
         form.title.data = _("Follow-up: %(title)s", title=previous.title)[:200]
         form.questionnaire.data = followups.default_version(session, previous).id
