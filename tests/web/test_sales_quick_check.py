@@ -152,4 +152,8 @@ def test_the_trend_shows_both_and_computes_no_change(owner: FlaskClient, app: Fl
         for qid in only_full:
             if full_model.questions()[qid].scored:
                 assert listed[("question", qid)].reason == NEW
+        client_id = grown.client_id
         db.session.remove()
+    page = htmllib.unescape(owner.get(f"/clients/{client_id}/trend").get_data(as_text=True))
+    assert "Question set changed substantially (" in page
+    assert "shipped with the questionnaire" in page
