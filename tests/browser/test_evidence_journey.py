@@ -156,7 +156,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     card = page.locator("section.crm-evidence")
     card_text = card.inner_text()
     assert "Evidence from CRM data" in card_text
-    win_row = card.locator("tr", has_text="what share did you win").inner_text()
+    win_row = card.locator("tr", has_text="what share did it win").inner_text()
     assert "40.0" in win_row and "%" in win_row, win_row
     cover_row = card.locator("tr", has_text="how large is the qualified open pipeline").inner_text()
     crm_value, believed = re.findall(r"(\d+\.\d) x target", cover_row)[:2]

@@ -1,4 +1,5 @@
-"""What a person clicks through: setup → client → assessment → three respondents → results → self-assessment.
+"""What a person clicks through: setup → client → assessment → three respondents → results →
+self-assessment; and a sales leader's quick check → instant results → a full team assessment.
 
 Screenshots of each step land in ``test-output/screens`` and are used in docs/user-guide.md.
 """
@@ -10,7 +11,32 @@ from pathlib import Path
 from typing import Any
 
 PASSWORD = "a long enough password"
+EMAIL = "marta@baltic-advisory.eu"
 PHONE = {"width": 390, "height": 844}
+FULL = "Sales Organization Health Check"
+QUICK = "Sales Organization Quick Check"
+
+
+def signed_in(page: Any, server: str) -> None:
+    """Sign in as the workspace owner, setting the workspace up when this runs first."""
+    page.goto(server + "/")
+    if "/setup" in page.url:
+        page.get_by_label("Workspace or firm name").fill("Baltic Sales Advisory")
+        page.get_by_label("Your name").fill("Marta Nowak")
+        page.get_by_label("E-mail").fill(EMAIL)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("Repeat password").fill(PASSWORD)
+        page.get_by_role("button", name="Create workspace").click()
+    elif "/login" in page.url:
+        page.get_by_label("E-mail").fill(EMAIL)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server + "/")
+
+
+def questionnaire_choice(page: Any, title: str) -> Any:
+    """The radio button of a questionnaire on the self-assessment form, by its title."""
+    return page.get_by_role("radio", name=re.compile("^" + re.escape(title)))
 
 
 def answer_page(page: Any, pick: int) -> None:
@@ -53,7 +79,7 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     assert "/setup" in page.url
     page.get_by_label("Workspace or firm name").fill("Baltic Sales Advisory")
     page.get_by_label("Your name").fill("Marta Nowak")
-    page.get_by_label("E-mail").fill("marta@baltic-advisory.eu")
+    page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat password").fill(PASSWORD)
     page.screenshot(path=str(shots / "01-setup.png"), full_page=True)
@@ -139,13 +165,68 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     page.goto(server + "/")
     page.screenshot(path=str(shots / "13-dashboard.png"), full_page=True)
 
-    # a sales leader assesses their own organization
+    # a sales leader assesses their own organization with the full questionnaire, chosen
+    # explicitly (the form pre-selects the quick check, tested below)
     page.get_by_role("link", name="Assess my own organization").click()
     page.get_by_label("Your organization").fill("Baltic Sales Advisory")
-    page.screenshot(path=str(shots / "14-self-start.png"), full_page=True)
+    questionnaire_choice(page, FULL).check()
     page.get_by_role("button", name="Start my self-assessment").click()
+    assert FULL in page.content()  # the introduction names the questionnaire
     page.get_by_role("button", name="Start").click()
     answer_all(page, 2)
     page.get_by_role("button", name="Submit my answers").click()
     assert "self-assessment with you as the only respondent" in page.content()
+    assert "Grow into a full team assessment" not in page.content()  # already the full one
     page.screenshot(path=str(shots / "15-self-results.png"), full_page=True)
+
+
+def test_leader_quick_check(server: str, browser: Any, shots: Path) -> None:
+    """Choose the quick check → answer → instant results with recommendations → grow into a
+    full team assessment."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    signed_in(page, server)
+    page.get_by_role("link", name="Assess my own organization").click()
+    quick = questionnaire_choice(page, QUICK)
+    assert quick.is_checked()  # offered first and pre-selected
+    assert "about ten minutes; grows into a full team assessment" in page.content()
+    page.get_by_label("Your organization").fill("Northwind Distribution")
+    quick.check()
+    page.screenshot(path=str(shots / "14-self-start.png"), full_page=True)
+    page.get_by_role("button", name="Start my self-assessment").click()
+    assert QUICK in page.content()
+    page.get_by_role("button", name="Start").click()
+    pages = 0
+    while "/respond/page/" in page.url:
+        pages += 1
+        answer_page(page, 1)  # the second option: a weak answer, so recommendations show
+        page.get_by_role("button", name=re.compile("Save and")).click()
+        page.wait_for_load_state()
+    assert pages == 12  # one page per element
+    page.get_by_role("button", name="Submit my answers").click()
+
+    # instant results, with recommendations and the offer to grow
+    assert re.search(r"/assessments/\d+/results$", page.url), page.url
+    results = page.content()
+    assert "Overall health" in results
+    recommendations = page.locator("h2", has_text="Recommendations, highest priority first")
+    assert recommendations.count() == 1
+    grow = page.locator("section#grow")
+    assert grow.get_by_role("heading", name="Grow into a full team assessment").count() == 1
+    assert f"{FULL} asks your managers and sales team too" in grow.inner_text()
+    page.screenshot(path=str(shots / "16-quick-results.png"), full_page=True)
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    small = phone.new_page()
+    signed_in(small, server)
+    small.goto(page.url)
+    width = small.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"results scroll sideways on a phone ({width}px)"
+    small.locator("section#grow").screenshot(path=str(shots / "16-quick-grow-phone.png"))
+    phone.close()
+
+    grow.get_by_label("Title").fill("Northwind team assessment")
+    grow.get_by_role("button", name="Grow into a full team assessment").click()
+    assert re.search(r"/assessments/\d+$", page.url), page.url
+    content = page.content()
+    assert "Team assessment created with you as its first respondent" in content
+    assert "Northwind team assessment" in content and "Marta Nowak" in content
+    page.screenshot(path=str(shots / "17-quick-grown.png"), full_page=True)

@@ -71,7 +71,8 @@ def answer_quick_check(client: FlaskClient, answer: str = "no") -> str:
 
 def test_quick_checks_are_offered_first() -> None:
     offered = self_assessment.choices("en")
-    assert [c.id for c in offered][:2] == ["quickq", "sales-org-health"]
+    # quick checks first (by id; the shipped sales-quick-check too), then the standard one
+    assert [c.id for c in offered][:3] == ["quickq", "sales-quick-check", "sales-org-health"]
     quick = offered[0]
     assert quick.quick_check and quick.questions == 3 and quick.title == "Quick check"
     assert not next(c for c in offered if c.id == "fullq").quick_check

@@ -19,6 +19,7 @@ from assessment.catalogues import translations_for
 from assessment.db.models import Assessment, AssessmentStatus, AuditEntry
 from assessment.db.tenancy import unscoped
 from assessment.extensions import db as _db
+from assessment.services.questionnaires import STANDARD_ID
 from tests.web.conftest import OWNER, csrf_token, post_form
 
 GROUP_PROMISE = (
@@ -29,10 +30,17 @@ OWN_VIEW = "This self-assessment records your own view of the sales organization
 
 
 def _start(owner: FlaskClient, lang: str) -> None:
+    """Start a self-assessment of the full questionnaire (chosen explicitly: the form offers
+    the shipped quick check first)."""
     res = post_form(
         owner,
         "/self-assessment",
-        {"organization": "Acme Sales", "role": "executive", "language": lang},
+        {
+            "questionnaire": STANDARD_ID,
+            "organization": "Acme Sales",
+            "role": "executive",
+            "language": lang,
+        },
     )
     assert res.headers["Location"].endswith("/respond/")
 

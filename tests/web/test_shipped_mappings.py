@@ -70,8 +70,10 @@ def test_trends_use_the_shipped_mapping(owner: FlaskClient, app: Flask) -> None:
         trend = client_trend(db.session, cid)
         (step,) = trend.transitions
         assert step.mapping_used
-        listed = [m for m in list_mappings(db.session) if m.shipped]
-        assert [(m.from_label, m.to_label) for m in listed] == [("trendq 1.0", "trendq 2.0")]
+        listed = [(m.from_label, m.to_label) for m in list_mappings(db.session) if m.shipped]
+        # next to the standard questionnaire's own (1.x → 2.0.0, the quick check's)
+        assert ("trendq 1.0", "trendq 2.0") in listed
+        assert ("sales-quick-check 1.0.0", "sales-org-health 2.0.0") in listed
         db.session.remove()
     html = owner.get(f"/clients/{cid}/trend").get_data(as_text=True)
     assert "matched by stable ids and the uploaded mapping" in html
