@@ -251,6 +251,23 @@ def current_metrics(kpis: Mapping[str, Any] | None) -> dict[str, float | None]:
     return metrics
 
 
+def metric_value(kpis: Mapping[str, Any] | None, metric: str, unit: str) -> float | None:
+    """The stored value of a metric for a question asked in ``unit`` (None: not available).
+
+    As :func:`current_metrics`; besides, an amount asked in a currency (``unit: EUR``) is
+    only given from an export in that one currency.
+    """
+    value = current_metrics(kpis).get(metric)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    known = METRICS.get(metric)
+    if known is not None and known.money and _CURRENCY_CODE.match(unit):
+        currencies = [c.get("currency") for c in (kpis or {}).get("currencies") or []]
+        if currencies != [unit]:
+            return None
+    return float(value)
+
+
 def quarter_of(day: date) -> tuple[date, date]:
     """The first and last day of the calendar quarter containing ``day``."""
     first_month = 3 * ((day.month - 1) // 3) + 1
