@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from assessment.core.forecast_methods import MonthAccuracy
 from assessment.core.trends import Trend
 from reports.branding import Branding
 
@@ -53,6 +54,8 @@ class OptionalSections:
     crm_kpis: Mapping[str, Any] | None = None
     crm_filename: str = ""
     trend: Trend | None = None
+    crm_accuracy: tuple[MonthAccuracy, ...] = ()
+    """The client's earlier forecasts whose month has closed, against these KPIs' wins."""
 
 
 @dataclass(frozen=True, slots=True)

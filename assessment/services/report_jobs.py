@@ -22,7 +22,7 @@ from assessment.db.models import ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
-from assessment.services.crm_evidence import current_evidence
+from assessment.services.crm_evidence import current_evidence, forecast_accuracy
 from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.questionnaires import languages_of
 from assessment.services.trends import report_trend
@@ -179,6 +179,7 @@ def _render(
         optional=OptionalSections(
             crm_kpis=evidence.kpis if evidence else None,
             crm_filename=evidence.filename if evidence else "",
+            crm_accuracy=forecast_accuracy(session, evidence) if evidence else (),
             trend=report_trend(session, assessment, job.language),
         ),
     )

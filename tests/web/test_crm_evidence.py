@@ -456,3 +456,45 @@ def test_accuracy_of_an_earlier_forecast_against_a_later_upload(
     # The earlier assessment's page has no closed month to compare yet.
     early = owner.get(f"/assessments/{first}/evidence").get_data(as_text=True)
     assert "No earlier forecast of this client has a month that has closed yet" in early
+    # The report's evidence section shows the same, in the report's language.
+    from assessment.catalogues import translations_for
+    from assessment.db.tenancy import bind_workspace
+    from assessment.extensions import db
+    from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
+    from assessment.services.crm_evidence import current_evidence, forecast_accuracy
+    from reports.evidence import build_evidence
+    from reports.render import environment
+
+    with app.app_context(), unscoped(db.session):
+        bind_workspace(db.session, evidence_rows(app)[0].workspace_id)
+        assessment = get_assessment(db.session, aid)
+        q = questionnaire_of(assessment, "pl")
+        results = compute_results(db.session, assessment, "pl")
+        evidence = current_evidence(db.session, aid)
+        assert evidence is not None
+        accuracy = forecast_accuracy(db.session, evidence)
+        pl = translations_for("pl")
+        view = build_evidence(
+            evidence.kpis, q, results, language="pl", translations=pl, accuracy=accuracy
+        )
+    assert view is not None and view.forecast is not None
+    fc = view.forecast
+    assert fc.title == "Prognoza na przyszły miesiąc czterema metodami"
+    assert "październik 2024" in fc.intro  # as of 2 September: October is the next month
+    (month,) = fc.accuracy
+    assert month.caption.startswith("sierpień 2024: wygrano 4\xa0000 EUR; prognoza według stanu")
+    assert [(r.label, r.accuracy) for r in month.rows][:2] == [
+        ("Lejek ważony etapami", "10%"),
+        ("Wiek transakcji wobec cyklu sprzedaży", "30%"),
+    ]
+    commit = fc.currencies[0].rows[3]
+    assert commit.value == "–" and commit.absent.startswith(
+        "Eksport nie zawiera kategorii prognozy"
+    )
+    html = (
+        environment()
+        .get_template("_evidence.html")
+        .render(evidence=view, _=lambda s, **kw: pl.gettext(s) % kw if kw else pl.gettext(s))
+    )
+    assert "Jak trafne były wcześniejsze prognozy" in html and "Metoda i jej założenia" in html
+    assert "Lejek ważony etapami" in html and "brak wyniku" in html
