@@ -446,7 +446,9 @@ def test_bad_evidence_is_reported_with_path(old: str, new: str, message: str) ->
     ],
 )
 def test_median_won_cycle_and_deal_size_can_be_linked(unit: str, metric: str) -> None:
-    text = _mini_with('        unit: "%"\n', f'        unit: "{unit}"\n        evidence: {metric}\n')
+    text = _mini_with(
+        '        unit: "%"\n', f'        unit: "{unit}"\n        evidence: {metric}\n'
+    )
     q = load_questionnaire_text(text, "mini.yaml")
     assert q.questions()["a.q3"].evidence == metric
 
@@ -457,3 +459,17 @@ def test_standard_questionnaire_links_matching_kpis(standard: Questionnaire) -> 
         "win_loss.win_rate": "crm.win_rate",
         "pipeline.coverage_ratio": "crm.pipeline_coverage",
     }
+
+
+def test_amounts_asked_in_a_currency_come_only_from_an_export_in_it() -> None:
+    from assessment.core.crm import metric_value
+
+    eur = compute_kpis(GOLDEN, as_of=AS_OF).to_dict()
+    assert metric_value(eur, "crm.average_deal_size", "amount") == 15000
+    assert metric_value(eur, "crm.average_deal_size", "EUR") == 15000
+    assert metric_value(eur, "crm.average_deal_size", "PLN") is None
+    assert metric_value(eur, "crm.median_won_cycle_days", "days") == 35
+    mixed = [*GOLDEN, deal("P", W, 100, "2024-05-01", "2024-06-01", currency="PLN")]
+    both = compute_kpis(mixed, as_of=AS_OF).to_dict()
+    assert metric_value(both, "crm.average_deal_size", "amount") is None  # one currency only
+    assert metric_value({}, "crm.win_rate", "%") is None
