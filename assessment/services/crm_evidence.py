@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from assessment.core.crm import (
@@ -34,7 +34,7 @@ from assessment.core.forecast_methods import (
 from assessment.core.kpi import KpiFact
 from assessment.core.model import Question, Questionnaire
 from assessment.db import write_transaction
-from assessment.db.models import Answer, Assessment, CrmEvidence, Respondent
+from assessment.db.models import Answer, Assessment, AssessmentStatus, CrmEvidence, Respondent
 from assessment.io.opportunities import (
     ColumnMapping,
     OpportunitiesFileError,
@@ -335,12 +335,15 @@ def crm_values_of(session: Session, assessment: Assessment, q: Questionnaire) ->
     return out
 
 
-def forecast_accuracy(session: Session, evidence: CrmEvidence) -> tuple[MonthAccuracy, ...]:
+def forecast_accuracy(
+    session: Session, evidence: CrmEvidence, *, closed_only: bool = False
+) -> tuple[MonthAccuracy, ...]:
     """Earlier forecasts of the client whose month has closed, against ``evidence``'s wins.
 
     Every other upload of the same assessment or of another assessment of the same client
-    is a candidate; the forecast months that have closed by ``evidence``'s as-of date are
-    compared with what its export shows as won in them (see
+    is a candidate (``closed_only``: of another assessment only when it is closed, as a
+    client's guest sees them); the forecast months that have closed by ``evidence``'s as-of
+    date are compared with what its export shows as won in them (see
     :func:`~assessment.core.forecast_methods.compare_forecasts`).  ``source`` is the earlier
     upload's file name, followed by its assessment's title when that is another assessment.
     """
@@ -350,12 +353,17 @@ def forecast_accuracy(session: Session, evidence: CrmEvidence) -> tuple[MonthAcc
     own = session.get(Assessment, evidence.assessment_id)
     if own is None:
         return ()
-    rows = session.execute(
+    query = (
         select(CrmEvidence, Assessment.title)
         .join(Assessment, Assessment.id == CrmEvidence.assessment_id)
         .where(Assessment.client_id == own.client_id, CrmEvidence.id != evidence.id)
         .order_by(CrmEvidence.created_at, CrmEvidence.id)
     )
+    if closed_only:
+        query = query.where(
+            or_(Assessment.id == own.id, Assessment.status == AssessmentStatus.CLOSED)
+        )
+    rows = session.execute(query)
     earlier = []
     for row, title in rows:
         fm = (row.kpis or {}).get("forecast_methods")

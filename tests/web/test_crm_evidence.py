@@ -477,6 +477,9 @@ def test_accuracy_of_an_earlier_forecast_against_a_later_upload(
         view = build_evidence(
             evidence.kpis, q, results, language="pl", translations=pl, accuracy=accuracy
         )
+        # A client's guest reads closed assessments only: the open spring check's upload is
+        # not offered to them.
+        assert forecast_accuracy(db.session, evidence, closed_only=True) == ()
     assert view is not None and view.forecast is not None
     fc = view.forecast
     assert fc.title == "Prognoza na przyszły miesiąc czterema metodami"
