@@ -197,6 +197,7 @@ class _Builder(BuilderBase):
             language=self.lang,
             translations=self.translations,
             filename=extra.crm_filename,
+            accuracy=extra.crm_accuracy,
         )
 
     def trends(self) -> TrendSection | None:

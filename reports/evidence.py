@@ -9,13 +9,17 @@ renders it as ``evidence``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assessment.core.crm import current_metrics
+from babel.dates import format_skeleton
+
+from assessment.core.crm import metric_value
+from assessment.core.forecast_methods import MonthAccuracy, message_of, month_bounds
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
+from assessment.messages import Message
 from reports.i18n import Formatter, Translator
 
 
@@ -58,6 +62,55 @@ class EvidenceReason:
 
 
 @dataclass(frozen=True)
+class ForecastMethodRow:
+    """One forecasting method: its name, figure and the line saying what it assumes."""
+
+    label: str
+    value: str
+    assumes: str
+    absent: str
+    """Why the method has no figure ("" when it has one)."""
+
+
+@dataclass(frozen=True)
+class ForecastCurrency:
+    """The methods side by side for the deals in one currency."""
+
+    currency: str
+    rows: tuple[ForecastMethodRow, ...]
+
+
+@dataclass(frozen=True)
+class AccuracyRow:
+    """One method's earlier forecast of a closed month and its accuracy."""
+
+    label: str
+    forecast: str
+    accuracy: str
+
+
+@dataclass(frozen=True)
+class AccuracyMonth:
+    """An earlier forecast of a month that has closed, against what was won."""
+
+    caption: str
+    rows: tuple[AccuracyRow, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceForecast:
+    """Next month's forecast four ways, and how close earlier forecasts came."""
+
+    title: str
+    intro: str
+    currencies: tuple[ForecastCurrency, ...]
+    notes: tuple[str, ...]
+    accuracy: tuple[AccuracyMonth, ...]
+    accuracy_note: str
+    """What accuracy means, or how to get it when no forecast month has closed yet."""
+
+
+@dataclass(frozen=True)
 class EvidenceView:
     """Everything the evidence section shows, formatted."""
 
@@ -68,6 +121,7 @@ class EvidenceView:
     comparisons: tuple[EvidenceComparison, ...]
     lost_reasons: tuple[EvidenceReason, ...]
     notes: tuple[str, ...]
+    forecast: EvidenceForecast | None = None
 
 
 def build_evidence(
@@ -78,8 +132,13 @@ def build_evidence(
     language: str = "en",
     translations: Translator | None = None,
     filename: str = "",
+    accuracy: Sequence[MonthAccuracy] = (),
 ) -> EvidenceView | None:
-    """The evidence section's view-model, or None when the assessment has no CRM evidence."""
+    """The evidence section's view-model, or None when the assessment has no CRM evidence.
+
+    ``accuracy`` compares the client's earlier forecasts with what these KPIs show as won
+    (:func:`~assessment.services.crm_evidence.forecast_accuracy` finds them).
+    """
     if not kpis:
         return None
     f = Formatter.create(language, translations)
@@ -129,7 +188,94 @@ def build_evidence(
             for r in kpis.get("lost_reasons") or []
         ),
         notes=_notes(f, kpis),
+        forecast=_forecast(f, kpis.get("forecast_methods"), accuracy),
     )
+
+
+def _month(f: Formatter, month: str) -> str:
+    bounds = month_bounds(month)
+    if bounds is None:
+        return month
+    return str(format_skeleton("yMMMM", bounds[0], locale=f.locale))
+
+
+def _message(f: Formatter, stored: Any) -> str:
+    message = message_of(stored)
+    return message.render(f.translations, f.locale) if message is not None else ""
+
+
+def _method(f: Formatter, method: str) -> str:
+    return Message(f"forecast.method.{method}").render(f.translations, f.locale)
+
+
+def _forecast(f: Formatter, fm: Any, accuracy: Sequence[MonthAccuracy]) -> EvidenceForecast | None:
+    if not isinstance(fm, Mapping):
+        return None
+    _ = f._
+    month = _month(f, str(fm.get("month") or ""))
+    currencies = tuple(
+        ForecastCurrency(
+            str(c.get("currency") or _("not given")),
+            tuple(
+                ForecastMethodRow(
+                    label=_method(f, str(m.get("method"))),
+                    value=f.number(m.get("value")) if m.get("value") is not None else "–",
+                    assumes=_message(f, m.get("assumes")),
+                    absent=_message(f, m.get("absent")),
+                )
+                for m in c.get("methods") or []
+            ),
+        )
+        for c in fm.get("currencies") or []
+    )
+    months = tuple(
+        AccuracyMonth(
+            caption=_(
+                "%(month)s: won %(actual)s %(currency)s; forecast as of %(date)s (%(source)s).",
+                month=_month(f, a.month),
+                actual=f.number(a.actual),
+                currency=a.currency,
+                date=_long_date(f, a.forecast_as_of),
+                source=str(a.source),
+            ),
+            rows=tuple(
+                AccuracyRow(_method(f, m.method), f.number(m.forecast), f.percent(m.accuracy))
+                for m in a.methods
+            ),
+        )
+        for a in accuracy
+    )
+    end = _long_date(f, str(fm.get("end") or ""))
+    return EvidenceForecast(
+        title=_("Next month's forecast, four ways"),
+        intro=_(
+            "Forecasts for %(month)s, the month after the as-of date, made four ways. Each "
+            "method rests on its own assumptions; where they disagree, ask why.",
+            month=month,
+        ),
+        currencies=currencies,
+        notes=tuple(_message(f, n) for n in fm.get("notes") or []),
+        accuracy=months,
+        accuracy_note=_(
+            "Accuracy = 1 − |forecast − won| ÷ won, for the month as a whole; a miss of "
+            "%(miss)s or more counts as 0. The forecast-accuracy question asks the same of the "
+            "last quarter.",
+            miss=f.percent(1.0),
+        )
+        if months
+        else _(
+            "No earlier forecast of this client has a month that has closed yet. Upload a "
+            "newer export after %(date)s to see how close each method came to what was won.",
+            date=end,
+        ),
+    )
+
+
+def _long_date(f: Formatter, iso: str) -> str:
+    try:
+        return f.date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return "–"
 
 
 def _dates(f: Formatter, period: Any) -> tuple[str, str] | None:
@@ -187,7 +333,6 @@ def _currency(f: Formatter, c: Mapping[str, Any], quota_period: str) -> Evidence
 def _comparisons(
     f: Formatter, kpis: Mapping[str, Any], q: Questionnaire, results: Results
 ) -> tuple[EvidenceComparison, ...]:
-    metrics = current_metrics(kpis)
     periods = {
         "crm.win_rate": _win_period(f, kpis),
         "crm.win_rate_value": _win_period(f, kpis),
@@ -198,7 +343,7 @@ def _comparisons(
     for question in q.questions().values():
         if question.evidence is None:
             continue
-        value = metrics.get(question.evidence)
+        value = metric_value(kpis, question.evidence, question.unit)
         qx = explained.get(question.id)
         median = qx.median if qx else None
         band = question.band_for(median) if median is not None else None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from assessment.core.forecast_methods import MonthAccuracy
 from assessment.core.profile import OrganizationProfile
 from assessment.core.trends import Trend
 from reports.branding import Branding
@@ -58,6 +59,8 @@ class OptionalSections:
     profile: OrganizationProfile | None = None
     """The organization profile the consultant entered (business type, headcount, revenue
     target, deal size, cycle); recommendation evidence cites it."""
+    crm_accuracy: tuple[MonthAccuracy, ...] = ()
+    """The client's earlier forecasts whose month has closed, against these KPIs' wins."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,28 @@ import click
 
 from assessment.cli.common import fail
 from assessment.core.crm import CrmInputError, CrmKpis, StageTable, compute_kpis
+from assessment.core.forecast_methods import ForecastMethods, ForecastOptions, forecast_methods
 from assessment.io.opportunities import (
     ColumnMapping,
     OpportunitiesFileError,
     read_mapping,
     read_opportunities,
 )
+from assessment.messages import Message
+
+# The option a forecast error is about, so the message can name it.
+_FORECAST_FLAGS = {
+    "forecast.growth": "--growth",
+    "forecast.new_reps": "--new-reps",
+    "forecast.new_rep_deals": "--new-rep-deals",
+    "forecast.new_rep_deals_needed": "--new-rep-deals",
+    "forecast.new_rep_deal_size": "--new-rep-deal-size",
+    "forecast.deal_size_unknown": "--new-rep-deal-size",
+    "forecast.new_reps_needed": "--new-reps",
+    "forecast.currency_code": "--new-rep-currency",
+    "forecast.new_rep_currency": "--new-rep-currency",
+    "forecast.new_rep_currency_needed": "--new-rep-currency",
+}
 
 
 @click.command("crm-kpis")
@@ -60,6 +76,37 @@ from assessment.io.opportunities import (
     default=None,
     help="Last day of the quota period.",
 )
+@click.option(
+    "--growth",
+    metavar="PCT",
+    default=None,
+    help="Run-rate forecast: expected growth in percent (e.g. 5; -100 to 1000; default 0).",
+)
+@click.option(
+    "--new-reps",
+    metavar="N",
+    default=None,
+    help="Run-rate forecast: reps who start this month (a whole number; default 0).",
+)
+@click.option(
+    "--new-rep-deals",
+    metavar="N",
+    default=None,
+    help="Run-rate forecast: deals each new rep closes in the first month (with --new-reps).",
+)
+@click.option(
+    "--new-rep-deal-size",
+    metavar="X",
+    default=None,
+    help="Run-rate forecast: amount of a new rep's deal "
+    "(default: the average deal won in the 365 days up to the as-of date).",
+)
+@click.option(
+    "--new-rep-currency",
+    metavar="CUR",
+    default=None,
+    help="Currency of the new reps' deals (needed when the export has several).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the KPIs as JSON.")
 def crm_kpis_command(
     opportunities: str,
@@ -69,9 +116,26 @@ def crm_kpis_command(
     as_of: object,
     period_start: datetime | None,
     period_end: datetime | None,
+    growth: str | None,
+    new_reps: str | None,
+    new_rep_deals: str | None,
+    new_rep_deal_size: str | None,
+    new_rep_currency: str | None,
     as_json: bool,
 ) -> None:
-    """Win rate, deal size, cycle, weighted pipeline, coverage, stale deals, forecast."""
+    """Win rate, deal size, cycle, weighted pipeline, coverage, stale deals, forecasts.
+
+    Next month (the month after the as-of date) is forecast four ways, side by side:
+    stage-weighted pipeline, deal age against the median won cycle, historical run rate
+    (--growth, --new-reps, --new-rep-deals, --new-rep-deal-size) and the reps' commit
+    (when the export has a forecast-category column).
+    """
+    try:
+        options = ForecastOptions.build(
+            growth, new_reps, new_rep_deals, new_rep_deal_size, new_rep_currency
+        )
+    except CrmInputError as exc:
+        fail(_forecast_error(exc))
     try:
         column_mapping = read_mapping(mapping) if mapping else ColumnMapping()
         export = read_opportunities(opportunities, column_mapping)
@@ -97,11 +161,43 @@ def crm_kpis_command(
         )
     except (CrmInputError, ValueError) as exc:
         fail(f"error: {exc}")
+    try:
+        methods = forecast_methods(export.opportunities, kpis, stages=stages, options=options)
+    except CrmInputError as exc:
+        fail(_forecast_error(exc))
     if as_json:
-        out = {"file": opportunities, "columns": dict(export.columns), **kpis.to_dict()}
+        out = {
+            "file": opportunities,
+            "columns": dict(export.columns),
+            **kpis.to_dict(),
+            "forecast_methods": methods.to_dict(),
+        }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     click.echo(render_table(kpis))
+    click.echo(render_forecasts(methods))
+
+
+def _forecast_error(exc: CrmInputError) -> str:
+    flag = _FORECAST_FLAGS.get(exc.code)
+    return f"error: {flag}: {exc}" if flag else f"error: {exc}"
+
+
+def render_forecasts(fm: ForecastMethods) -> str:
+    """The forecasting methods side by side, each with what it assumes."""
+    start, end = fm.month
+    lines = ["", f"Forecast for {start:%B %Y} ({start.isoformat()} to {end.isoformat()}):"]
+    for c in fm.currencies:
+        lines.append(f"  Amounts in {c.currency or '(no currency)'}:")
+        for m in c.methods:
+            label = str(Message(f"forecast.method.{m.method}"))
+            value = _money(m.value) if m.value is not None else "-"
+            lines.append(f"    {label:<34}{value:>14}")
+            lines.append(f"      assumes: {m.assumes}")
+            if m.absent is not None:
+                lines.append(f"      no figure: {m.absent}")
+    lines += [f"Note: {n}" for n in fm.notes]
+    return "\n".join(lines)
 
 
 def _money(value: float | None) -> str:

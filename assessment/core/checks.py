@@ -177,8 +177,10 @@ def _evidence(question: Question, loc: Loc) -> Iterator[tuple[Loc, str]]:
             (*loc, "evidence"),
             f"CRM evidence needs a number question; {question.id!r} is {question.type}",
         )
-    elif question.unit not in metric.units:
+    elif not metric.accepts(question.unit):
         units = ", ".join(repr(u) for u in metric.units)
+        if metric.money:
+            units += " or a currency code such as 'EUR'"
         yield (
             (*loc, "evidence"),
             f"{metric.id} is measured in {units}; the question's unit is {question.unit!r}",

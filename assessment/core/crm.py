@@ -48,6 +48,8 @@ class Opportunity:
     lost_reason: str = ""
     stage_changed: date | None = None
     row: int = 0
+    forecast_category: str = ""
+    """The rep's forecast category as exported (Salesforce, HubSpot: "Commit", "Best Case"…)."""
 
 
 # -- stages and their probabilities ----------------------------------------------------------
@@ -167,6 +169,9 @@ class StageTable:
 # -- metrics the questionnaire can link to ---------------------------------------------------
 
 
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+
 @dataclass(frozen=True)
 class Metric:
     """A CRM figure a ``number`` question can name as its evidence."""
@@ -175,6 +180,13 @@ class Metric:
     units: tuple[str, ...]
     """Question units it is expressed in (the first is how it is shown)."""
     description: str
+    money: bool = False
+    """An amount: a question may also give it in a three-letter currency (``unit: EUR``),
+    and is then only offered the figure of an export in that currency."""
+
+    def accepts(self, unit: str) -> bool:
+        """Whether a question with this unit can be answered by this metric."""
+        return unit in self.units or (self.money and bool(_CURRENCY_CODE.match(unit)))
 
 
 METRICS: Mapping[str, Metric] = {
@@ -199,6 +211,18 @@ METRICS: Mapping[str, Metric] = {
         ),
         Metric("crm.median_cycle_days", ("days",), "median days from created to closed"),
         Metric("crm.stale_share", ("%",), "stale open deals as a share of open deals, by count"),
+        Metric(
+            "crm.median_won_cycle_days",
+            ("days",),
+            "median days from created to won, over deals won in the 365 days up to the as-of date",
+        ),
+        Metric(
+            "crm.average_deal_size",
+            ("amount",),
+            "won amount divided by won deals, over deals won in the 365 days up to the as-of "
+            "date (one currency only)",
+            money=True,
+        ),
     )
 }
 """Every metric id an ``evidence:`` field may name."""
@@ -225,6 +249,23 @@ def current_metrics(kpis: Mapping[str, Any] | None) -> dict[str, float | None]:
         for key in _CHANGED_IN_2:
             metrics.pop(key, None)
     return metrics
+
+
+def metric_value(kpis: Mapping[str, Any] | None, metric: str, unit: str) -> float | None:
+    """The stored value of a metric for a question asked in ``unit`` (None: not available).
+
+    As :func:`current_metrics`; besides, an amount asked in a currency (``unit: EUR``) is
+    only given from an export in that one currency.
+    """
+    value = current_metrics(kpis).get(metric)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    known = METRICS.get(metric)
+    if known is not None and known.money and _CURRENCY_CODE.match(unit):
+        currencies = [c.get("currency") for c in (kpis or {}).get("currencies") or []]
+        if currencies != [unit]:
+            return None
+    return float(value)
 
 
 def quarter_of(day: date) -> tuple[date, date]:
@@ -284,6 +325,8 @@ class CurrencyKpis:
     win_rate_value: float | None
     win_rate_value_all_time: float | None
     average_deal_size: float | None
+    average_won_deal_period: float | None
+    """Won amount ÷ won deals among deals won in the win-rate period (365 days)."""
     pipeline: float
     weighted_pipeline: float
     unweighted_pipeline_without_probability: float
@@ -305,6 +348,7 @@ class CurrencyKpis:
             "win_rate_value": _r(self.win_rate_value, 4),
             "win_rate_value_all_time": _r(self.win_rate_value_all_time, 4),
             "average_deal_size": _r(self.average_deal_size),
+            "average_won_deal_period": _r(self.average_won_deal_period),
             "pipeline": _r(self.pipeline),
             "weighted_pipeline": _r(self.weighted_pipeline),
             "pipeline_without_probability": _r(self.unweighted_pipeline_without_probability),
@@ -389,6 +433,8 @@ class CrmKpis:
     win_rate_all_time: float | None
     """Won ÷ closed deals (count) over every closed deal in the export."""
     median_cycle_days: float | None
+    median_won_cycle_days: float | None
+    """Median days from created to close of the deals won in the win-rate period."""
     stale_threshold_days: float | None
     stale_basis_created: int
     """Open deals whose idle time is counted from the created date (no stage-change date)."""
@@ -428,6 +474,8 @@ class CrmKpis:
             "crm.pipeline_coverage": _r(quota_block.period_coverage if quota_block else None, 2),
             "crm.median_cycle_days": _r(self.median_cycle_days, 1),
             "crm.stale_share": _r(None if self.stale_share is None else 100 * self.stale_share, 1),
+            "crm.median_won_cycle_days": _r(self.median_won_cycle_days, 1),
+            "crm.average_deal_size": _r(single.average_won_deal_period if single else None),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -451,6 +499,7 @@ class CrmKpis:
             },
             "win_rate_all_time": _r(self.win_rate_all_time, 4),
             "median_cycle_days": _r(self.median_cycle_days, 1),
+            "median_won_cycle_days": _r(self.median_won_cycle_days, 1),
             "stale": {
                 "threshold_days": _r(self.stale_threshold_days, 1),
                 "count": len(self.stale),
@@ -533,6 +582,8 @@ def compute_kpis(
     undated = sum(1 for d in closed if d.close is None)
     cycles = [(d.close - d.created).days for d in closed if d.close is not None]
     median_cycle = float(statistics.median(cycles)) if cycles else None
+    won_cycles = [(d.close - d.created).days for d in won if d in in_window and d.close]
+    median_won_cycle = float(statistics.median(won_cycles)) if won_cycles else None
     notes: list[str] = []
     if undated:
         notes.append(
@@ -596,6 +647,7 @@ def compute_kpis(
         closed_without_date=undated,
         win_rate_all_time=len(won) / len(closed) if closed else None,
         median_cycle_days=median_cycle,
+        median_won_cycle_days=median_won_cycle,
         stale_threshold_days=threshold,
         stale_basis_created=from_created,
         stale=stale,
@@ -657,7 +709,8 @@ def _currency_block(
     won_value = sum(d.amount for d in won)
     lost_value = sum(d.amount for d in deals if d.status is Status.LOST)
     closed_value = won_value + lost_value
-    won_p = sum(d.amount for d in won if d in in_window)
+    won_in_window = [d for d in won if d in in_window]
+    won_p = sum(d.amount for d in won_in_window)
     closed_p = sum(d.amount for d in deals if d.status is not Status.OPEN and d in in_window)
     open_deals = [d for d in deals if d.status is Status.OPEN]
     pipeline = sum(d.amount for d in open_deals)
@@ -694,6 +747,7 @@ def _currency_block(
         win_rate_value=won_p / closed_p if closed_p > 0 else None,
         win_rate_value_all_time=won_value / closed_value if closed_value > 0 else None,
         average_deal_size=won_value / len(won) if won else None,
+        average_won_deal_period=won_p / len(won_in_window) if won_in_window else None,
         pipeline=pipeline,
         weighted_pipeline=weighted,
         unweighted_pipeline_without_probability=without,

@@ -44,6 +44,7 @@ FIELDS = (
     "status",
     "lost_reason",
     "stage_changed",
+    "forecast_category",
 )
 REQUIRED = ("id", "stage", "amount", "created")
 
@@ -92,6 +93,11 @@ KNOWN_HEADERS: Mapping[str, tuple[str, ...]] = {
     "stage_changed": (
         "last stage change date", "last stage change", "stage change time", "stage changed",
         "data zmiany etapu", "дата изменения стадии", "阶段变更日期", "data schimbării etapei",
+    ),
+    "forecast_category": (
+        "forecast category", "forecast category name", "forecastcategoryname",
+        "hs manual forecast category", "kategoria prognozy", "категория прогноза",
+        "预测类别", "预测分类", "categorie prognoză", "categoria prognozei",
     ),
 }  # fmt: skip
 
@@ -498,6 +504,7 @@ def _row(
         lost_reason=text("lost_reason") if status is Status.LOST else "",
         stage_changed=changed,
         row=number,
+        forecast_category=text("forecast_category"),
     )
 
 

@@ -6,7 +6,7 @@ keys and stay as they are in every language; so do the status words of the expor
 
 from __future__ import annotations
 
-from assessment.messages.base import N_, define
+from assessment.messages.base import N_, Nn_, define
 
 define(
     {
@@ -81,6 +81,104 @@ define(
         ),
         "crm.several_currencies": N_(
             "deals are in several currencies (%(currencies)s): say which currency the quota is in"
+        ),
+    }
+)
+
+# The forecasting methods (assessment/core/forecast_methods.py): the run-rate options, each
+# method's name, the one line saying what it assumes, why a method has no figure, and notes.
+define(
+    {
+        "forecast.growth": N_(
+            "expected growth must be a percentage from -100 to 1000, such as 5 (got '%(value)s')"
+        ),
+        "forecast.new_reps": N_(
+            "the number of new reps must be a whole number from 0 to 10000 (got '%(value)s')"
+        ),
+        "forecast.new_rep_deals": N_(
+            "deals per new rep in the first month must be a number from 0 to 10000 "
+            "(got '%(value)s')"
+        ),
+        "forecast.new_rep_deal_size": N_(
+            "the new reps' deal size must be an amount above 0 (got '%(value)s')"
+        ),
+        "forecast.currency_code": N_(
+            "the new reps' currency must be a three-letter code such as EUR (got '%(currency)s')"
+        ),
+        "forecast.new_rep_deals_needed": N_(
+            "say how many deals each new rep closes in the first month"
+        ),
+        "forecast.new_reps_needed": N_(
+            "deals per new rep, their deal size and currency only count with a number of new reps"
+        ),
+        "forecast.new_rep_currency": N_(
+            "no deals in the new reps' currency %(currency)s (deals are in: %(found)s)"
+        ),
+        "forecast.new_rep_currency_needed": N_(
+            "deals are in several currencies (%(currencies)s): say which currency the new "
+            "reps' deals are in"
+        ),
+        "forecast.deal_size_unknown": N_(
+            "no deal in %(currency)s was won in the 365 days up to the as-of date, so there is "
+            "no average deal size for the new reps: give their deal size"
+        ),
+        "forecast.method.stage_weighted": N_("Stage-weighted pipeline"),
+        "forecast.method.cycle_age": N_("Deal age against the sales cycle"),
+        "forecast.method.run_rate": N_("Historical run rate"),
+        "forecast.method.commit": N_("Reps' commit"),
+        "forecast.assumes.stage_weighted": N_(
+            "Open deals due to close in the month, each counted at its stage's probability."
+        ),
+        "forecast.assumes.cycle_age": Nn_(
+            "Open deals due to close in the month, each counted at its age ÷ the median won "
+            "cycle of %(days)s days (at most 100 %%); %(num)s deal older than %(stale)s days "
+            "is stale and counts 0.",
+            "Open deals due to close in the month, each counted at its age ÷ the median won "
+            "cycle of %(days)s days (at most 100 %%); %(num)s deals older than %(stale)s days "
+            "are stale and count 0.",
+        ),
+        "forecast.assumes.cycle_age_unknown": N_(
+            "Open deals due to close in the month, each counted at its age ÷ the median won "
+            "cycle (at most 100 %%)."
+        ),
+        "forecast.assumes.run_rate": N_(
+            "Won in the last 90 days (%(won)s) ÷ 3 = %(rate)s a month, with %(growth)s %% "
+            "growth and no new reps."
+        ),
+        "forecast.assumes.run_rate_new_reps": N_(
+            "Won in the last 90 days (%(won)s) ÷ 3 = %(rate)s a month, plus %(growth)s %% "
+            "growth, plus %(reps)s new reps × %(deals)s deals × %(size)s."
+        ),
+        "forecast.assumes.commit": N_(
+            "Open deals due to close in the month that the reps marked as commit: their own "
+            "judgement."
+        ),
+        "forecast.absent.no_close_dates": N_(
+            "No open deal has an expected close date, so no deal can be placed in the month."
+        ),
+        "forecast.absent.no_won_cycle": N_(
+            "No deal was won in the 365 days up to the as-of date, so there is no typical "
+            "cycle to measure a deal's age against."
+        ),
+        "forecast.absent.no_category": N_(
+            "The export has no forecast category (Salesforce “Forecast Category”, HubSpot "
+            "“Forecast category”), so the reps' commit is not known."
+        ),
+        "forecast.note.undated": Nn_(
+            "%(num)s open deal has no expected close date and is in no month's forecast.",
+            "%(num)s open deals have no expected close date and are in no month's forecast.",
+        ),
+        "forecast.note.before_month": Nn_(
+            "%(num)s open deal is due to close before the forecast month (overdue or due "
+            "this month) and is not counted in it.",
+            "%(num)s open deals are due to close before the forecast month (overdue or due "
+            "this month) and are not counted in it.",
+        ),
+        "forecast.note.no_probability": Nn_(
+            "%(num)s open deal due in the month is at a stage without a probability and is "
+            "left out of the stage-weighted forecast.",
+            "%(num)s open deals due in the month are at stages without a probability and are "
+            "left out of the stage-weighted forecast.",
         ),
     }
 )

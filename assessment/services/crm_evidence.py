@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from assessment.core.crm import (
@@ -22,13 +22,19 @@ from assessment.core.crm import (
     CrmInputError,
     StageTable,
     compute_kpis,
-    current_metrics,
+    metric_value,
     normalize_stage,
+)
+from assessment.core.forecast_methods import (
+    ForecastOptions,
+    MonthAccuracy,
+    compare_forecasts,
+    forecast_methods,
 )
 from assessment.core.kpi import KpiFact
 from assessment.core.model import Question, Questionnaire
 from assessment.db import write_transaction
-from assessment.db.models import Answer, Assessment, CrmEvidence, Respondent
+from assessment.db.models import Answer, Assessment, AssessmentStatus, CrmEvidence, Respondent
 from assessment.io.opportunities import (
     ColumnMapping,
     OpportunitiesFileError,
@@ -65,6 +71,43 @@ class EvidenceUpload:
     stage_percentages: Mapping[str, float] | None = None
     """Stage name → probability in percent; a mapping file's ``stages`` win over these."""
     as_of: date | None = None
+    forecast: ForecastOptions | None = None
+    """What the run-rate forecast assumes (growth, new reps); None: neither."""
+
+
+FORECAST_FIELDS: Mapping[str, str] = {
+    "forecast.growth": "growth",
+    "forecast.new_reps": "new_reps",
+    "forecast.new_reps_needed": "new_reps",
+    "forecast.new_rep_deals": "new_rep_deals",
+    "forecast.new_rep_deals_needed": "new_rep_deals",
+    "forecast.new_rep_deal_size": "new_rep_deal_size",
+    "forecast.deal_size_unknown": "new_rep_deal_size",
+    "forecast.currency_code": "new_rep_currency",
+    "forecast.new_rep_currency": "new_rep_currency",
+    "forecast.new_rep_currency_needed": "new_rep_currency",
+}
+"""The upload form's field each forecast-option problem is about."""
+
+
+def parse_forecast_options(
+    growth: str = "",
+    new_reps: str = "",
+    new_rep_deals: str = "",
+    new_rep_deal_size: str = "",
+    new_rep_currency: str = "",
+) -> ForecastOptions:
+    """The run-rate assumptions typed in the upload form; Invalid names the field."""
+    try:
+        return ForecastOptions.build(
+            growth, new_reps, new_rep_deals, new_rep_deal_size, new_rep_currency or None
+        )
+    except CrmInputError as exc:
+        raise _forecast_invalid(exc) from exc
+
+
+def _forecast_invalid(exc: CrmInputError) -> Invalid:
+    return Invalid("form.detail", field=FORECAST_FIELDS.get(exc.code, "growth"), detail=exc.message)
 
 
 @dataclass(frozen=True)
@@ -180,6 +223,11 @@ def import_evidence(
         raise Invalid(
             "form.detail", field="stages", detail=getattr(exc, "message", str(exc))
         ) from exc
+    options = upload.forecast or ForecastOptions()
+    try:
+        methods = forecast_methods(export.opportunities, kpis, stages=stages, options=options)
+    except CrmInputError as exc:
+        raise _forecast_invalid(exc) from exc
     settings = {
         "columns": {k: list(v) for k, v in export.columns.items()},
         "stages": percentages,
@@ -187,6 +235,7 @@ def import_evidence(
         "decimal": mapping.decimal,
         "default_currency": mapping.default_currency,
         "quota_currency": kpis.quota_currency,
+        "forecast": options.to_dict(),
     }
     with write_transaction(session):
         evidence = CrmEvidence(
@@ -195,7 +244,7 @@ def import_evidence(
             row_count=len(export.opportunities),
             quota=upload.quota,
             settings=settings,
-            kpis=kpis.to_dict(),
+            kpis={**kpis.to_dict(), "forecast_methods": methods.to_dict()},
         )
         session.add(evidence)
     return evidence
@@ -226,16 +275,17 @@ def linked_values(q: Questionnaire, kpis: Mapping[str, Any] | None) -> dict[str,
     """CRM values for the questions that name a metric, where the value fits the question.
 
     A value outside the question's range (e.g. coverage of 25x on a 0-20 scale) is not
-    offered as an answer: respondents would have to change it anyway.  Values stored under
-    an older metric definition are not offered (see :func:`current_metrics`).
+    offered as an answer: respondents would have to change it anyway; nor is an amount in
+    another currency than the one the question asks in.  Values stored under
+    an older metric definition are not offered (see
+    :func:`~assessment.core.crm.metric_value`).
     """
-    metrics = current_metrics(kpis)
     out: dict[str, LinkedValue] = {}
     for question in q.questions().values():
         if question.evidence is None:
             continue
-        value = metrics.get(question.evidence)
-        if not isinstance(value, int | float):
+        value = metric_value(kpis, question.evidence, question.unit)
+        if value is None:
             continue
         r = question.range
         if r is not None and not r.min <= value <= r.max:
@@ -283,3 +333,42 @@ def crm_values_of(session: Session, assessment: Assessment, q: Questionnaire) ->
         note = evidence.filename + (f", {period[0]}..{period[1]}" if period else "")
         out[qid] = KpiFact(lv.value, lv.metric, note)
     return out
+
+
+def forecast_accuracy(
+    session: Session, evidence: CrmEvidence, *, closed_only: bool = False
+) -> tuple[MonthAccuracy, ...]:
+    """Earlier forecasts of the client whose month has closed, against ``evidence``'s wins.
+
+    Every other upload of the same assessment or of another assessment of the same client
+    is a candidate (``closed_only``: of another assessment only when it is closed, as a
+    client's guest sees them); the forecast months that have closed by ``evidence``'s as-of
+    date are compared with what its export shows as won in them (see
+    :func:`~assessment.core.forecast_methods.compare_forecasts`).  ``source`` is the earlier
+    upload's file name, followed by its assessment's title when that is another assessment.
+    """
+    current = (evidence.kpis or {}).get("forecast_methods")
+    if not current:
+        return ()
+    own = session.get(Assessment, evidence.assessment_id)
+    if own is None:
+        return ()
+    query = (
+        select(CrmEvidence, Assessment.title)
+        .join(Assessment, Assessment.id == CrmEvidence.assessment_id)
+        .where(Assessment.client_id == own.client_id, CrmEvidence.id != evidence.id)
+        .order_by(CrmEvidence.created_at, CrmEvidence.id)
+    )
+    if closed_only:
+        query = query.where(
+            or_(Assessment.id == own.id, Assessment.status == AssessmentStatus.CLOSED)
+        )
+    rows = session.execute(query)
+    earlier = []
+    for row, title in rows:
+        fm = (row.kpis or {}).get("forecast_methods")
+        if not fm:
+            continue
+        source = row.filename if row.assessment_id == own.id else f"{row.filename} · {title}"
+        earlier.append((source, fm))
+    return compare_forecasts(earlier, current)

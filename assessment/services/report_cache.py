@@ -134,12 +134,19 @@ def _facts(session: Session, assessment_id: int) -> list[Any]:
 
 
 def _crm(session: Session, assessment_id: int) -> list[Any]:
+    """This assessment's evidence uploads, and the newest upload of any assessment of its
+    client: forecast accuracy compares earlier forecasts across the client's uploads."""
     row = session.execute(
         select(func.count(CrmEvidence.id), func.max(CrmEvidence.id)).where(
             CrmEvidence.assessment_id == assessment_id
         )
     ).one()
-    return list(row)
+    client = select(Assessment.client_id).where(Assessment.id == assessment_id).scalar_subquery()
+    siblings = select(Assessment.id).where(Assessment.client_id == client)
+    newest = session.scalar(
+        select(func.max(CrmEvidence.id)).where(CrmEvidence.assessment_id.in_(siblings))
+    )
+    return [*row, newest]
 
 
 def _earlier(session: Session, assessment: Assessment) -> list[Any]:

@@ -33,7 +33,7 @@ from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services import report_timing
 from assessment.services.actor import Actor
 from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
-from assessment.services.crm_evidence import current_evidence
+from assessment.services.crm_evidence import current_evidence, forecast_accuracy
 from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
@@ -388,6 +388,9 @@ def _render(
             crm_filename=evidence.filename if evidence else "",
             trend=report_trend(session, assessment, job.language, closed_only=guest),
             profile=profile_of(session, assessment),
+            crm_accuracy=(
+                forecast_accuracy(session, evidence, closed_only=guest) if evidence else ()
+            ),
         ),
     )
     session.commit()  # no transaction stays open during a long render

@@ -158,3 +158,94 @@ def test_explicit_quota_period() -> None:
     half = run(*args, "--period-start", "2024-07-01")
     assert half.exit_code == 2  # type: ignore[attr-defined]
     assert "give both --period-start and --period-end" in half.stderr  # type: ignore[attr-defined]
+
+
+# -- the forecasting methods -----------------------------------------------------------------
+
+# Three wins of 1,000,000 in the 90 days up to 1 July 2024 (1,000,000 a month) and open deals
+# due in August, the month after the as-of date; the reps' forecast category is exported.
+ARTICLE = (
+    "Opportunity ID,Stage,Amount,Currency,Created Date,Close Date,Forecast Category\n"
+    "W1,Closed Won,1000000,USD,2024-02-01,2024-06-30,Closed\n"
+    "W2,Closed Won,1000000,USD,2024-03-01,2024-05-31,Closed\n"
+    "W3,Closed Won,1000000,USD,2024-01-15,2024-04-15,Closed\n"
+    "O1,Trial,1000,USD,2024-05-02,2024-08-20,Commit\n"
+    "O2,Demo,2000,USD,2024-06-01,2024-08-25,Best Case\n"
+)
+
+
+def _article(tmp_path: Path, *extra: str) -> object:
+    path = tmp_path / "deals.csv"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return run("--opportunities", str(path), "--as-of", "2024-07-01", *extra)
+
+
+def test_json_forecast_methods_with_the_articles_run_rate(tmp_path: Path) -> None:
+    # 1,000,000 + 5 % growth + 5 new reps × 5 deals × 5,000 = 1,175,000 (the article prints
+    # 1,075,000: it counted the new reps as 25,000).
+    result = _article(
+        tmp_path,
+        "--growth", "5", "--new-reps", "5", "--new-rep-deals", "5",
+        "--new-rep-deal-size", "5000", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    fm = json.loads(result.stdout)["forecast_methods"]  # type: ignore[attr-defined]
+    assert (fm["month"], fm["start"], fm["end"]) == ("2024-08", "2024-08-01", "2024-08-31")
+    assert fm["options"]["growth_percent"] == 5 and fm["options"]["new_reps"] == 5
+    (usd,) = fm["currencies"]
+    methods = {m["method"]: m for m in usd["methods"]}
+    assert list(methods) == ["stage_weighted", "cycle_age", "run_rate", "commit"]
+    assert methods["run_rate"]["value"] == 1_175_000
+    assert methods["run_rate"]["assumes"]["text"] == (
+        "Won in the last 90 days (3,000,000) ÷ 3 = 1,000,000 a month, plus 5 % growth, "
+        "plus 5 new reps × 5 deals × 5,000."
+    )
+    assert methods["stage_weighted"]["value"] == 1400  # 1000 × 60 % + 2000 × 40 %
+    assert methods["commit"]["value"] == 1000 and methods["commit"]["absent"] is None
+    # won cycles 150, 91 and 91 days → median 91; O1 is 60 days old, O2 30 days
+    assert fm["median_won_cycle_days"] == 91
+    assert methods["cycle_age"]["value"] == pytest.approx(1000 * 60 / 91 + 2000 * 30 / 91, 0.01)
+    assert usd["average_won_deal"] == 1_000_000
+
+
+def test_table_shows_the_methods_side_by_side(tmp_path: Path) -> None:
+    result = _article(tmp_path)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    out = result.output  # type: ignore[attr-defined]
+    assert "Forecast for August 2024 (2024-08-01 to 2024-08-31):" in out
+    assert "Historical run rate                    1,000,000" in out
+    assert "assumes: Won in the last 90 days (3,000,000) ÷ 3 = 1,000,000 a month, with 0 % " in out
+    assert "Reps' commit                               1,000" in out
+
+
+def test_without_a_forecast_category_the_commit_method_says_why() -> None:
+    result = run(
+        "--opportunities", str(CRM / "salesforce.csv"), "--as-of", "2024-07-01", "--json"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    fm = json.loads(result.stdout)["forecast_methods"]  # type: ignore[attr-defined]
+    commit = fm["currencies"][0]["methods"][3]
+    assert commit["method"] == "commit" and commit["value"] is None
+    assert commit["absent"]["code"] == "forecast.absent.no_category"
+    assert "Forecast Category" in commit["absent"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--growth", "five"], "error: --growth: expected growth must be a percentage"),
+        (["--growth", "-150"], "from -100 to 1000, such as 5 (got '-150')"),
+        (["--new-reps", "2.5", "--new-rep-deals", "1"], "error: --new-reps: the number of new"),
+        (["--new-reps", "2"], "error: --new-rep-deals: say how many deals each new rep"),
+        (["--new-rep-deals", "2"], "error: --new-reps: deals per new rep, their deal size"),
+        (["--new-reps", "1", "--new-rep-deals", "-2"], "error: --new-rep-deals: deals per new"),
+        (["--new-reps", "1", "--new-rep-deals", "2", "--new-rep-deal-size", "0"],
+         "error: --new-rep-deal-size: the new reps' deal size must be an amount above 0"),
+        (["--new-reps", "1", "--new-rep-deals", "2", "--new-rep-currency", "EUR"],
+         "error: --new-rep-currency: no deals in the new reps' currency EUR (deals are in: USD)"),
+    ],
+)  # fmt: skip
+def test_forecast_options_are_validated(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _article(tmp_path, *args)
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert message in result.stderr, result.stderr  # type: ignore[attr-defined]

@@ -136,6 +136,8 @@ def test_metrics_are_in_question_units() -> None:
         "crm.pipeline_coverage": 1.5,  # qualified, closing in Q3 2024: 6000 / 4000
         "crm.median_cycle_days": 40.0,
         "crm.stale_share": 50.0,
+        "crm.median_won_cycle_days": 35.0,  # won cycles 30 and 40
+        "crm.average_deal_size": 15000.0,  # (10000 + 20000) / 2, both won in the 365 days
     }
     assert set(m) == set(METRICS)
     assert compute_kpis(GOLDEN, as_of=AS_OF).metrics()["crm.pipeline_coverage"] is None
@@ -416,6 +418,11 @@ def test_evidence_on_a_number_question_is_valid_and_keeps_old_hashes() -> None:
             "elements[0].questions[2].evidence: crm.pipeline_coverage is measured in 'x target'",
         ),
         (
+            '        unit: "%"\n',
+            '        unit: "%"\n        evidence: crm.average_deal_size\n',
+            "crm.average_deal_size is measured in 'amount' or a currency code such as 'EUR'",
+        ),
+        (
             "{id: a.q2, type: yes_no,",
             "{id: a.q2, evidence: crm.win_rate, type: yes_no,",
             "elements[0].questions[1].evidence: CRM evidence needs a number question; "
@@ -430,9 +437,39 @@ def test_bad_evidence_is_reported_with_path(old: str, new: str, message: str) ->
     assert all(str(p).startswith("mini.yaml: ") for p in err.value.problems)
 
 
+@pytest.mark.parametrize(
+    ("unit", "metric"),
+    [
+        ("days", "crm.median_won_cycle_days"),
+        ("amount", "crm.average_deal_size"),
+        ("EUR", "crm.average_deal_size"),
+    ],
+)
+def test_median_won_cycle_and_deal_size_can_be_linked(unit: str, metric: str) -> None:
+    text = _mini_with(
+        '        unit: "%"\n', f'        unit: "{unit}"\n        evidence: {metric}\n'
+    )
+    q = load_questionnaire_text(text, "mini.yaml")
+    assert q.questions()["a.q3"].evidence == metric
+
+
 def test_standard_questionnaire_links_matching_kpis(standard: Questionnaire) -> None:
     linked = {q.id: q.evidence for q in standard.questions().values() if q.evidence}
     assert linked == {
         "win_loss.win_rate": "crm.win_rate",
         "pipeline.coverage_ratio": "crm.pipeline_coverage",
     }
+
+
+def test_amounts_asked_in_a_currency_come_only_from_an_export_in_it() -> None:
+    from assessment.core.crm import metric_value
+
+    eur = compute_kpis(GOLDEN, as_of=AS_OF).to_dict()
+    assert metric_value(eur, "crm.average_deal_size", "amount") == 15000
+    assert metric_value(eur, "crm.average_deal_size", "EUR") == 15000
+    assert metric_value(eur, "crm.average_deal_size", "PLN") is None
+    assert metric_value(eur, "crm.median_won_cycle_days", "days") == 35
+    mixed = [*GOLDEN, deal("P", W, 100, "2024-05-01", "2024-06-01", currency="PLN")]
+    both = compute_kpis(mixed, as_of=AS_OF).to_dict()
+    assert metric_value(both, "crm.average_deal_size", "amount") is None  # one currency only
+    assert metric_value({}, "crm.win_rate", "%") is None

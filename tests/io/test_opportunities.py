@@ -54,6 +54,26 @@ def test_hubspot_csv_with_datetimes() -> None:
     assert all(d.stage_changed is None for d in deals.values())
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["Forecast Category", "Forecast category", "ForecastCategoryName", "Kategoria prognozy"],
+)
+def test_forecast_category_column_is_recognised(header: str) -> None:
+    content = (
+        f"Id,Stage,Amount,Created,Close Date,{header}\n"
+        "A,Trial,1000,2024-06-01,2024-08-20,Commit\n"
+        "B,Demo,500,2024-06-01,2024-08-21,\n"
+    ).encode()
+    result = read_opportunities_bytes(content, "deals.csv")
+    assert result.columns["forecast_category"] == (header,)
+    deals = {o.id: o for o in result.opportunities}
+    assert (deals["A"].forecast_category, deals["B"].forecast_category) == ("Commit", "")
+    # Without the column every deal has no category (the commit method then says so).
+    assert all(
+        o.forecast_category == "" for o in read_opportunities(CRM / "salesforce.csv").opportunities
+    )
+
+
 def test_pipedrive_xlsx_status_column_and_close_date_fallback() -> None:
     result = read_opportunities(CRM / "pipedrive.xlsx")
     assert result.columns["close_date"] == ("Deal - Deal closed on", "Deal - Expected close date")

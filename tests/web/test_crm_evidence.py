@@ -37,6 +37,7 @@ def upload(
     quota: str = "4 000",
     stages: str | None = None,
     as_of: str = "2024-07-01",
+    forecast: dict[str, str] | None = None,
 ) -> Any:
     url = f"/assessments/{aid}/evidence"
     data: dict[str, Any] = {
@@ -44,6 +45,7 @@ def upload(
         "quota": quota,
         "quota_currency": "",
         "as_of": as_of,
+        **(forecast or {}),
     }
     if stages is not None:
         data["stages"] = stages
@@ -238,6 +240,9 @@ def test_prefill_marked_overridable_and_sourced(owner: FlaskClient, app: Flask) 
     assert "qualified deals closing Jul 1, 2024 – Sep 30, 2024" in section
     assert "figures as of Jul 1, 2024" in section
     assert "62.5 %" in section  # median of 35 and 90
+    # and next month's forecast, four ways (August 2024: O2 discovery 4,000 × 10 %)
+    assert "Next month's forecast, four ways" in section
+    assert "Stage-weighted pipeline" in section and "<strong>400</strong>" in section
 
 
 def test_no_evidence_no_prefill(owner: FlaskClient, app: Flask) -> None:
@@ -356,3 +361,134 @@ def test_quota_must_be_a_positive_amount(owner: FlaskClient, app: Flask) -> None
         res = upload(owner, aid, quota=quota)
         assert res.status_code == 422, quota
     assert evidence_rows(app) == []
+
+
+# -- forecasting methods --------------------------------------------------------------------
+
+# salesforce.csv a month later: O2 (discovery, 4,000, due 31 August) was won on its date.
+LATER = (
+    (CRM / "salesforce.csv")
+    .read_text(encoding="utf-8-sig")
+    .replace(
+        '006O2,Deal O2,Bogdan,Prospecting,"4,000.00",EUR,2/1/2024,8/31/2024,,',
+        '006O2,Deal O2,Bogdan,Closed Won,"4,000.00",EUR,2/1/2024,8/31/2024,,',
+    )
+    .encode()
+)
+
+
+def test_upload_stores_and_shows_the_forecasting_methods(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    options = {"growth": "5", "new_reps": "2", "new_rep_deals": "1", "new_rep_deal_size": ""}
+    assert upload(owner, aid, forecast=options).status_code == 302
+    (row,) = evidence_rows(app)
+    fm = row.kpis["forecast_methods"]
+    assert fm["month"] == "2024-08" and row.settings["forecast"]["new_reps"] == 2
+    methods = {m["method"]: m for m in fm["currencies"][0]["methods"]}
+    # August: O2 discovery 4,000 × 10 % (O4's "Proposal/Price Quote" has no probability)
+    assert methods["stage_weighted"]["value"] == 400
+    # nothing won in the 90 days; 2 new reps × 1 deal × 15,000 (the average won deal)
+    assert methods["run_rate"]["value"] == 30000
+    assert methods["commit"]["value"] is None
+    page = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
+    assert "Next month's forecast, four ways" in page
+    assert "Forecasts for August 2024, the month after the as-of date" in page
+    for label in ("Stage-weighted pipeline", "Deal age against the sales cycle",
+                  "Historical run rate", "Reps&#39; commit"):  # fmt: skip
+        assert label in page
+    assert "plus 5 % growth, plus 2 new reps × 1 deals × 15,000." in page
+    assert "The export has no forecast category" in page
+    assert "Upload a newer export after Aug 31, 2024" in page
+    # the form keeps the assumptions of the figures in use
+    assert 'name="growth" type="text" value="5"' in page
+    assert 'name="new_rep_deals" type="text" value="1"' in page
+
+
+def test_forecast_options_errors_are_shown_at_their_field(owner: FlaskClient, app: Flask) -> None:
+    aid = new_assessment(owner, new_client(owner))
+    res = upload(owner, aid, forecast={"new_reps": "2"})
+    assert res.status_code == 422
+    html = res.get_data(as_text=True)
+    assert 'id="new_rep_deals-err"' in html
+    assert "say how many deals each new rep closes in the first month" in html
+    res = upload(owner, aid, forecast={"growth": "lots"})
+    assert res.status_code == 422 and 'id="growth-err"' in res.get_data(as_text=True)
+    assert evidence_rows(app) == []
+    with owner.session_transaction() as sess:
+        sess["ui_lang"] = "pl"
+    res = upload(owner, aid, forecast={"new_reps": "2"})
+    assert "podaj, ile transakcji każdy nowy handlowiec zamknie w pierwszym miesiącu" in (
+        res.get_data(as_text=True)
+    )
+
+
+def test_accuracy_of_an_earlier_forecast_against_a_later_upload(
+    owner: FlaskClient, app: Flask
+) -> None:
+    client_id = new_client(owner)
+    first = new_assessment(owner, client_id, title="Spring check")
+    aid = new_assessment(owner, client_id, title="Autumn check")
+    assert upload(owner, first).status_code == 302  # as of 1 July: forecasts August
+    assert upload(owner, aid, "later.csv", content=LATER, as_of="2024-09-02").status_code == 302
+    page = owner.get(f"/assessments/{aid}/evidence").get_data(as_text=True)
+    section = page[page.index("How close earlier forecasts came") :]
+    assert (
+        "August 2024: won 4,000 EUR; forecast as of Jul 1, 2024 (salesforce.csv · Spring check)."
+        in section
+    )
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">([^<]+)</td><td class=\"num\">"
+                      r"(?:<strong>)?([^<]+)", section)  # fmt: skip
+    assert rows[:3] == [
+        ("Stage-weighted pipeline", "400", "10%"),  # 1 − |400 − 4,000| ÷ 4,000
+        # median won cycle 35 days: O2 (151 days old) is stale; O4 21 days: 21/35 × 2,000
+        ("Deal age against the sales cycle", "1,200", "30%"),
+        ("Historical run rate", "0", "0%"),  # nothing won in the 90 days to 1 July
+    ]
+    # The earlier assessment's page has no closed month to compare yet.
+    early = owner.get(f"/assessments/{first}/evidence").get_data(as_text=True)
+    assert "No earlier forecast of this client has a month that has closed yet" in early
+    # The report's evidence section shows the same, in the report's language.
+    from assessment.catalogues import translations_for
+    from assessment.db.tenancy import bind_workspace
+    from assessment.extensions import db
+    from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
+    from assessment.services.crm_evidence import current_evidence, forecast_accuracy
+    from reports.evidence import build_evidence
+    from reports.render import environment
+
+    with app.app_context(), unscoped(db.session):
+        bind_workspace(db.session, evidence_rows(app)[0].workspace_id)
+        assessment = get_assessment(db.session, aid)
+        q = questionnaire_of(assessment, "pl")
+        results = compute_results(db.session, assessment, "pl")
+        evidence = current_evidence(db.session, aid)
+        assert evidence is not None
+        accuracy = forecast_accuracy(db.session, evidence)
+        pl = translations_for("pl")
+        view = build_evidence(
+            evidence.kpis, q, results, language="pl", translations=pl, accuracy=accuracy
+        )
+        # A client's guest reads closed assessments only: the open spring check's upload is
+        # not offered to them.
+        assert forecast_accuracy(db.session, evidence, closed_only=True) == ()
+    assert view is not None and view.forecast is not None
+    fc = view.forecast
+    assert fc.title == "Prognoza na przyszły miesiąc czterema metodami"
+    assert "październik 2024" in fc.intro  # as of 2 September: October is the next month
+    (month,) = fc.accuracy
+    assert month.caption.startswith("sierpień 2024: wygrano 4\xa0000 EUR; prognoza według stanu")
+    assert [(r.label, r.accuracy) for r in month.rows][:2] == [
+        ("Lejek ważony etapami", "10%"),
+        ("Wiek transakcji wobec cyklu sprzedaży", "30%"),
+    ]
+    commit = fc.currencies[0].rows[3]
+    assert commit.value == "–" and commit.absent.startswith(
+        "Eksport nie zawiera kategorii prognozy"
+    )
+    html = (
+        environment()
+        .get_template("_evidence.html")
+        .render(evidence=view, _=lambda s, **kw: pl.gettext(s) % kw if kw else pl.gettext(s))
+    )
+    assert "Jak trafne były wcześniejsze prognozy" in html and "Metoda i jej założenia" in html
+    assert "Lejek ważony etapami" in html and "brak wyniku" in html

@@ -51,6 +51,30 @@ class EvidenceForm(FlaskForm):
             Regexp(r"^[A-Za-z]{3}$", message=_l("Use a three-letter code such as EUR.")),
         ],
     )
+    growth = StringField(
+        _l("Expected growth next month, in percent"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("Used by the run-rate forecast; e.g. 5 or -3. Leave empty for none."),
+    )
+    new_reps = StringField(
+        _l("New reps starting this month"), validators=[Optional(), Length(max=20)]
+    )
+    new_rep_deals = StringField(
+        _l("Deals each new rep closes in the first month"),
+        validators=[Optional(), Length(max=20)],
+    )
+    new_rep_deal_size = StringField(
+        _l("Size of a new rep's deal (optional)"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Default: the average deal won in the 365 days up to the as-of date."),
+    )
+    new_rep_currency = StringField(
+        _l("Currency of the new reps' deals (only with several currencies)"),
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Za-z]{3}$", message=_l("Use a three-letter code such as EUR.")),
+        ],
+    )
     stages = TextAreaField(
         _l("Stage probabilities in percent, one stage per line"),
         validators=[Optional(), Length(max=5000)],

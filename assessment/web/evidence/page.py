@@ -11,15 +11,72 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_skeleton
 from flask import url_for
+from flask_babel import get_locale
 from sqlalchemy.orm import Session
 
-from assessment.core.crm import current_metrics
+from assessment.core.crm import metric_value
+from assessment.core.forecast_methods import MonthAccuracy, message_of, month_bounds
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from assessment.db.models import Assessment, CrmEvidence
+from assessment.messages import Message
 from assessment.services import crm_evidence as svc
 from assessment.web.i18n import shown_questionnaire
+from assessment.web.messages import localize
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """One forecasting method: its name, figure and what it assumes, in the reader's language."""
+
+    method: str
+    label: str
+    value: float | None
+    assumes: str
+    absent: str
+    """Why the method has no figure ("" when it has one)."""
+
+
+@dataclass(frozen=True)
+class ForecastBlock:
+    """The methods side by side for the deals in one currency."""
+
+    currency: str
+    rows: tuple[ForecastRow, ...]
+
+
+@dataclass(frozen=True)
+class AccuracyRow:
+    """One method's earlier forecast for a closed month and how close it came."""
+
+    label: str
+    forecast: float
+    accuracy: float | None
+
+
+@dataclass(frozen=True)
+class AccuracyBlock:
+    """An earlier upload's forecasts of a month that has closed, against what was won."""
+
+    month_label: str
+    currency: str
+    actual: float
+    source: str
+    forecast_as_of: date | None
+    rows: tuple[AccuracyRow, ...]
+
+
+@dataclass(frozen=True)
+class ForecastPanel:
+    """The forecasting methods of an import and the accuracy of earlier forecasts."""
+
+    month_label: str
+    month_end: date | None
+    blocks: tuple[ForecastBlock, ...]
+    notes: tuple[str, ...]
+    accuracy: tuple[AccuracyBlock, ...]
 
 
 @dataclass(frozen=True)
@@ -42,6 +99,8 @@ class EvidenceView:
     coverage_unit: str = ""
     """The unit the questionnaire gives pipeline coverage (e.g. "x target"), so the money
     table writes coverage as the linked question does; empty: no linked question."""
+    forecast: ForecastPanel | None = None
+    """Next month forecast four ways (None: stored before the methods were computed)."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +171,69 @@ def _coverage_unit(q: Questionnaire) -> str:
     return next((x.unit for x in linked if x.unit), "")
 
 
-def _view(assessment: Assessment, evidence: CrmEvidence, lang: str) -> EvidenceView:
+def month_label(month: str) -> str:
+    """A ``YYYY-MM`` month in the reader's language ("August 2024", "2024年8月")."""
+    bounds = month_bounds(month)
+    if bounds is None:
+        return month
+    return str(format_skeleton("yMMMM", bounds[0], locale=get_locale() or "en"))
+
+
+def _method_label(method: str) -> str:
+    return localize(Message(f"forecast.method.{method}"))
+
+
+def _text(stored: Any) -> str:
+    message = message_of(stored)
+    return localize(message) if message is not None else ""
+
+
+def forecast_panel(
+    fm: dict[str, Any] | None, accuracy: tuple[MonthAccuracy, ...]
+) -> ForecastPanel | None:
+    """The stored ``forecast_methods`` of an import, translated (None when absent)."""
+    if not fm:
+        return None
+    blocks = tuple(
+        ForecastBlock(
+            str(c.get("currency") or ""),
+            tuple(
+                ForecastRow(
+                    method=str(m.get("method")),
+                    label=_method_label(str(m.get("method"))),
+                    value=float(m["value"]) if isinstance(m.get("value"), int | float) else None,
+                    assumes=_text(m.get("assumes")),
+                    absent=_text(m.get("absent")),
+                )
+                for m in c.get("methods") or []
+            ),
+        )
+        for c in fm.get("currencies") or []
+    )
+    return ForecastPanel(
+        month_label=month_label(str(fm.get("month") or "")),
+        month_end=day(fm.get("end")),
+        blocks=blocks,
+        notes=tuple(_text(n) for n in fm.get("notes") or []),
+        accuracy=tuple(
+            AccuracyBlock(
+                month_label=month_label(a.month),
+                currency=a.currency,
+                actual=a.actual,
+                source=str(a.source),
+                forecast_as_of=day(a.forecast_as_of),
+                rows=tuple(
+                    AccuracyRow(_method_label(m.method), m.forecast, m.accuracy) for m in a.methods
+                ),
+            )
+            for a in accuracy
+        ),
+    )
+
+
+def _view(
+    session: Session, assessment: Assessment, evidence: CrmEvidence, lang: str
+) -> EvidenceView:
     kpis = dict(evidence.kpis or {})
     periods = svc.period_texts(kpis)
     return EvidenceView(
@@ -127,13 +248,16 @@ def _view(assessment: Assessment, evidence: CrmEvidence, lang: str) -> EvidenceV
         win_period=_period(periods.get("crm.win_rate")),
         quota_period=_period(periods.get("crm.pipeline_coverage")),
         coverage_unit=_coverage_unit(shown_questionnaire(assessment, lang)),
+        forecast=forecast_panel(
+            kpis.get("forecast_methods"), svc.forecast_accuracy(session, evidence)
+        ),
     )
 
 
 def evidence_view(session: Session, assessment: Assessment, lang: str) -> EvidenceView | None:
     """The import in use for the assessment (None: nothing uploaded)."""
     evidence = svc.current_evidence(session, assessment.id)
-    return None if evidence is None else _view(assessment, evidence, lang)
+    return None if evidence is None else _view(session, assessment, evidence, lang)
 
 
 def _rows(
@@ -144,7 +268,6 @@ def _rows(
     q: Questionnaire,
 ) -> tuple[EvidenceRow, ...]:
     kpis = evidence.kpis
-    metrics = current_metrics(kpis)
     periods = svc.period_texts(kpis)
     explained = {qx.id: qx for el in results.elements for qx in el.questions}
     kept = svc.crm_answer_counts(session, assessment.id)
@@ -154,14 +277,14 @@ def _rows(
             continue
         qx = explained.get(question.id)
         band = question.band_for(qx.median) if qx and qx.median is not None else None
-        value = metrics.get(question.evidence)
+        value = metric_value(kpis, question.evidence, question.unit)
         rows.append(
             EvidenceRow(
                 question_id=question.id,
                 metric=question.evidence,
                 text=question.text,
                 unit=question.unit,
-                crm_value=float(value) if isinstance(value, int | float) else None,
+                crm_value=value,
                 period=_period(periods.get(question.evidence)) if value is not None else None,
                 answered=qx.answered if qx else 0,
                 median=qx.median if qx else None,
@@ -189,6 +312,6 @@ def results_card(
         return None
     return EvidenceCard(
         url=url_for("evidence.crm", assessment_id=assessment.id),
-        current=_view(assessment, evidence, lang),
+        current=_view(session, assessment, evidence, lang),
         rows=_rows(session, assessment, evidence, results, q),
     )

@@ -45,6 +45,9 @@ def crm(assessment_id: int) -> str | Response | tuple[str, int]:
         )
         if current is not None and current.quota:
             form.quota.data = f"{current.quota:g}"
+        forecast = (current.settings or {}).get("forecast") if current else None
+        if forecast:
+            _fill_forecast(form, forecast)
         # The date the figures in use were computed for, so a re-upload keeps it.
         form.as_of.data = (day((current.kpis or {}).get("as_of")) if current else None) or (
             date.today()
@@ -94,4 +97,25 @@ def _upload(form: EvidenceForm) -> svc.EvidenceUpload:
         quota_currency=(form.quota_currency.data or "").upper() or None,
         stage_percentages=svc.parse_stage_lines(form.stages.data or ""),
         as_of=form.as_of.data or None,
+        forecast=svc.parse_forecast_options(
+            growth=form.growth.data or "",
+            new_reps=form.new_reps.data or "",
+            new_rep_deals=form.new_rep_deals.data or "",
+            new_rep_deal_size=form.new_rep_deal_size.data or "",
+            new_rep_currency=form.new_rep_currency.data or "",
+        ),
     )
+
+
+def _fill_forecast(form: EvidenceForm, stored: dict[str, object]) -> None:
+    """The run-rate assumptions of the figures in use, so a re-upload keeps them."""
+
+    def shown(value: object) -> str:
+        return f"{value:g}" if isinstance(value, int | float) and value else ""
+
+    form.growth.data = shown(stored.get("growth_percent"))
+    if stored.get("new_reps"):
+        form.new_reps.data = shown(stored.get("new_reps"))
+        form.new_rep_deals.data = f"{stored.get('new_rep_deals') or 0:g}"
+        form.new_rep_deal_size.data = shown(stored.get("new_rep_deal_size"))
+        form.new_rep_currency.data = str(stored.get("new_rep_currency") or "")
