@@ -93,8 +93,10 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
             qid=f"custom-{label}",
             version="1.0.0",
             title=f"Custom {label}",
-            content_hash=hashlib.sha256(label.encode()).hexdigest(),
-            document={},
+            # A real document (the shipped one's content under the workspace's own id), so
+            # pages that list the workspace's questionnaires can build its model.
+            content_hash=shipped.content_hash,
+            document=shipped.document,
             catalogues={},
         )
         client = Client(name=f"Client {label}", industry="Distribution", size_band="51-200")

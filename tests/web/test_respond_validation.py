@@ -23,13 +23,13 @@ from assessment.messages import Message
 from tests.web.conftest import add_people, csrf_token, new_assessment, new_client, open_assessment
 
 LANGS = ["en", "pl", "ru", "zh", "ro"]
-HOURS = "mgmt_rep.coaching_hours"  # a KPI question of page 1 for executives: 0–40 hours/month
+HOURS = "mgmt_rep.coaching_hours"  # a KPI question of page 1 for managers: 0–40 hours/month
 TEXT = "mgmt_rep.comments"  # the free-text question of the same page
 
 
 def _person(owner: FlaskClient, lang: str) -> FlaskClient:
     aid = new_assessment(owner, new_client(owner), language=lang)
-    (link,) = add_people(owner, aid, ", , executive")
+    (link,) = add_people(owner, aid, ", , sales_manager")
     open_assessment(owner, aid)
     person = owner.application.test_client()
     person.get(link, headers={"Accept-Language": "en"})  # the browser's language loses
