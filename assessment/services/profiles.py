@@ -42,6 +42,9 @@ class ProfileView:
     """The title of the earlier assessment the suggestion comes from ("" if none)."""
     crm_currency: str | None = None
     """The currency of the assessment's CRM evidence, when it has exactly one."""
+    from_crm: tuple[str, ...] = ()
+    """Fields of the suggestion taken from the CRM evidence (the typical won cycle and the
+    average won deal), when no earlier profile gave them."""
 
 
 def _as_profile(row: AssessmentProfile | None) -> OrganizationProfile | None:
@@ -111,9 +114,43 @@ def profile_view(session: Session, assessment_id: int) -> ProfileView:
         return ProfileView(own, stored=True, crm_currency=currency)
     earlier = previous_profile(session, assessment)
     suggestion, title = earlier if earlier is not None else (OrganizationProfile(), "")
-    if suggestion.currency is None and currency is not None:
-        suggestion = OrganizationProfile.from_dict({**suggestion.to_dict(), "currency": currency})
-    return ProfileView(suggestion, stored=False, from_assessment=title, crm_currency=currency)
+    fields = suggestion.to_dict()
+    if fields.get("currency") is None and currency is not None:
+        fields["currency"] = currency
+    from_crm: list[str] = []
+    for field, value in crm_suggestions(session, assessment).items():
+        if fields.get(field) is None and (
+            field != "avg_deal_size" or fields["currency"] in (None, currency)
+        ):
+            fields[field] = value
+            from_crm.append(field)
+    return ProfileView(
+        OrganizationProfile.from_dict(fields),
+        stored=False,
+        from_assessment=title,
+        crm_currency=currency,
+        from_crm=tuple(from_crm),
+    )
+
+
+def crm_suggestions(session: Session, assessment: Assessment) -> dict[str, float | int]:
+    """Profile fields the assessment's CRM evidence measures: the median won cycle (days)
+    and the average won deal (in the evidence's one currency)."""
+    from assessment.core.crm import current_metrics
+    from assessment.services.crm_evidence import current_evidence
+
+    evidence = current_evidence(session, assessment.id)
+    if evidence is None:
+        return {}
+    metrics = current_metrics(evidence.kpis)
+    out: dict[str, float | int] = {}
+    cycle = metrics.get("crm.median_won_cycle_days")
+    if cycle is not None:
+        out["sales_cycle_days"] = max(1, round(cycle))
+    deal = metrics.get("crm.average_deal_size")
+    if deal is not None:
+        out["avg_deal_size"] = deal
+    return out
 
 
 def check_profile(raw: Mapping[str, object]) -> OrganizationProfile:

@@ -188,3 +188,40 @@ def test_conditions_and_evidence_read_the_profile(app: Flask, owner: FlaskClient
     ) in page
     assert "Your win rate is 15%, and 50% of the answers say deals slip unnoticed." in page
     assert "Bands set from practice, not a published norm" in page
+
+
+def test_the_suggestion_takes_cycle_and_deal_size_from_the_crm_evidence(
+    app: Flask, owner: FlaskClient
+) -> None:
+    """Issue 14: the median won cycle and the average won deal of the CRM evidence are
+    linked to the profile's typical cycle and deal size; an earlier profile's figures win."""
+    from assessment.core.crm import current_metrics
+    from assessment.db.models import CrmEvidence
+    from tests.web.erasure_data import KPIS
+
+    # The sample export's KPIs, with a won cycle and an average won deal in its currency.
+    kpis = {**KPIS, "metrics": {**KPIS["metrics"], "crm.median_won_cycle_days": 41.6}}
+    kpis["metrics"]["crm.average_deal_size"] = 12500.0
+    metrics = current_metrics(kpis)
+    cycle, deal = metrics["crm.median_won_cycle_days"], metrics["crm.average_deal_size"]
+    assert cycle == 41.6 and deal == 12500.0
+    cid = new_client(owner)
+    first = new_assessment(owner, cid, title="Spring check")
+    second = new_assessment(owner, cid, title="Autumn check")
+    with app.app_context():
+        _actor()
+        db.session.add(CrmEvidence(assessment_id=first, filename="crm.csv", kpis=kpis))
+        db.session.add(CrmEvidence(assessment_id=second, filename="crm.csv", kpis=kpis))
+        db.session.commit()
+        view = profiles.profile_view(db.session, first)
+        assert not view.stored and set(view.from_crm) == {"avg_deal_size", "sales_cycle_days"}
+        assert view.profile.sales_cycle_days == max(1, round(cycle))
+        assert view.profile.avg_deal_size == pytest.approx(deal)
+        # A profile saved for the earlier assessment is the suggestion; CRM fills only gaps.
+        profiles.set_profile(db.session, _actor(), first, {"sales_cycle_days": "600"})
+        later = profiles.profile_view(db.session, second)
+        assert later.profile.sales_cycle_days == 600 and later.from_crm == ("avg_deal_size",)
+        # Nothing is suggested from the CRM once the assessment has a profile of its own.
+        assert profiles.profile_view(db.session, first).from_crm == ()
+    page = owner.get(f"/assessments/{second}").get_data(as_text=True)
+    assert "suggested from the CRM evidence" in page

@@ -113,6 +113,8 @@ class ProfileCard:
     from_assessment: str
     """The earlier assessment a suggestion comes from ("" when none)."""
     crm_currency: str | None
+    from_crm: bool = False
+    """Whether the suggestion's cycle or deal size comes from the CRM evidence."""
 
 
 def shown_rows(profile: OrganizationProfile) -> list[ProfileRow]:
@@ -140,6 +142,7 @@ def profile_card(session: Session, assessment_id: int) -> tuple[ProfileCard, Pro
         rows=shown_rows(view.profile),
         from_assessment=view.from_assessment,
         crm_currency=view.crm_currency,
+        from_crm=bool(view.from_crm),
     )
     return card, profile_form(view.profile)
 
