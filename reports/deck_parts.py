@@ -94,13 +94,17 @@ def groups_defined(deck: _Deck) -> str:
     present = {role for role, n in deck.r.respondents_by_role.items() if n > 0}
     labels = {r.id: r.label for r in deck.q.roles}
     parts = []
-    for text, roles in (
-        (_("Leadership: %(roles)s"), deck.q.leadership_roles),
-        (_("Frontline: %(roles)s"), deck.q.frontline_roles),
+    for group, roles in (
+        ("leadership", deck.q.leadership_roles),
+        ("frontline", deck.q.frontline_roles),
     ):
-        named = [labels.get(r, r) for r in roles if r in present]
-        if named:
-            parts.append(text.replace("%(roles)s", ", ".join(named)))
+        named = ", ".join(labels.get(r, r) for r in roles if r in present)
+        if not named:
+            continue
+        if group == "leadership":
+            parts.append(_("Leadership: %(roles)s", roles=named))
+        else:
+            parts.append(_("Frontline: %(roles)s", roles=named))
     return " · ".join(parts)
 
 
@@ -375,7 +379,7 @@ def roadmap_slide(deck: _Deck) -> None:
                 "%(phase)s — %(title)s. First action: %(action)s Measure: %(measure)s, %(change)s.",
                 phase=titles[item.phase][0],
                 title=initiative_title(item, deck.r, f),
-                action=initiative_action(item, f),
+                action=initiative_action(item, f).rstrip(". "),
                 measure=watch.measure,
                 change=watch.change,
             )
