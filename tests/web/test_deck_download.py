@@ -37,7 +37,10 @@ def test_results_page_offers_the_deck_and_it_downloads(owner: FlaskClient, app: 
     page = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
     assert f'formaction="/assessments/{aid}/deck"' in page and "Download PowerPoint" in page
     res = post_form(
-        owner, f"/assessments/{aid}/deck", {"language": "pl"}, form_url=f"/assessments/{aid}/results"
+        owner,
+        f"/assessments/{aid}/deck",
+        {"language": "pl"},
+        form_url=f"/assessments/{aid}/results",
     )
     assert res.status_code == 200, res.get_data(as_text=True)[:500]
     assert res.mimetype == MEDIA_TYPES[PPTX]
@@ -51,9 +54,7 @@ def test_results_page_offers_the_deck_and_it_downloads(owner: FlaskClient, app: 
     )
     assert "Kluczowy wniosek".upper() in text  # the Polish deck
     with app.app_context(), unscoped(db.session):
-        entry = db.session.scalar(
-            select(AuditEntry).where(AuditEntry.event == "report.downloaded")
-        )
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.event == "report.downloaded"))
         assert entry is not None
         assert entry.details == {"assessment": aid, "language": "pl", "format": "pptx"}
         db.session.remove()
@@ -64,7 +65,10 @@ def test_deck_refuses_unknown_languages_other_workspaces_and_strangers(
 ) -> None:
     aid = _answered(owner)
     bad = post_form(
-        owner, f"/assessments/{aid}/deck", {"language": "xx"}, form_url=f"/assessments/{aid}/results"
+        owner,
+        f"/assessments/{aid}/deck",
+        {"language": "xx"},
+        form_url=f"/assessments/{aid}/results",
     )
     assert bad.status_code == 400
     anonymous = app.test_client()
@@ -81,8 +85,8 @@ def test_deck_refuses_unknown_languages_other_workspaces_and_strangers(
 
 def test_guest_downloads_the_deck_of_a_closed_assessment(owner: FlaskClient, app: Flask) -> None:
     from tests.web.guests import enter_as_guest, share_link
-    from tests.web.test_guest_access import _client_of
     from tests.web.test_followups_trends import closed_assessment
+    from tests.web.test_guest_access import _client_of
 
     aid = closed_assessment(app, "Contoso", 0.5)
     guest = enter_as_guest(app, share_link(owner, _client_of(app, aid)))
