@@ -404,7 +404,7 @@ class _Deck:
                 f,
             )
             why = f"{evidence} {rec.why}" if evidence else rec.why
-            size = 11.5
+            size = 12.5
             paras: list[Para] = [
                 [Run(f"{f.integer(i + 1)}  ", 24, True, self.ink), Run(rec.title, 16, True)],
                 Run(self.titles.get(rec.element, rec.element), size, color=MUTED),
@@ -649,9 +649,11 @@ class _Deck:
                 large=f.number(LARGE_GAP),
             )
         ]
+        lines = []
         for el in both:
             p = "" if el.gap_p is None else f" (p = {f.number(el.gap_p, 3)})"
-            notes.append(f"{el.title}: {f.signed(el.gap)}{p}")
+            lines.append(f"{el.title}: {f.signed(el.gap)}{p}")
+        notes.append("\n".join(lines))
         slide = self.content_slide(_("Leadership and frontline"), headline, notes)
         o = r.overall
         side: list[Para] = []

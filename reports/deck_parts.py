@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from babel.numbers import format_compact_currency, format_compact_decimal
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches
 
@@ -16,6 +17,7 @@ from assessment.core.prize import AT_TARGET, SELLING_TIME, TURNOVER, WIN_RATE, F
 from assessment.core.results import KpiValue, TriggeredRecommendation
 from assessment.core.roadmap import (
     FAR_BELOW_TARGET,
+    SHARE_RESULTS,
     KeyMessage,
     MessageKind,
     Watch,
@@ -106,6 +108,16 @@ def groups_defined(deck: _Deck) -> str:
         else:
             parts.append(_("Frontline: %(roles)s", roles=named))
     return " · ".join(parts)
+
+
+def short_watch(deck: _Deck, kind: str, question: str | None, change: str) -> str:
+    """A measure's change in a few words for a roadmap card (the notes name it in full):
+    a KPI's values carry its unit; a practice score or the gap get a label."""
+    if kind == SHARE_RESULTS:
+        return deck.label(deck._("Gap")) + change
+    if question is None:
+        return deck.label(deck._("Practice")) + change
+    return change
 
 
 # -- key numbers ------------------------------------------------------------------------
@@ -205,6 +217,7 @@ def key_numbers_slide(deck: _Deck) -> None:
         (6.2, 1.8, 1.8, 2.4),
         deck.lang,
         header_fill=deck.palette.ink.lstrip("#"),
+        max_height=BODY_HEIGHT,
     )
 
 
@@ -246,10 +259,16 @@ def _figure_source(deck: _Deck, figure: Figure) -> str:
 
 
 def money(deck: _Deck, value: float, currency: str) -> str:
-    """An amount in whole units, the currency as the locale writes it."""
+    """An estimated amount as the locale writes it, to about two significant figures
+    ("PLN2.2M", "2,2 mln zł"): an estimate printed to the last zloty claims a precision
+    it does not have."""
+    if abs(value) < 10_000:
+        if not currency:
+            return deck.f.number(value)
+        return format_amount(value, currency, deck.f.locale)
     if not currency:
-        return deck.f.number(value)
-    return format_amount(value, currency, deck.f.locale)
+        return str(format_compact_decimal(value, locale=deck.f.locale, fraction_digits=1))
+    return str(format_compact_currency(value, currency, locale=deck.f.locale, fraction_digits=1))
 
 
 def money_range(deck: _Deck, low: float, high: float, currency: str) -> str:
@@ -312,6 +331,7 @@ def prize_slide(deck: _Deck, prize: Prize) -> None:
             (2.4, 2.8, 3.0, 4.0),
             deck.lang,
             header_fill=deck.palette.ink.lstrip("#"),
+            max_height=BODY_HEIGHT - Inches(0.8),
         )
         top += height + Inches(0.3)
     lines: list[Para] = []
@@ -376,7 +396,8 @@ def roadmap_slide(deck: _Deck) -> None:
         watch = watch_text(item.watch, item.kind, deck.r, deck.q, f)
         notes.append(
             _(
-                "%(phase)s — %(title)s. First action: %(action)s Measure: %(measure)s, %(change)s.",
+                "%(phase)s — %(title)s. First action: %(action)s. Measure: %(measure)s — "
+                "%(change)s.",
                 phase=titles[item.phase][0],
                 title=initiative_title(item, deck.r, f),
                 action=initiative_action(item, f).rstrip(". "),
@@ -419,17 +440,17 @@ def roadmap_slide(deck: _Deck) -> None:
                 slide,
                 (left + Inches(0.1), top + Inches(0.04), width - Inches(0.2), card - Inches(0.08)),
                 [
-                    Run(initiative_title(item, deck.r, f), 12, True),
+                    Run(initiative_title(item, deck.r, f), 13, True),
                     Run(
                         _(
                             "%(owner)s · Effort: %(effort)s",
                             owner=owner,
                             effort=level_word(item.effort, f),
                         ),
-                        9.5,
+                        10.5,
                         color=MUTED,
                     ),
-                    Run(f"{watch.measure} — {watch.change}", 9.5),
+                    Run(short_watch(deck, item.kind, item.watch.question, watch.change), 10.5),
                 ],
                 space_after=3,
             )
@@ -506,6 +527,7 @@ def first_month_slide(deck: _Deck) -> None:
         (2.6, 4.2, 1.7, 3.0, 0.9),
         deck.lang,
         header_fill=deck.palette.ink.lstrip("#"),
+        max_height=BODY_HEIGHT,
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from lxml import etree  # type: ignore[import-untyped]  # python-pptx's XML library
@@ -39,6 +39,8 @@ from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
+
+from reports.pptx_fit import EMU_PER_POINT, Piece, fit_scale, paragraph_height
 
 LATIN_FONT = "Arial"
 """Latin, Latin Extended and Cyrillic: installed with every PowerPoint, metric-compatible
@@ -158,8 +160,12 @@ def add_text(
     margin: float = 0.04,
     shrink: bool = True,
 ) -> Shape:
-    """A text box of paragraphs.  With ``shrink`` it is marked to shrink its text on
-    overflow (PowerPoint and LibreOffice apply it when the text does not fit)."""
+    """A text box of paragraphs, their sizes scaled down until they fit the box by the
+    estimate of :mod:`reports.pptx_fit`.  With ``shrink`` it is also marked to shrink its
+    text on overflow (applied by LibreOffice at once, by PowerPoint once the text is
+    edited)."""
+    inner = Inches(margin) * 2
+    paras = scaled(paras, fit_scale(_pieces(paras), width - inner, height - inner, space_after))
     box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     fill_text(box, paras, language, align=align, space_after=space_after)
     tf = box.text_frame
@@ -170,6 +176,23 @@ def add_text(
     if shrink:
         tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
     return box
+
+
+def _runs(para: Para) -> tuple[Run, ...]:
+    return (para,) if isinstance(para, Run) else tuple(para)
+
+
+def _pieces(paras: Sequence[Para]) -> list[list[Piece]]:
+    return [[Piece(r.text, r.size, r.bold) for r in _runs(p)] for p in paras]
+
+
+def scaled(paras: Sequence[Para], scale: float) -> list[Para]:
+    """``paras`` with every run's size multiplied by ``scale`` (to half points)."""
+    if scale >= 1.0:
+        return list(paras)
+    return [
+        [replace(r, size=max(6.0, round(r.size * scale * 2) / 2)) for r in _runs(p)] for p in paras
+    ]
 
 
 _P, _PPR, _R, _RPR, _T, _END = (
@@ -394,6 +417,36 @@ def radar_chart(
     return chart
 
 
+_CELL_MARGIN_X = Inches(0.06)
+_CELL_MARGIN_Y = Inches(0.03)
+
+
+def _fit_table(
+    rows: Sequence[Sequence[Para]], widths: Sequence[float], width: int, height: int
+) -> Sequence[Sequence[Para]]:
+    """``rows`` scaled down until the table's rows, which grow to fit their text, stay
+    within ``height``."""
+    total = sum(widths)
+    columns = [width * w / total - 2 * _CELL_MARGIN_X for w in widths]
+    pad = 2 * _CELL_MARGIN_Y / EMU_PER_POINT
+
+    def needed(scale: float) -> float:
+        return sum(
+            max(
+                paragraph_height(_pieces([cell])[0], col / EMU_PER_POINT, scale) + pad
+                for cell, col in zip(row, columns, strict=True)
+            )
+            for row in rows
+        )
+
+    scale = 1.0
+    while scale > 0.6 and needed(scale) > height / EMU_PER_POINT:
+        scale -= 0.05
+    if scale >= 1.0:
+        return rows
+    return [[scaled([cell], scale)[0] for cell in row] for row in rows]
+
+
 def add_table(
     slide: Slide,
     box: tuple[int, int, int, int],
@@ -403,10 +456,14 @@ def add_table(
     *,
     header_fill: str,
     header_color: str = "ffffff",
+    max_height: int | None = None,
 ) -> None:
     """A native table; the first row is the header (``header_fill``), ``widths`` are
-    fractions of the box's width."""
+    fractions of the box's width.  Rows grow to fit their text (in PowerPoint as in
+    LibreOffice); the text is scaled down so the whole table stays within ``max_height``
+    (default: the box's height)."""
     left, top, width, height = box
+    rows = _fit_table(rows, widths, width, max_height or height)
     shape = slide.shapes.add_table(
         len(rows), len(widths), Emu(left), Emu(top), Emu(width), Emu(height)
     )
@@ -414,12 +471,14 @@ def add_table(
     total = sum(widths)
     for i, w in enumerate(widths):
         table.columns[i].width = Emu(int(width * w / total))
+    header = min(Inches(0.45), int(height / max(1, len(rows))))
+    body = int((height - header) / max(1, len(rows) - 1))
     for r, row in enumerate(rows):
-        table.rows[r].height = Emu(int(height / max(1, len(rows))))
+        table.rows[r].height = Emu(header if r == 0 else body)
         for c, para in enumerate(row):
             cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = Inches(0.06)
-            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.margin_left = cell.margin_right = _CELL_MARGIN_X
+            cell.margin_top = cell.margin_bottom = _CELL_MARGIN_Y
             if r == 0:
                 runs = (para,) if isinstance(para, Run) else tuple(para)
                 para = tuple(Run(x.text, x.size, True, header_color, x.italic) for x in runs)

@@ -332,3 +332,28 @@ def test_cli_writes_the_deck(tmp_path: Path) -> None:
     )
     assert mini.exit_code == 0, mini.output
     assert len(Presentation(str(tmp_path / "mini.pptx")).slides) >= 10
+
+
+@pytest.mark.parametrize("lang", ("pl", "ru", "zh", "ro"))
+def test_every_deck_text_is_translated(lang: str) -> None:
+    """Each msgid of the deck's modules has a translation (not only in messages.pot)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2]
+    with (root / "assessment" / "translations" / lang / "LC_MESSAGES" / "messages.po").open(
+        "rb"
+    ) as fh:
+        po = read_po(fh, locale=lang)
+    missing = []
+    for module in ("deck.py", "deck_parts.py", "decisions.py"):
+        for _line, msgid, _c, _x in extract_from_file(
+            "python", str(root / "reports" / module), keywords=DEFAULT_KEYWORDS
+        ):
+            key = msgid if isinstance(msgid, str) else msgid[0]
+            entry = po.get(key)
+            forms = () if entry is None else entry.string
+            forms = forms if isinstance(forms, tuple) else (forms,)
+            if entry is None or not all(forms) or entry.fuzzy:
+                missing.append(key)
+    assert not missing, missing
