@@ -601,7 +601,7 @@ class _Deck:
                 12,
             )
         ]
-        if omitted:
+        if omitted and r.respondents > 1:  # one person: nothing is "suppressed"
             side.append(
                 Run(
                     _(
@@ -658,16 +658,16 @@ class _Deck:
         o = r.overall
         side: list[Para] = []
         if o.leadership is None or o.frontline is None or not both:
-            side.append(
-                Run(
-                    _(
-                        "Leadership and frontline cannot be compared overall: at least one of "
-                        "the groups has fewer than %(n)s respondents.",
-                        n=r.min_group_size,
-                    ),
-                    16,
+            reason = (
+                deck_parts.one_person(self)
+                if r.respondents == 1
+                else _(
+                    "Leadership and frontline cannot be compared overall: at least one of "
+                    "the groups has fewer than %(n)s respondents.",
+                    n=r.min_group_size,
                 )
             )
+            side.append(Run(reason, 16))
             side.append(Run(deck_parts.groups_defined(self), 12, color=MUTED))
             self.text(slide, (MARGIN, BODY_TOP, CONTENT_WIDTH, Inches(2.5)), side, space_after=10)
             return

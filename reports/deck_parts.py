@@ -85,6 +85,14 @@ def message_reason(deck: _Deck, message: KeyMessage) -> str:
     return _("Why this message: every scored element meets its target.")
 
 
+def one_person(deck: _Deck) -> str:
+    """What a one-respondent (self-assessment) deck says instead of group comparisons."""
+    return deck._(
+        "One respondent: these results are one person's view. Invite the team to see where "
+        "leadership and the front line agree."
+    )
+
+
 def watch_of(deck: _Deck, rec: TriggeredRecommendation) -> Watch:
     """The measure a recommendation moves (for a priority the roadmap could not place)."""
     return watch_for(rec, deck.r, deck.q)
@@ -600,6 +608,7 @@ def method_slide(deck: _Deck) -> None:
     labels = {role.id: role.label for role in deck.q.roles}
     counts = [(labels.get(role, role), n) for role, n in r.respondents_by_role.items() if n > 0]
     small = [name for name, n in counts if n < r.min_group_size]
+    solo = r.respondents == 1
     lines: list[str] = [
         _(
             "Respondents by role: %(roles)s.",
@@ -609,39 +618,44 @@ def method_slide(deck: _Deck) -> None:
             "Response coverage: %(share)s of the questions put to respondents were answered.",
             share=f.percent(_coverage(deck)),
         ),
-        _(
-            "Groups of fewer than %(n)s respondents are not shown separately, so that no one's "
-            "answers can be singled out.",
-            n=f.integer(r.min_group_size),
-        ),
     ]
-    if small:
-        lines.append(_("Not shown separately: %(roles)s.", roles=", ".join(small)))
-    if r.respondents == 1:
+    if solo:  # written for one person: no groups, nothing "not shown" about the only one
+        lines.append(one_person(deck))
+    else:
         lines.append(
             _(
-                "One respondent: these results are one person's view. Invite the team to see "
-                "where leadership and the front line agree."
+                "Groups of fewer than %(n)s respondents are not shown separately, so that no "
+                "one's answers can be singled out.",
+                n=f.integer(r.min_group_size),
             )
         )
-    lines += [
-        _(
-            "Scores carry a 90 %% interval from resampling the respondents; differences "
-            "smaller than the interval may be noise (from %(n)s respondents on).",
-            n=f.integer(5),
-        ),
-        _(
-            "A perception gap is flagged when leadership and the front line differ by %(large)s "
-            "points or more and the difference is statistically significant (p < 0.05).",
-            large=f.number(LARGE_GAP),
-        ),
+        if small:
+            lines.append(_("Not shown separately: %(roles)s.", roles=", ".join(small)))
+    if r.overall.ci is not None:
+        lines.append(
+            _(
+                "Scores carry a 90 %% interval from resampling the respondents; differences "
+                "smaller than the interval may be noise (from %(n)s respondents on).",
+                n=f.integer(5),
+            )
+        )
+    if not solo:
+        lines.append(
+            _(
+                "A perception gap is flagged when leadership and the front line differ by "
+                "%(large)s points or more and the difference is statistically significant "
+                "(p < 0.05).",
+                large=f.number(LARGE_GAP),
+            )
+        )
+    lines.append(
         _(
             "The figures in this report were produced with scoring method %(method)s; KPIs "
             "weigh %(share)s in each element's score.",
             method=r.method,
             share=f.percent(r.kpi_share),
-        ),
-    ]
+        )
+    )
     if deck.prize is None:
         lines.append(
             _(

@@ -279,6 +279,8 @@ def test_a_self_assessment_deck_is_written_for_one_person() -> None:
     assert "One respondent: these results are one person's view." in texts[-1]
     assert "Based on the answers of 1 person" in texts[-1]
     assert "Frontline:" not in texts[-1]  # a role nobody answered for is not named
+    # Written for one person: nothing about the only respondent is "not shown" or suppressed.
+    assert not any("Not shown" in t or "suppressed" in t for t in texts)
 
 
 def test_the_format_comes_from_the_extension_unless_forced() -> None:
