@@ -177,8 +177,12 @@ class _Deck:
         return slide
 
     def label(self, text: str) -> str:
-        """A label before its value ("Why: "; Chinese takes a full-width colon)."""
-        return self._("%(label)s:", label=text) + ("" if self.lang == "zh" else " ")
+        """A label before its value ("Why: "; Chinese takes a full-width colon).  A label
+        that is a question keeps its question mark instead."""
+        space = "" if self.lang == "zh" else " "
+        if text.rstrip().endswith(("?", "？", ":", "：")):
+            return text.rstrip() + " "
+        return self._("%(label)s:", label=text) + space
 
     @property
     def raster_logo(self) -> bool:
