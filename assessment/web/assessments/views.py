@@ -174,9 +174,8 @@ def status(assessment_id: int) -> Response:
     target = request.form.get("status", "")
     svc.set_status(current_session(), actor(), assessment_id, target, ip=client_ip())
     if target == "closed":
-        # Imported here: assessment.web.reports imports this package (its progress page
-        # shows the assessment header), so a module-level import is a cycle whenever the
-        # reports package is imported first (the guest pages do).
+        # Imported here: assessment.web.reports imports this package (its page object reads
+        # AssessmentHeader), so a module-level import is circular when reports loads first.
         from assessment.web.reports.views import prerender_closed
 
         prerender_closed(assessment_id)  # the first download after closing is instant
