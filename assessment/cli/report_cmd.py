@@ -1,4 +1,4 @@
-"""``saleshealth report``: render the PDF report of an answers CSV."""
+"""``saleshealth report``: render the PDF report (or the PowerPoint deck) of an answers CSV."""
 
 from __future__ import annotations
 
@@ -34,7 +34,18 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @click.command("report")
 @answers_option
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the PDF."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the report: a .pdf, or a .pptx for the PowerPoint deck.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    default=None,
+    metavar="pdf|pptx",
+    help="Write this format whatever the file's extension.",
 )
 @questionnaire_option
 @click.option("--lang", default=None, help="Report language (default: the questionnaire's).")
@@ -76,6 +87,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def report_command(
     answers: str,
     output: str,
+    output_format: str | None,
     questionnaire_ref: str,
     lang: str | None,
     client: str | None,
@@ -91,7 +103,20 @@ def report_command(
     profile: tuple[str, ...],
     timeout: float,
 ) -> None:
-    """Render the PDF report of an answers CSV (respondent,role,question,value[,comment])."""
+    """Render the PDF report of an answers CSV (respondent,role,question,value[,comment]),
+    or its PowerPoint deck (``-o deck.pptx`` or ``--format pptx``)."""
+    if output_format is not None or Path(output).suffix.lower() != ".pdf":
+        from reports.formats import PPTX, UnknownFormat, format_of
+
+        try:
+            kind = format_of(output, output_format)
+        except UnknownFormat as exc:
+            fail(f"error: {exc}")
+        if kind == PPTX:
+            from assessment.cli.deck_cmd import write_deck
+
+            write_deck(click.get_current_context().params)
+            return
     # The renderer's processes start first: their forkserver imports WeasyPrint on another
     # core while this process reads the answers and builds the HTML.  Nothing is imported
     # before this that the renderer does not need.

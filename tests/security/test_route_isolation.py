@@ -329,6 +329,8 @@ VIEWER_ALLOWED = {
     "auth.switch_workspace",
     # Any member may have a PDF made of results they can read (a report job, not a change).
     "reports.create",
+    # ... and download the deck of them (built at once; the POST only carries the language).
+    "reports.deck",
     # Downloading an anonymous export is reading (a POST only to carry the chosen options).
     "data.export",
 }
@@ -416,9 +418,11 @@ def test_membership_of_other_workspace_cannot_be_removed(
 # except the few writes a guest makes for itself.  Nothing in the database changes.
 
 GUEST_WRITES = {
-    # The password step, asking for a PDF of one's own client, one's language, leaving.
+    # The password step, asking for a PDF or the deck of one's own client, one's language,
+    # leaving.
     "guest.enter",
     "guest.report",
+    "guest.deck",
     "guest.language",
     "guest.leave",
 }

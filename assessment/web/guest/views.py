@@ -35,12 +35,13 @@ from assessment.services import audit, share_links
 from assessment.services import guest as svc
 from assessment.services import report_jobs as jobs
 from assessment.services import trends as trends_svc
+from assessment.services.deck import build_assessment_deck
 from assessment.services.errors import Invalid, NotFound
 from assessment.services.share_links import GuestScope
 from assessment.web.guest import GUEST, bp
 from assessment.web.guest.page import GuestHeader, overview_page
 from assessment.web.i18n import LANGUAGES, select_locale
-from assessment.web.reports.views import _filename
+from assessment.web.reports.views import _filename, deck_response
 from assessment.web.results.page import results_page
 from assessment.web.tenancy import client_ip
 from assessment.web.trends.page import reason_text, signed
@@ -188,6 +189,32 @@ def report(assessment_id: int) -> Response:
     return redirect(
         url_for("guest.report_status", assessment_id=assessment_id, job_id=requested.job.id)
     )
+
+
+@bp.route("/guest/assessments/<int:assessment_id>/deck", methods=["POST"])
+@limiter.limit(REPORT_LIMIT, key_func=_session_link_key)
+def deck(assessment_id: int) -> Response:
+    """The PowerPoint deck of a closed assessment, by the guest's rules, built at once."""
+    assessment = svc.guest_assessment(current_session(), scope(), assessment_id)
+    if not FlaskForm().validate_on_submit():
+        raise Invalid("form.expired")
+    built = build_assessment_deck(
+        current_session(), assessment, request.form.get("language", "en"), guest=True
+    )
+    audit.record(
+        current_session(),
+        None,
+        "report.downloaded",
+        f"assessment:{assessment.id}",
+        {
+            "assessment": assessment.id,
+            "language": built.language,
+            "format": "pptx",
+            "share_link": scope().link_id,
+        },
+        client_ip(),
+    )
+    return deck_response(built)
 
 
 @bp.route("/guest/assessments/<int:assessment_id>/report/<int:job_id>")

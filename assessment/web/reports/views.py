@@ -1,4 +1,4 @@
-"""Report pages: request a PDF, watch it render, download it.
+"""Report pages: request a PDF, watch it render, download it; download the deck.
 
 A request for a report that was rendered from the same data already goes straight to the
 download (no render, no progress page); otherwise to the progress page, which says where
@@ -19,17 +19,32 @@ from assessment.extensions import current_session, db
 from assessment.services import audit
 from assessment.services import report_jobs as svc
 from assessment.services.assessments import get_assessment
+from assessment.services.deck import Deck, build_assessment_deck
 from assessment.services.errors import Invalid
 from assessment.web.reports import bp
 from assessment.web.reports.page import ReportPage
 from assessment.web.tenancy import actor, client_ip
 from assessment.workers.reports import runner_for
+from reports.formats import MEDIA_TYPES, PPTX
 
 
-def _filename(client: str, title: str, language: str) -> str:
+def _filename(client: str, title: str, language: str, extension: str = "pdf") -> str:
     text = unicodedata.normalize("NFKD", f"{client} {title}").encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80] or "report"
-    return f"{slug}-{language}.pdf"
+    return f"{slug}-{language}.{extension}"
+
+
+def deck_response(built: Deck) -> Response:
+    """A built deck as a download (no cache: it carries the assessment's results)."""
+    name = _filename(built.client, built.title, built.language, PPTX)
+    return Response(
+        built.data,
+        mimetype=MEDIA_TYPES[PPTX],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _submit(job_ids: list[int]) -> None:
@@ -73,6 +88,27 @@ def create(assessment_id: int) -> Response:
     if requested.new:  # an identical job in flight is already with a runner
         _submit([job.id])
     return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/deck", methods=["POST"])
+@login_required
+def deck(assessment_id: int) -> Response:
+    """The PowerPoint deck in the chosen language, built at once (it takes well under a
+    second, so it is not queued like the PDF)."""
+    if not FlaskForm().validate_on_submit():
+        raise Invalid("form.expired")
+    session = current_session()
+    assessment = get_assessment(session, assessment_id)
+    built = build_assessment_deck(session, assessment, request.form.get("language", "en"))
+    audit.record(
+        session,
+        current_user.user_id,
+        "report.downloaded",
+        f"assessment:{assessment_id}",
+        {"assessment": assessment_id, "language": built.language, "format": PPTX},
+        client_ip(),
+    )
+    return deck_response(built)
 
 
 @bp.route("/assessments/<int:assessment_id>/report/<int:job_id>")
