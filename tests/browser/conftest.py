@@ -48,6 +48,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
         "SECRET_KEY": "browser-test-" + "k" * 40,
+        # No PDF rendered in the background when a journey closes an assessment: the server
+        # must stop promptly at the end of the module (the pre-render is tested elsewhere).
+        "REPORT_PRERENDER": "0",
     }
     env.pop("REDIS_URL", None)
     exe = Path(sys.executable).with_name("saleshealth")

@@ -15,6 +15,7 @@ Screenshots land in ``$SALESHEALTH_TEST_OUTPUT/screens/respondent`` (``r…`` na
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ PASSWORD = "a long enough password"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 LANGS = ["en", "pl", "ru", "zh", "ro"]
-HOURS = "mgmt_rep.coaching_hours"  # executives, page 1: 0–40 hours a month
+HOURS = "mgmt_rep.coaching_hours"  # managers and reps, page 1: 0–40 hours a month
 TEXT = "mgmt_rep.comments"
 
 
@@ -49,7 +50,7 @@ def out(shots: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def setup(server: str, browser: Any) -> dict[str, Any]:
-    """A workspace, an open assessment with an executive and a sales rep; their links."""
+    """A workspace, an open assessment with a sales manager and sales reps; their links."""
     ctx = browser.new_context(viewport=DESKTOP)
     page = ctx.new_page()
     page.goto(server + "/")
@@ -67,14 +68,14 @@ def setup(server: str, browser: Any) -> dict[str, Any]:
     page.get_by_label("Title").fill("Sales health check")
     page.get_by_role("button", name="Save").click()
     page.get_by_label("One per line: name, e-mail, role, team").fill(
-        "Ewa Nowak, , executive\nIon Popa, , sales_rep\nLena Chen, , sales_rep"
+        "Ewa Nowak, , sales_manager\nIon Popa, , sales_rep\nLena Chen, , sales_rep"
     )
     page.get_by_role("button", name="Add all").click()
     links = [el.input_value() for el in page.locator("input.link-field").all()]
     assert len(links) == 3
     page.get_by_role("link", name="Done").click()
     page.get_by_role("button", name="Open for answers").click()
-    return {"consultant": ctx, "page": page, "executive": links[0], "reps": links[1:]}
+    return {"consultant": ctx, "page": page, "manager": links[0], "reps": links[1:]}
 
 
 def respondent(browser: Any, link: str, viewport: dict[str, int], lang: str, **kw: Any) -> Any:
@@ -153,7 +154,7 @@ def test_refused_values_are_explained_next_to_the_field(
     setup: dict[str, Any], browser: Any, out: Path
 ) -> None:
     lang = "pl"
-    page = respondent(browser, setup["executive"], DESKTOP, lang)
+    page = respondent(browser, setup["manager"], DESKTOP, lang)
     page.locator("form[action$='/respond/start'] button").click()
     assert page.url.endswith("/respond/page/1")
     status = page.locator(".autosave-status")
@@ -214,7 +215,7 @@ def test_refused_values_are_explained_next_to_the_field(
 
 def test_refused_values_without_javascript(setup: dict[str, Any], browser: Any, out: Path) -> None:
     lang = "ro"
-    page = respondent(browser, setup["executive"], PHONE, lang, java_script_enabled=False)
+    page = respondent(browser, setup["manager"], PHONE, lang, java_script_enabled=False)
     page.goto(page.url.replace("/respond/", "/respond/page/1"))
     page.locator(f'fieldset[data-question="{HOURS}"] input.number').fill("abc")
     page.locator("button[name=go][value=next]").click()
@@ -305,6 +306,8 @@ def test_self_assessment_speaks_to_one_person_and_closes(
     page.goto(server + "/")
     page.get_by_role("link", name="Assess my own organization").click()
     page.get_by_label("Your organization").fill("Vistula Sales Advisory")
+    # The full questionnaire (the quick check is offered first; its title differs).
+    page.get_by_role("radio", name=re.compile("^Sales Organization Health Check")).check()
     page.get_by_role("button", name="Start my self-assessment").click()
     intro = page.locator("main").inner_text()
     assert "This self-assessment records your own view" in intro and "Your own view" in intro
@@ -354,7 +357,7 @@ def test_respondent_pages_have_no_serious_accessibility_violations(
         return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
 
     for lang, viewport in (("en", DESKTOP), ("pl", PHONE)):
-        page = respondent(browser, setup["executive"], viewport, lang)
+        page = respondent(browser, setup["manager"], viewport, lang)
         assert not serious(page), (lang, "intro")
         page.goto(page.url.replace("/respond/", "/respond/page/1"))
         page.locator("input.number").first.fill("abc")
