@@ -211,14 +211,15 @@ def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Sit
             page.locator("main table a[href^='/questionnaires/']").first.get_attribute("href") or ""
         )
 
-        # a second member and an API token, so their tables have rows with actions
+        # a second member (or an invitation) and an API token: their tables get rows with actions
         page.goto(base + "/settings/members")
         member = page.locator("main form").filter(has=page.locator("input[name=email]"))
-        member.locator("input[name=name]").fill("Dmitri Sokolov")
         member.locator("input[name=email]").fill("dmitri@dnipro-advisory.eu")
-        if member.locator("input[name=password]").count():
-            member.locator("input[name=password]").fill(PASSWORD)
+        for name, value in (("name", "Dmitri Sokolov"), ("password", PASSWORD)):
+            if member.locator(f"input[name={name}]").count():
+                member.locator(f"input[name={name}]").fill(value)
         member.locator("[type=submit]").first.click()
+        page.wait_for_load_state()
         page.goto(base + "/settings/api-tokens")
         page.fill("form[action$='/settings/api-tokens'] input[name=name]", "Power BI nightly")
         page.locator("form[action$='/settings/api-tokens'] [type=submit]").first.click()
