@@ -85,6 +85,7 @@ class Site:
     base: str
     state: dict[str, Any]
     ids: dict[str, int] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # invitation and share link
 
 
 @dataclass
@@ -220,13 +221,23 @@ def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Sit
                 member.locator(f"input[name={name}]").fill(value)
         member.locator("[type=submit]").first.click()
         page.wait_for_load_state()
+        links = {}
+        if page.locator("#invite-url").count():
+            links["invitation"] = page.locator("#invite-url").input_value()
+        # a share link for the demo client's sales leader (guest access)
+        page.goto(base + "/clients/1/share-links/new")
+        page.fill("input[name=label]", "Head of sales, Northwind")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=confirm]", PASSWORD)
+        page.locator("main form [type=submit].primary").first.click()
+        links["share"] = page.locator("#share-url").input_value()
         page.goto(base + "/settings/api-tokens")
         page.fill("form[action$='/settings/api-tokens'] input[name=name]", "Power BI nightly")
         page.locator("form[action$='/settings/api-tokens'] [type=submit]").first.click()
 
         state = ctx.storage_state()
         ctx.close()
-        yield Site(base=base, state=state, ids=ids)
+        yield Site(base=base, state=state, ids=ids, links=links)
 
 
 def consultant_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
@@ -236,13 +247,17 @@ def consultant_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("dashboard", "/"),
         ("clients", "/clients/"),
         ("client-new", "/clients/new"),
-        ("client", f"/clients/{ids['demo_client']}"),
+        ("client", f"/clients/{ids['demo_client']}"),  # with its share-link card
+        ("share-link-new", f"/clients/{ids['demo_client']}/share-links/new"),
+        ("assessments", "/assessments/"),
         ("client-edit", f"/clients/{client}/edit"),
         ("trend", f"/clients/{ids['demo_client']}/trend"),
         ("assessment-new", f"/assessments/new?client_id={client}"),
         ("assessment-draft", f"/assessments/{draft}"),
         ("assessment-open", f"/assessments/{demo}"),
         ("assessment-settings", f"/assessments/{draft}/settings"),
+        ("reminders", f"/assessments/{draft}/reminders"),
+        ("profile", f"/assessments/{demo}/profile"),
         ("links", f"/assessments/{draft}/links"),
         ("respondent-edit", f"/assessments/{draft}/respondents/{ids['draft_person']}/edit"),
         ("facts", f"/assessments/{demo}/facts"),
@@ -582,4 +597,40 @@ def test_confirmation_before_open_close_revoke_delete(site: Site, browser: Any, 
     check(page, findings, "confirm-boxes-no-js", "en")
     findings.write("confirm")
     ctx.close()
+    assert not findings.problems, "\n".join(findings.problems)
+
+
+def test_guest_and_public_pages(site: Site, browser: Any, out: Path) -> None:
+    """The member invitation, a client guest's pages and a consultant's unknown page."""
+    findings = Findings(out)
+    for lang in LANGS:
+        ctx = browser.new_context(viewport=PHONE, locale=lang)
+        ctx.add_init_script(AXE_SCRIPT)
+        page = ctx.new_page()
+        if "invitation" in site.links:
+            page.goto(site.links["invitation"])
+            check(page, findings, "invitation", lang)
+        page.goto(site.links["share"])
+        check(page, findings, "guest-enter", lang)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("main form [type=submit].primary").first.click()
+        page.wait_for_url(re.compile(r"/guest/"))
+        assert page.locator("html").get_attribute("lang") == lang
+        for name, path in (
+            ("guest-overview", "/guest/"),
+            ("guest-results", f"/guest/assessments/{site.ids['round2']}"),
+            ("guest-trend", "/guest/trend"),
+        ):
+            response = page.goto(site.base + path)
+            assert response is not None and response.ok, (path, response and response.status)
+            check(page, findings, name, lang)
+        ctx.close()
+        ctx = browser.new_context(viewport=PHONE, storage_state=site.state, locale=lang)
+        ctx.add_init_script(AXE_SCRIPT)
+        page = ctx.new_page()
+        response = page.goto(site.base + "/clients/999999")
+        assert response is not None and response.status == 404
+        check(page, findings, "not-found", lang)
+        ctx.close()
+    findings.write("guest")
     assert not findings.problems, "\n".join(findings.problems)
