@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``saleshealth serve`` on a fresh SQLite database; yields its base URL."""
-    folder = tmp_path_factory.mktemp("server")
-    port = free_port()
+SALESHEALTH = Path(sys.executable).with_name("saleshealth")
+
+
+def server_env(folder: Path) -> dict[str, str]:
+    """The environment of a test server (and of CLI commands on its database) in ``folder``."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
@@ -53,7 +54,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "REPORT_PRERENDER": "0",
     }
     env.pop("REDIS_URL", None)
-    exe = Path(sys.executable).with_name("saleshealth")
+    return env
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """``saleshealth serve`` on the SQLite database ``folder/db.sqlite``; yields its base URL."""
+    port = free_port()
+    env = server_env(folder)
+    exe = SALESHEALTH
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(
         [str(exe), "serve", "--port", str(port), "--workers", "2"],
@@ -74,9 +83,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         proc.kill()
         raise RuntimeError("server did not start: " + (folder / "server.log").read_text())
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``saleshealth serve`` on a fresh SQLite database; yields its base URL."""
+    with serve(tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

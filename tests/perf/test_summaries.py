@@ -61,7 +61,7 @@ def _live_overall(app: Flask, assessment_id: int) -> float | None:
 def _dashboard_score(owner: FlaskClient, assessment_id: int) -> str:
     html = owner.get("/").get_data(as_text=True)
     row = html.split(f'href="/assessments/{assessment_id}"', 1)[1].split("</tr>", 1)[0]
-    cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
+    cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', row, re.S)
     return re.sub(r"<[^>]+>", "", cells[0]).strip()
 
 

@@ -240,7 +240,7 @@ def test_sending_the_form_again_creates_no_second_token(owner: FlaskClient) -> N
     assert again.status_code == 302
     listing = owner.get("/settings/api-tokens").get_data(as_text=True)
     assert "no second token was created" in listing
-    assert listing.count("Quarterly board pack") == 1
+    assert listing.count("<td>Quarterly board pack</td>") == 1  # one row
 
 
 def test_service_rejects_malformed_unknown_and_revoked(app: Flask, owner: FlaskClient) -> None:

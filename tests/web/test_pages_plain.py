@@ -104,7 +104,7 @@ def test_feature_pages_render_without_sql(
     assert "Change since Contoso check" in results and 'id="benchmark"' in results
     assert "Evidence from CRM data" in results
     assert "This assessment already has a follow-up" in html["follow-up"]
-    assert "<td>Sales representative / account manager</td>" in links  # the role's label
+    assert ">Sales representative / account manager</td>" in links  # the role's label
     assert re.search(r"/r/[A-Za-z0-9_\-]{20,}", links)
 
 

@@ -40,8 +40,8 @@ def test_the_widget_shows_the_options_in_the_same_order(owner: FlaskClient, app:
     )
     results = owner.get(f"/assessments/{aid}/results").get_data(as_text=True)
     rows = re.findall(
-        r"<td>(Deals [^<]+)</td><td class=\"num\">[^<]*</td><td class=\"num\">1</td>"
-        r"<td class=\"num\">0</td><td class=\"num\">0</td>\s*<td class=\"num\">(\d+)</td>",
+        r"<td>(Deals [^<]+)</td><td class=\"num\"[^>]*>[^<]*</td><td class=\"num\"[^>]*>1</td>"
+        r"<td class=\"num\"[^>]*>0</td><td class=\"num\"[^>]*>0</td>\s*<td class=\"num\"[^>]*>(\d+)</td>",
         results,
     )
     assert sorted(rows) == [
