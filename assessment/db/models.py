@@ -202,6 +202,8 @@ class Respondent(WorkspaceScoped, Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     role: Mapped[str] = mapped_column(String(40))
     team: Mapped[str] = mapped_column(String(100), default="")
+    region: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    segment: Mapped[str] = mapped_column(String(100), default="", server_default="")
     language: Mapped[str] = mapped_column(String(10), default="")
     origin: Mapped[str] = mapped_column(String(10), default="link", server_default="link")
     """How the answers arrive: ``link`` (personal link), ``import`` (CSV/XLSX import)."""
@@ -293,6 +295,8 @@ class ReportJob(WorkspaceScoped, Base):
     """The share link whose guest asked for this report: rendered with the guest's rules
     (comments withheld under the minimum group size) and downloadable by that client's
     guests only.  None: a member's report."""
+    team: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """A team report: that team against the organization ("" for the whole report)."""
 
 
 class CrmEvidence(WorkspaceScoped, Base):

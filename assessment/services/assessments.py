@@ -226,7 +226,13 @@ def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespo
     """Every respondent who saved something, as plain core objects (three queries)."""
     people = session.execute(
         select(
-            Respondent.id, Respondent.code, Respondent.role, Respondent.team, Respondent.language
+            Respondent.id,
+            Respondent.code,
+            Respondent.role,
+            Respondent.team,
+            Respondent.language,
+            Respondent.region,
+            Respondent.segment,
         )
         .where(Respondent.assessment_id == assessment.id)
         .order_by(Respondent.id)
@@ -268,8 +274,10 @@ def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespo
             comments=comments.get(rid, {}),
             team=team,
             language=language or langs.get(rid, ""),
+            region=region,
+            segment=segment,
         )
-        for rid, code, role, team, language in people
+        for rid, code, role, team, language, region, segment in people
         if rid in answers or rid in comments
     ]
 

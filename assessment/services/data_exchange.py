@@ -2,8 +2,8 @@
 
 Exports are anonymous unless an owner or consultant explicitly asks for the identified
 variant (names, e-mail addresses, language and the exact submission time).  Anonymous
-exports name a team only when at least the assessment's minimum group size of exported
-respondents belong to it, as the results page does for groups.
+exports name a team (region, segment) only when at least the assessment's minimum group
+size of exported respondents belong to it, as the results page does for groups.
 
 Imports are all or nothing: the whole file is validated first, then every respondent,
 answer and comment is written in one transaction; any problem means nothing is written and
@@ -144,10 +144,10 @@ def export_responses(
     Identified exports are recorded in the audit trail (with ``ip``).
 
     ``fmt`` names a responses format of :mod:`assessment.io.formats` (Invalid otherwise).
-    Anonymous files hold respondent codes, role, team (empty for teams smaller than the
-    minimum group size) and, in wide files, the day of submission; comments and free-text
-    answers are exported verbatim.  Any member may export anonymously; the identified
-    export needs an owner or consultant (PermissionDenied otherwise).
+    Anonymous files hold respondent codes, role, team, region and segment (each empty when
+    fewer than the minimum group size share it) and, in wide files, the day of submission;
+    comments and free-text answers are exported verbatim.  Any member may export anonymously;
+    the identified export needs an owner or consultant (PermissionDenied otherwise).
     """
     if shape not in SHAPES:
         raise Invalid("export.shape", field="shape", shapes=SHAPES)
@@ -297,6 +297,8 @@ def import_answers(
                 email=person.email,
                 role=r.role,
                 team=r.team,
+                region=r.region,
+                segment=r.segment,
                 language=r.language,
                 origin=IMPORT_ORIGIN,
                 token_hash=None,
