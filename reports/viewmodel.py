@@ -19,7 +19,9 @@ from assessment.core.trends import Trend
 from reports.branding import Branding
 
 if TYPE_CHECKING:
+    from assessment.core.cut_results import TeamCuts
     from reports.evidence import EvidenceView
+    from reports.teams import TeamsSection
     from reports.trends import TrendSection
 
 
@@ -53,6 +55,8 @@ class OptionalSections:
     crm_kpis: Mapping[str, Any] | None = None
     crm_filename: str = ""
     trend: Trend | None = None
+    teams: TeamCuts | None = None
+    """The team figures (``assessment.core.cuts``): the team section, when a team shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,3 +389,5 @@ class ReportView:
     overall_kpi: str = "–"
     indexes: str = ""
     """The overall, its interval and the practice and KPI indexes in a sentence."""
+    teams: TeamsSection | None = None
+    """Results by team (:mod:`reports.teams`), when at least one team can be shown."""

@@ -65,6 +65,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
 )
 @min_group_size_option
 @click.option(
+    "--team",
+    default="",
+    help="Report one team against the organization (it must meet the minimum group size).",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
@@ -86,9 +91,14 @@ def report_command(
     footer_text: str,
     html_out: str | None,
     min_group_size: int | None,
+    team: str,
     timeout: float,
 ) -> None:
-    """Render the PDF report of an answers CSV (respondent,role,question,value[,comment])."""
+    """Render the PDF report of an answers CSV (respondent,role,question,value[,comment]).
+
+    With ``--team NAME`` the PDF is that team's against the organization; the full report
+    has a section by team when the file's ``team`` column names teams.
+    """
     # The renderer's processes start first: their forkserver imports WeasyPrint on another
     # core while this process reads the answers and builds the HTML.  Nothing is imported
     # before this that the renderer does not need.
@@ -96,7 +106,8 @@ def report_command(
 
     with BoundedRenderer(timeout=timeout, max_renders=1) as renderer:
         renderer.start_in_background()
-        from assessment.cli.score_cmd import score_file
+        from assessment.cli.score_cmd import score_file_with_people
+        from assessment.core.cuts import team_cuts
         from reports.branding import DEFAULT_PRIMARY, Branding, BrandingError, validate_logo
 
         try:
@@ -108,12 +119,23 @@ def report_command(
             )
         except BrandingError as exc:
             fail(f"error: {exc}")
-        results, q = score_file(
+        results, q, people = score_file_with_people(
             answers, questionnaire_ref, min_group_size, lang, outcome="no report was written"
         )
+        cuts = team_cuts(q, people, results)
+        chosen = cuts.team(team.strip()) if team.strip() else None
+        if team.strip() and (chosen is None or not chosen.shown):
+            known = ", ".join(t.name for t in cuts.shown_teams) or "none"
+            problem = "no such team" if chosen is None else (
+                f"fewer than {results.min_group_size} respondents with answers, or showing it "
+                "would reveal a smaller team"
+            )
+            fail(f"error: --team {team!r}: {problem}; teams that can be reported: {known}")
 
         from assessment.catalogues import translations_for
         from reports import ReportMeta, build_html
+        from reports.teams import build_team_html
+        from reports.viewmodel import OptionalSections
 
         language = lang or q.language
         meta = ReportMeta(
@@ -123,8 +145,13 @@ def report_command(
             prepared_by=prepared_by,
             language=language,
             branding=branding,
+            optional=OptionalSections(teams=cuts),
         )
-        html = build_html(results, q, meta, translations=translations_for(language))
+        translations = translations_for(language)
+        if chosen is not None:
+            html = build_team_html(results, q, meta, cuts, chosen.name, translations)
+        else:
+            html = build_html(results, q, meta, translations=translations)
         if html_out:
             Path(html_out).write_text(html, encoding="utf-8")
         try:

@@ -15,7 +15,7 @@ from assessment.cli.common import (
     questionnaire_option,
     resolve_questionnaire,
 )
-from assessment.core.answers import AnswerError, parse_answer
+from assessment.core.answers import AnswerError, Respondent, parse_answer
 from assessment.core.kpi import is_kpi
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
@@ -59,6 +59,21 @@ def score_file(
     facts: Sequence[str] = (),
 ) -> tuple[Results, Questionnaire]:
     """Read an answers CSV and score it (texts in ``lang``); exit 2 with every problem."""
+    results, q, _people = score_file_with_people(
+        answers, questionnaire_ref, min_group_size, lang, outcome, facts
+    )
+    return results, q
+
+
+def score_file_with_people(
+    answers: str,
+    questionnaire_ref: str,
+    min_group_size: int | None,
+    lang: str | None = None,
+    outcome: str = "nothing was scored",
+    facts: Sequence[str] = (),
+) -> tuple[Results, Questionnaire, list[Respondent]]:
+    """:func:`score_file`, also returning the respondents read (for the team figures)."""
     q = resolve_questionnaire(questionnaire_ref, None, lang)
     kpi_facts = parse_facts(q, facts)
     try:
@@ -66,7 +81,8 @@ def score_file(
     except AnswersFileError as exc:
         fail([*str(exc).splitlines(), f"{len(exc.problems)} problem(s); {outcome}"])
     try:
-        return score(q, respondents, min_group_size=min_group_size, kpi_facts=kpi_facts), q
+        results = score(q, respondents, min_group_size=min_group_size, kpi_facts=kpi_facts)
+        return results, q, respondents
     except ScoringError as exc:  # pragma: no cover - the reader already checks the same
         fail(f"{answers}: {exc}")
 

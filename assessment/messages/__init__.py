@@ -23,6 +23,7 @@ from assessment.messages.base import (
 
 # Importing the areas registers their codes (they call ``define``).
 from assessment.messages import actions, answers, crm, facts  # noqa: F401  isort: skip
+from assessment.messages import teams  # noqa: F401  isort: skip
 
 __all__ = [
     "COUNT",

@@ -300,8 +300,16 @@ def overrides_of(assessment: Assessment) -> dict[str, ElementOverride]:
     return out
 
 
-def compute_results(session: Session, assessment: Assessment, lang: str | None = None) -> Results:
-    """Live results from every answer saved so far, the organization facts and the CRM values."""
+def compute_results(
+    session: Session,
+    assessment: Assessment,
+    lang: str | None = None,
+    people: list[CoreRespondent] | None = None,
+) -> Results:
+    """Live results from every answer saved so far, the organization facts and the CRM values.
+
+    ``people``: the assessment's :func:`core_respondents`, when the caller has them already.
+    """
     # Both modules import this one (get_assessment), so they are imported here.
     from assessment.services.crm_evidence import crm_values_of
     from assessment.services.facts import kpi_facts_of
@@ -309,7 +317,7 @@ def compute_results(session: Session, assessment: Assessment, lang: str | None =
     q = questionnaire_of(assessment, lang)
     return score(
         q,
-        core_respondents(session, assessment),
+        core_respondents(session, assessment) if people is None else people,
         min_group_size=assessment.min_group_size,
         overrides=overrides_of(assessment),
         kpi_facts=kpi_facts_of(session, assessment, q),

@@ -22,7 +22,7 @@ from assessment.db.base import utcnow
 from assessment.db.models import Assessment, ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services.actor import Actor
-from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
+from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.crm_evidence import current_evidence
 from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.questionnaires import languages_of
@@ -43,22 +43,31 @@ class Requested:
     new: bool
 
 
-def request_report(session: Session, actor: Actor, assessment_id: int, language: str) -> Requested:
+def request_report(
+    session: Session, actor: Actor, assessment_id: int, language: str, team: str = ""
+) -> Requested:
     """Queue a report job for an assessment (any member may download reports).
 
-    An identical request (same assessment and language) still queued or rendering is
+    With ``team``, the report is that team's against the organization: refused (Invalid)
+    unless the team has figures (``assessment.services.teams.reportable_team``).  An
+    identical request (same assessment, language and team) still queued or rendering is
     reused instead of rendering the same PDF twice; a member may have at most
     :data:`MAX_JOBS_IN_FLIGHT_PER_USER` other jobs in flight (:class:`Conflict`).
     """
     assessment = get_assessment(session, assessment_id)
     if language not in languages_of(assessment.questionnaire_version):
         raise Invalid("report.language", field="language", language=language)
+    if team.strip():
+        from assessment.services.teams import reportable_team, results_with_teams
+
+        team = reportable_team(results_with_teams(session, assessment, language).teams, team)
     with write_transaction(session):
         same = session.scalar(
             select(ReportJob)
             .where(
                 ReportJob.assessment_id == assessment.id,
                 ReportJob.language == language,
+                ReportJob.team == team.strip(),
                 ReportJob.status.in_(IN_FLIGHT),
             )
             .order_by(ReportJob.id)
@@ -78,6 +87,7 @@ def request_report(session: Session, actor: Actor, assessment_id: int, language:
             language=language,
             status="queued",
             requested_by_id=actor.user_id,
+            team=team.strip(),
         )
         session.add(job)
     return Requested(job, new=True)
@@ -111,6 +121,7 @@ def request_guest_report(
                 ReportJob.assessment_id == assessment.id,
                 ReportJob.language == language,
                 ReportJob.guest_link_id.is_not(None),
+                ReportJob.team == "",
                 or_(
                     ReportJob.status.in_(IN_FLIGHT),
                     (ReportJob.status == "done")
@@ -225,12 +236,14 @@ def _render(
     memory_mb: int,
     workers: int = 0,
 ) -> bytes:
+    from assessment.services.teams import results_with_teams
     from reports.branding import DEFAULT_PRIMARY, Branding, Logo
     from reports.viewmodel import OptionalSections, ReportMeta
 
     assessment = get_assessment(session, job.assessment_id)
     q = questionnaire_of(assessment, job.language)
-    results = compute_results(session, assessment, job.language)
+    computed = results_with_teams(session, assessment, job.language)
+    results = computed.results
     guest = job.guest_link_id is not None
     if guest:
         results, _withheld = for_guest(results)
@@ -255,12 +268,19 @@ def _render(
             crm_kpis=evidence.kpis if evidence else None,
             crm_filename=evidence.filename if evidence else "",
             trend=report_trend(session, assessment, job.language, closed_only=guest),
+            teams=computed.teams,
         ),
     )
     session.commit()  # no transaction stays open during a long render
-    pdf: bytes = _renderer(timeout_s, memory_mb, workers).render(
-        results, q, meta, translations=translations_for(job.language)
-    )
+    renderer = _renderer(timeout_s, memory_mb, workers)
+    translations = translations_for(job.language)
+    if job.team:
+        from reports.teams import build_team_html
+
+        html = build_team_html(results, q, meta, computed.teams, job.team, translations)
+        team_pdf: bytes = renderer.render_html(html)
+        return team_pdf
+    pdf: bytes = renderer.render(results, q, meta, translations=translations)
     return pdf
 
 

@@ -33,7 +33,11 @@ def create(assessment_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         raise Invalid("form.expired")
     requested = svc.request_report(
-        current_session(), actor(), assessment_id, request.form.get("language", "en")
+        current_session(),
+        actor(),
+        assessment_id,
+        request.form.get("language", "en"),
+        team=request.form.get("team", "")[:100],
     )
     job = requested.job
     if requested.new:  # an identical job in flight is already with a runner
@@ -67,7 +71,7 @@ def download(assessment_id: int, job_id: int) -> Response:
     job = svc.get_job(current_session(), assessment_id, job_id)
     if job.status != "done" or job.pdf is None:
         return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job_id))
-    name = _filename(assessment.client.name, assessment.title, job.language)
+    name = _filename(assessment.client.name, f"{assessment.title} {job.team}", job.language)
     audit.record(
         current_session(),
         current_user.user_id,

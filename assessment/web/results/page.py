@@ -20,9 +20,11 @@ from assessment.services import assessments as svc
 from assessment.services import guest as guest_svc
 from assessment.services.benchmark import BenchmarkView
 from assessment.services.questionnaires import languages_of
+from assessment.services.teams import results_with_teams
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
 from assessment.web.results.kpis import KpiRow, kpi_rows
+from assessment.web.results.teams import TeamsCard, teams_card
 from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
 
 
@@ -91,6 +93,8 @@ class ResultsPage:
     """Whether the user may enter organization facts (the link to the facts form)."""
     comments_withheld: bool = False
     """A client's guest reads no comments of this assessment (too few respondents)."""
+    teams: TeamsCard | None = None
+    """Results by team (None when no respondent has a team)."""
 
 
 def results_page(
@@ -102,16 +106,19 @@ def results_page(
     size_band: str,
     can_edit: bool = False,
     guest: bool = False,
+    team: str = "",
 ) -> ResultsPage:
     """Build the results page; ``industry`` and ``size_band`` filter the benchmark.
 
     Without answers the page shows no cards, so none is built.  For a client's ``guest``
     comments follow :mod:`assessment.core.disclosure`, the portfolio benchmark (built from
     the workspace's other clients) is left out, and so is the change since a previous
-    assessment that is not closed.
+    assessment that is not closed.  ``team`` selects one team to show against the
+    organization.
     """
     q = svc.questionnaire_of(assessment, lang)
-    results = svc.compute_results(session, assessment, lang)
+    computed = results_with_teams(session, assessment, lang)
+    results = computed.results
     withheld = False
     if guest:
         results, withheld = for_guest(results)
@@ -137,4 +144,5 @@ def results_page(
         kpis=kpi_rows(results, questions),
         can_edit=can_edit and not guest,
         comments_withheld=withheld,
+        teams=teams_card(q, results, computed.teams, team) if answered else None,
     )
