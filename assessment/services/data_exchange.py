@@ -53,7 +53,6 @@ from assessment.messages import Message
 from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.assessments import (
-    compute_results,
     core_respondents,
     get_assessment,
     questionnaire_of,
@@ -181,9 +180,16 @@ def export_responses(
 
 
 def export_results(session: Session, actor: Actor, assessment_id: int) -> dict[str, Any]:
-    """Live results in the ``saleshealth score --json`` shape (any member may read them)."""
-    assessment = get_assessment(session, assessment_id)
-    return results_document(compute_results(session, assessment))
+    """Live results in the ``saleshealth score --json`` shape, with the results by team
+    under ``teams`` (any member may read them)."""
+    return _results_with_teams(session, get_assessment(session, assessment_id))
+
+
+def _results_with_teams(session: Session, assessment: Assessment) -> dict[str, Any]:
+    from assessment.services.teams import results_with_teams
+
+    computed = results_with_teams(session, assessment)
+    return {**results_document(computed.results), "teams": computed.teams.to_dict()}
 
 
 def export_results_file(
@@ -195,7 +201,7 @@ def export_results_file(
     except UnknownFormat as exc:
         raise Invalid("export.format", field="format", formats=list(exc.known)) from None
     assessment = get_assessment(session, assessment_id)
-    body = document.write(results_document(compute_results(session, assessment)))
+    body = document.write(_results_with_teams(session, assessment))
     name = document.filename(f"{file_stem(assessment)}-results")
     return ExportFile(name, document.mimetype, body)
 

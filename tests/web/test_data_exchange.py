@@ -319,10 +319,10 @@ def test_long_export_reimports_and_rescores_identically(
         second = compute_results(session, get_assessment(session, target)).to_dict(explain=True)
         assert first == second
         actor = Actor(1, int(workspace or 0), MemberRole.OWNER)
-        assert (
-            svc.export_results(session, actor, target)
-            == compute_results(session, get_assessment(session, target)).to_dict()
-        )
+        exported = svc.export_results(session, actor, target)
+        teams = exported.pop("teams")
+        assert exported == compute_results(session, get_assessment(session, target)).to_dict()
+        assert teams["by"] == "team" and len(teams["elements"]) == 12
         wide_a = svc.export_responses(session, actor, answered, shape="wide", fmt="csv").content
         wide_b = svc.export_responses(session, actor, target, shape="wide", fmt="csv").content
         strip = re.compile(rb",\d{4}-\d\d-\d\d,")  # anonymous files hold the day only
@@ -487,4 +487,5 @@ def test_export_formats_come_from_the_registry_and_unknown_ones_are_refused(
             file = svc.export_file(session, actor, aid, fmt=name)
             assert file.mimetype == mimetype and file.filename.endswith(f".{name}")
         document = json.loads(svc.export_file(session, actor, aid, fmt="json").content)
+        assert "teams" in document.pop("teams")
         assert document == compute_results(session, get_assessment(session, aid)).to_dict()
