@@ -25,14 +25,14 @@ from tests.web.conftest import (
 )
 from tests.web.test_data_exchange import upload
 
-SIZES = {"North": 8, "South": 6, "East": 5, "West": 2}
+SIZES = {"North": 12, "South": 6, "East": 5, "West": 2}
 """West is below the minimum (3): East, the next smallest, is hidden with it."""
 
 
 def team_people() -> list[CoreRespondent]:
     q = find_questionnaire("sales-org-health")
     base = synthetic_respondents(
-        q, sum(SIZES.values()), mix={"sales_manager": 1, "sales_rep": 3}, seed=11
+        q, sum(SIZES.values()), mix={"sales_manager": 1, "sales_rep": 2}, seed=11
     )
     teams = [name for name, n in SIZES.items() for _ in range(n)]
     return [
@@ -83,6 +83,8 @@ def test_one_team_against_the_organization(owner: FlaskClient, with_teams: int) 
     section = _section(html)
     assert "North against the organization" in section
     assert "rest of the organization" in section
+    detail = section[section.index("team-detail") :]
+    assert ">Gap</th>" in detail and ">Leadership</th>" in detail  # 4 managers and 8 reps
     assert 'name="team" value="North"' in section  # the team PDF request
     hidden = owner.get(f"/assessments/{with_teams}/results?team=West").get_data(as_text=True)
     assert "West against the organization" not in _section(hidden)
