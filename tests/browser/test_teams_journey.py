@@ -45,6 +45,17 @@ def _no_sideways_scroll(page: Any) -> None:
     assert wider == 0
 
 
+def _serious(page: Any) -> list[str]:
+    """axe-core's serious and critical violations inside the Teams section (skipped when
+    axe-playwright-python is not installed)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover
+        return []
+    found = Axe().run(page, context="#teams").response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in found if v["impact"] in ("serious", "critical")]
+
+
 def _language(page: Any, lang: str) -> None:
     page.select_option("#ui-lang", lang)
     page.locator("footer form button").click()
@@ -91,6 +102,7 @@ def test_teams_journey(server: str, browser: Any, shots: Path, tmp_path: Path) -
     detail = teams.locator("table.team-detail")
     detail.get_by_role("columnheader", name="Gap").wait_for()  # 4 managers, 8 reps
     teams.screenshot(path=str(shots / "t02-team-north-1280-en.png"))
+    assert not _serious(page)
 
     phone = browser.new_context(viewport=PHONE, storage_state=ctx.storage_state())
     small = phone.new_page()
@@ -108,6 +120,7 @@ def test_teams_journey(server: str, browser: Any, shots: Path, tmp_path: Path) -
         if width == 390:
             _no_sideways_scroll(p)
         section.screenshot(path=str(shots / f"t04-teams-{width}-ru.png"))
+        assert not _serious(p), width
     _language(page, "en")
     phone.close()
 
