@@ -20,6 +20,7 @@ from reports import charts, insights
 from reports.evidence import EvidenceView, build_evidence
 from reports.i18n import Translator
 from reports.sections import BuilderBase, anchor
+from reports.teams import build_teams_section
 from reports.trends import TrendSection, build_trend_section
 from reports.viewmodel import (
     Cell,
@@ -127,6 +128,7 @@ class _Builder(BuilderBase):
             overall_practice=self.score(overall.practice),
             overall_kpi=self.score(overall.kpi),
             indexes=self.indexes(),
+            teams=build_teams_section(self.meta.optional.teams, r, self.q, f),
         )
 
     def method_steps(self) -> tuple[str, ...]:

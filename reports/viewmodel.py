@@ -21,7 +21,9 @@ from assessment.core.trends import Trend
 from reports.branding import Branding
 
 if TYPE_CHECKING:
+    from assessment.core.cut_results import TeamCuts
     from reports.evidence import EvidenceView
+    from reports.teams import TeamsSection
     from reports.trends import TrendSection
 
 
@@ -61,6 +63,8 @@ class OptionalSections:
     target, deal size, cycle); recommendation evidence cites it."""
     crm_accuracy: tuple[MonthAccuracy, ...] = ()
     """The client's earlier forecasts whose month has closed, against these KPIs' wins."""
+    teams: TeamCuts | None = None
+    """The team figures (``assessment.core.cuts``): the team section, when a team shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,3 +404,5 @@ class ReportView:
     overall_kpi: str = "–"
     indexes: str = ""
     """The overall, its interval and the practice and KPI indexes in a sentence."""
+    teams: TeamsSection | None = None
+    """Results by team (:mod:`reports.teams`), when at least one team can be shown."""

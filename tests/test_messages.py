@@ -194,7 +194,9 @@ def test_rendering_uses_the_language_numbers_and_plurals() -> None:
         "используйте не менее 2 символов"
     )
     lines = Message("form.detail", detail=Lines([Message("people.none"), "plain text"]))
-    assert str(lines) == "no respondents found; one per line: name, email, role, team\nplain text"
+    assert str(lines) == (
+        "no respondents found; one per line: name, email, role, team, region, segment\nplain text"
+    )
 
 
 def test_errors_carry_code_and_params() -> None:
@@ -216,7 +218,7 @@ def test_errors_carry_code_and_params() -> None:
     nested = Invalid("at", where=Message("where.line", line=3), problem=Message("people.none"))
     assert plain_params(nested, translations_for("zh"), "zh") == {
         "where": "第 3 行",
-        "problem": "未找到受访者；每行一位：姓名, 电子邮箱, 角色, 团队",
+        "problem": "未找到受访者；每行一位：姓名, 电子邮箱, 角色, 团队, 地区, 细分市场",
     }
 
 

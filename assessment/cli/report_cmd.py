@@ -78,6 +78,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @min_group_size_option
 @profile_option
 @click.option(
+    "--team",
+    default="",
+    help="Report one team against the organization (it must meet the minimum group size).",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
@@ -101,10 +106,15 @@ def report_command(
     html_out: str | None,
     min_group_size: int | None,
     profile: tuple[str, ...],
+    team: str,
     timeout: float,
 ) -> None:
     """Render the PDF report of an answers CSV (respondent,role,question,value[,comment]),
-    or its PowerPoint deck (``-o deck.pptx`` or ``--format pptx``)."""
+    or its PowerPoint deck (``-o deck.pptx`` or ``--format pptx``).
+
+    With ``--team NAME`` the PDF is that team's against the organization; the full report
+    has a section by team when the file's ``team`` column names teams.
+    """
     if output_format is not None or Path(output).suffix.lower() != ".pdf":
         from reports.formats import PPTX, UnknownFormat, format_of
 
@@ -124,7 +134,8 @@ def report_command(
 
     with BoundedRenderer(timeout=timeout, max_renders=1) as renderer:
         renderer.start_in_background()
-        from assessment.cli.score_cmd import parse_profile_options, score_file
+        from assessment.cli.score_cmd import parse_profile_options, score_file_with_people
+        from assessment.core.cuts import team_cuts
         from reports.branding import DEFAULT_PRIMARY, Branding, BrandingError, validate_logo
 
         try:
@@ -137,7 +148,7 @@ def report_command(
         except BrandingError as exc:
             fail(f"error: {exc}")
         organization = parse_profile_options(profile)
-        results, q = score_file(
+        results, q, people = score_file_with_people(
             answers,
             questionnaire_ref,
             min_group_size,
@@ -145,9 +156,19 @@ def report_command(
             outcome="no report was written",
             profile=organization,
         )
+        cuts = team_cuts(q, people, results)
+        chosen = cuts.team(team.strip()) if team.strip() else None
+        if team.strip() and (chosen is None or not chosen.shown):
+            known = ", ".join(t.name for t in cuts.shown_teams) or "none"
+            problem = "no such team" if chosen is None else (
+                f"fewer than {results.min_group_size} respondents with answers, or showing it "
+                "would reveal a smaller team"
+            )
+            fail(f"error: --team {team!r}: {problem}; teams that can be reported: {known}")
 
         from assessment.catalogues import translations_for
         from reports import ReportMeta, build_html
+        from reports.teams import build_team_html
         from reports.viewmodel import OptionalSections
 
         language = lang or q.language
@@ -158,9 +179,13 @@ def report_command(
             prepared_by=prepared_by,
             language=language,
             branding=branding,
-            optional=OptionalSections(profile=organization),
+            optional=OptionalSections(profile=organization, teams=cuts),
         )
-        html = build_html(results, q, meta, translations=translations_for(language))
+        translations = translations_for(language)
+        if chosen is not None:
+            html = build_team_html(results, q, meta, cuts, chosen.name, translations)
+        else:
+            html = build_html(results, q, meta, translations=translations)
         if html_out:
             Path(html_out).write_text(html, encoding="utf-8")
         try:

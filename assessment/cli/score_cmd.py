@@ -16,7 +16,7 @@ from assessment.cli.common import (
     questionnaire_option,
     resolve_questionnaire,
 )
-from assessment.core.answers import AnswerError, parse_answer
+from assessment.core.answers import AnswerError, Respondent, parse_answer
 from assessment.core.kpi import is_kpi
 from assessment.core.model import Questionnaire
 from assessment.core.profile import OrganizationProfile, ProfileError, parse_profile
@@ -79,6 +79,22 @@ def score_file(
     profile: OrganizationProfile | None = None,
 ) -> tuple[Results, Questionnaire]:
     """Read an answers CSV and score it (texts in ``lang``); exit 2 with every problem."""
+    results, q, _people = score_file_with_people(
+        answers, questionnaire_ref, min_group_size, lang, outcome, facts, profile
+    )
+    return results, q
+
+
+def score_file_with_people(
+    answers: str,
+    questionnaire_ref: str,
+    min_group_size: int | None,
+    lang: str | None = None,
+    outcome: str = "nothing was scored",
+    facts: Sequence[str] = (),
+    profile: OrganizationProfile | None = None,
+) -> tuple[Results, Questionnaire, list[Respondent]]:
+    """:func:`score_file`, also returning the respondents read (for the team figures)."""
     q = resolve_questionnaire(questionnaire_ref, None, lang)
     kpi_facts = parse_facts(q, facts)
     try:
@@ -89,7 +105,7 @@ def score_file(
         results = score(
             q, respondents, min_group_size=min_group_size, kpi_facts=kpi_facts, profile=profile
         )
-        return results, q
+        return results, q, respondents
     except ScoringError as exc:  # pragma: no cover - the reader already checks the same
         fail(f"{answers}: {exc}")
 

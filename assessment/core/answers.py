@@ -72,6 +72,8 @@ class Respondent:
     comments: Mapping[str, str] = field(default_factory=dict)
     team: str = ""
     language: str = ""
+    region: str = ""
+    segment: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "answers", MappingProxyType(dict(self.answers)))

@@ -206,6 +206,8 @@ class Respondent(WorkspaceScoped, Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     role: Mapped[str] = mapped_column(String(40))
     team: Mapped[str] = mapped_column(String(100), default="")
+    region: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    segment: Mapped[str] = mapped_column(String(100), default="", server_default="")
     language: Mapped[str] = mapped_column(String(10), default="")
     origin: Mapped[str] = mapped_column(String(10), default="link", server_default="link")
     """How the answers arrive: ``link`` (personal link), ``import`` (CSV/XLSX import)."""
@@ -306,6 +308,8 @@ class ReportJob(WorkspaceScoped, Base):
     size_band: Mapped[str] = mapped_column(String(10), default="", server_default="")
     """How many respondents answered, as a band (render times are measured per band)."""
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    team: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    """A team report: that team against the organization ("" for the whole report)."""
 
 
 class ReportTiming(Base):

@@ -18,7 +18,7 @@ from assessment.core.model import Questionnaire
 from assessment.messages import Message
 
 REQUIRED = ("respondent", "role", "question", "value")
-OPTIONAL = ("comment", "team", "language")
+OPTIONAL = ("comment", "team", "region", "segment", "language")
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FIELD = 10_000
 
@@ -57,6 +57,8 @@ class _Builder:
     first_row: int
     team: str = ""
     language: str = ""
+    region: str = ""
+    segment: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     comments: dict[str, list[str]] = field(default_factory=dict)
@@ -183,6 +185,8 @@ def _parse(rows: Iterator[list[str]], q: Questionnaire, name: str) -> list[Respo
             problems.append(at_row(rownum, changes))
             continue
         person.team = person.team or cell.get("team", "")
+        person.region = person.region or cell.get("region", "")
+        person.segment = person.segment or cell.get("segment", "")
         person.language = person.language or cell.get("language", "")
         question = questions.get(qid)
         if question is None:
@@ -221,6 +225,8 @@ def _parse(rows: Iterator[list[str]], q: Questionnaire, name: str) -> list[Respo
             comments={e: "\n".join(texts) for e, texts in b.comments.items()},
             team=b.team,
             language=b.language,
+            region=b.region,
+            segment=b.segment,
         )
         for rid, b in people.items()
     ]

@@ -1,20 +1,20 @@
 """Write an assessment's responses as CSV or XLSX, long or wide, and results as JSON.
 
 - **long**: one row per answer, exactly the answers CSV that ``saleshealth score`` reads
-  (``respondent,role,team,language,question,value,comment``), so an export scores again to
-  the same results.  An element's comment is written on the row of the respondent's first
+  (``respondent,role,team,region,segment,question,value,comment``), so an export scores
+  again to the same results.  An element's comment is written on the row of the respondent's first
   answer in that element (the reader attaches a row's comment to its question's element).
-- **wide**: one row per respondent; ``respondent,role,team,submitted``, then one column per
-  question id, then one ``comment:<element id>`` column per element.
+- **wide**: one row per respondent; ``respondent,role,team,region,segment,submitted``, then
+  one column per question id, then one ``comment:<element id>`` column per element.
 
-Exports are anonymous by default: respondent codes, role and team, plus the day of
-submission in wide files.  The service blanks the team of teams with fewer exported
-respondents than the assessment's minimum group size (:func:`blank_small_teams`).  The
-identified variant adds ``name`` and ``email`` after ``respondent``, ``language`` after
-``team``, and the exact submission time.  Comments and free-text answers are written as
-the respondents typed them (they may contain names).  Every text cell is neutralised against
-formula injection (:mod:`assessment.io.safe_cells`).  This module is pure: it takes plain
-data.
+Exports are anonymous by default: respondent codes, role, team, region and segment, plus
+the day of submission in wide files.  The service blanks a team, region or segment that
+fewer exported respondents than the assessment's minimum group size share
+(:func:`blank_small_teams`).  The identified variant adds ``name`` and ``email`` after
+``respondent``, ``language`` after ``segment``, and the exact submission time.  Comments and
+free-text answers are written as the respondents typed them (they may contain names).  Every
+text cell is neutralised against formula injection (:mod:`assessment.io.safe_cells`).  This
+module is pure: it takes plain data.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from assessment.core.results import Results
 from assessment.io.safe_cells import Cell, safe_row, xlsx_value
 
 COMMENT_PREFIX = "comment:"
-LONG_COLUMNS = ("respondent", "role", "team", "question", "value", "comment")
+LONG_COLUMNS = ("respondent", "role", "team", "region", "segment", "question", "value", "comment")
 """Columns of the anonymous long export (the identified one adds name, email, language)."""
-WIDE_FIXED = ("respondent", "role", "team", "submitted")
+WIDE_FIXED = ("respondent", "role", "team", "region", "segment", "submitted")
 """Fixed columns of the anonymous wide export (the identified one adds name, email, language)."""
 IDENTITY = ("name", "email")
 IDENTIFIED_EXTRA = "language"
@@ -67,16 +67,16 @@ def _value(question: Question, answer: Answer) -> Cell:
 def _with_identity(head: Sequence[str], identified: bool) -> list[str]:
     if not identified:
         return list(head)
-    after_team = head.index("team") + 1
-    return [head[0], *IDENTITY, *head[1:after_team], IDENTIFIED_EXTRA, *head[after_team:]]
+    after = head.index("segment") + 1
+    return [head[0], *IDENTITY, *head[1:after], IDENTIFIED_EXTRA, *head[after:]]
 
 
 def _person_cells(person: ExportPerson, identified: bool) -> tuple[list[Cell], list[Cell]]:
     """The cells before ``role`` (code, maybe name and e-mail) and from role to language."""
     r = person.respondent
     if identified:
-        return [r.id, person.name, person.email], [r.role, r.team, r.language]
-    return [r.id], [r.role, r.team]
+        return [r.id, person.name, person.email], [r.role, r.team, r.region, r.segment, r.language]
+    return [r.id], [r.role, r.team, r.region, r.segment]
 
 
 def submitted_cell(person: ExportPerson, identified: bool) -> str:
@@ -84,20 +84,31 @@ def submitted_cell(person: ExportPerson, identified: bool) -> str:
     return person.submitted if identified else person.submitted[:10]
 
 
+GROUP_FIELDS = ("team", "region", "segment")
+"""Respondent fields naming a group of people, blanked in anonymous exports when small."""
+
+
 def blank_small_teams(people: Sequence[ExportPerson], min_group_size: int) -> list[ExportPerson]:
-    """``people`` with the team left empty for teams of fewer than ``min_group_size`` of them.
+    """``people`` with the team (and the region and segment) left empty where fewer than
+    ``min_group_size`` of them share it.
 
     The count is of the people being exported (those who saved something), the same rule the
     results page applies to groups: a team too small to be shown is not named in a file
-    either.  Teams do not enter any score, so the blanking never changes a result.
+    either.  These fields do not enter any score, so the blanking never changes a result.
     """
-    sizes = Counter(p.respondent.team for p in people if p.respondent.team)
-    return [
-        replace(p, respondent=replace(p.respondent, team=""))
-        if p.respondent.team and sizes[p.respondent.team] < min_group_size
-        else p
-        for p in people
-    ]
+    counts = {name: Counter(getattr(p.respondent, name) for p in people) for name in GROUP_FIELDS}
+
+    def shown(name: str, value: str) -> str:
+        return value if value and counts[name][value] >= min_group_size else ""
+
+    out = []
+    for p in people:
+        r = p.respondent
+        team, region, segment = (shown(n, getattr(r, n)) for n in GROUP_FIELDS)
+        if (team, region, segment) != (r.team, r.region, r.segment):
+            p = replace(p, respondent=replace(r, team=team, region=region, segment=segment))
+        out.append(p)
+    return out
 
 
 def long_rows(

@@ -49,9 +49,17 @@ def csv_rows(text: str, name: str) -> list[list[str]]:
 
 
 def identity_problems(
-    where: str, code: str, name: str = "", email: str = "", team: str = "", language: str = ""
+    where: str,
+    code: str,
+    name: str = "",
+    email: str = "",
+    team: str = "",
+    language: str = "",
+    region: str = "",
+    segment: str = "",
 ) -> list[str]:
-    """What is wrong with a person's code, name, e-mail, team or language (``where``: prefix).
+    """What is wrong with a person's code, name, e-mail, team, region, segment or language
+    (``where``: prefix).
 
     ``where`` is usually a :class:`~assessment.messages.Message` such as "row 3".
     """
@@ -66,6 +74,10 @@ def identity_problems(
         found.append(Message("person.bad_email", email=email[:60]))
     if len(team) > MAX_TEAM:
         found.append(Message("person.team_too_long", num=MAX_TEAM))
+    if len(region) > MAX_TEAM:
+        found.append(Message("person.region_too_long", num=MAX_TEAM))
+    if len(segment) > MAX_TEAM:
+        found.append(Message("person.segment_too_long", num=MAX_TEAM))
     if language and not _LANGUAGE.fullmatch(language):
         found.append(Message("person.bad_language", language=language[:20]))
     return [at(where, problem) for problem in found]

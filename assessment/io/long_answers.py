@@ -58,6 +58,8 @@ def read_long_answers(
             email,
             cell.get("team", ""),
             cell.get("language", ""),
+            cell.get("region", ""),
+            cell.get("segment", ""),
         )
         too_long = comment_problem(
             Message("where.row_column", row=number, column="comment"), cell.get("comment", "")

@@ -2,12 +2,13 @@
 
 Two kinds of file are accepted:
 
-- our own wide export (``respondent,role,team,submitted,<question ids>,
+- our own wide export (``respondent,role,team,region,segment,submitted,<question ids>,
   comment:<element ids>``; the identified one also has ``name,email`` and ``language``):
   read without a mapping;
 - a survey tool's export, with a column-mapping file (YAML) that says which column holds
-  the respondent code, role, team, language, which column answers which question, how
-  answer texts map to option values or numbers, and which texts mean N/A or "don't know".
+  the respondent code, role, team, region, segment, language, which column answers which
+  question, how answer texts map to option values or numbers, and which texts mean N/A or
+  "don't know".
   See ``docs/data.md`` for the mapping format.
 
 The whole file is validated before anything is returned; every problem names its row and
@@ -43,7 +44,7 @@ from assessment.messages import Message
 MAPPING_MAX_BYTES = 256 * 1024
 DEFAULT_NA = ("na", "n/a", "not applicable")
 DEFAULT_DK = ("dk", "don't know", "do not know")
-_PERSON_KEYS = ("respondent", "role", "team", "language", "name", "email")
+_PERSON_KEYS = ("respondent", "role", "team", "region", "segment", "language", "name", "email")
 _MAPPING_KEYS = {
     *_PERSON_KEYS,
     "default_role",
@@ -62,7 +63,8 @@ class ColumnMapping:
     """How the columns of a wide file map onto respondents, questions and comments."""
 
     person: dict[str, str]
-    """``respondent`` / ``role`` / ``team`` / ``language`` / ``name`` / ``email`` → column."""
+    """``respondent`` / ``role`` / ``team`` / ``region`` / ``segment`` / ``language`` /
+    ``name`` / ``email`` → column."""
     questions: dict[str, str]
     """Column → question id."""
     comments: dict[str, str] = field(default_factory=dict)
@@ -422,7 +424,14 @@ def _read_rows(
         found = identity_problems(
             Message("where.row_column", row=number, column=m.person["respondent"]), code
         ) + identity_problems(
-            where, code or "?", cell("name"), cell("email"), cell("team"), cell("language")
+            where,
+            code or "?",
+            cell("name"),
+            cell("email"),
+            cell("team"),
+            cell("language"),
+            cell("region"),
+            cell("segment"),
         )
         problems.extend(found)
         if code in seen:
@@ -479,6 +488,8 @@ def _read_rows(
                         comments=comments,
                         team=cell("team"),
                         language=cell("language"),
+                        region=cell("region"),
+                        segment=cell("segment"),
                     ),
                     row=number,
                     name=cell("name"),

@@ -93,15 +93,17 @@ define(
         "overrides.item": N_("line %(line)s: '%(item)s' is not key=number"),
         # Respondents and their links.
         "respondent.role": N_("role must be one of %(roles)s"),
-        "respondent.too_long": N_("name or team is too long"),
+        "respondent.too_long": N_("name, team, region or segment is too long"),
         "respondent.role_fixed": N_("the role cannot change after the respondent has answered"),
         "respondent.answered": N_("this respondent has answered and cannot be deleted"),
         "respondents.too_many": Nn_(
             "at most %(num)s respondent at once", "at most %(num)s respondents at once"
         ),
-        "people.columns": N_("expected name, email, role[, team]"),
+        "people.columns": N_("expected name, email, role[, team, region, segment]"),
         "people.role": N_("unknown role '%(role)s' (use one of %(roles)s)"),
-        "people.none": N_("no respondents found; one per line: name, email, role, team"),
+        "people.none": N_(
+            "no respondents found; one per line: name, email, role, team, region, segment"
+        ),
         # Answering.
         "answers.submitted": N_("your answers have already been submitted"),
         "assessment.not_open": N_("this assessment is not open for answers"),

@@ -117,6 +117,13 @@ define(
         "person.team_too_long": Nn_(
             "team is longer than %(num)s character", "team is longer than %(num)s characters"
         ),
+        "person.region_too_long": Nn_(
+            "region is longer than %(num)s character", "region is longer than %(num)s characters"
+        ),
+        "person.segment_too_long": Nn_(
+            "segment is longer than %(num)s character",
+            "segment is longer than %(num)s characters",
+        ),
         "person.bad_email": N_("'%(email)s' is not an e-mail address"),
         "person.email_too_long": N_("'%(email)s…' is too long for an e-mail address"),
         "person.bad_language": N_("'%(language)s' is not a language code such as en or pl"),

@@ -257,7 +257,13 @@ def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespo
     """Every respondent who saved something, as plain core objects (three queries)."""
     people = session.execute(
         select(
-            Respondent.id, Respondent.code, Respondent.role, Respondent.team, Respondent.language
+            Respondent.id,
+            Respondent.code,
+            Respondent.role,
+            Respondent.team,
+            Respondent.language,
+            Respondent.region,
+            Respondent.segment,
         )
         .where(Respondent.assessment_id == assessment.id)
         .order_by(Respondent.id)
@@ -299,8 +305,10 @@ def core_respondents(session: Session, assessment: Assessment) -> list[CoreRespo
             comments=comments.get(rid, {}),
             team=team,
             language=language or langs.get(rid, ""),
+            region=region,
+            segment=segment,
         )
-        for rid, code, role, team, language in people
+        for rid, code, role, team, language, region, segment in people
         if rid in answers or rid in comments
     ]
 
@@ -323,9 +331,17 @@ def overrides_of(assessment: Assessment) -> dict[str, ElementOverride]:
     return out
 
 
-def compute_results(session: Session, assessment: Assessment, lang: str | None = None) -> Results:
+def compute_results(
+    session: Session,
+    assessment: Assessment,
+    lang: str | None = None,
+    people: list[CoreRespondent] | None = None,
+) -> Results:
     """Live results from every answer saved so far, the organization facts and the CRM values
-    (and the organization profile, which recommendation conditions may read)."""
+    (and the organization profile, which recommendation conditions may read).
+
+    ``people``: the assessment's :func:`core_respondents`, when the caller has them already.
+    """
     # These modules import this one (get_assessment), so they are imported here.
     from assessment.services.crm_evidence import crm_values_of
     from assessment.services.facts import kpi_facts_of
@@ -334,7 +350,7 @@ def compute_results(session: Session, assessment: Assessment, lang: str | None =
     q = questionnaire_of(assessment, lang)
     return score(
         q,
-        core_respondents(session, assessment),
+        core_respondents(session, assessment) if people is None else people,
         min_group_size=assessment.min_group_size,
         overrides=overrides_of(assessment),
         kpi_facts=kpi_facts_of(session, assessment, q),

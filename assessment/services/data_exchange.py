@@ -2,8 +2,8 @@
 
 Exports are anonymous unless an owner or consultant explicitly asks for the identified
 variant (names, e-mail addresses, language and the exact submission time).  Anonymous
-exports name a team only when at least the assessment's minimum group size of exported
-respondents belong to it, as the results page does for groups.
+exports name a team (region, segment) only when at least the assessment's minimum group
+size of exported respondents belong to it, as the results page does for groups.
 
 Imports are all or nothing: the whole file is validated first, then every respondent,
 answer and comment is written in one transaction; any problem means nothing is written and
@@ -53,7 +53,6 @@ from assessment.messages import Message
 from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.assessments import (
-    compute_results,
     core_respondents,
     get_assessment,
     questionnaire_of,
@@ -145,10 +144,10 @@ def export_responses(
     Identified exports are recorded in the audit trail (with ``ip``).
 
     ``fmt`` names a responses format of :mod:`assessment.io.formats` (Invalid otherwise).
-    Anonymous files hold respondent codes, role, team (empty for teams smaller than the
-    minimum group size) and, in wide files, the day of submission; comments and free-text
-    answers are exported verbatim.  Any member may export anonymously; the identified
-    export needs an owner or consultant (PermissionDenied otherwise).
+    Anonymous files hold respondent codes, role, team, region and segment (each empty when
+    fewer than the minimum group size share it) and, in wide files, the day of submission;
+    comments and free-text answers are exported verbatim.  Any member may export anonymously;
+    the identified export needs an owner or consultant (PermissionDenied otherwise).
     """
     if shape not in SHAPES:
         raise Invalid("export.shape", field="shape", shapes=SHAPES)
@@ -192,12 +191,18 @@ def _with_profile(
 
 
 def export_results(session: Session, actor: Actor, assessment_id: int) -> dict[str, Any]:
-    """Live results in the ``saleshealth score --json`` shape (any member may read them),
-    with the organization profile under ``profile`` when one was saved."""
+    """Live results in the ``saleshealth score --json`` shape, with the results by team
+    under ``teams`` and the organization profile under ``profile`` when one was saved (any
+    member may read them)."""
     assessment = get_assessment(session, assessment_id)
-    return _with_profile(
-        session, assessment, results_document(compute_results(session, assessment))
-    )
+    return _with_profile(session, assessment, _results_with_teams(session, assessment))
+
+
+def _results_with_teams(session: Session, assessment: Assessment) -> dict[str, Any]:
+    from assessment.services.teams import results_with_teams
+
+    computed = results_with_teams(session, assessment)
+    return {**results_document(computed.results), "teams": computed.teams.to_dict()}
 
 
 def export_results_file(
@@ -209,8 +214,9 @@ def export_results_file(
     except UnknownFormat as exc:
         raise Invalid("export.format", field="format", formats=list(exc.known)) from None
     assessment = get_assessment(session, assessment_id)
-    results = results_document(compute_results(session, assessment))
-    body = document.write(_with_profile(session, assessment, results))
+    body = document.write(
+        _with_profile(session, assessment, _results_with_teams(session, assessment))
+    )
     name = document.filename(f"{file_stem(assessment)}-results")
     return ExportFile(name, document.mimetype, body)
 
@@ -312,6 +318,8 @@ def import_answers(
                 email=person.email,
                 role=r.role,
                 team=r.team,
+                region=r.region,
+                segment=r.segment,
                 language=r.language,
                 origin=IMPORT_ORIGIN,
                 token_hash=None,

@@ -168,6 +168,8 @@ def start_followup(
                 email=person.email,
                 role=person.role,
                 team=person.team,
+                region=person.region,
+                segment=person.segment,
                 language=person.language,
                 token_hash=hash_token(token),
                 token_issued_at=utcnow(),

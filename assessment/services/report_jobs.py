@@ -32,7 +32,7 @@ from assessment.db.models import Assessment, ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services import report_timing
 from assessment.services.actor import Actor
-from assessment.services.assessments import compute_results, get_assessment, questionnaire_of
+from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.crm_evidence import current_evidence, forecast_accuracy
 from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.profiles import profile_of
@@ -66,7 +66,7 @@ class Requested:
 
 
 def _finished(
-    session: Session, assessment_id: int, language: str, edition: str, key: str
+    session: Session, assessment_id: int, language: str, edition: str, key: str, team: str = ""
 ) -> ReportJob | None:
     return session.scalar(
         select(ReportJob)
@@ -75,6 +75,7 @@ def _finished(
             ReportJob.language == language,
             ReportJob.edition == edition,
             ReportJob.fingerprint == key,
+            ReportJob.team == team,
             ReportJob.guest_link_id.is_(None),  # a guest's PDF follows the guest's rules
             ReportJob.status == "done",
         )
@@ -84,7 +85,7 @@ def _finished(
 
 
 def _in_flight(
-    session: Session, assessment_id: int, language: str, edition: str, key: str
+    session: Session, assessment_id: int, language: str, edition: str, key: str, team: str = ""
 ) -> ReportJob | None:
     """An identical job still to finish: queued (it reads the data when it starts) or
     rendering from the same data."""
@@ -94,6 +95,7 @@ def _in_flight(
             ReportJob.assessment_id == assessment_id,
             ReportJob.language == language,
             ReportJob.edition == edition,
+            ReportJob.team == team,
             ReportJob.guest_link_id.is_(None),
             (ReportJob.status == "queued")
             | ((ReportJob.status == "running") & (ReportJob.fingerprint == key)),
@@ -116,8 +118,12 @@ def request_report(
     assessment_id: int,
     language: str,
     edition: str = DEFAULT_EDITION,
+    team: str = "",
 ) -> Requested:
     """Queue a report job for an assessment (any member may download reports).
+
+    With ``team``, the report is that team's against the organization: refused (Invalid)
+    unless the team has figures (``assessment.services.teams.reportable_team``).
 
     A finished job rendered from the same data is answered at once (``cached``); an
     identical request still queued or rendering is reused instead of rendering the same PDF
@@ -126,13 +132,18 @@ def request_report(
     """
     assessment = get_assessment(session, assessment_id)
     _check(assessment, language, edition)
+    if team.strip():
+        from assessment.services.teams import reportable_team, results_with_teams
+
+        team = reportable_team(results_with_teams(session, assessment, language).teams, team)
+    team = team.strip()
     key = fingerprint(session, assessment, language, edition)
-    done = _finished(session, assessment.id, language, edition, key)
+    done = _finished(session, assessment.id, language, edition, key, team)
     if done is not None:
         return Requested(done, new=False, cached=True)
     band = report_timing.size_band(report_timing.answered_count(session, assessment.id))
     with write_transaction(session):
-        same = _in_flight(session, assessment.id, language, edition, key)
+        same = _in_flight(session, assessment.id, language, edition, key, team)
         if same is not None:
             return Requested(same, new=False)
         mine = session.scalar(
@@ -149,6 +160,7 @@ def request_report(
             size_band=band,
             status="queued",
             requested_by_id=actor.user_id,
+            team=team.strip(),
         )
         session.add(job)
     return Requested(job, new=True)
@@ -182,6 +194,7 @@ def request_guest_report(
                 ReportJob.assessment_id == assessment.id,
                 ReportJob.language == language,
                 ReportJob.guest_link_id.is_not(None),
+                ReportJob.team == "",
                 or_(
                     ReportJob.status.in_(IN_FLIGHT),
                     (ReportJob.status == "done")
@@ -356,13 +369,15 @@ def _render(
 ) -> tuple[bytes, str]:
     """The PDF and the fingerprint of what it was rendered from (read first: a change made
     while the data is read leaves the fingerprint older than the PDF, never newer)."""
+    from assessment.services.teams import results_with_teams
     from reports.branding import DEFAULT_PRIMARY, Branding, Logo
     from reports.viewmodel import OptionalSections, ReportMeta
 
     assessment = get_assessment(session, job.assessment_id)
     key = fingerprint(session, assessment, job.language, job.edition)
     q = questionnaire_of(assessment, job.language)
-    results = compute_results(session, assessment, job.language)
+    computed = results_with_teams(session, assessment, job.language)
+    results = computed.results
     guest = job.guest_link_id is not None
     if guest:
         results, _withheld = for_guest(results)
@@ -391,13 +406,20 @@ def _render(
             crm_accuracy=(
                 forecast_accuracy(session, evidence, closed_only=guest) if evidence else ()
             ),
+            teams=computed.teams,
         ),
     )
     session.commit()  # no transaction stays open during a long render
+    renderer = _renderer(timeout_s, memory_mb, workers)
+    translations = translations_for(job.language)
+    if job.team:
+        from reports.teams import build_team_html
+
+        html = build_team_html(results, q, meta, computed.teams, job.team, translations)
+        team_pdf: bytes = renderer.render_html(html)
+        return team_pdf, key
     # One edition today: a second one selects its sections from ``job.edition`` here.
-    pdf: bytes = _renderer(timeout_s, memory_mb, workers).render(
-        results, q, meta, translations=translations_for(job.language)
-    )
+    pdf: bytes = renderer.render(results, q, meta, translations=translations)
     return pdf, key
 
 

@@ -53,6 +53,8 @@ class RespondentData:
     name: str = ""
     email: str = ""
     team: str = ""
+    region: str = ""
+    segment: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def _problems(data: RespondentData, roles: list[str]) -> list[tuple[str, Message
     bad_email = email_problem(data.email.strip())
     if bad_email:
         problems.append(("email", bad_email))
-    if len(data.name) > 200 or len(data.team) > 100:
+    if len(data.name) > 200 or max(len(data.team), len(data.region), len(data.segment)) > 100:
         problems.append(("name", Message("respondent.too_long")))
     return problems
 
@@ -199,6 +201,8 @@ def issue_links(
             email=person.email.strip(),
             role=person.role,
             team=person.team.strip(),
+            region=person.region.strip(),
+            segment=person.segment.strip(),
         )
         _set_token(respondent, token, cipher)
         session.add(respondent)
@@ -212,7 +216,8 @@ def _at_line(line: int, problem: Message) -> Message:
 
 
 def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> list[RespondentData]:
-    """Parse pasted lines or a CSV upload: ``name, email, role, team`` (header optional).
+    """Parse pasted lines or a CSV upload: ``name, email, role, team, region, segment``
+    (header optional; team, region and segment may be left out).
 
     Only the role is required; it may be an id (``sales_rep``) or its label.  Every bad line
     is reported with its number.
@@ -232,16 +237,17 @@ def parse_people(text: str, roles: list[str], role_labels: dict[str, str]) -> li
             continue
         if len(cells) == 1:
             cells = ["", "", cells[0]]
-        if len(cells) < 3 or len(cells) > 4:
+        if len(cells) < 3 or len(cells) > 6:
             problems.append(_at_line(lineno, Message("people.columns")))
             continue
+        cells += [""] * (6 - len(cells))
         name, email, role = cells[0], cells[1], cells[2]
         role_id = role if role in roles else by_label.get(role.lower(), "")
         if not role_id:
             problems.append(_at_line(lineno, Message("people.role", role=role, roles=roles)))
             continue
         person = RespondentData(
-            role=role_id, name=name, email=email, team=cells[3] if len(cells) > 3 else ""
+            role=role_id, name=name, email=email, team=cells[3], region=cells[4], segment=cells[5]
         )
         bad = [message for _field, message in _problems(person, roles)]
         if bad:
@@ -344,8 +350,8 @@ def _has_answered(session: Session, respondent: Respondent) -> bool:
 def update_respondent(
     session: Session, actor: Actor, assessment_id: int, respondent_id: int, data: RespondentData
 ) -> Respondent:
-    """Correct a respondent's name, e-mail, role and team.  The role decides which questions
-    a person sees, so it cannot change once they have answered."""
+    """Correct a respondent's name, e-mail, role, team, region and segment.  The role decides
+    which questions a person sees, so it cannot change once they have answered."""
     actor.require_editor()
     assessment = get_assessment(session, assessment_id)
     _validate(data, list(questionnaire_of(assessment).role_ids))
@@ -357,6 +363,8 @@ def update_respondent(
         respondent.email = data.email.strip()
         respondent.role = data.role
         respondent.team = data.team.strip()
+        respondent.region = data.region.strip()
+        respondent.segment = data.segment.strip()
     return respondent
 
 
@@ -388,14 +396,16 @@ def resolve_token(session: Session, token: str) -> Respondent | None:
 
 
 def links_csv(issued: Sequence[IssuedLink | CurrentLink], base_url: str) -> str:
-    """The issued links as CSV: code, name, email, role, team, link (formula-safe cells)."""
+    """The issued links as CSV: code, name, email, role, team, region, segment, link
+    (formula-safe cells)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["code", "name", "email", "role", "team", "link"])
+    writer.writerow(["code", "name", "email", "role", "team", "region", "segment", "link"])
     for link in issued:
         r = link.respondent
         url = f"{base_url}/r/{link.token}" if link.token else ""
-        writer.writerow(safe_row([r.code, r.name, r.email, r.role, r.team, url]))
+        row = [r.code, r.name, r.email, r.role, r.team, r.region, r.segment, url]
+        writer.writerow(safe_row(row))
     return out.getvalue()
 
 

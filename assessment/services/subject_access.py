@@ -63,6 +63,8 @@ def respondent_record(
             "email": r.email,
             "role": r.role,
             "team": r.team,
+            "region": r.region,
+            "segment": r.segment,
             "language": r.language,
             "origin": r.origin,
             "link_active": r.token_hash is not None,

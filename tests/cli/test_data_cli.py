@@ -98,9 +98,17 @@ def test_import_then_export_every_format(
     # The exported long file is the imported one (only people who answered are exported),
     # except that teams with fewer than 3 (the minimum group size) respondents are empty.
     exported, imported = csv_table(out), csv_table(source)
-    assert (
-        exported[0] == imported[0] == ["respondent", "role", "team", "question", "value", "comment"]
-    )
+    assert exported[0] == imported[0]
+    assert exported[0] == [
+        "respondent",
+        "role",
+        "team",
+        "region",
+        "segment",
+        "question",
+        "value",
+        "comment",
+    ]
     people_per_team = Counter(team for _code, team in {(r[0], r[2]) for r in imported[1:]})
     assert max(people_per_team.values()) < 3  # 5 synthetic people in teams A, B, C
     assert exported[1:] == [[r[0], r[1], "", *r[3:]] for r in imported[1:]]
@@ -131,11 +139,21 @@ def test_identified_export_adds_names(
     res = runner.invoke(main, [*base, "--identified", "-o", str(identified)])
     assert res.exit_code == 0 and "contains names and e-mail addresses" in res.stdout
     header = next(csv.reader(io.StringIO(identified.read_text("utf-8-sig"))))
-    assert header[:7] == ["respondent", "name", "email", "role", "team", "language", "submitted"]
+    assert header[:9] == [
+        "respondent",
+        "name",
+        "email",
+        "role",
+        "team",
+        "region",
+        "segment",
+        "language",
+        "submitted",
+    ]
     plain = csv_table(anonymous)
-    assert plain[0][:4] == ["respondent", "role", "team", "submitted"]
+    assert plain[0][:6] == ["respondent", "role", "team", "region", "segment", "submitted"]
     assert "name" not in plain[0] and "language" not in plain[0]
-    assert len(plain[1][3]) == len("2025-03-04")  # the day only
+    assert len(plain[1][5]) == len("2025-03-04")  # the day only
     res = runner.invoke(main, [*base, "--format", "json", "--identified", "-o", "x.json"])
     assert res.exit_code == 2 and "--identified applies to csv and xlsx" in res.output
 
@@ -165,7 +183,7 @@ def test_bad_import_exits_2_lists_every_problem_and_imports_nothing(
     good = answers_file(tmp_path, 2).read_text("utf-8-sig").splitlines()
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        "\n".join([*good, "X1,sales_rep,,nope.q,agree,", "X2,boss,,crm.single_source,agree,"])
+        "\n".join([*good, "X1,sales_rep,,,,nope.q,agree,", "X2,boss,,,,crm.single_source,agree,"])
     )
     res = runner.invoke(main, ["import", "--assessment", str(assessment_id), "--file", str(bad)])
     assert res.exit_code == 2

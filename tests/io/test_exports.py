@@ -52,7 +52,16 @@ def test_long_export_rescores_identically(mini: Questionnaire, golden: list[Resp
     content = to_csv(long_rows(mini, people(golden)))
     assert content.startswith("\ufeff".encode())
     header = csv_cells(content)[0]
-    assert header == ["respondent", "role", "team", "question", "value", "comment"]
+    assert header == [
+        "respondent",
+        "role",
+        "team",
+        "region",
+        "segment",
+        "question",
+        "value",
+        "comment",
+    ]
     again = read_answers_bytes(content, mini, "export.csv")
     assert score(mini, again).to_dict(explain=True) == score(mini, golden).to_dict(explain=True)
     assert [(r.id, r.role, dict(r.answers), dict(r.comments)) for r in again] == [
@@ -83,8 +92,8 @@ def test_wide_export_has_one_row_per_respondent(
     mini: Questionnaire, golden: list[Respondent]
 ) -> None:
     rows = csv_cells(to_csv(wide_rows(mini, people(golden))))
-    assert rows[0][:4] == ["respondent", "role", "team", "submitted"]
-    assert rows[0][4:] == ["a.q1", "a.q2", "a.q3", "a.t", "b.q1", "b.q2", "comment:a", "comment:b"]
+    assert rows[0][:6] == ["respondent", "role", "team", "region", "segment", "submitted"]
+    assert rows[0][6:] == ["a.q1", "a.q2", "a.q3", "a.t", "b.q1", "b.q2", "comment:a", "comment:b"]
     assert len(rows) == 1 + len(golden)
     e1 = dict(zip(rows[0], rows[1], strict=True))
     assert e1["respondent"] == "E1" and e1["a.q3"] == "60" and e1["b.q2"] == ""
@@ -112,14 +121,25 @@ def test_identified_exports_add_name_and_email(mini: Questionnaire) -> None:
         email="ann@northwind.eu",
     )
     long = csv_cells(to_csv(long_rows(mini, [person], identified=True)))
-    assert long[0][:6] == ["respondent", "name", "email", "role", "team", "language"]
-    assert long[1][:3] == ["R1", "Ann Smith", "ann@northwind.eu"]
-    assert wide_columns(mini, identified=True)[:7] == [
+    assert long[0][:8] == [
         "respondent",
         "name",
         "email",
         "role",
         "team",
+        "region",
+        "segment",
+        "language",
+    ]
+    assert long[1][:3] == ["R1", "Ann Smith", "ann@northwind.eu"]
+    assert wide_columns(mini, identified=True)[:9] == [
+        "respondent",
+        "name",
+        "email",
+        "role",
+        "team",
+        "region",
+        "segment",
         "language",
         "submitted",
     ]
@@ -136,7 +156,7 @@ def test_xlsx_reads_back_with_numbers_as_numbers(
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet is not None and sheet.title == "responses wide"
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert list(values[0][:4]) == ["respondent", "role", "team", "submitted"]
+    assert list(values[0][:6]) == ["respondent", "role", "team", "region", "segment", "submitted"]
     e1 = dict(zip(values[0], values[1], strict=True))
     assert e1["a.q3"] == 60 and isinstance(e1["a.q3"], int | float)
     assert e1["a.q1"] == "agree" and e1["b.q2"] is None

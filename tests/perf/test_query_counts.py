@@ -38,6 +38,7 @@ def _pages(built: Built) -> dict[str, tuple[str, dict[str, str]]]:
         "results page (open)": (f"/assessments/{opened}/results", {}),
         "export page": (f"/assessments/{closed}/data", {}),
         "API results": (f"/api/v1/assessments/{closed}/results", api),
+        "API results by team": (f"/api/v1/assessments/{closed}/results/teams", api),
         "API export": (f"/api/v1/assessments/{closed}/exports/responses", api),
     }
 

@@ -515,7 +515,7 @@ def test_export_formats_follow_the_format_registry(owner: FlaskClient) -> None:
         unregister_format("tsv")
         openapi_document.cache_clear()
     assert res.status_code == 200 and res.mimetype == "text/tab-separated-values"
-    assert res.get_data(as_text=True).startswith("respondent\trole\tteam\tquestion")
+    assert res.get_data(as_text=True).startswith("respondent\trole\tteam\tregion\tsegment\tq")
     assert res.headers["Content-Disposition"].endswith("-responses-long.tsv")
     operation = document["paths"][path]["get"]
     assert "text/tab-separated-values" in operation["responses"]["200"]["content"]

@@ -131,7 +131,7 @@ def test_downloads_are_attachments_that_are_not_cached(owner: FlaskClient, answe
     assert disposition.endswith('.csv"')
     assert "no-store" in res.headers["Cache-Control"]
     body = res.get_data().decode("utf-8-sig")
-    assert body.splitlines()[0] == "respondent,role,team,question,value,comment"
+    assert body.splitlines()[0] == "respondent,role,team,region,segment,question,value,comment"
     assert "'-- needs work" in body
 
     xlsx = export(owner, answered, shape="wide", fmt="xlsx")
@@ -140,7 +140,8 @@ def test_downloads_are_attachments_that_are_not_cached(owner: FlaskClient, answe
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 3 and rows[0][:4] == ("respondent", "role", "team", "submitted")
+    assert len(rows) == 3
+    assert rows[0][:6] == ("respondent", "role", "team", "region", "segment", "submitted")
     assert {r[0] for r in rows[1:]} == {"R0001", "R0002"}
 
     results = owner.get(f"/assessments/{answered}/data/results.json")
@@ -202,9 +203,9 @@ def test_import_is_all_or_nothing(owner: FlaskClient, app: Flask, answered: int)
     people, answers = counts(app, answered)
     good = long_csv(synthetic(4)).decode("utf-8-sig").splitlines()
     bad_rows = [
-        "W9,sales_rep,,crm.zz_unknown,agree,",
-        "W10,ceo,,crm.single_source,agree,",
-        "W11,sales_rep,,mgmt_rep.one_to_ones,sometimes-ish,",
+        "W9,sales_rep,,,,crm.zz_unknown,agree,",
+        "W10,ceo,,,,crm.single_source,agree,",
+        "W11,sales_rep,,,,mgmt_rep.one_to_ones,sometimes-ish,",
     ]
     content = "\n".join([*good, *bad_rows]) + "\n"
     res = upload(owner, answered, content.encode())
@@ -318,10 +319,10 @@ def test_long_export_reimports_and_rescores_identically(
         second = compute_results(session, get_assessment(session, target)).to_dict(explain=True)
         assert first == second
         actor = Actor(1, int(workspace or 0), MemberRole.OWNER)
-        assert (
-            svc.export_results(session, actor, target)
-            == compute_results(session, get_assessment(session, target)).to_dict()
-        )
+        exported = svc.export_results(session, actor, target)
+        teams = exported.pop("teams")
+        assert exported == compute_results(session, get_assessment(session, target)).to_dict()
+        assert teams["by"] == "team" and len(teams["elements"]) == 12
         wide_a = svc.export_responses(session, actor, answered, shape="wide", fmt="csv").content
         wide_b = svc.export_responses(session, actor, target, shape="wide", fmt="csv").content
         strip = re.compile(rb",\d{4}-\d\d-\d\d,")  # anonymous files hold the day only
@@ -486,4 +487,5 @@ def test_export_formats_come_from_the_registry_and_unknown_ones_are_refused(
             file = svc.export_file(session, actor, aid, fmt=name)
             assert file.mimetype == mimetype and file.filename.endswith(f".{name}")
         document = json.loads(svc.export_file(session, actor, aid, fmt="json").content)
+        assert "teams" in document.pop("teams")
         assert document == compute_results(session, get_assessment(session, aid)).to_dict()

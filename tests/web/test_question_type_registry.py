@@ -96,7 +96,10 @@ def test_a_toy_type_is_asked_saved_scored_and_exported(
         form_url=f"/assessments/{aid}/data",
     )
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
-    assert [r[3:5] for r in rows[1:] if r[3] == "coaching.stars"] == [["coaching.stars", "4"]]
+    question = rows[0].index("question")
+    assert [
+        r[question : question + 2] for r in rows[1:] if r[question] == "coaching.stars"
+    ] == [["coaching.stars", "4"]]
 
 
 def test_a_type_without_its_widget_template_fails_loudly(stars_app: Flask) -> None:

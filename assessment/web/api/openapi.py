@@ -143,11 +143,25 @@ OPERATIONS: tuple[Operation, ...] = (
         path_params=(ASSESSMENT_ID,),
     ),
     Operation(
+        "/assessments/{assessment_id}/results/teams",
+        "getTeamResults",
+        "Results by team",
+        "Each team's practice score per element against the rest of the organization, with a "
+        "pooled-variance t-test and Benjamini–Hochberg adjustment, and the team's own "
+        "leadership–frontline gap. A team below the minimum group size is hidden, and so is "
+        "whatever would let it (or any smaller group) be recovered from the other figures; "
+        "see docs/scoring.md, \"Team cuts\".",
+        "results",
+        response="TeamsOut",
+        path_params=(ASSESSMENT_ID,),
+    ),
+    Operation(
         "/assessments/{assessment_id}/exports/responses",
         "exportResponses",
         "Export responses",
         "Every saved answer as a CSV or XLSX file, long (one row per answer) or wide (one "
-        "row per respondent). Always anonymous: respondent codes, role and team, never "
+        "row per respondent). Always anonymous: respondent codes, role, team, region and "
+        "segment (each blank when shared by fewer than the minimum group size), never "
         "names or e-mail addresses. Cells that a spreadsheet would run as a formula are "
         "neutralised.",
         "exports",
@@ -159,7 +173,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "/assessments/{assessment_id}/exports/results",
         "exportResults",
         "Export results",
-        "The results as a downloadable JSON file (the `saleshealth score --json` document).",
+        "The results as a downloadable JSON file (the `saleshealth score --json` document, "
+        "with the results by team under `teams`).",
         "exports",
         response="ResultsOut",
         path_params=(ASSESSMENT_ID,),

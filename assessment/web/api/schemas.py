@@ -398,6 +398,65 @@ class OverallOut(ResultsModel):
     practice_ci: Interval | None
 
 
+class TeamCellOut(ResultsModel):
+    """One team's figures for one element (`docs/scoring.md`, "Team cuts")."""
+
+    n: int = Field(description="Respondents of the team with a practice answer in the element.")
+    score: float | None = Field(description="The team's practice score; null when hidden.")
+    suppressed: bool
+    reason: str = Field(
+        description="Why hidden: `small` (below the minimum group size) or `protection` "
+        "(withheld so that a smaller team cannot be recovered by differencing)."
+    )
+    rest: float | None = Field(description="Practice score of everyone else.")
+    rest_n: int
+    difference: float | None = Field(description="Team minus rest, in points.")
+    p: float | None = Field(description="Two-sided p-value of the pooled-variance t-test.")
+    q: float | None = Field(description="Benjamini–Hochberg adjusted p over every shown cell.")
+    significant: bool = Field(description="q below the false discovery rate `fdr`.")
+    leadership: float | None
+    frontline: float | None
+    leadership_n: int
+    frontline_n: int
+    gap: float | None = Field(description="The team's own leadership − frontline.")
+    gap_p: float | None
+    gap_q: float | None
+    gap_reason: str
+    large_gap: bool
+
+
+class TeamOut(ResultsModel):
+    """One team across the elements (in the order of `elements`)."""
+
+    name: str
+    respondents: int
+    shown: bool = Field(description="Whether any element shows the team's figures.")
+    overall: float | None
+    rest_overall: float | None
+    organization: float | None
+    elements: list[TeamCellOut]
+
+
+class PooledOut(ResultsModel):
+    """Everyone outside the shown teams in one element."""
+
+    n: int
+    score: float | None
+
+
+class TeamsOut(ResultsModel):
+    """Every team's figures, with the same suppression as the results page."""
+
+    by: str
+    min_group_size: int
+    fdr: float
+    elements: list[str] = Field(description="Element ids, in questionnaire order.")
+    organization: list[float | None] = Field(description="Everyone's practice score.")
+    unassigned: int = Field(description="Respondents with answers and no team.")
+    teams: list[TeamOut]
+    pooled: list[PooledOut]
+
+
 class ResultsOut(ResultsModel):
     """Live results: the same document as `saleshealth score --json`."""
 
@@ -412,6 +471,9 @@ class ResultsOut(ResultsModel):
     recommendations: list[RecommendationOut]
     profile: ProfileOut | None = Field(
         None, description="Only in the results export: the organization profile, if saved."
+    )
+    teams: TeamsOut | None = Field(
+        None, description="Results by team (in the results export; `score --json` has none)."
     )
 
 
@@ -432,5 +494,6 @@ RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
     AssessmentList,
     AssessmentDetail,
     ResultsOut,
+    TeamsOut,
     ApiIndex,
 )

@@ -20,6 +20,7 @@ from assessment.services import clients as client_svc
 from assessment.services import data_exchange
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
+from assessment.services.teams import results_with_teams
 from assessment.web.api import v1
 from assessment.web.api.auth import bind_token_workspace, caller
 from assessment.web.api.errors import ApiError, json_response, not_found
@@ -44,6 +45,7 @@ from assessment.web.api.schemas import (
     ResultsOut,
     ResultsQuery,
     RoleProgress,
+    TeamsOut,
 )
 from assessment.web.messages import localize
 
@@ -249,9 +251,18 @@ def results(assessment_id: int) -> Response:
     return _json(body, exclude_unset=True)
 
 
+@v1.get("/assessments/<int:assessment_id>/results/teams")
+def team_results(assessment_id: int) -> Response:
+    """Results by team, with the results page's suppression."""
+    assessment = _load_assessment(assessment_id)
+    computed = results_with_teams(current_session(), assessment)
+    return _json(TeamsOut.model_validate(computed.teams.to_dict()))
+
+
 @v1.get("/assessments/<int:assessment_id>/exports/responses")
 def export_responses(assessment_id: int) -> Response:
-    """The responses as a CSV or XLSX file; always anonymous (codes, role, team)."""
+    """The responses as a CSV or XLSX file; always anonymous (codes, role, team, region,
+    segment)."""
     query = parse_query(ExportQuery)
     exported = data_exchange.export_responses(
         current_session(),

@@ -33,7 +33,9 @@ class RespondentForm(FlaskForm):
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("E-mail (optional)"), validators=[Optional(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    team = StringField(_l("Team or segment (optional)"), validators=[Optional(), Length(max=100)])
+    team = StringField(_l("Team (optional)"), validators=[Optional(), Length(max=100)])
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=100)])
+    segment = StringField(_l("Segment (optional)"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Add respondent"))
 
 
@@ -41,7 +43,8 @@ class BulkRespondentsForm(FlaskForm):
     """Paste or upload a list of respondents."""
 
     people = TextAreaField(
-        _l("One per line: name, e-mail, role, team"), validators=[Optional(), Length(max=500_000)]
+        _l("One per line: name, e-mail, role, team, region, segment"),
+        validators=[Optional(), Length(max=500_000)],
     )
     upload = FileField(
         _l("…or upload a CSV file"),
@@ -62,5 +65,7 @@ class EditRespondentForm(FlaskForm):
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("E-mail (optional)"), validators=[Optional(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    team = StringField(_l("Team or segment (optional)"), validators=[Optional(), Length(max=100)])
+    team = StringField(_l("Team (optional)"), validators=[Optional(), Length(max=100)])
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=100)])
+    segment = StringField(_l("Segment (optional)"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Save"))

@@ -48,6 +48,8 @@ class RespondentRow:
     pages: int
     """How many questionnaire pages this respondent's role has."""
     last_active_at: datetime | None
+    region: str = ""
+    segment: str = ""
 
     @property
     def state(self) -> str:
@@ -86,6 +88,8 @@ def respondent_rows(
             role=r.role,
             role_label=labels.get(r.role, ""),
             team=r.team,
+            region=r.region,
+            segment=r.segment,
             started_at=r.started_at,
             submitted_at=r.submitted_at,
             origin=r.origin,

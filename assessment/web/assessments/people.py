@@ -76,6 +76,8 @@ def _person(form: RespondentForm | EditRespondentForm) -> people.RespondentData:
         name=form.name.data or "",
         email=(form.email.data or "").strip(),
         team=form.team.data or "",
+        region=form.region.data or "",
+        segment=form.segment.data or "",
     )
 
 

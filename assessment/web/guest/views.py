@@ -147,7 +147,13 @@ def results(assessment_id: int) -> str:
     """Results of one closed assessment, read-only (comments per docs/privacy.md)."""
     assessment = svc.guest_assessment(current_session(), scope(), assessment_id)
     page = results_page(
-        current_session(), assessment, select_locale(), industry="", size_band="", guest=True
+        current_session(),
+        assessment,
+        select_locale(),
+        industry="",
+        size_band="",
+        guest=True,
+        team=request.args.get("team", "")[:100],
     )
     return _render("web/guest/results.html", page=page)
 

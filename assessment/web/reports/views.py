@@ -81,6 +81,7 @@ def create(assessment_id: int) -> Response:
         assessment_id,
         request.form.get("language", "en"),
         request.form.get("edition") or svc.DEFAULT_EDITION,
+        team=request.form.get("team", "")[:100],
     )
     job = requested.job
     if requested.cached:
@@ -150,7 +151,7 @@ def download(assessment_id: int, job_id: int) -> Response:
     pdf = job.pdf  # read once: the audit entry's commit expires the row
     if job.status != "done" or pdf is None:
         return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job_id))
-    name = _filename(assessment.client.name, assessment.title, job.language)
+    name = _filename(assessment.client.name, f"{assessment.title} {job.team}", job.language)
     audit.record(
         current_session(),
         current_user.user_id,

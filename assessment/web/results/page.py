@@ -29,10 +29,12 @@ from assessment.services.benchmark import BenchmarkView
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.services.self_assessment import can_grow, choices, grown_from, growth_target
+from assessment.services.teams import results_with_teams
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
 from assessment.web.i18n import shown_questionnaire
 from assessment.web.results.kpis import KpiRow, kpi_rows
+from assessment.web.results.teams import TeamsCard, teams_card
 from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
 
 
@@ -202,6 +204,8 @@ class ResultsPage:
     def more_recommendations(self) -> tuple[RecommendationRow, ...]:
         """The recommendations after the top ones (shown on request)."""
         return self.recommendations[TOP_RECOMMENDATIONS:]
+    teams: TeamsCard | None = None
+    """Results by team (None when no respondent has a team)."""
 
 
 def results_page(
@@ -213,16 +217,19 @@ def results_page(
     size_band: str,
     can_edit: bool = False,
     guest: bool = False,
+    team: str = "",
 ) -> ResultsPage:
     """Build the results page; ``industry`` and ``size_band`` filter the benchmark.
 
     Without answers the page shows no cards, so none is built.  For a client's ``guest``
     comments follow :mod:`assessment.core.disclosure`, the portfolio benchmark (built from
     the workspace's other clients) is left out, and so is the change since a previous
-    assessment that is not closed.
+    assessment that is not closed.  ``team`` selects one team to show against the
+    organization.
     """
     q = shown_questionnaire(assessment, lang)
-    results = svc.compute_results(session, assessment, lang)
+    computed = results_with_teams(session, assessment, lang)
+    results = computed.results
     withheld = False
     if guest:
         results, withheld = for_guest(results)
@@ -256,4 +263,5 @@ def results_page(
             figures, {r.id: r.evidence for r in results.recommendations if r.evidence}
         ),
         recommendations=recommendation_rows(results),
+        teams=teams_card(q, results, computed.teams, team) if answered else None,
     )

@@ -44,6 +44,7 @@ def show(assessment_id: int) -> str:
         industry=request.args.get("industry", "")[:100],
         size_band=request.args.get("size_band", "")[:20],
         can_edit=current_user.can_edit,
+        team=request.args.get("team", "")[:100],
     )
     return render_template("web/results/show.html", page=page)
 
