@@ -25,6 +25,7 @@ from assessment.messages.base import (
 from assessment.messages import actions, answers, crm, facts, respond  # noqa: F401  isort: skip
 from assessment.messages import profile, self_assessment  # noqa: F401  isort: skip
 from assessment.messages import reminders  # noqa: F401  isort: skip
+from assessment.messages import plans  # noqa: F401  isort: skip
 
 __all__ = [
     "COUNT",

@@ -223,6 +223,8 @@ def get_guest_job(session: Session, assessment_id: int, job_id: int) -> ReportJo
     if job is None:
         raise NotFound("report.not_found")
     return job
+
+
 def prerender(session: Session, assessment_id: int) -> list[ReportJob]:
     """Queue the assessment's report in its own language, every edition, unless a finished
     or identical job exists already (called when it closes).  Returns the new jobs for the
