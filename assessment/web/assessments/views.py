@@ -27,7 +27,6 @@ from assessment.web.assessments.page import STATES, assessment_page
 from assessment.web.i18n import LANGUAGES, select_locale, shown_model
 from assessment.web.messages import localize
 from assessment.web.pagination import list_query
-from assessment.web.reports.views import prerender_closed
 from assessment.web.tenancy import actor, client_ip
 
 
@@ -175,6 +174,10 @@ def status(assessment_id: int) -> Response:
     target = request.form.get("status", "")
     svc.set_status(current_session(), actor(), assessment_id, target, ip=client_ip())
     if target == "closed":
+        # Imported here: assessment.web.reports imports this package (the page header), and
+        # an app built before anything imported this package otherwise fails half-way.
+        from assessment.web.reports.views import prerender_closed
+
         prerender_closed(assessment_id)  # the first download after closing is instant
     messages = {
         "open": _("The assessment is open: respondents can answer."),
