@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, aliased, joinedload, noload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, raiseload, selectinload
 
 from assessment.catalogues import translations_for
 from assessment.core import plans as core
@@ -115,7 +115,7 @@ def client_rows(session: Session, client_id: int, *, notes: bool = True) -> list
     """Every plan item of a client (all rounds, carried originals included), owners and
     (``notes``) notes loaded: two or three queries whatever the size of the plan."""
     options = [joinedload(PlanItem.owner_user)]
-    options.append(selectinload(PlanItem.notes) if notes else noload(PlanItem.notes))
+    options.append(selectinload(PlanItem.notes) if notes else raiseload(PlanItem.notes))
     return list(
         session.scalars(
             select(PlanItem)
