@@ -21,6 +21,7 @@ define(
         "plan.owner_name": N_("add the name of the person this address belongs to"),
         "plan.kpi": N_("choose a KPI question of this assessment's questionnaire"),
         "plan.note_required": N_("write the note first"),
+        "plan.number": N_("enter a number, such as 12 or 12.5"),
         "plan.no_results": N_("the plan is made from the results: wait for the first answers"),
         "plan.recommendation": N_("this recommendation is not among the assessment's results"),
         "plan.share_results": N_(
