@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
@@ -22,6 +23,8 @@ from assessment.services.actor import Actor
 from tests.querycount import Queries, count_queries  # noqa: F401  (fixture)
 from tests.web.conftest import csrf_token, post_form
 from tests.web.test_followups_trends import _answer, closed_assessment
+from tests.web.test_i18n import LANGS, _english_phrases, catalogue
+from tests.web.test_i18n_new_pages import shown_text, without_content
 
 CountQueries = Callable[[], AbstractContextManager[Queries]]
 
@@ -284,3 +287,82 @@ def test_the_plan_page_costs_the_same_for_a_small_and_a_large_plan(
         with count_queries() as other:
             owner.get(f"{url}?by={by}")
         assert other.count == small.count
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_plan_pages_fully_translated(owner: FlaskClient, app: Flask, lang: str) -> None:
+    """The plan, an item, a new item, the results card, the follow-through and the dashboard
+    cards show no interface string in English once the owner switches the language."""
+    first = closed_assessment(app, "Contoso", 0.25)
+    cid = _client_of(app, first)
+    _seed(owner, first)
+    rows = _items(app)
+    item = rows[0]
+    post_form(
+        owner,
+        f"/plan/items/{item.id}",
+        {
+            "title": item.title,
+            "element": item.element_id,
+            "phase": item.phase,
+            "owner": "person",
+            "owner_name": "Marta Nowak",
+            "due": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+            "status": "in_progress",
+            "kpi_question": item.kpi_question,
+            "baseline": "" if item.baseline is None else f"{item.baseline:g}",
+            "target": "" if item.target is None else f"{item.target:g}",
+        },
+    )
+    post_form(
+        owner, f"/plan/items/{item.id}/notes", {"text": "x"}, form_url=f"/plan/items/{item.id}"
+    )
+    post_form(owner, f"/clients/{cid}/rhythm", {"cadence": "3"}, form_url=f"/clients/{cid}/plan")
+    with app.app_context():
+        bind_workspace(db.session, 1)
+        with write_transaction(db.session):
+            a = db.session.get(Assessment, first)
+            assert a is not None and a.closed_at is not None
+            a.closed_at -= dt.timedelta(days=100)  # the next round is due
+        db.session.remove()
+    pages = {
+        f"/clients/{cid}/plan": "Action plan",
+        f"/clients/{cid}/plan?by=owner": "Group by:",
+        f"/plan/items/{item.id}": "What to watch",
+        f"/assessments/{first}/plan/new": "New plan item",
+        f"/assessments/{first}/results": "Make the plan from the 30/60/90-day roadmap",
+        "/": "Plan items overdue or due this week",
+    }
+    dashboard = owner.get("/").get_data(as_text=True)
+    assert "Next rounds due" in dashboard
+    res = post_form(
+        owner, f"/clients/{cid}/next-round", {"title": "Again"}, form_url=f"/clients/{cid}/plan"
+    )
+    second = int(res.headers["Location"].rstrip("/").split("/")[-1])
+    with app.app_context():
+        bind_workspace(db.session, 1)
+        a = db.session.get(Assessment, second)
+        assert a is not None
+        from assessment.services.assessments import set_status
+
+        actor = Actor(1, 1, MemberRole.OWNER)
+        set_status(db.session, actor, second, "open")
+        _answer(a, 0.8)
+        set_status(db.session, actor, second, "closed")
+        db.session.remove()
+    pages[f"/assessments/{second}/results"] = "What we committed, what was done, what moved"
+    english = {url: owner.get(url).get_data(as_text=True) for url in pages}
+    for url, msgid in pages.items():
+        assert msgid in shown_text(english[url]), f"en: {msgid!r} not on {url}"
+    res = owner.post(
+        "/language", data={"csrf_token": csrf_token(owner, "/"), "lang": lang, "next": "/"}
+    )
+    assert res.status_code == 302
+    translations = catalogue(lang)
+    phrases = _english_phrases(lang)
+    for url, msgid in pages.items():
+        page = owner.get(url).get_data(as_text=True)
+        text = without_content(shown_text(page))
+        assert translations[msgid] in text, f"{lang}: {translations[msgid]!r} not on {url}"
+        leaked = [p for p in phrases if p in text]
+        assert not leaked, f"{lang} {url}: untranslated interface text: {leaked[:5]}"
