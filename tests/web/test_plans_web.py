@@ -366,3 +366,53 @@ def test_plan_pages_fully_translated(owner: FlaskClient, app: Flask, lang: str) 
         assert translations[msgid] in text, f"{lang}: {translations[msgid]!r} not on {url}"
         leaked = [p for p in phrases if p in text]
         assert not leaked, f"{lang} {url}: untranslated interface text: {leaked[:5]}"
+
+
+def test_the_api_reads_the_plan_without_e_mail_addresses(owner: FlaskClient, app: Flask) -> None:
+    from tests.web.test_api import bearer, create_token
+
+    aid = closed_assessment(app, "Northwind", 0.25)
+    cid = _client_of(app, aid)
+    _seed(owner, aid)
+    first = _items(app)[0]
+    post_form(
+        owner,
+        f"/plan/items/{first.id}",
+        {
+            "title": first.title,
+            "element": first.element_id,
+            "phase": first.phase,
+            "owner": "person",
+            "owner_name": "Marta Nowak",
+            "owner_email": "marta@northwind.example",
+            "due": "2020-01-31",
+            "status": "in_progress",
+            "kpi_question": first.kpi_question,
+            "baseline": "" if first.baseline is None else f"{first.baseline:g}",
+            "target": "" if first.target is None else f"{first.target:g}",
+        },
+    )
+    post_form(
+        owner,
+        f"/plan/items/{first.id}/notes",
+        {"text": "Started."},
+        form_url=f"/plan/items/{first.id}",
+    )
+    token = create_token(owner)
+    res = owner.get(f"/api/v1/clients/{cid}/plan", headers=bearer(token))
+    assert res.status_code == 200 and res.headers["Cache-Control"] == "no-store"
+    body = res.get_json()
+    assert body["client_id"] == cid and body["reassess_months"] is None
+    assert len(body["items"]) == len(_items(app))
+    mine = body["items"][0]  # the overdue one comes first (by due date)
+    assert (mine["id"], mine["owner"], mine["status"], mine["timing"]) == (
+        first.id,
+        "Marta Nowak",
+        "in_progress",
+        "overdue",
+    )
+    assert mine["due_date"] == "2020-01-31" and mine["notes"][-1]["text"] == "Started."
+    assert mine["recommendation"] == first.recommendation_id
+    assert "marta@northwind.example" not in res.get_data(as_text=True)
+    assert owner.get(f"/api/v1/clients/{cid + 1000}/plan", headers=bearer(token)).status_code == 404
+    assert owner.get(f"/api/v1/clients/{cid}/plan").status_code == 401
