@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from assessment.core.plans import FollowThrough, PlanItem
 from assessment.core.profile import OrganizationProfile
 from assessment.core.trends import Trend
 from reports.branding import Branding
 
 if TYPE_CHECKING:
     from reports.evidence import EvidenceView
+    from reports.plan import LoopView, PlanView
     from reports.trends import TrendSection
 
 
@@ -58,6 +60,11 @@ class OptionalSections:
     profile: OrganizationProfile | None = None
     """The organization profile the consultant entered (business type, headcount, revenue
     target, deal size, cycle); recommendation evidence cites it."""
+    plan: tuple[PlanItem, ...] = ()
+    """The action plan this assessment committed (empty: no plan yet).  Editions show it
+    as :attr:`ReportView.plan` (owners and dates instead of the roadmap's roles)."""
+    follow_through: FollowThrough | None = None
+    """In a follow-up: what the previous round committed, what was done, what moved."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,3 +404,7 @@ class ReportView:
     overall_kpi: str = "–"
     indexes: str = ""
     """The overall, its interval and the practice and KPI indexes in a sentence."""
+    plan: PlanView | None = None
+    """The action plan once one exists (``reports/plan.py``; ``_plan.html``)."""
+    loop: LoopView | None = None
+    """In a follow-up: the previous round's plan and what moved (``_loop.html``)."""

@@ -416,3 +416,60 @@ def test_the_api_reads_the_plan_without_e_mail_addresses(owner: FlaskClient, app
     assert "marta@northwind.example" not in res.get_data(as_text=True)
     assert owner.get(f"/api/v1/clients/{cid + 1000}/plan", headers=bearer(token)).status_code == 404
     assert owner.get(f"/api/v1/clients/{cid}/plan").status_code == 401
+
+
+def test_the_pdf_shows_the_plan_and_what_moved(owner: FlaskClient, app: Flask) -> None:
+    """A follow-up's PDF: the previous round's items with their status and what moved, and
+    this round's plan (the unfinished items carried over) with owners and dates."""
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.web.conftest import download_pdf
+
+    first = closed_assessment(app, "Contoso", 0.25)
+    cid = _client_of(app, first)
+    _seed(owner, first)
+    rows = _items(app)
+    done = rows[0]
+    post_form(
+        owner,
+        f"/plan/items/{done.id}",
+        {
+            "title": done.title,
+            "element": done.element_id,
+            "phase": done.phase,
+            "status": "done",
+            "owner": "person",
+            "owner_name": "Marta Nowak",
+            "kpi_question": done.kpi_question,
+            "baseline": "" if done.baseline is None else f"{done.baseline:g}",
+            "target": "" if done.target is None else f"{done.target:g}",
+        },
+    )
+    res = post_form(
+        owner,
+        f"/clients/{cid}/next-round",
+        {"title": "Contoso again"},
+        form_url=f"/clients/{cid}/plan",
+    )
+    second = int(res.headers["Location"].rstrip("/").split("/")[-1])
+    with app.app_context():
+        bind_workspace(db.session, 1)
+        a = db.session.get(Assessment, second)
+        assert a is not None
+        from assessment.services.assessments import set_status
+
+        actor = Actor(1, 1, MemberRole.OWNER)
+        set_status(db.session, actor, second, "open")
+        _answer(a, 0.8)
+        set_status(db.session, actor, second, "closed")
+        db.session.remove()
+    pdf = download_pdf(owner, second)
+    text = " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "What we committed, what was done, what moved" in text
+    assert "After Contoso check the organization committed to" in text
+    assert "Marta Nowak" in text and "continues in the new plan" in text
+    assert "Action plan" in text and "proposed role" in text  # the carried items, no owner yet
