@@ -266,3 +266,47 @@ def test_a_real_smtp_round_trip_in_the_rounds_language(
     text = marta.get_payload(decode=True).decode("utf-8")
     assert text.startswith("Dzień dobry Marta Nowak,")
     assert "przypisanym do Państwa w planie działań firmy Northwind" in text
+
+
+def test_the_command_and_the_worker(
+    world: World,  # noqa: F811
+    items: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    smtp_server: tuple[int, _Collect],  # noqa: F811
+) -> None:
+    from click.testing import CliRunner
+
+    from assessment.cli import main
+    from assessment.workers.plan_reminders import run_plan_reminders
+
+    port, handler = smtp_server
+    app = world.app
+    _switch(app, world, True)
+    soon = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)
+    with app.app_context():
+        s = db.session
+        bind_workspace(s, world.actor.workspace_id)
+        with write_transaction(s):
+            for item in s.scalars(select(PlanItem)):
+                item.due_date = soon
+        s.remove()
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("SECRET_KEY", app.config["SECRET_KEY"])
+    runner = CliRunner()
+    off = runner.invoke(main, ["plan-reminders"])
+    assert off.exit_code == 0 and "plan reminders are off: SMTP_HOST is not set" in off.output
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(port))
+    dry = runner.invoke(main, ["plan-reminders", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.splitlines()[-1] == "would send: 2 reminder(s)"
+    assert f"item {items['person']}\tmarta@northwind.example\tdue soon" in dry.output
+    assert handler.messages == []
+    sent = runner.invoke(main, ["plan-reminders"])
+    assert sent.output.splitlines()[-1] == "sent: 2, failed: 0", sent.output
+    again = runner.invoke(main, ["plan-reminders"])
+    assert again.output.splitlines()[-1] == "sent: 0, failed: 0"
+    # the worker's periodic job finds nothing left to send
+    config = {**app.config, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port}
+    report = run_plan_reminders(config)
+    assert report is not None and report.sent == [] and len(handler.messages) == 2
