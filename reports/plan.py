@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assessment.core import plans as core
 from assessment.core.model import Questionnaire
+from assessment.core.roadmap import SHARE_RESULTS
 from reports.i18n import Formatter
 
 
@@ -114,7 +115,10 @@ def _phase_titles(fmt: Formatter) -> dict[int, str]:
 
 
 def _value(fmt: Formatter, value: float | None, unit: str) -> str:
-    return fmt.measure(value, unit) if value is not None else "–"
+    """A KPI value with its unit (one decimal at most); a 0–100 score (no unit) whole."""
+    if value is None:
+        return "–"
+    return fmt.measure(value, unit) if unit else fmt.number(value)
 
 
 def _measure(fmt: Formatter, item: core.PlanItem, q: Questionnaire) -> str:
@@ -124,6 +128,8 @@ def _measure(fmt: Formatter, item: core.PlanItem, q: Questionnaire) -> str:
     if item.baseline is None and item.target is None:
         return ""
     element = next((el.title for el in q.elements if el.id == item.element), "")
+    if item.recommendation == SHARE_RESULTS:  # the roadmap watches the perception gap
+        return fmt._("Leadership–frontline gap on %(element)s", element=element)
     if element:
         return fmt._("Practice score of %(element)s", element=element)
     return fmt._("Practice score")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from assessment.core import plans as core
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
+from assessment.core.roadmap import SHARE_RESULTS
 from assessment.db.models import Assessment, AssessmentStatus, Client
 from assessment.services import plans as svc
 from assessment.services import rhythm as rhythm_svc
@@ -136,11 +137,14 @@ def measure_of(item: core.PlanItem, q: Questionnaire | None) -> Measure | None:
         label = question.text if question is not None else item.kpi
         return Measure(label, item.unit, item.baseline, item.target)
     element = next((el for el in q.elements if el.id == item.element), None) if q else None
-    label = (
-        _("Practice score of %(element)s", element=element.title)
-        if element is not None
-        else _("Practice score")
-    )
+    if item.recommendation == SHARE_RESULTS:  # the roadmap watches the perception gap
+        label = _(
+            "Leadership–frontline gap on %(element)s", element=element.title if element else ""
+        )
+    elif element is not None:
+        label = _("Practice score of %(element)s", element=element.title)
+    else:
+        label = _("Practice score")
     return Measure(label, "", item.baseline, item.target)
 
 
