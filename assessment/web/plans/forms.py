@@ -22,7 +22,7 @@ from assessment.services import plans as svc
 class ItemForm(FlaskForm):
     """An item: what, who, when, where it stands and what to watch."""
 
-    title = TextAreaField(
+    title = StringField(
         _l("What is to be done"), validators=[DataRequired(), Length(max=core.MAX_TITLE)]
     )
     element = SelectField(_l("Element"), validators=[Optional()])

@@ -303,7 +303,9 @@ def _save(form: ItemForm, save: Any) -> PlanItem | None:
 
 
 def _number_text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """A stored measure for the form: at most two decimals (a practice score of 32.6726
+    reads 32.67)."""
+    return "" if value is None else f"{round(value, 2):g}"
 
 
 @bp.route("/assessments/<int:assessment_id>/plan/new", methods=["GET", "POST"])
