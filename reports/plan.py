@@ -149,8 +149,8 @@ def _row(fmt: Formatter, item: core.PlanItem, q: Questionnaire) -> PlanRow:
         status=status_words(fmt)[item.status],
         status_key=item.status.value,
         measure=_measure(fmt, item, q),
-        baseline=_value(fmt, item.baseline, item.unit),
-        target=_value(fmt, item.target, item.unit),
+        baseline=_value(fmt, item.baseline, core.unit_of(item, q)),
+        target=_value(fmt, item.target, core.unit_of(item, q)),
         drop_reason=item.drop_reason,
     )
 
@@ -227,17 +227,18 @@ def _loop_row(fmt: Formatter, row: core.LoopRow, q: Questionnaire) -> LoopRowVie
     kpi, kpi_change, kpi_note = "", "", ""
     if row.kpi is not None:
         k = row.kpi
+        unit = core.unit_of(item, q)
         kpi = _measure(fmt, item, q)
         if k.asked:
             kpi_change = _(
                 "%(before)s → %(after)s",
-                before=_with_source(fmt, k.before, item.unit, k.before_source),
-                after=_with_source(fmt, k.after, item.unit, k.after_source),
+                before=_with_source(fmt, k.before, unit, k.before_source),
+                after=_with_source(fmt, k.after, unit, k.after_source),
             )
         else:
             kpi_change = _("not asked in this round")
         if k.target is not None:
-            target = _("target %(value)s", value=_value(fmt, k.target, item.unit))
+            target = _("target %(value)s", value=_value(fmt, k.target, unit))
             if k.reached is None:
                 kpi_note = target
             else:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assessment.core.model import Questionnaire
 from assessment.core.results import KpiValue, Results
 from assessment.core.roadmap import SHARE_RESULTS, Roadmap
 from assessment.core.trends import Trend, TrendCell
@@ -115,6 +116,12 @@ class PlanItem:
     def is_open(self) -> bool:
         """Planned or in progress."""
         return self.status in OPEN
+
+
+def unit_of(item: PlanItem, q: Questionnaire | None) -> str:
+    """The watched KPI's unit as ``q`` words it (the reader's language), else as stored."""
+    question = q.questions().get(item.kpi) if q is not None and item.kpi else None
+    return (getattr(question, "unit", "") or item.unit) if question is not None else item.unit
 
 
 # -- due dates ------------------------------------------------------------------------------

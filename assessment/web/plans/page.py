@@ -135,7 +135,7 @@ def measure_of(item: core.PlanItem, q: Questionnaire | None) -> Measure | None:
     if item.kpi:
         question = q.questions().get(item.kpi) if q is not None else None
         label = question.text if question is not None else item.kpi
-        return Measure(label, item.unit, item.baseline, item.target)
+        return Measure(label, core.unit_of(item, q), item.baseline, item.target)
     element = next((el for el in q.elements if el.id == item.element), None) if q else None
     if item.recommendation == SHARE_RESULTS:  # the roadmap watches the perception gap
         label = _(
@@ -388,7 +388,7 @@ def loop_card(
                 move=row.element,
                 kpi_label=measure.label if measure else "",
                 kpi=row.kpi,
-                unit=item.unit,
+                unit=core.unit_of(item, q),
                 before_source=source_label(row.kpi.before_source) if row.kpi else "",
                 after_source=source_label(row.kpi.after_source) if row.kpi else "",
             )
