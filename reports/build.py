@@ -19,6 +19,7 @@ from assessment.core.scoring import LARGE_GAP, LOW_AGREEMENT, LOW_COVERAGE
 from reports import charts, insights
 from reports.evidence import EvidenceView, build_evidence
 from reports.i18n import Translator
+from reports.plan import LoopView, PlanView, build_loop_view, build_plan_view
 from reports.sections import BuilderBase, anchor
 from reports.teams import build_teams_section
 from reports.trends import TrendSection, build_trend_section
@@ -129,6 +130,8 @@ class _Builder(BuilderBase):
             overall_kpi=self.score(overall.kpi),
             indexes=self.indexes(),
             teams=build_teams_section(self.meta.optional.teams, r, self.q, f),
+            plan=self.plan(),
+            loop=self.loop(),
         )
 
     def method_steps(self) -> tuple[str, ...]:
@@ -201,6 +204,14 @@ class _Builder(BuilderBase):
             filename=extra.crm_filename,
             accuracy=extra.crm_accuracy,
         )
+
+    def plan(self) -> PlanView | None:
+        """The action plan, once the assessment has one."""
+        return build_plan_view(self.meta.optional.plan, self.q, self.f)
+
+    def loop(self) -> LoopView | None:
+        """In a follow-up: what the previous round committed, what was done, what moved."""
+        return build_loop_view(self.meta.optional.follow_through, self.q, self.f)
 
     def trends(self) -> TrendSection | None:
         """The trend section, when earlier assessments of the client can be compared."""

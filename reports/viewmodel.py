@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from assessment.core.forecast_methods import MonthAccuracy
+from assessment.core.plans import FollowThrough, PlanItem
 from assessment.core.profile import OrganizationProfile
 from assessment.core.trends import Trend
 from reports.branding import Branding
@@ -23,6 +24,7 @@ from reports.branding import Branding
 if TYPE_CHECKING:
     from assessment.core.cut_results import TeamCuts
     from reports.evidence import EvidenceView
+    from reports.plan import LoopView, PlanView
     from reports.teams import TeamsSection
     from reports.trends import TrendSection
 
@@ -65,6 +67,11 @@ class OptionalSections:
     """The client's earlier forecasts whose month has closed, against these KPIs' wins."""
     teams: TeamCuts | None = None
     """The team figures (``assessment.core.cuts``): the team section, when a team shows."""
+    plan: tuple[PlanItem, ...] = ()
+    """The action plan this assessment committed (empty: no plan yet).  Editions show it
+    as :attr:`ReportView.plan` (owners and dates instead of the roadmap's roles)."""
+    follow_through: FollowThrough | None = None
+    """In a follow-up: what the previous round committed, what was done, what moved."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,3 +413,7 @@ class ReportView:
     """The overall, its interval and the practice and KPI indexes in a sentence."""
     teams: TeamsSection | None = None
     """Results by team (:mod:`reports.teams`), when at least one team can be shown."""
+    plan: PlanView | None = None
+    """The action plan once one exists (``reports/plan.py``; ``_plan.html``)."""
+    loop: LoopView | None = None
+    """In a follow-up: the previous round's plan and what moved (``_loop.html``)."""

@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "import": "assessment.cli.data_cmd:import_command",
     "retention": "assessment.cli.retention_cmd:retention_command",
     "reminders": "assessment.cli.reminders_cmd:reminders_command",
+    "plan-reminders": "assessment.cli.plan_reminders_cmd:plan_reminders_command",
 }
 
 

@@ -123,7 +123,13 @@ def demo(respondents: int) -> None:
     help="Send the automatic e-mail reminders that are due, at start and hourly "
     "(default: on; off without SMTP_HOST and PUBLIC_URL).",
 )
-def worker(burst: bool, retention: bool, reminders: bool) -> None:
+@click.option(
+    "--plan-reminders/--no-plan-reminders",
+    default=True,
+    help="E-mail the owners of action-plan items that are due, at start and hourly "
+    "(default: on; off without SMTP_HOST; only clients whose plan reminders are on).",
+)
+def worker(burst: bool, retention: bool, reminders: bool, plan_reminders: bool) -> None:
     """Render queued PDF reports (needs REDIS_URL); one font configuration per process."""
     from redis import Redis
     from rq import SimpleWorker
@@ -143,6 +149,10 @@ def worker(burst: bool, retention: bool, reminders: bool) -> None:
         from assessment.workers.reminders import start_periodic
 
         start_periodic(config)
+    if plan_reminders and not burst:
+        from assessment.workers import plan_reminders as plan_worker
+
+        plan_worker.start_periodic(config)
     connection = Redis.from_url(url)
     # SimpleWorker runs jobs in this process instead of a fork per job, so the report
     # renderer's children (and their fonts) stay warm from job to job; each render is still

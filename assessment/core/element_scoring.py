@@ -360,9 +360,7 @@ def _explain(
         distribution = {}
     median = statistics.median(numbers) if numbers else None
     band = question.band_for(median) if median is not None else None
-    agreement = (
-        _rwg(accs, len(question.options or ())) if question.qtype.agreement else None
-    )
+    agreement = _rwg(accs, len(question.options or ())) if question.qtype.agreement else None
     return QuestionExplanation(
         id=question.id,
         type=question.type,

@@ -136,8 +136,9 @@ def _check_events(text: str, loader: type[Any], aliases: bool) -> None:
             events += 1
             if events > MAX_EVENTS:
                 raise YamlProblem(
-                    "", f"the YAML has more than {MAX_EVENTS:,} values and structures; "
-                    "split it or shorten it"
+                    "",
+                    f"the YAML has more than {MAX_EVENTS:,} values and structures; "
+                    "split it or shorten it",
                 )
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1

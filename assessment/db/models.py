@@ -7,13 +7,14 @@ one consultancy's clients invisible to another (see ``tenancy.py``).
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     Enum,
     Float,
     ForeignKey,
@@ -146,6 +147,10 @@ class Client(WorkspaceScoped, Base):
     regions: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reassess_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Re-assessment cadence in months (3, 6 or 12); None: no rhythm (services/rhythm.py)."""
+    plan_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """E-mail the owners of the client's plan items before and after their due dates."""
     assessments: Mapped[list[Assessment]] = relationship(back_populates="client")
 
 
@@ -549,6 +554,81 @@ class ResultsSummary(WorkspaceScoped, Base):
     """Element id → effective weight (after the assessment's overrides)."""
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     """When the answers were read (taken before reading them)."""
+
+
+class PlanItem(WorkspaceScoped, Base):
+    """One item of a client's action plan (``services/plans.py``, ``docs/plans.md``).
+
+    ``assessment_id`` is the round that committed it; an unfinished item is copied into the
+    next round when that starts (``carried_from_id`` points back).  The owner is a member
+    (``owner_user_id``) or a named person at the client (``owner_name``, ``owner_email``);
+    ``owner_role`` is the role the roadmap proposed.
+    """
+
+    __tablename__ = "plan_item"
+    __table_args__ = (
+        Index("ix_plan_item_workspace_id_client_id", "workspace_id", "client_id"),
+        Index("ix_plan_item_workspace_id_status_due_date", "workspace_id", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Reached through the workspace and client (index above), never the workspace alone.
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_item.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    phase: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    element_id: Mapped[str] = mapped_column(String(120), default="")
+    recommendation_id: Mapped[str] = mapped_column(String(120), default="")
+    owner_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    owner_name: Mapped[str] = mapped_column(String(200), default="")
+    owner_email: Mapped[str] = mapped_column(String(254), default="")
+    owner_role: Mapped[str] = mapped_column(String(40), default="")
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    drop_reason: Mapped[str] = mapped_column(Text, default="")
+    kpi_question: Mapped[str] = mapped_column(String(120), default="")
+    kpi_unit: Mapped[str] = mapped_column(String(40), default="")
+    baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
+    target: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    reminder_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The last reminder sent for ``reminded_for``: 0 none, 1 due soon, 2 overdue."""
+    reminded_for: Mapped[date | None] = mapped_column(Date, nullable=True)
+    """The due date the last reminder was about (a new due date starts again)."""
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
+    notes: Mapped[list[PlanNote]] = relationship(
+        back_populates="item", order_by="PlanNote.id", passive_deletes=True
+    )
+
+
+class PlanNote(WorkspaceScoped, Base):
+    """A dated note on a plan item."""
+
+    __tablename__ = "plan_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    author_label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    item: Mapped[PlanItem] = relationship(back_populates="notes")
 
 
 @event.listens_for(Session, "after_flush")

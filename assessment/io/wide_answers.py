@@ -115,9 +115,7 @@ def _load_yaml(data: bytes, name: str) -> Any:
     except safe_yaml.YamlProblem as exc:
         line = exc.where.split(",")[0]  # "line L, column C": the line is enough here
         if exc.message.startswith("invalid YAML: "):
-            problem = Message(
-                "yaml.invalid", detail=exc.message.removeprefix("invalid YAML: ")
-            )
+            problem = Message("yaml.invalid", detail=exc.message.removeprefix("invalid YAML: "))
         elif "anchors and aliases" in exc.message:
             problem = Message("yaml.aliases")
         else:

@@ -27,6 +27,7 @@ from assessment.messages import profile, self_assessment  # noqa: F401  isort: s
 from assessment.messages import reminders  # noqa: F401  isort: skip
 from assessment.messages import report_formats  # noqa: F401  isort: skip
 from assessment.messages import teams  # noqa: F401  isort: skip
+from assessment.messages import plans  # noqa: F401  isort: skip
 
 __all__ = [
     "COUNT",

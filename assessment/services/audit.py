@@ -69,6 +69,14 @@ EVENTS = (
     "respondent.erase",
     "retention.applied",
     "reminders.sent",
+    "plan.item_added",
+    "plan.item_changed",
+    "plan.item_deleted",
+    "plan.note_added",
+    "plan.seeded",
+    "plan.carried",
+    "plan.reminders_sent",
+    "client.rhythm",
 )
 
 

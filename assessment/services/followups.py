@@ -4,6 +4,8 @@ A follow-up is a new draft assessment with ``previous_id`` pointing at the close
 copies the respondent list (with new personal links issued the way
 :mod:`assessment.services.respondents` issues them: only hashes are stored) and the
 settings that still apply to the chosen questionnaire version.  Answers are never copied.
+The previous round's unfinished action-plan items are carried over into the follow-up in
+the same transaction (:func:`assessment.services.plans.carry_over_in_transaction`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from assessment.db.models import Assessment, AssessmentStatus, QuestionnaireVers
 from assessment.services.actor import Actor
 from assessment.services.assessments import AssessmentSettings, get_assessment, validate_settings
 from assessment.services.errors import Conflict, Invalid
+from assessment.services.plans import carry_over_in_transaction
 from assessment.services.questionnaires import available_versions, languages_of, model_of
 from assessment.services.respondents import IssuedLink, hash_token, new_token
 
@@ -176,6 +179,7 @@ def start_followup(
             )
             session.add(respondent)
             issued.append(IssuedLink(respondent, token))
+        carry_over_in_transaction(session, previous, followup.id)
     return FollowUp(followup, issued, dropped)
 
 

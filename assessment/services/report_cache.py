@@ -19,7 +19,9 @@ queries.  Anything that changes the PDF changes the fingerprint:
 - the organization facts (each value, source and note) and the CRM evidence in use (the
   newest upload; uploads are never changed in place);
 - for the trend section, the answers key (:func:`~assessment.services.summaries.answers_keys`)
-  of the client's earlier assessments and the workspace's version mappings.
+  of the client's earlier assessments and the workspace's version mappings;
+- for the action plan and the follow-through, each of the client's plan items with the
+  moment it last changed (a note touches its item).
 
 Each part is one small query (four when the client has no earlier assessment): a repeat
 download must cost a fraction of the 100 ms it is allowed.
@@ -49,6 +51,7 @@ from assessment.db.models import (
     Assessment,
     CrmEvidence,
     OrganizationFact,
+    PlanItem,
     Respondent,
     VersionMapping,
     Workspace,
@@ -177,6 +180,15 @@ def _earlier(session: Session, assessment: Assessment) -> list[Any]:
     return out
 
 
+def _plan(session: Session, client_id: int) -> list[Any]:
+    rows = session.execute(
+        select(PlanItem.id, PlanItem.updated_at)
+        .where(PlanItem.client_id == client_id)
+        .order_by(PlanItem.id)
+    ).all()
+    return [[item_id, _when(changed)] for item_id, changed in rows]
+
+
 def fingerprint(session: Session, assessment: Assessment, language: str, edition: str) -> str:
     """The digest of everything the report of ``assessment`` in ``language`` and
     ``edition`` is rendered from (a dozen small queries; no scoring)."""
@@ -211,6 +223,7 @@ def fingerprint(session: Session, assessment: Assessment, language: str, edition
         _facts(session, assessment.id),
         _crm(session, assessment.id),
         _earlier(session, assessment),
+        _plan(session, assessment.client_id),
     ]
     raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -30,15 +30,17 @@ from assessment.db import write_transaction
 from assessment.db.base import utcnow
 from assessment.db.models import Assessment, ReportJob, Workspace
 from assessment.db.tenancy import bind_workspace, unscoped
+from assessment.services import plans as plan_svc
 from assessment.services import report_timing
 from assessment.services.actor import Actor
 from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.crm_evidence import current_evidence, forecast_accuracy
 from assessment.services.errors import Conflict, Invalid, NotFound
+from assessment.services.guest import previous_is_closed
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.services.report_cache import fingerprint
-from assessment.services.trends import report_trend
+from assessment.services.trends import chain_sources, report_trend
 from reports.bounded import BoundedRenderer
 
 MAX_JOBS_IN_FLIGHT_PER_USER = 3
@@ -236,6 +238,8 @@ def get_guest_job(session: Session, assessment_id: int, job_id: int) -> ReportJo
     if job is None:
         raise NotFound("report.not_found")
     return job
+
+
 def prerender(session: Session, assessment_id: int) -> list[ReportJob]:
     """Queue the assessment's report in its own language, every edition, unless a finished
     or identical job exists already (called when it closes).  Returns the new jobs for the
@@ -391,6 +395,8 @@ def _render(
         logo=logo,
     )
     evidence = current_evidence(session, assessment.id)
+    compare = not guest or previous_is_closed(session, assessment)
+    sources = chain_sources(session, assessment, results, job.language) if compare else None
     meta = ReportMeta(
         client_name=assessment.client.name,
         assessment_title=assessment.title,
@@ -407,6 +413,8 @@ def _render(
                 forecast_accuracy(session, evidence, closed_only=guest) if evidence else ()
             ),
             teams=computed.teams,
+            plan=plan_svc.round_plan(session, assessment),
+            follow_through=plan_svc.follow_through(session, assessment, sources),
         ),
     )
     session.commit()  # no transaction stays open during a long render

@@ -184,10 +184,12 @@ def report_trend(
     return compute_trend(sources, mapping_index(session))
 
 
-def chain_trend(
+def chain_sources(
     session: Session, assessment: Assessment, results: Results, lang: str | None = None
-) -> Trend | None:
-    """The change of ``assessment`` against the one it follows up (None without one)."""
+) -> tuple[TrendSource, TrendSource] | None:
+    """The assessment ``assessment`` follows up and ``assessment`` itself as trend sources
+    (None without a previous one that has answers); the previous results are computed here,
+    once for the change card and the plan's follow-through."""
     if assessment.previous_id is None:
         return None
     previous = session.scalar(select(Assessment).where(Assessment.id == assessment.previous_id))
@@ -196,9 +198,22 @@ def chain_trend(
     before = source_of(session, previous, lang)
     if before.results.respondents == 0:
         return None
-    return compute_trend(
-        [before, source_of(session, assessment, lang, results)], mapping_index(session)
-    )
+    return before, source_of(session, assessment, lang, results)
+
+
+def chain_trend(
+    session: Session,
+    assessment: Assessment,
+    results: Results,
+    lang: str | None = None,
+    sources: tuple[TrendSource, TrendSource] | None = None,
+) -> Trend | None:
+    """The change of ``assessment`` against the one it follows up (None without one);
+    ``sources`` from :func:`chain_sources` when the caller has them already."""
+    pair = sources or chain_sources(session, assessment, results, lang)
+    if pair is None:
+        return None
+    return compute_trend(list(pair), mapping_index(session))
 
 
 def _find_version(

@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     from assessment.web.erasure import bp as erasure_bp
     from assessment.web.evidence import bp as evidence_bp
     from assessment.web.guest import bp as guest_bp
+    from assessment.web.plans import bp as plans_bp
     from assessment.web.questionnaires import bp as questionnaires_bp
     from assessment.web.reminders import bp as reminders_bp
     from assessment.web.reports import bp as reports_bp
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> None:
         erasure_bp,
         evidence_bp,
         trends_bp,
+        plans_bp,
         questionnaires_bp,
         api_bp,
         sharing_bp,

@@ -84,16 +84,18 @@ class SQLiteStorage(Storage):
 
     def get(self, key: str) -> int:
         """The count in the key's current window (0 when none is running)."""
-        row = self._connect().execute(
-            "SELECT value FROM counter WHERE key = ? AND expires > ?", (key, time.time())
-        ).fetchone()
+        row = (
+            self._connect()
+            .execute("SELECT value FROM counter WHERE key = ? AND expires > ?", (key, time.time()))
+            .fetchone()
+        )
         return int(row[0]) if row else 0
 
     def get_expiry(self, key: str) -> float:
         """When the key's window ends (now when none is running)."""
-        row = self._connect().execute(
-            "SELECT expires FROM counter WHERE key = ?", (key,)
-        ).fetchone()
+        row = (
+            self._connect().execute("SELECT expires FROM counter WHERE key = ?", (key,)).fetchone()
+        )
         return float(row[0]) if row else time.time()
 
     def check(self) -> bool:

@@ -29,6 +29,8 @@ def _pages(built: Built) -> dict[str, tuple[str, dict[str, str]]]:
         "assessments list": ("/assessments/", {}),
         "assessments list (searched, sorted)": ("/assessments/?q=check&sort=client", {}),
         "client page": (f"/clients/{built.client_id}", {}),
+        "plan page": (f"/clients/{built.client_id}/plan", {}),
+        "API plan": (f"/api/v1/clients/{built.client_id}/plan", api),
         "assessment page": (f"/assessments/{opened}", {}),
         "assessment page (respondents searched, sorted)": (
             f"/assessments/{opened}?q=R&sort=role&dir=desc&state=submitted",

@@ -40,6 +40,7 @@ from assessment.db.models import (
     MemberInvitation,
     MemberRole,
     Membership,
+    PlanItem,
     QuestionnaireVersion,
     ReportJob,
     Respondent,
@@ -151,7 +152,10 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
             token_hash=hashlib.sha256(f"invitation {label}".encode()).hexdigest(),
             expires_at=now + dt.timedelta(days=7),
         )
-        session.add_all([job, evidence, mapping, token, link, invitation])
+        item = PlanItem(
+            client_id=client.id, assessment_id=assessment.id, title=f"Plan item {label}"
+        )
+        session.add_all([job, evidence, mapping, token, link, invitation, item])
         session.flush()
         ids = {
             "client_id": client.id,
@@ -164,6 +168,7 @@ def _make_workspace_objects(session: Any, workspace_id: int, label: str) -> Obje
             "version_id": custom.id,
             "link_id": link.id,
             "invitation_id": invitation.id,
+            "item_id": item.id,
         }
     return Objects(ids=ids, api_token=raw_token)
 

@@ -12,6 +12,7 @@ negative data rejected, valid data accepted, 405 for undocumented methods.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from assessment.services.actor import Actor
 from assessment.services.assessments import AssessmentSettings, create_assessment
 from assessment.services.clients import ClientData, create_client
 from assessment.services.demo import load_demo
+from assessment.services.plans import seed_from_roadmap
 from assessment.services.questionnaires import publish_shipped
 
 MAX_EXAMPLES = 12
@@ -52,6 +54,10 @@ def api_schema(app: Flask, owner: FlaskClient) -> Iterator[Any]:
         create_assessment(
             session, me, empty.id, publish_shipped(session).id, AssessmentSettings(title="Draft")
         )
+        # An action plan on the demo client, so the plan operation returns real items.
+        demo = session.scalar(select(Assessment.id).where(Assessment.is_demo.is_(True)))
+        assert demo is not None
+        seed_from_roadmap(session, me, demo, dt.date(2027, 3, 10))
         token = api_tokens.create_token(session, me, "schemathesis")
         ids = {
             "client_id": list(session.scalars(select(Client.id))),

@@ -112,6 +112,18 @@ OPERATIONS: tuple[Operation, ...] = (
         path_params=(CLIENT_ID,),
     ),
     Operation(
+        "/clients/{client_id}/plan",
+        "getClientPlan",
+        "Get a client's action plan",
+        "The client's plan across its assessments: each current item with its owner's name "
+        "(never an e-mail address), due date, status, the recommendation it came from, the "
+        "measure to watch with baseline and target, and dated notes; and the re-assessment "
+        "rhythm.",
+        "plans",
+        response="PlanOut",
+        path_params=(CLIENT_ID,),
+    ),
+    Operation(
         "/assessments",
         "listAssessments",
         "List assessments",
@@ -318,6 +330,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "clients", "description": "Organizations the workspace assesses."},
             {"name": "assessments", "description": "Assessments and their progress."},
             {"name": "results", "description": "Live scores and recommendations."},
+            {"name": "plans", "description": "Action plans: owners, due dates, statuses."},
             {"name": "exports", "description": "Files: responses and results."},
         ],
         "paths": {PREFIX + op.path: {"get": _operation(op)} for op in OPERATIONS},

@@ -6,7 +6,7 @@ document (``openapi.py``), so the document cannot drift from what the API does.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -477,6 +477,81 @@ class ResultsOut(ResultsModel):
     )
 
 
+# --- action plans -------------------------------------------------------------------------
+
+PlanStatus = Literal["planned", "in_progress", "done", "dropped"]
+
+
+class PlanNoteOut(ApiModel):
+    """A dated note on a plan item."""
+
+    created_at: datetime
+    text: str
+    author: str = Field(description="The member who wrote it (empty when not known).")
+
+
+class PlanMeasureOut(ApiModel):
+    """What the item is measured by: a KPI question, or the element's practice score."""
+
+    kpi: str | None = Field(
+        description="Id of the KPI question watched; null when the element's practice "
+        "score (0–100) is watched."
+    )
+    unit: str
+    baseline: float | None = Field(description="The value when the item was planned.")
+    target: float | None
+
+
+class PlanItemOut(ApiModel):
+    """One item of a client's action plan (its current version)."""
+
+    id: int
+    assessment_id: int = Field(description="The assessment (round) that committed the item.")
+    title: str
+    phase: int = Field(
+        ge=0, le=3, description="0: days 1–30, 1: days 31–60, 2: days 61–90, 3: later."
+    )
+    element: str | None = Field(description="Id of the element the item improves.")
+    recommendation: str | None = Field(
+        description="Id of the recommendation it came from; null for the consultant's own items."
+    )
+    owner: str | None = Field(
+        description="The owner's name: a member of the workspace or a named person at the "
+        "client (never an e-mail address); null until someone is named."
+    )
+    owner_role: str | None = Field(
+        description="The role the roadmap proposed as owner (a questionnaire role id)."
+    )
+    due_date: date | None
+    status: PlanStatus
+    drop_reason: str | None = Field(description="Why it was dropped (status `dropped`).")
+    timing: Literal["overdue", "this_week"] | None = Field(
+        description="For an open item: overdue, or due within the next seven days."
+    )
+    measure: PlanMeasureOut
+    carried_from_id: int | None = Field(
+        description="The item of an earlier round this one continues (unfinished then)."
+    )
+    notes: list[PlanNoteOut]
+    updated_at: datetime
+
+
+class PlanOut(ApiModel):
+    """A client's action plan across its assessments, and its re-assessment rhythm."""
+
+    client_id: int
+    reassess_months: Literal[3, 6, 12] | None = Field(
+        description="Re-assessment cadence in months; null without a rhythm."
+    )
+    next_round_due: date | None = Field(
+        description="When the next round is due (with a rhythm and a closed latest round)."
+    )
+    items: list[PlanItemOut] = Field(
+        description="The current items (an item carried into a later round appears once, as "
+        "that round's copy), by due date."
+    )
+
+
 class ApiIndex(ApiModel):
     """Where to start."""
 
@@ -495,5 +570,6 @@ RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
     AssessmentDetail,
     ResultsOut,
     TeamsOut,
+    PlanOut,
     ApiIndex,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from io import BytesIO
 from typing import Any, TypeVar
@@ -10,6 +11,7 @@ from flask import Response, request, send_file, url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
+from assessment.core import plans as core
 from assessment.db.models import Assessment, Client
 from assessment.db.tenancy import bind_workspace
 from assessment.extensions import current_session
@@ -18,6 +20,8 @@ from assessment.messages import Message, catalogue
 from assessment.services import assessments as assessment_svc
 from assessment.services import clients as client_svc
 from assessment.services import data_exchange
+from assessment.services import plans as plan_svc
+from assessment.services import rhythm as rhythm_svc
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.services.teams import results_with_teams
@@ -39,6 +43,10 @@ from assessment.web.api.schemas import (
     ErrorDetail,
     ExportQuery,
     PageQuery,
+    PlanItemOut,
+    PlanMeasureOut,
+    PlanNoteOut,
+    PlanOut,
     ProfileOut,
     ProgressOut,
     QuestionnaireRef,
@@ -170,6 +178,59 @@ def list_clients() -> Response:
 def get_client(client_id: int) -> Response:
     """One client."""
     return _json(client_out(client_svc.get_client(current_session(), _checked_id(client_id))))
+
+
+@v1.get("/clients/<int:client_id>/plan")
+def get_client_plan(client_id: int) -> Response:
+    """One client's action plan (current items, by due date) and its rhythm."""
+    session = current_session()
+    client = client_svc.get_client(session, _checked_id(client_id))
+    today = dt.datetime.now(dt.UTC).date()
+    rows = plan_svc.client_rows(session, client.id)
+    live = {i.id for i in core.live(plan_svc.to_core(r, notes=False) for r in rows)}
+    items = []
+    for row in sorted(rows, key=lambda r: (r.due_date or dt.date.max, r.id)):
+        if row.id not in live:
+            continue
+        item = plan_svc.to_core(row)
+        timing = core.timing(item, today)
+        items.append(
+            PlanItemOut(
+                id=row.id,
+                assessment_id=row.assessment_id,
+                title=row.title,
+                phase=row.phase,
+                element=row.element_id or None,
+                recommendation=row.recommendation_id or None,
+                owner=item.owner or None,
+                owner_role=row.owner_role or None,
+                due_date=row.due_date,
+                status=item.status.value,
+                drop_reason=row.drop_reason or None,
+                timing=timing.value if timing else None,
+                measure=PlanMeasureOut(
+                    kpi=row.kpi_question or None,
+                    unit=row.kpi_unit,
+                    baseline=row.baseline,
+                    target=row.target,
+                ),
+                carried_from_id=row.carried_from_id,
+                notes=[
+                    PlanNoteOut(created_at=n.created_at, text=n.text, author=n.author_label)
+                    for n in row.notes
+                ],
+                updated_at=row.updated_at,
+            )
+        )
+    rhythm = rhythm_svc.rhythm_of(session, client, today)
+    return _json(
+        PlanOut(
+            client_id=client.id,
+            reassess_months=rhythm.months if rhythm.months in (3, 6, 12) else None,
+            next_round_due=rhythm.due,
+            items=items,
+        )
+    )
 
 
 @v1.get("/assessments")

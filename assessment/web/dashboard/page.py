@@ -19,6 +19,7 @@ from assessment.services.assessments import progress_by_assessment
 from assessment.services.summaries import Summary, summaries_of
 from assessment.web.i18n import shown_model
 from assessment.web.pagination import Pager, pager
+from assessment.web.plans.page import DashboardPlans, dashboard_plans, today
 
 PER_PAGE = 20
 """Clients per dashboard page."""
@@ -65,6 +66,8 @@ class DashboardPage:
 
     clients: tuple[ClientCard, ...]
     pager: Pager
+    plans: DashboardPlans | None = None
+    """Plan items overdue or due this week, and next rounds due (feature: action plans)."""
 
 
 def _newest_assessments(session: Session, client_ids: list[int]) -> list[tuple[Assessment, int]]:
@@ -144,4 +147,4 @@ def build_dashboard(session: Session, lang: str) -> DashboardPage:
         )
         for c in clients
     )
-    return DashboardPage(cards, page)
+    return DashboardPage(cards, page, dashboard_plans(session, today()))

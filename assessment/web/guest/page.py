@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from assessment.services import guest as svc
+from assessment.services.plans import has_plan
 from assessment.services.questionnaires import languages_of
 from assessment.services.share_links import GuestScope
 
@@ -44,6 +45,8 @@ class GuestOverview:
     assessments: tuple[GuestAssessment, ...]
     trend: bool
     """Whether there are two closed assessments to compare."""
+    plan: bool = False
+    """Whether the client has an action plan."""
 
 
 def overview_page(session: Session, scope: GuestScope) -> GuestOverview:
@@ -52,4 +55,9 @@ def overview_page(session: Session, scope: GuestScope) -> GuestOverview:
         GuestAssessment(a.id, a.title, a.closed_at, tuple(languages_of(a.questionnaire_version)))
         for a in svc.closed_assessments(session, scope)
     )
-    return GuestOverview(GuestHeader.of(scope), items, trend=len(items) >= 2)
+    return GuestOverview(
+        GuestHeader.of(scope),
+        items,
+        trend=len(items) >= 2,
+        plan=bool(items) and has_plan(session, scope.client_id),
+    )

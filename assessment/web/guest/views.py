@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, Length
 from assessment.db.tenancy import bind_workspace
 from assessment.extensions import current_session, db, limiter
 from assessment.services import audit, share_links
+from assessment.services import clients as clients_svc
 from assessment.services import guest as svc
 from assessment.services import report_jobs as jobs
 from assessment.services import trends as trends_svc
@@ -41,6 +42,7 @@ from assessment.services.share_links import GuestScope
 from assessment.web.guest import GUEST, bp
 from assessment.web.guest.page import GuestHeader, overview_page
 from assessment.web.i18n import LANGUAGES, select_locale
+from assessment.web.plans.page import plan_page, today
 from assessment.web.reports.views import _filename, deck_response
 from assessment.web.results.page import results_page
 from assessment.web.tenancy import client_ip
@@ -177,6 +179,16 @@ def trend() -> str:
         reason_text=reason_text,
         signed=signed,
     )
+
+
+@bp.route("/guest/plan")
+def plan() -> str:
+    """The client's action plan, read-only (no e-mail addresses; items of closed rounds)."""
+    client = clients_svc.get_client(current_session(), scope().client_id)
+    page = plan_page(
+        current_session(), client, select_locale(), request.args.get("by", ""), today(), guest=True
+    )
+    return _render("web/guest/plan.html", page=page)
 
 
 @bp.route("/guest/assessments/<int:assessment_id>/report", methods=["POST"])

@@ -25,6 +25,8 @@ from assessment.core.results import Results, TriggeredRecommendation
 from assessment.db.models import Assessment
 from assessment.services import assessments as svc
 from assessment.services import guest as guest_svc
+from assessment.services import plans as plans_svc
+from assessment.services import trends as trends_svc
 from assessment.services.benchmark import BenchmarkView
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
@@ -33,6 +35,7 @@ from assessment.services.teams import results_with_teams
 from assessment.web.assessments.summary import AssessmentHeader
 from assessment.web.evidence.page import EvidenceCard, results_card
 from assessment.web.i18n import shown_questionnaire
+from assessment.web.plans.page import LoopCard, PlanCard, loop_card, plan_card
 from assessment.web.results.kpis import KpiRow, kpi_rows
 from assessment.web.results.teams import TeamsCard, teams_card
 from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
@@ -122,6 +125,8 @@ def grow_offer(
         grown_id=None if grown is None else grown.id,
         grown_title="" if grown is None else grown.title,
     )
+
+
 TOP_RECOMMENDATIONS = 10
 """Recommendations the results page shows at once; the others behind "Show all"."""
 
@@ -194,6 +199,10 @@ class ResultsPage:
     """Each triggered recommendation's evidence sentence with the client's figures, by id
     (only those whose every figure exists)."""
     recommendations: tuple[RecommendationRow, ...] = ()
+    plan: PlanCard | None = None
+    """This round's action plan and the ways to add to it (members)."""
+    loop: LoopCard | None = None
+    """On a follow-up: what the previous round committed, what was done, what moved."""
 
     @property
     def top_recommendations(self) -> tuple[RecommendationRow, ...]:
@@ -238,6 +247,9 @@ def results_page(
     compare = answered and (not guest or guest_svc.previous_is_closed(session, assessment))
     profile = profile_of(session, assessment)
     figures = EvidenceFigures(results, q, profile, lang, label=_)
+    # Both rounds' results, computed once for the change card and the follow-through.
+    sources = trends_svc.chain_sources(session, assessment, results, lang) if compare else None
+    loop = plans_svc.follow_through(session, assessment, sources)
     return ResultsPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
@@ -253,7 +265,7 @@ def results_page(
             else None
         ),
         evidence=results_card(session, assessment, results, q, lang) if answered else None,
-        trend=trend_card(session, assessment, results, lang) if compare else None,
+        trend=trend_card(session, assessment, results, lang, sources) if compare else None,
         kpis=kpi_rows(results, questions),
         can_edit=can_edit and not guest,
         comments_withheld=withheld,
@@ -264,4 +276,6 @@ def results_page(
         ),
         recommendations=recommendation_rows(results),
         teams=teams_card(q, results, computed.teams, team) if answered else None,
+        plan=None if guest else plan_card(session, assessment, results, can_edit),
+        loop=loop_card(loop, sources[0].questionnaire if sources else None, q),
     )

@@ -119,15 +119,20 @@ def _row(title: str, cells: Iterable[t.TrendCell]) -> ChangeRow:
 
 
 def trend_card(
-    session: Session, assessment: Assessment, results: Results, lang: str
+    session: Session,
+    assessment: Assessment,
+    results: Results,
+    lang: str,
+    sources: tuple[t.TrendSource, t.TrendSource] | None = None,
 ) -> TrendCard | None:
     """The change against the previous assessment of the chain (None: nothing to compare).
 
-    ``results`` are the assessment's own results, computed once by the page.
+    ``results`` are the assessment's own results, computed once by the page (and
+    ``sources``, both rounds' results, when the page has them already).
     """
     if assessment.previous_id is None:
         return None
-    trend = svc.chain_trend(session, assessment, results, lang)
+    trend = svc.chain_trend(session, assessment, results, lang, sources)
     if trend is None or len(trend.points) != 2:
         return None
     transition = trend.transitions[0]
