@@ -196,6 +196,9 @@ class Consultant(Respondent):
             self.errors.append(f"report request: HTTP {res.status}")
             return
         path = "/" + location.split("/", 3)[3] if location.startswith("http") else location
+        # A PDF already rendered from the same data is answered with its download address
+        # (the report cache); its status says "done" at once.
+        path = path.removesuffix("/download")
         while True:
             _status, data = self.request("GET report status", "GET", f"{path}/status")
             state = json.loads(data)
