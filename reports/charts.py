@@ -13,7 +13,19 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from reports.svg import MIN_FONT, document, lines, num, tag, text, text_on, width_of, wrap
+from reports.svg import (
+    MIN_FONT,
+    document,
+    lines,
+    num,
+    spread,
+    tag,
+    text,
+    text_on,
+    width_of,
+    wrap,
+    wrap_balanced,
+)
 from reports.viewmodel import Palette
 
 WIDTH = 640.0
@@ -32,6 +44,9 @@ class Series:
     dash: str | None = None
     fill: str | None = None
     width: float = 1.5
+    marker: str | None = None
+    """A vertex marker (one of :data:`MARKERS`); by default, series without a fill get the
+    next one in order and filled series none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +84,25 @@ def gauge(
     label: str,
     lang: str,
 ) -> Markup:
-    """The overall score on a bar of maturity-level bands."""
+    """The overall score on a bar of maturity-level bands, each band named underneath.
+
+    Names wrap onto a second line rather than being cut; a name wider than its band is
+    centred under it as far as its neighbours allow (:func:`reports.svg.spread`).
+    """
     x0, x1, top = 1.0, WIDTH - 1, 26.0
     body: list[str] = []
+    names: list[tuple[float, list[str]]] = []
     for i, (lo, name) in enumerate(levels):
         hi = levels[i + 1][0] if i + 1 < len(levels) else 100.0
         tint = palette.tints[_tint_index(i, len(levels))]
         a, b = _x(lo, x0, x1), _x(hi, x0, x1)
         body.append(tag("rect", x=a, y=top, width=b - a, height=14.0, fill=tint))
-        short = wrap(name, b - a - 6, MIN_FONT, 1)[0]
-        body.append(text((a + b) / 2, top + 32, short, text_anchor="middle", fill=MUTED))
+        names.append(((a + b) / 2, wrap_balanced(name, max(b - a - 8, 40.0), MIN_FONT, 2)))
+    widths = [max(width_of(row, MIN_FONT) for row in rows) for _c, rows in names]
+    lefts = spread([(c, w) for (c, _r), w in zip(names, widths, strict=True)], x0, x1, 8.0)
+    for (_c, rows), left, w in zip(names, lefts, widths, strict=True):
+        body.append(lines(left + w / 2, top + 30, rows, text_anchor="middle", fill=MUTED))
+    tallest = max((len(rows) for _c, rows in names), default=1)
     if score is not None:
         sx = _x(score, x0, x1)
         body.append(tag("path", d=f"M{num(sx - 6)} {num(top - 8)}h12l-6 9z", fill=palette.ink))
@@ -95,7 +119,7 @@ def gauge(
                 fill=palette.ink,
             )
         )
-    return document(WIDTH, 66, body, label, lang)
+    return document(WIDTH, top + 36 + 13.2 * (tallest - 1), body, label, lang)
 
 
 def _tint_index(i: int, n: int) -> int:
@@ -109,9 +133,18 @@ def score_bars(
     labels: dict[str, str],
     lang: str,
 ) -> Markup:
-    """Horizontal bars of element scores with a tick at each element's target."""
-    label_w, x0, x1, row_h, top = 205.0, 215.0, 596.0, 27.0, 34.0
-    height = top + row_h * len(rows) + 24
+    """Horizontal bars of element scores with a tick at each element's target.
+
+    Element names wrap (never cut); a row grows with its name.  The maturity levels are
+    numbered above the bars and the target mark is explained in a legend under the axis,
+    where no other label is.
+    """
+    label_w, x0, x1, top = 205.0, 215.0, 596.0, 34.0
+    leading = MIN_FONT * 1.2
+    wrapped = [wrap_balanced(title, label_w - 6, MIN_FONT, 3) for title, *_rest in rows]
+    heights = [max(27.0, leading * len(parts) + 6) for parts in wrapped]
+    axis = top + sum(heights)
+    height = axis + 44
     body: list[str] = []
     bounds = [*thresholds, 100.0]
     for i, lo in enumerate(thresholds):
@@ -119,24 +152,18 @@ def score_bars(
         body.append(text((a + b) / 2, top - 8, str(i + 1), text_anchor="middle", fill=MUTED))
         if i:
             body.append(
-                tag(
-                    "line",
-                    x1=a,
-                    y1=top - 4,
-                    x2=a,
-                    y2=height - 22,
-                    stroke=GRID,
-                    stroke_dasharray="3 3",
-                )
+                tag("line", x1=a, y1=top - 4, x2=a, y2=axis, stroke=GRID, stroke_dasharray="3 3")
             )
     for tick in range(0, 101, 20):
         tx = _x(tick, x0, x1)
-        body.append(text(tx, height - 6, str(tick), text_anchor="middle", fill=MUTED))
-    body.append(tag("line", x1=x0, y1=height - 22, x2=x1, y2=height - 22, stroke=GRID))
-    for i, (title, score, target, score_text) in enumerate(rows):
-        cy = top + row_h * i + row_h / 2
-        parts = wrap(title, label_w - 6, MIN_FONT, 2)
-        first = cy + 4 - (len(parts) - 1) * 6.6
+        body.append(text(tx, axis + 16, str(tick), text_anchor="middle", fill=MUTED))
+    body.append(tag("line", x1=x0, y1=axis, x2=x1, y2=axis, stroke=GRID))
+    y = top
+    for parts, row_h, (_title, score, target, score_text) in zip(
+        wrapped, heights, rows, strict=True
+    ):
+        cy = y + row_h / 2
+        first = cy + 4 - (len(parts) - 1) * leading / 2
         body.append(lines(label_w, first, parts, text_anchor="end"))
         if score is not None:
             body.append(
@@ -155,11 +182,33 @@ def score_bars(
             body.append(text(lx, cy + 4, score_text, font_weight="bold"))
         tx = _x(target, x0, x1)
         body.append(tag("rect", x=tx - 1.25, y=cy - 11, width=2.5, height=22.0, fill=DARK))
-    lx = x1 - width_of(labels["target"], MIN_FONT) - 14
-    body.append(tag("rect", x=lx, y=5.0, width=2.5, height=14.0, fill=DARK))
-    body.append(text(lx + 8, 16, labels["target"], fill=MUTED))
+        y += row_h
+    body.append(tag("rect", x=x0, y=height - 16, width=2.5, height=14.0, fill=DARK))
+    body.append(text(x0 + 8, height - 5, labels["target"], fill=MUTED))
     body.append(text(label_w, top - 8, labels["levels"], fill=MUTED, text_anchor="end"))
     return document(WIDTH, height, body, labels["title"], lang)
+
+
+TARGET_DASH = "7 3 1.5 3"
+"""The target line's dash-dot pattern: unlike any series' dashes, also in greyscale."""
+MARKERS = ("square", "circle", "triangle", "diamond")
+"""Vertex markers of the radar series drawn without a fill, in order, so that the lines
+stay apart in greyscale print whatever their colours."""
+
+
+def _marker(shape: str, x: float, y: float, stroke: str, size: float = 3.2) -> str:
+    """A small vertex marker: filled square or triangle, open circle or diamond."""
+    if shape == "square":
+        return tag("rect", x=x - size, y=y - size, width=2 * size, height=2 * size, fill=stroke)
+    if shape == "triangle":
+        h = size * 1.15
+        d = f"M{num(x)} {num(y - h)}L{num(x + h)} {num(y + h * 0.8)}H{num(x - h)}z"
+        return tag("path", d=d, fill=stroke)
+    if shape == "diamond":
+        h = size * 1.2
+        d = f"M{num(x)} {num(y - h)}l{num(h)} {num(h)}l{num(-h)} {num(h)}l{num(-h)} {num(-h)}z"
+        return tag("path", d=d, fill="#ffffff", stroke=stroke, stroke_width=1.2)
+    return tag("circle", cx=x, cy=y, r=size, fill="#ffffff", stroke=stroke, stroke_width=1.4)
 
 
 def radar(
@@ -169,34 +218,61 @@ def radar(
     labels: dict[str, str],
     lang: str,
 ) -> Markup:
-    """A radar (spider) chart of the elements, one closed line per series."""
-    width, height, r = WIDTH, 520.0, 178.0
-    cx, cy = width / 2, 240.0
+    """A radar (spider) chart of the elements, one closed line per series.
+
+    Element names wrap onto as many lines as they need (never cut), in the room between the
+    ring and the chart's edge; the chart grows to hold them.  Series without a fill carry
+    vertex markers (:data:`MARKERS`) and the target runs dash-dot, so every line can be told
+    apart in greyscale; the legend shows each line with its marker.
+    """
+    width, r = WIDTH, 168.0
+    cx = width / 2
     n = len(titles)
+    leading = MIN_FONT * 1.2
     body: list[str] = []
 
+    def angle_of(i: int) -> float:
+        return -math.pi / 2 + 2 * math.pi * i / n
+
+    # Labels first: their heights decide how far down the centre goes.
+    placed: list[tuple[float, float, str, list[str], float]] = []  # dx, dy from centre
+    above = below = 0.0
+    for i, title in enumerate(titles):
+        angle = angle_of(i)
+        cos, sin = math.cos(angle), math.sin(angle)
+        lx, ly = (r + 12) * cos, (r + 12) * sin
+        if abs(cos) < 0.2:  # top or bottom: as wide as the neighbouring labels leave
+            side = abs(math.cos(angle_of(i + 1))) * (r + 12) if n > 2 else 120.0
+            anchor, room = "middle", max(120.0, min(240.0, 2 * side - 12))
+        elif cos > 0:
+            anchor, room = "start", min(200.0, cx - lx - 4)
+        else:
+            anchor, room = "end", min(200.0, cx + lx - 4)
+        rows = wrap_balanced(title, room, MIN_FONT, 4)
+        block = leading * len(rows)
+        if sin < -0.2:  # above the centre: the block ends just above the point
+            first = ly - 4 - block + MIN_FONT
+        elif sin > 0.2:  # below: the block starts just under it
+            first = ly + 4 + MIN_FONT
+        else:
+            first = ly - block / 2 + MIN_FONT - 1
+        above = max(above, -(first - MIN_FONT))
+        below = max(below, first + block - MIN_FONT)
+        placed.append((lx, first, anchor, rows, block))
+    cy = max(r + 8, above + 6)
+    legend_y = cy + max(r + 8, below) + 24
+
     def point(i: int, value: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * i / n
         d = r * max(0.0, min(100.0, value)) / 100
-        return cx + d * math.cos(angle), cy + d * math.sin(angle)
+        return cx + d * math.cos(angle_of(i)), cy + d * math.sin(angle_of(i))
 
     for ring in (20, 40, 60, 80, 100):
         pts = " ".join(f"{num(x)},{num(y)}" for x, y in (point(i, ring) for i in range(n)))
         body.append(tag("polygon", points=pts, fill="none", stroke=GRID))
-    for i, title in enumerate(titles):
+    for i, (lx, first, anchor, rows, _block) in enumerate(placed):
         x, y = point(i, 100)
         body.append(tag("line", x1=cx, y1=cy, x2=x, y2=y, stroke=GRID))
-        angle = -math.pi / 2 + 2 * math.pi * i / n
-        lx, ly = cx + (r + 14) * math.cos(angle), cy + (r + 14) * math.sin(angle)
-        cos = math.cos(angle)
-        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        parts = wrap(title, 114, MIN_FONT, 2)
-        sin = math.sin(angle)
-        base = ly + 4 - (len(parts) - 1) * 6.6 + sin * 8
-        body.append(lines(lx, base, parts, text_anchor=anchor))
-    for ring in (20, 40, 60, 80):
-        _, y = point(0, ring)
-        body.append(text(cx + 4, y - 2, str(ring), fill=MUTED))
+        body.append(lines(cx + lx, cy + first, rows, text_anchor=anchor))
     tpts = " ".join(f"{num(x)},{num(y)}" for x, y in (point(i, t) for i, t in enumerate(targets)))
     body.append(
         tag(
@@ -205,17 +281,18 @@ def radar(
             fill="none",
             stroke=DARK,
             stroke_width=1.0,
-            stroke_dasharray="2 3",
+            stroke_dasharray=TARGET_DASH,
         )
     )
+    shapes = iter(MARKERS)
+    legend: list[tuple[str, str, str | None, float, str | None]] = []
     for s in series:
-        pts = " ".join(
-            f"{num(x)},{num(y)}" for x, y in (point(i, v) for i, v in enumerate(s.values))
-        )
+        marker = s.marker if s.marker is not None else (None if s.fill else next(shapes, None))
+        pts = [point(i, v) for i, v in enumerate(s.values)]
         body.append(
             tag(
                 "polygon",
-                points=pts,
+                points=" ".join(f"{num(x)},{num(y)}" for x, y in pts),
                 fill=s.fill or "none",
                 fill_opacity="0.14" if s.fill else None,
                 stroke=s.stroke,
@@ -224,29 +301,55 @@ def radar(
                 stroke_linejoin="round",
             )
         )
-    legend = [
-        *((s.label, s.stroke, s.dash, s.width) for s in series),
-        (labels["target"], DARK, "2 3", 1.0),
-    ]
-    lx = 0.0
-    total = sum(width_of(name, MIN_FONT) + 44 for name, *_ in legend)
-    lx = (width - total) / 2
-    for name, stroke, dash, w in legend:
+        if marker:
+            body.extend(_marker(marker, x, y, s.stroke) for x, y in pts)
+        legend.append((s.label, s.stroke, s.dash, s.width, marker))
+    legend.append((labels["target"], DARK, TARGET_DASH, 1.0, None))
+    # Ring values last, on a white ground, so that no line runs through them.
+    for ring in (20, 40, 60, 80):
+        _, y = point(0, ring)
+        w = width_of(str(ring), MIN_FONT)
         body.append(
-            tag(
-                "line",
-                x1=lx,
-                y1=height - 12,
-                x2=lx + 24,
-                y2=height - 12,
-                stroke=stroke,
-                stroke_width=w + 0.5,
-                stroke_dasharray=dash,
-            )
+            tag("rect", x=cx + 3, y=y - 12, width=w + 3, height=11.0, fill="#fff", opacity="0.85")
         )
-        body.append(text(lx + 30, height - 8, name))
-        lx += width_of(name, MIN_FONT) + 44
+        body.append(text(cx + 4, y - 2.5, str(ring), fill=MUTED))
+    items = [(name, width_of(name, MIN_FONT) + 44) for name, *_rest in legend]
+    rows_of: list[list[int]] = [[]]
+    used = 0.0
+    for k, (_name, w) in enumerate(items):
+        if rows_of[-1] and used + w > width:
+            rows_of.append([])
+            used = 0.0
+        rows_of[-1].append(k)
+        used += w
+    for row_no, row in enumerate(rows_of):
+        total = sum(items[k][1] for k in row)
+        lx = (width - total) / 2
+        y = legend_y + 18 * row_no
+        for k in row:
+            name, stroke, dash, w, marker = legend[k]
+            body.append(
+                tag(
+                    "line",
+                    x1=lx,
+                    y1=y - 4,
+                    x2=lx + 24,
+                    y2=y - 4,
+                    stroke=stroke,
+                    stroke_width=w + 0.5,
+                    stroke_dasharray=dash,
+                )
+            )
+            if marker:
+                body.append(_marker(marker, lx + 12, y - 4, stroke))
+            body.append(text(lx + 30, y, name))
+            lx += items[k][1]
+    height = legend_y + 18 * (len(rows_of) - 1) + 8
     return document(width, height, body, labels["title"], lang)
+
+
+def _cjk(lang: str) -> bool:
+    return lang.split("-")[0].lower() in ("zh", "ja", "ko")
 
 
 def heatmap(
@@ -257,24 +360,51 @@ def heatmap(
     labels: dict[str, str],
     lang: str,
 ) -> Markup:
-    """Elements × groups; suppressed cells say so and carry no value."""
+    """Elements × groups; suppressed cells say so and carry no value.
+
+    Column heads run upwards (turned a quarter, as many lines as the column is wide) —
+    in Chinese, Japanese and Korean they stay horizontal and wrap between characters; row
+    names wrap, never cut, and a row grows with its name.
+    """
     label_w = 190.0
-    cell_w = min(80.0, (WIDTH - label_w - 46) / max(1, len(columns)))
-    cell_h, head = 30.0, 96.0
-    height = head + cell_h * len(rows) + 4
+    leading = MIN_FONT * 1.2
+    cell_w = min(80.0, (WIDTH - label_w - 8) / max(1, len(columns)))
     body: list[str] = []
-    for j, col in enumerate(columns):
-        x = label_w + cell_w * j + cell_w / 2 + 4
-        parts = wrap(col, 118, MIN_FONT, 2)
-        rows_svg = lines(0, 0, parts)
-        move = f"translate({num(x)} {num(head - 8)}) rotate(-40)"
-        body.append(tag("g", rows_svg, transform=move))
-    for i, title in enumerate(rows):
-        y = head + cell_h * i
-        parts = wrap(title, label_w - 12, MIN_FONT, 2)
+    if _cjk(lang):
+        heads = [wrap(col, cell_w - 6, MIN_FONT, None) for col in columns]
+        head = max((len(h) for h in heads), default=1) * leading + 10
+    else:
+        per_column = max(1, int((cell_w - 4) // leading))
+        heads = []
+        for col in columns:
+            room = 60.0
+            parts = wrap(col, room, MIN_FONT, None)
+            while len(parts) > per_column and room < 240:
+                room += 10
+                parts = wrap(col, room, MIN_FONT, None)
+            heads.append(wrap_balanced(col, room, MIN_FONT, per_column))
+        head = max((max(width_of(p, MIN_FONT) for p in h) for h in heads), default=40.0) + 14
+    for j, parts in enumerate(heads):
+        x = label_w + cell_w * j + cell_w / 2
+        if _cjk(lang):
+            first = head - 8 - (len(parts) - 1) * leading
+            body.append(lines(x, first, parts, text_anchor="middle"))
+        else:
+            block = leading * len(parts)
+            rows_svg = lines(0, -block / 2 + MIN_FONT * 0.85, parts)
+            move = f"translate({num(x)} {num(head - 6)}) rotate(-90)"
+            body.append(tag("g", rows_svg, transform=move))
+    names = [wrap_balanced(title, label_w - 12, MIN_FONT, 3) for title in rows]
+    heights = [max(30.0, leading * len(parts) + 6) for parts in names]
+    y = head
+    for i, parts in enumerate(names):
+        cell_h = heights[i]
         body.append(
             lines(
-                label_w - 8, y + cell_h / 2 + 4 - (len(parts) - 1) * 6.6, parts, text_anchor="end"
+                label_w - 8,
+                y + cell_h / 2 + 4 - (len(parts) - 1) * leading / 2,
+                parts,
+                text_anchor="end",
             )
         )
         for j, cell in enumerate(cells[i]):
@@ -313,14 +443,22 @@ def heatmap(
                     **attrs,
                 )
             )
-    return document(WIDTH, height, body, labels["title"], lang)
+        y += cell_h
+    return document(WIDTH, y + 4, body, labels["title"], lang)
 
 
 def matrix(
     items: Sequence[MatrixItem], palette: Palette, labels: dict[str, str], lang: str
 ) -> Markup:
-    """Recommendations on an impact (up) × effort (right) grid, numbered by priority."""
-    left, bottom, top = 46.0, 40.0, 8.0
+    """Recommendations on an impact (up) × effort (right) grid, numbered by priority.
+
+    Every label is horizontal (turned text is hard to read, and Chinese is not written
+    sideways): the impact levels stand left of their rows, the impact axis is named above
+    them and the effort axis under the grid.
+    """
+    widest = max(width_of(labels[f"impact{i}"], MIN_FONT) for i in range(3))
+    widest = max(widest, width_of(labels["impact_axis"], MIN_FONT) * 1.1)
+    left, bottom, top = max(46.0, widest + 16), 40.0, 24.0
     cell_w = (WIDTH - left) / 3
     per_row = max(1, int((cell_w - 12) // 26))
     counts = [[0] * 3 for _ in range(3)]
@@ -370,13 +508,7 @@ def matrix(
         )
     for impact in range(3):
         y = y_of[impact] + heights[impact] / 2
-        body.append(
-            tag(
-                "g",
-                text(0, 0, labels[f"impact{impact}"], text_anchor="middle", fill=MUTED),
-                transform=f"translate({num(left - 10)} {num(y)}) rotate(-90)",
-            )
-        )
+        body.append(text(left - 8, y + 4, labels[f"impact{impact}"], text_anchor="end", fill=MUTED))
     for effort in range(3):
         x = left + cell_w * effort + cell_w / 2
         body.append(
@@ -394,10 +526,6 @@ def matrix(
         )
     )
     body.append(
-        tag(
-            "g",
-            text(0, 0, labels["impact_axis"], text_anchor="middle", font_weight="bold"),
-            transform=f"translate(12 {num(top + sum(heights) / 2)}) rotate(-90)",
-        )
+        text(left - 8, top - 8, labels["impact_axis"], text_anchor="end", font_weight="bold")
     )
     return document(WIDTH, height, body, labels["title"], lang)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from reports.svg import MIN_FONT, document, mix, num, tag, text, text_on, width_of
+from reports.svg import MIN_FONT, document, mix, num, spread, tag, text, text_on, width_of
 from reports.viewmodel import Palette
 
 WIDTH = 640.0
@@ -55,20 +55,25 @@ def distribution(
     label: str,
     lang: str,
     legend: Sequence[tuple[str, str]] = (),
+    shares: Sequence[str] | None = None,
 ) -> Markup:
-    """A 100 % stacked bar of answer counts with shares where they fit, and an optional legend."""
+    """A 100 % stacked bar of answer counts with shares where they fit, and an optional legend.
+
+    ``shares`` are the segments' shares as the report writes percentages in its language
+    (``Formatter.percent``); without them a plain "12%" is written.
+    """
     height = 20.0
     total = sum(c for c, _ in segments)
     body: list[str] = (
         [] if total else [tag("rect", x=0.0, y=0.0, width=WIDTH, height=height, fill=TRACK)]
     )
     x = 0.0
-    for count, color in segments if total else ():
+    for k, (count, color) in enumerate(segments if total else ()):
         if not count:
             continue
         w = WIDTH * count / total
         body.append(tag("rect", x=x, y=0.0, width=w, height=height, fill=color))
-        share = f"{round(100 * count / total)}%"
+        share = shares[k] if shares is not None else f"{round(100 * count / total)}%"
         if w >= width_of(share, MIN_FONT) + 6:
             body.append(text(x + w / 2, 14, share, text_anchor="middle", fill=text_on(color)))
         x += w
@@ -115,18 +120,14 @@ def strip(
         )
     )
     placed = sorted(marks, key=lambda m: m[1])
-    for k, (name, value) in enumerate(placed):
+    widths = [width_of(name, MIN_FONT) for name, _value in placed]
+    lefts = spread(
+        [(at(value), w) for (_name, value), w in zip(placed, widths, strict=True)], 0.0, WIDTH
+    )
+    for (name, value), left, w in zip(placed, lefts, widths, strict=True):
         mx = at(value)
         body.append(tag("path", d=f"M{num(mx)} {num(axis + 5)}l-5 8h10z", fill=MUTED))
-        close_prev = k > 0 and mx - at(placed[k - 1][1]) < 110
-        close_next = k + 1 < len(placed) and at(placed[k + 1][1]) - mx < 110
-        if close_next or mx > x1 - 60:
-            anchor, lx = "end", mx + 4
-        elif close_prev or mx < x0 + 60:
-            anchor, lx = "start", mx - 4
-        else:
-            anchor, lx = "middle", mx
-        body.append(text(lx, axis + 25, name, fill=MUTED, text_anchor=anchor))
+        body.append(text(left + w / 2, axis + 25, name, fill=MUTED, text_anchor="middle"))
     if sx is not None:
         body.append(
             tag(

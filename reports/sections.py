@@ -356,6 +356,7 @@ class BuilderBase:
             [(item.count, item.color) for item in legend],
             _("Answers to: %(question)s", question=qu.text[:80]),
             self.lang,
+            shares=[item.share for item in legend],
         )
         extra = []
         if qx.na:

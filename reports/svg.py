@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -90,8 +90,10 @@ def width_of(content: str, size: float) -> float:
     return sum(char_width(ch) for ch in content) * size
 
 
-def wrap(content: str, max_width: float, size: float, max_lines: int = 2) -> list[str]:
-    """Break ``content`` into lines no wider than ``max_width``; ellipsize past ``max_lines``."""
+def wrap(content: str, max_width: float, size: float, max_lines: int | None = 2) -> list[str]:
+    """Break ``content`` into lines no wider than ``max_width`` (between words; CJK between
+    characters).  Past ``max_lines`` the last line is ellipsized; with ``max_lines=None``
+    nothing is ever cut, and a word wider than ``max_width`` keeps a line of its own."""
     words = _words(content)
     lines: list[str] = []
     current = ""
@@ -104,12 +106,54 @@ def wrap(content: str, max_width: float, size: float, max_lines: int = 2) -> lis
             current = candidate
     if current:
         lines.append(current.rstrip())
-    if len(lines) > max_lines:
+    if max_lines is not None and len(lines) > max_lines:
         last = lines[max_lines - 1]
         while last and width_of(last + "…", size) > max_width:
             last = last[:-1]
         lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
     return lines or [""]
+
+
+def wrap_balanced(content: str, max_width: float, size: float, max_lines: int = 4) -> list[str]:
+    """Wrap ``content`` without cutting anything, in as few lines as ``max_width`` allows,
+    and those lines as even as possible (a label of two lines is not one long line and one
+    word).  More than ``max_lines`` lines only when the words need them."""
+    lines = wrap(content, max_width, size, None)
+    if len(lines) < 2:
+        return lines
+    # The narrowest width that still gives the same number of lines.
+    lo, hi = max(width_of(w.strip(), size) for w in _words(content)), max_width
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        if len(wrap(content, mid, size, None)) <= len(lines):
+            hi = mid
+        else:
+            lo = mid
+    return wrap(content, hi, size, None)
+
+
+def spread(
+    spans: Sequence[tuple[float, float]], lo: float, hi: float, gap: float = 6.0
+) -> list[float]:
+    """Left edges for labels of (desired centre, width) so that none overlaps the next (at
+    least ``gap`` apart, in the given order) and all stay inside ``lo``…``hi`` where they fit.
+
+    Each label moves as little as the ones around it allow: a left-to-right sweep pushes
+    labels right, a right-to-left sweep pulls them back inside ``hi``.
+    """
+    lefts = [centre - width / 2 for centre, width in spans]
+    widths = [width for _centre, width in spans]
+    for i in range(len(lefts)):
+        floor = lo if i == 0 else lefts[i - 1] + widths[i - 1] + gap
+        lefts[i] = max(lefts[i], floor)
+    for i in reversed(range(len(lefts))):
+        ceiling = hi - widths[i] if i == len(lefts) - 1 else lefts[i + 1] - gap - widths[i]
+        lefts[i] = min(lefts[i], ceiling)
+    if lefts and lefts[0] < lo:  # too little room for all: keep the order from ``lo``
+        lefts[0] = lo
+        for i in range(1, len(lefts)):
+            lefts[i] = max(lefts[i], lefts[i - 1] + widths[i - 1] + gap)
+    return lefts
 
 
 def _words(content: str) -> list[str]:
