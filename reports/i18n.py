@@ -16,7 +16,7 @@ from typing import Protocol
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 _LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
@@ -85,16 +85,24 @@ class Formatter:
         return ("+" if value > 0 else "−") + self.number(abs(value), digits)
 
     def percent(self, share: float | None, digits: int = 0) -> str:
-        """A share in [0, 1] as a localized percentage."""
+        """A share in [0, 1] as a percentage in the language's one style (CLDR through
+        Babel: "12%" in English, Polish and Chinese, "12 %" with a no-break space in
+        Russian and Romanian).  Every percentage of the report is written by this method."""
         if share is None:
             return "–"
-        return self._("%(value)s%%", value=self.number(100 * share, digits))
+        pattern = self.locale.percent_formats[None].pattern
+        if digits:
+            head, zero, tail = pattern.rpartition("0")
+            pattern = f"{head}{zero}.{'0' * digits}{tail}"
+        return str(format_percent(share, format=pattern, locale=self.locale))
 
     def measure(self, value: float | None, unit: str) -> str:
         """A KPI value with its unit, at most one decimal."""
         if value is None:
             return "–"
         digits = 0 if float(value).is_integer() else 1
+        if unit.strip() == "%":  # the language's one percent style
+            return self.percent(value / 100, digits)
         text = self.number(value, digits)
         return f"{text} {unit}".strip()
 

@@ -124,6 +124,7 @@ def html_from_view(view: ReportView, translations: Translator | None = None) -> 
             _=fmt._,
             gettext=fmt._,
             ngettext=ngettext,
+            percent=fmt.percent,
         )
     )
 

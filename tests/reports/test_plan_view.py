@@ -145,6 +145,6 @@ def test_kpi_values_carry_their_sources() -> None:
     from reports.plan import _with_source
 
     fmt = Formatter.create("en")
-    assert _with_source(fmt, 12.0, "%", "crm") == "12 % (CRM data)"
+    assert _with_source(fmt, 12.0, "%", "crm") == "12% (CRM data)"
     assert _with_source(fmt, None, "%", "crm") == "–"
     assert KpiValue("x", 1.0, "fact", None, None).source == "fact"

@@ -278,7 +278,7 @@ def test_report_partial_renders_stored_evidence(owner: FlaskClient, app: Flask) 
         assert evidence is not None
         view = build_evidence(evidence.kpis, q, results, filename=evidence.filename, language="pl")
     assert view is not None
-    assert [c.crm for c in view.comparisons] == ["1,5 x target", "40 %"]
+    assert [c.crm for c in view.comparisons] == ["1,5 x target", "40%"]  # Polish: 40%
     assert [c.period for c in view.comparisons] == [
         "qualified deals closing 1 lipca 2024 – 30 września 2024",
         "deals closed 3 lipca 2023 – 1 lipca 2024",
