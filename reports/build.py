@@ -132,6 +132,7 @@ class _Builder(BuilderBase):
             teams=build_teams_section(self.meta.optional.teams, r, self.q, f),
             plan=self.plan(),
             loop=self.loop(),
+            terms=self.terms(),
         )
 
     def method_steps(self) -> tuple[str, ...]:
@@ -221,14 +222,7 @@ class _Builder(BuilderBase):
         return build_trend_section(trend, self.lang, self.translations)
 
     def brief(self, el: ElementResult, strength: bool) -> ElementBrief:
-        _ = self._
-        diff = (el.score or 0.0) - el.target
-        if abs(diff) < 0.5:
-            detail = _("on target")
-        elif diff > 0:
-            detail = _("%(points)s points above target", points=self.f.number(diff))
-        else:
-            detail = _("%(points)s points below target", points=self.f.number(-diff))
+        detail = self.distance_to_target(el)  # "1 point below target": plural forms
         level, _text = self.level_text(el)
         return ElementBrief(el.title, anchor(el.id), self.score(el.score), f"{level} · {detail}")
 

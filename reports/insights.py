@@ -102,23 +102,43 @@ def key_message(results: Results, fmt: Formatter) -> str:
 
 
 def key_points(results: Results, fmt: Formatter, quick_wins: int) -> list[str]:
-    """Three supporting facts for the executive summary."""
+    """Three supporting facts for the executive summary.
+
+    Terms are explained where they first appear: the target, and leadership and the
+    frontline.  With one respondent (a self-assessment) there are no groups to compare; the
+    second fact says so and what would show it.
+    """
     _ = fmt._
     points: list[str] = []
     below = [el for el in scored(results) if shortfall(el) > 0]
     points.append(
-        _(
-            "%(n)s of %(total)s elements are below target.",
-            n=fmt.integer(len(below)),
+        fmt.ngettext(
+            "%(num)s of %(total)s elements is below its target (the score this assessment "
+            "aims for).",
+            "%(num)s of %(total)s elements are below their target (the score this assessment "
+            "aims for).",
+            len(below),
             total=fmt.integer(len(results.elements)),
         )
     )
     gaps = visible_gaps(results)
-    if gaps and gaps[0].gap is not None:
+    if results.respondents == 1:
         points.append(
             _(
-                "The largest difference between leadership and frontline is in %(element)s "
-                "(%(gap)s points).",
+                "These scores are your view alone. A team assessment would show where the "
+                "people who sell see the organization differently from those who lead it."
+            )
+        )
+    elif gaps and gaps[0].gap is not None:
+        points.append(
+            fmt.ngettext(
+                "The largest difference between leadership (the respondents who lead the "
+                "sales organization) and the frontline (those who sell) is in %(element)s: "
+                "%(gap)s point.",
+                "The largest difference between leadership (the respondents who lead the "
+                "sales organization) and the frontline (those who sell) is in %(element)s: "
+                "%(gap)s points.",
+                round(abs(gaps[0].gap)),
                 element=gaps[0].title,
                 gap=fmt.signed(gaps[0].gap),
             )

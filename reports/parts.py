@@ -94,7 +94,8 @@ def split_report(html: str) -> ReportParts | None:
         return None
     head, tail = html[: body_open.end()], html[body_close:]
     inner = html[body_open.end() : body_close]
-    front, *body = inner.split(PART_MARK)
+    front, *parts = inner.split(PART_MARK)
+    body = [part for part in parts if part.strip()]  # a section left out prints nothing
     if not body or _TOC_OPEN not in front:
         return None
     return ReportParts(head=head, front=front, body=tuple(body), tail=tail)

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from babel import Locale, UnknownLocaleError
+
 from assessment.core.model import Question, Questionnaire, SourceKind
 from assessment.core.qtypes import Kind
 from assessment.core.results import (
     FLAG_LARGE_GAP,
     FLAG_LOW_AGREEMENT,
     FLAG_LOW_COVERAGE,
+    Comment,
     ElementResult,
     KpiValue,
     QuestionExplanation,
     Results,
 )
+from assessment.core.scoring import LARGE_GAP, LOW_AGREEMENT
 from reports import minicharts
 from reports.i18n import Formatter, Translator, clean_language
 from reports.palette import make_palette
@@ -24,6 +28,7 @@ from reports.viewmodel import (
     AppendixQuestion,
     BandView,
     Cell,
+    CommentGroup,
     CommentView,
     ElementSection,
     FlagNote,
@@ -74,6 +79,122 @@ class BuilderBase:
         if value is None or ci is None:
             return ""
         return self._("%(lo)s–%(hi)s", lo=self.score(ci[0]), hi=self.score(ci[1]))
+
+    @property
+    def solo(self) -> bool:
+        """One respondent: the report is that person's view (a self-assessment)."""
+        return self.r.respondents == 1
+
+    def points(self, value: float) -> str:
+        """A distance in points with its plural form ("1 point", "12 points")."""
+        n = round(abs(value))
+        return self.f.ngettext("%(num)s point", "%(num)s points", n)
+
+    def distance_to_target(self, el: ElementResult) -> str:
+        """ "on target", "4 points above target" or "1 point below target"."""
+        _ = self._
+        diff = (el.score or 0.0) - el.target
+        if abs(diff) < 0.5:
+            return _("on target")
+        n = round(abs(diff))
+        if diff > 0:
+            return self.f.ngettext("%(num)s point above target", "%(num)s points above target", n)
+        return self.f.ngettext("%(num)s point below target", "%(num)s points below target", n)
+
+    def role_names(self, roles: Sequence[str]) -> str:
+        """The labels of ``roles`` that someone answered as, joined by commas."""
+        present = [r for r in roles if self.r.respondents_by_role.get(r, 0) > 0]
+        return ", ".join(self.role_label[r] for r in (present or roles) if r in self.role_label)
+
+    def terms(self) -> tuple[tuple[str, str], ...]:
+        """The report's terms, each with what it means here (the methodology's glossary)."""
+        _, f = self._, self.f
+        targets = sorted({el.target for el in self.r.elements})
+        if len(targets) == 1:
+            target = _(
+                "The score this assessment aims for in an element: %(target)s for every element.",
+                target=f.number(targets[0]),
+            )
+        else:
+            target = _(
+                "The score this assessment aims for in an element, from %(lo)s to %(hi)s "
+                "depending on the element.",
+                lo=f.number(targets[0]),
+                hi=f.number(targets[-1]),
+            )
+        out = [(_("Target"), target)]
+        if not self.solo:
+            out += [
+                (
+                    _("Leadership"),
+                    _(
+                        "The respondents who lead the sales organization: %(roles)s.",
+                        roles=self.role_names(self.q.leadership_roles),
+                    ),
+                ),
+                (
+                    _("Frontline"),
+                    _(
+                        "The respondents who sell to customers: %(roles)s.",
+                        roles=self.role_names(self.q.frontline_roles),
+                    ),
+                ),
+                (
+                    _("Gap"),
+                    _(
+                        "Leadership's score minus the frontline's, in points; flagged from "
+                        "%(points)s upwards when it is statistically significant.",
+                        points=f.number(LARGE_GAP),
+                    ),
+                ),
+            ]
+        out.append(
+            (
+                _("Response coverage"),
+                _(
+                    "The share of the questions put to respondents that they answered, not "
+                    "counting “not applicable”. (Not to be confused with the coverage model, "
+                    "the element about territories and accounts.)"
+                ),
+            )
+        )
+        if not self.solo:
+            out.append(
+                (
+                    _("Agreement"),
+                    _(
+                        "How alike the answers to an element's rating questions are, from 0 to "
+                        "1 (1: everyone gave the same answer); below %(low)s experience differs "
+                        "a lot between people.",
+                        low=f.number(LOW_AGREEMENT, 2),
+                    ),
+                )
+            )
+        return tuple(out)
+
+    def comment_groups(self, comments: Sequence[Comment]) -> tuple[CommentGroup, ...]:
+        """Comments by language, the largest group first, each named in the report's
+        language ("" for comments whose language was not recorded)."""
+        by_language: dict[str, list[CommentView]] = {}
+        for c in comments:
+            code = clean_language(c.language) if c.language else ""
+            by_language.setdefault(code, []).append(CommentView(c.text, code))
+        groups = [
+            CommentGroup(code, self.language_name(code), tuple(items))
+            for code, items in by_language.items()
+        ]
+        groups.sort(key=lambda g: (-len(g.comments), g.language == "", g.name))
+        return tuple(groups)
+
+    def language_name(self, code: str) -> str:
+        """A language's name in the report's language, capitalized ("" for none)."""
+        if not code:
+            return ""
+        try:
+            name = Locale.parse(code, sep="-").get_display_name(self.f.locale) or code
+        except (UnknownLocaleError, ValueError):
+            return code
+        return name[:1].upper() + name[1:]
 
     def tint(self, value: float | None) -> int | None:
         if value is None:
@@ -135,7 +256,7 @@ class BuilderBase:
     def flag_title(self, flag: str) -> str:
         _ = self._
         return {
-            FLAG_LOW_COVERAGE: _("Low coverage"),
+            FLAG_LOW_COVERAGE: _("Low response coverage"),
             FLAG_LOW_AGREEMENT: _("Low agreement"),
             FLAG_LARGE_GAP: _("Perception gap"),
         }.get(flag, flag)
@@ -220,6 +341,7 @@ class BuilderBase:
                 for rec in self.r.recommendations
                 if rec.element == el.id
             ),
+            comment_groups=self.comment_groups(el.comments),
         )
 
     def shared_options(
@@ -255,15 +377,18 @@ class BuilderBase:
                 value=self.f.number(el.agreement, 2),
             )
         elif flag == FLAG_LARGE_GAP and el.gap is not None:
+            n = round(abs(el.gap))
             text = (
-                _(
-                    "Leadership rates this element %(gap)s points higher than the frontline.",
-                    gap=self.f.number(abs(el.gap)),
+                self.f.ngettext(
+                    "Leadership rates this element %(num)s point higher than the frontline.",
+                    "Leadership rates this element %(num)s points higher than the frontline.",
+                    n,
                 )
                 if el.gap > 0
-                else _(
-                    "Leadership rates this element %(gap)s points lower than the frontline.",
-                    gap=self.f.number(abs(el.gap)),
+                else self.f.ngettext(
+                    "Leadership rates this element %(num)s point lower than the frontline.",
+                    "Leadership rates this element %(num)s points lower than the frontline.",
+                    n,
                 )
             )
         else:
@@ -278,7 +403,7 @@ class BuilderBase:
         label = {
             "crm": _("CRM"),
             "fact": _("organization fact"),
-            "answers": _("answers (median)"),
+            "answers": _("your answer") if self.solo else _("answers (median)"),
         }.get(value.source, value.source)
         return f"{label} · {value.reference}" if value.reference else label
 

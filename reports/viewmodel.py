@@ -216,6 +216,16 @@ class CommentView:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentGroup:
+    """An element's comments in one language (``language`` "" when it was not recorded)."""
+
+    language: str
+    name: str
+    """The language's name in the report's language ("" when not recorded)."""
+    comments: tuple[CommentView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ElementSection:
     """Everything the per-element section shows."""
 
@@ -242,6 +252,8 @@ class ElementSection:
     questions: tuple[QuestionView, ...]
     comments: tuple[CommentView, ...]
     recommendations: tuple[tuple[int, str], ...]
+    comment_groups: tuple[CommentGroup, ...] = ()
+    """The comments by language, the largest group first (``reports.sections``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,3 +429,6 @@ class ReportView:
     """The action plan once one exists (``reports/plan.py``; ``_plan.html``)."""
     loop: LoopView | None = None
     """In a follow-up: the previous round's plan and what moved (``_loop.html``)."""
+    terms: tuple[tuple[str, str], ...] = ()
+    """The report's terms and what they mean (leadership, frontline, target, response
+    coverage, agreement, gap), for the methodology (``BuilderBase.terms``)."""
