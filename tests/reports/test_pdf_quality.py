@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+from markupsafe import escape
 from pypdf import PdfReader
 
 from reports.svg import MIN_FONT
@@ -86,9 +87,11 @@ def test_contents_lists_page_numbers(standard_report: Rendered) -> None:
 
 
 def test_every_question_is_in_the_appendix(standard_report: Rendered) -> None:
+    appendix = standard_report.html[standard_report.html.index('id="appendix"') :]
     for el in standard_report.questionnaire.elements:
         for question in el.questions:
-            assert question.id in standard_report.html
+            assert str(escape(question.text)) in appendix
+            assert question.id not in appendix  # internal ids are not shown (issue 15)
 
 
 def test_chart_fonts_are_at_least_8pt(standard_report: Rendered) -> None:
