@@ -288,11 +288,11 @@ def radar(
     legend: list[tuple[str, str, str | None, float, str | None]] = []
     for s in series:
         marker = s.marker if s.marker is not None else (None if s.fill else next(shapes, None))
-        pts = [point(i, v) for i, v in enumerate(s.values)]
+        vertices = [point(i, v) for i, v in enumerate(s.values)]
         body.append(
             tag(
                 "polygon",
-                points=" ".join(f"{num(x)},{num(y)}" for x, y in pts),
+                points=" ".join(f"{num(x)},{num(y)}" for x, y in vertices),
                 fill=s.fill or "none",
                 fill_opacity="0.14" if s.fill else None,
                 stroke=s.stroke,
@@ -302,7 +302,7 @@ def radar(
             )
         )
         if marker:
-            body.extend(_marker(marker, x, y, s.stroke) for x, y in pts)
+            body.extend(_marker(marker, x, y, s.stroke) for x, y in vertices)
         legend.append((s.label, s.stroke, s.dash, s.width, marker))
     legend.append((labels["target"], DARK, TARGET_DASH, 1.0, None))
     # Ring values last, on a white ground, so that no line runs through them.
