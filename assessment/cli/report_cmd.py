@@ -189,6 +189,7 @@ def report_command(
         from assessment.catalogues import translations_for
         from reports import ReportMeta, build_html
         from reports.teams import build_team_html
+        from assessment.core.prize_inputs import prize_of_results
         from reports.viewmodel import OptionalSections
 
         language = lang or q.language
@@ -202,6 +203,7 @@ def report_command(
             optional=OptionalSections(
                 profile=organization,
                 teams=cuts,
+                prize=prize_of_results(results, q, organization),
                 per_phase=per_phase,
             ),
             edition=edition,

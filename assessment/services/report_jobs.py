@@ -37,6 +37,7 @@ from assessment.services.assessments import get_assessment, progress_of, questio
 from assessment.services.crm_evidence import current_evidence, forecast_accuracy
 from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.guest import previous_is_closed
+from assessment.services.prize import prize_of
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.services.report_cache import fingerprint
@@ -422,6 +423,7 @@ def _render(
             teams=computed.teams,
             plan=plan_svc.round_plan(session, assessment),
             follow_through=plan_svc.follow_through(session, assessment, sources),
+            prize=prize_of(session, assessment, results, q),
             per_phase=assessment.roadmap_per_phase,
             invited=progress_of(session, assessment.id).invited or None,
         ),
