@@ -83,7 +83,7 @@ class BoardParts(BuilderBase):
                     title=rec.title,
                     element=self.element_title.get(rec.element, rec.element),
                     element_anchor=anchor(rec.element),
-                    why=f"{evidence} {rec.why}" if evidence else rec.why,
+                    why=evidence or rec.why,  # the client's own figures when it has them
                     first_action=rec.actions[0] if rec.actions else "–",
                     owner=owner_text(item.owner_role if item else "executive", self.q, f),
                     measure=words.measure,
