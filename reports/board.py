@@ -34,6 +34,7 @@ from reports.decisions import (
     tie_text,
     watch_text,
 )
+from reports.plan import planned_owner
 from reports.sections import BuilderBase, anchor
 from reports.viewmodel import (
     DashboardRow,
@@ -77,6 +78,11 @@ class BoardParts(BuilderBase):
             watch = item.watch if item is not None else watch_for(rec, self.r, self.q)
             words = watch_text(watch, "recommendation", self.r, self.q, f)
             evidence = render_evidence(rec.evidence, figures)
+            owner = owner_text(item.owner_role if item else "executive", self.q, f)
+            owner_label = _("Owner role")
+            planned = planned_owner(self.meta.optional.plan, rec.id, self.q, f)
+            if planned:  # once a plan exists: the person (or the role still proposed) and date
+                owner, owner_label = planned, _("Owned by")
             out.append(
                 PriorityView(
                     number=n,
@@ -85,7 +91,8 @@ class BoardParts(BuilderBase):
                     element_anchor=anchor(rec.element),
                     why=evidence or rec.why,  # the client's own figures when it has them
                     first_action=rec.actions[0] if rec.actions else "–",
-                    owner=owner_text(item.owner_role if item else "executive", self.q, f),
+                    owner=owner,
+                    owner_label=owner_label,
                     measure=words.measure,
                     change=words.change,
                     effort=level_word(rec.effort, f),

@@ -32,7 +32,8 @@ from reports.decisions import (
     owner_text,
     watch_text,
 )
-from reports.plan import LoopView, PlanRow, PlanView, build_plan_view
+from reports.plan import LoopView, PlanRow, PlanView, owner_line
+from reports.plan import planned_owner as plan_owner
 from reports.pptx_kit import (
     BODY_HEIGHT,
     BODY_TOP,
@@ -468,13 +469,7 @@ MAX_PLAN_ROWS = 7
 
 def _owner_line(deck: _Deck, row: PlanRow) -> str:
     """The owner (a proposed role is marked as such) and the due date."""
-    _ = deck._
-    if row.owner:
-        role = _("proposed role")
-        owner = f"{row.owner} ({role})" if row.owner_is_role else row.owner
-    else:
-        owner = _("Nobody named yet")
-    return f"{owner} · {row.due}" if row.due else owner
+    return owner_line(row, deck.f)
 
 
 def _measure_line(deck: _Deck, row: PlanRow) -> str:
@@ -500,11 +495,7 @@ def _plan_note(deck: _Deck, row: PlanRow) -> str:
 def planned_owner(deck: _Deck, recommendation: str) -> str:
     """The owner and due date the plan gives a recommendation ("" when it is not in the
     plan): what a priority card shows instead of the roadmap's owner role."""
-    item = next((i for i in deck.meta.optional.plan if i.recommendation == recommendation), None)
-    if item is None:
-        return ""
-    view = build_plan_view((item,), deck.q, deck.f)
-    return _owner_line(deck, view.rows[0]) if view is not None else ""
+    return plan_owner(deck.meta.optional.plan, recommendation, deck.q, deck.f)
 
 
 def plan_slide(deck: _Deck, plan: PlanView) -> None:

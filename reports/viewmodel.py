@@ -327,6 +327,8 @@ class PriorityView:
     horizon: str
     rec_number: int
     """Its place in the ranked list of recommendations."""
+    owner_label: str = ""
+    """"Owner role", or "Owned by" once the action plan names an owner and a date."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,3 +116,35 @@ def test_the_board_quotes_only_what_the_groups_allow(
     }
     assert 3 <= len(voices) <= 5
     assert all(v.text in allowed for v in voices)
+
+
+def test_once_a_plan_exists_the_board_shows_owners_and_dates_instead_of_roles(
+    standard: Questionnaire, standard_results: Results, meta: ReportMeta
+) -> None:
+    import datetime as dt
+
+    from assessment.core.plans import PlanItem
+    from assessment.core.roadmap import top_priorities
+
+    first = top_priorities(standard_results)[0]
+    item = PlanItem(
+        id=1,
+        assessment_id=1,
+        title=first.actions[0],
+        element=first.element,
+        recommendation=first.id,
+        owner="Anna Kowalska",
+        due=dt.date(2027, 1, 15),
+    )
+    view = build_view(
+        standard_results,
+        standard,
+        dataclasses.replace(meta, edition=BOARD, optional=OptionalSections(plan=(item,))),
+    )
+    assert view.priorities[0].owner_label == "Owned by"
+    assert view.priorities[0].owner.startswith("Anna Kowalska · ")
+    assert "2027" in view.priorities[0].owner
+    assert view.priorities[1].owner_label == "Owner role"
+    html = html_from_view(view)
+    assert 'id="plan"' in html and 'id="roadmap"' not in html
+    assert "Confirm the action plan" in html
