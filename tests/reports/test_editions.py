@@ -148,3 +148,19 @@ def test_once_a_plan_exists_the_board_shows_owners_and_dates_instead_of_roles(
     html = html_from_view(view)
     assert 'id="plan"' in html and 'id="roadmap"' not in html
     assert "Confirm the action plan" in html
+
+
+def test_a_self_assessment_is_written_for_one_person(
+    standard: Questionnaire, meta: ReportMeta
+) -> None:
+    from assessment.core.scoring import score
+    from assessment.core.synthetic import synthetic_respondents
+
+    alone = score(standard, synthetic_respondents(standard, n=1))
+    for edition in (BOARD, FULL):
+        view = build_view(alone, standard, dataclasses.replace(meta, edition=edition))
+        html = html_from_view(view)
+        assert view.solo and not view.voices and "gaps" not in view.numbers
+        assert 'id="gaps"' not in html and 'id="voices"' not in html
+        assert 'id="invite"' in html and "Decisions to take" in html
+        assert "Decisions for the board" not in html
