@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -17,13 +17,16 @@ from assessment.core.results import (
 )
 from assessment.core.scoring import LARGE_GAP, LOW_AGREEMENT, LOW_COVERAGE
 from reports import charts, insights
+from reports.board import BoardParts
 from reports.evidence import EvidenceView, build_evidence
 from reports.i18n import Translator
 from reports.plan import LoopView, PlanView, build_loop_view, build_plan_view
-from reports.sections import BuilderBase, anchor
+from reports.sections import anchor
 from reports.teams import build_teams_section
 from reports.trends import TrendSection, build_trend_section
 from reports.viewmodel import (
+    BOARD,
+    TOP_RECOMMENDATIONS,
     Cell,
     ElementBrief,
     GapRow,
@@ -31,19 +34,22 @@ from reports.viewmodel import (
     RecView,
     ReportMeta,
     ReportView,
-    RoadmapPhase,
     RoleCount,
     ScoreRow,
+    edition_sections,
     section_numbers,
 )
+
+if TYPE_CHECKING:
+    from reports.prize_view import PrizeView
 
 __all__ = ["anchor", "build_view"]
 
 _LEVELS = {"low": 0, "medium": 1, "high": 2}
 
 
-class _Builder(BuilderBase):
-    """Builds the whole view; element sections and helpers come from the base class."""
+class _Builder(BoardParts):
+    """Builds the whole view; element sections and helpers come from the base classes."""
 
     def build(self) -> ReportView:
         _ = self._
@@ -59,6 +65,19 @@ class _Builder(BuilderBase):
         front_cell = Cell(_("Frontline"), 0, front, False, "frontline")
         elements = tuple(self.element_section(i, el) for i, el in enumerate(r.elements, 1))
         radar, radar_note = self.radar()
+        edition = meta.edition
+        plan = self.plan()
+        prize = self.prize()
+        gap_rows = self.gap_rows()
+        voices = self.voices()
+        solo = r.respondents == 1
+        present = {
+            "prize": prize is not None,
+            "gaps": not solo,
+            "voices": bool(voices),
+            "roadmap": edition != BOARD or plan is None,
+        }
+        sections = tuple(s for s in edition_sections(edition) if present.get(s, True))
         return ReportView(
             language=self.lang,
             client=meta.client_name.strip() or _("Your organization"),
@@ -87,7 +106,7 @@ class _Builder(BuilderBase):
             ),
             strengths=tuple(self.brief(el, strength=True) for el in insights.strengths(r)),
             gaps=tuple(self.brief(el, strength=False) for el in insights.biggest_gaps(r)),
-            key_message=insights.key_message(r, f),
+            key_message=self.key_message(),
             key_points=tuple(insights.key_points(r, f, quick)),
             respondents=r.respondents,
             roles=self.role_counts(),
@@ -108,14 +127,14 @@ class _Builder(BuilderBase):
             radar_note=radar_note,
             elements=elements,
             heatmap=self.heatmap(),
-            gap_rows=self.gap_rows(),
+            gap_rows=gap_rows,
             gap_summary=self.gap_summary(),
             matrix=self.matrix(),
             recommendations=recs,
-            roadmap=self.roadmap(recs),
-            roadmap_note=self.roadmap_note(recs),
+            roadmap=self.roadmap(),
+            roadmap_note=self.roadmap_note(),
             appendix=tuple(self.appendix(el) for el in r.elements),
-            numbers=section_numbers(),
+            numbers=section_numbers(sections),
             evidence=self.evidence(),
             trends=self.trends(),
             method=_(
@@ -130,10 +149,30 @@ class _Builder(BuilderBase):
             overall_kpi=self.score(overall.kpi),
             indexes=self.indexes(),
             teams=build_teams_section(self.meta.optional.teams, r, self.q, f),
-            plan=self.plan(),
+            plan=plan,
             loop=self.loop(),
             terms=self.terms(),
+            edition=edition,
+            priorities=self.priorities(),
+            decisions=self.decisions(has_plan=plan is not None),
+            dashboard=self.dashboard(),
+            kpi_count=self.kpi_count(),
+            prize=prize,
+            voices=voices,
+            limitations=self.limitations(),
+            significant_gaps=tuple(g for g in gap_rows if g.large),
+            more_recommendations=recs[TOP_RECOMMENDATIONS:],
+            solo=solo,
         )
+
+    def prize(self) -> PrizeView | None:
+        """The size of the prize in words, when it was computed."""
+        prize = self.meta.optional.prize
+        if prize is None:
+            return None
+        from reports.prize_view import prize_view
+
+        return prize_view(prize, self.f)
 
     def method_steps(self) -> tuple[str, ...]:
         """How the scores are computed (method 2, ``docs/scoring.md``), one step a line."""
@@ -435,6 +474,7 @@ class _Builder(BuilderBase):
         figures = EvidenceFigures(
             self.r, self.q, self.meta.optional.profile, self.lang, label=self._
         )
+        ties = self.ties()
         return tuple(
             RecView(
                 number=i,
@@ -450,35 +490,9 @@ class _Builder(BuilderBase):
                 horizon_days=rec.horizon_days,
                 priority=self.f.number(rec.priority, 1),
                 evidence=render_evidence(rec.evidence, figures),
+                tie=ties[i - 1],
             )
             for i, rec in enumerate(self.r.recommendations, 1)
-        )
-
-    def roadmap(self, recs: Sequence[RecView]) -> tuple[RoadmapPhase, ...]:
-        _ = self._
-        split = insights.phases([(i, rec.horizon_days) for i, rec in enumerate(recs)])
-        titles = (
-            (_("Days 1–30"), _("Start now: quick, high-leverage moves")),
-            (_("Days 31–60"), _("Build the routines that make change stick")),
-            (_("Days 61–90"), _("Structural changes and measurement")),
-        )
-        return tuple(
-            RoadmapPhase(t, s, tuple(recs[i] for i in idx))
-            for (t, s), idx in zip(titles, split, strict=True)
-        )
-
-    def roadmap_note(self, recs: Sequence[RecView]) -> str:
-        split = insights.phases([(i, r.horizon_days) for i, r in enumerate(recs)])
-        shown = sum(len(p) for p in split)
-        rest = len(recs) - shown
-        if rest <= 0:
-            return ""
-        return self.f.ngettext(
-            "%(num)s further recommendation follows once these are under way; "
-            "see the prioritized list.",
-            "%(num)s further recommendations follow once these are under way; "
-            "see the prioritized list.",
-            rest,
         )
 
 

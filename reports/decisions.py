@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessment.core import decisions
+from assessment.core.decisions import Decision
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
 from assessment.core.roadmap import (
@@ -129,3 +131,56 @@ def watch_text(
     now = f.measure(round(watch.baseline, digits), unit)
     target = f.measure(round(watch.target, digits), unit)
     return WatchText(measure, _("%(now)s now → %(target)s in 90 days", now=now, target=target))
+
+
+def decision_text(
+    decision: Decision, results: Results, titles: dict[str, str], f: Formatter
+) -> str:
+    """A decision the board is asked to take (:mod:`assessment.core.decisions`), in words."""
+    _ = f._
+    element = titles.get(decision.element, decision.element)
+    if decision.kind == decisions.SHARE_RESULTS:
+        return _(
+            "Mandate that these results are presented to the sales team within 30 days, "
+            "starting with %(element)s, where leadership and the front line disagree most.",
+            element=element,
+        )
+    if decision.kind == decisions.APPROVE_PRIORITIES:
+        return f.ngettext(
+            "Approve the priority above and name one accountable owner for it.",
+            "Approve the %(num)s priorities above and name one accountable owner for each.",
+            decision.count,
+        )
+    if decision.kind == decisions.CONFIRM_PLAN:
+        return _("Confirm the action plan's owners and due dates, and review it every month.")
+    if decision.kind == decisions.FUND:
+        rec = next((r for r in results.recommendations if r.id == decision.recommendation), None)
+        return _(
+            "Commit the budget and people that “%(title)s” needs: it is a high-effort change.",
+            title=rec.title if rec is not None else decision.recommendation,
+        )
+    if decision.kind == decisions.ADOPT_TARGETS:
+        return _(
+            "Adopt the 90-day targets of the measures to watch and ask for them at every "
+            "monthly business review."
+        )
+    if decision.kind == decisions.RAISE_TARGETS:
+        return _("Raise the targets of the elements where the team is ready for more.")
+    return _(
+        "Schedule the next assessment in about 90 days, with the same people, to measure "
+        "what moved."
+    )
+
+
+def tie_text(reason: str | None, previous: int, f: Formatter) -> str:
+    """Why a recommendation follows the one before at the same priority ("" if it doesn't)."""
+    _ = f._
+    if reason is None:
+        return ""
+    if reason == "after":
+        return _("Same priority as no. %(n)s, which it builds on.", n=f.integer(previous))
+    if reason == "impact":
+        return _("Same priority as no. %(n)s, which has a higher impact.", n=f.integer(previous))
+    if reason == "effort":
+        return _("Same priority as no. %(n)s, which takes less effort.", n=f.integer(previous))
+    return _("Equal priority with no. %(n)s.", n=f.integer(previous))

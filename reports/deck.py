@@ -5,10 +5,13 @@ Public API (what the CLI and the web call)::
     build_deck(results, questionnaire, meta, *, translations=None, prize=None,
                per_phase=3, owners=None) -> bytes
 
-The slides: title; key message; top three priorities; scorecard (bar chart); radar (radar
+The slides: title; key message; in a follow-up, what the previous round committed, what
+was done and what moved (table); top three priorities; scorecard (bar chart); radar (radar
 chart); leadership and frontline (bar chart); key numbers (table); size of the prize (table,
-only when a :class:`~assessment.core.prize.Prize` is given); 30/60/90-day roadmap; next steps
-(the decisions the board is asked to take); method and limitations.  Every slide's speaker
+only when a :class:`~assessment.core.prize.Prize` with an estimated lever is given);
+30/60/90-day roadmap and days 1–30 — or, once the round has an action plan
+(``meta.optional.plan``), the plan with owners and due dates and its first 30 days; next
+steps (the decisions the board is asked to take); method and limitations.  Every slide's speaker
 notes say why it says what it says.  The content comes from the same decisions as the PDF:
 :mod:`assessment.core.roadmap` (key message, priorities, roadmap), the scored results and
 :mod:`assessment.core.prize`; texts go through the report's :class:`~reports.i18n.Formatter`.
@@ -29,6 +32,7 @@ from pptx.util import Inches
 
 from assessment.core.model import Questionnaire
 from assessment.core.placeholders import EvidenceFigures, render_evidence
+from assessment.core.plans import Status
 from assessment.core.prize import Prize
 from assessment.core.results import Results, TriggeredRecommendation
 from assessment.core.roadmap import (
@@ -49,6 +53,7 @@ from reports.decisions import (
 )
 from reports.i18n import Formatter, Translator, clean_language
 from reports.palette import make_palette
+from reports.plan import build_loop_view, build_plan_view
 from reports.pptx_kit import (
     BODY_HEIGHT,
     BODY_TOP,
@@ -86,7 +91,9 @@ def build_deck(
     owners: Mapping[str, str] | None = None,
 ) -> bytes:
     """The deck as ``.pptx`` bytes.  ``prize`` is the size of the prize when its inputs were
-    assembled (the slide is left out, with a sentence on the method slide, when None)."""
+    assembled (the slide is left out, with a sentence on the method slide, when None or
+    when no lever could be estimated; the method slide's notes then name what is missing).
+    The plan and the follow-through come with ``meta.optional`` as for the PDF."""
     deck = _Deck(results, questionnaire, meta, translations, prize, per_phase, owners)
     return deck.build()
 
@@ -204,17 +211,28 @@ class _Deck:
 
     # -- the deck -----------------------------------------------------------------------
     def build(self) -> bytes:
+        optional = self.meta.optional
+        plan = build_plan_view(optional.plan, self.q, self.f)
+        loop = build_loop_view(optional.follow_through, self.q, self.f)
         self.title_slide()
         self.key_message_slide()
+        if loop is not None and optional.follow_through is not None:
+            done = optional.follow_through.count(Status.DONE)
+            deck_parts.loop_slide(self, loop, done)
         self.priorities_slide()
         self.scorecard_slide()
         self.radar_slide()
         self.gaps_slide()
         deck_parts.key_numbers_slide(self)
-        if self.prize is not None:
+        if self.prize is not None and self.prize.levers:
             deck_parts.prize_slide(self, self.prize)
-        deck_parts.roadmap_slide(self)
-        deck_parts.first_month_slide(self)
+        if plan is not None:  # owners and dates instead of the roadmap's roles
+            deck_parts.plan_slide(self, plan)
+            first = build_plan_view([i for i in optional.plan if i.phase == 0], self.q, self.f)
+            deck_parts.plan_first_month_slide(self, first)
+        else:
+            deck_parts.roadmap_slide(self)
+            deck_parts.first_month_slide(self)
         deck_parts.next_steps_slide(self)
         deck_parts.method_slide(self)
         out = io.BytesIO()
@@ -400,6 +418,10 @@ class _Deck:
             evidence = render_evidence(rec.evidence, figures)
             item = placed.get(rec.id)
             owner = owner_text(item.owner_role if item else "executive", self.q, f)
+            owner_label = _("Owner role")
+            planned = deck_parts.planned_owner(self, rec.id)
+            if planned:  # once a plan exists: the person (or the role still proposed) and date
+                owner, owner_label = planned, _("Owned by")
             watch = watch_text(
                 item.watch if item else deck_parts.watch_of(self, rec),
                 "recommendation",
@@ -417,7 +439,7 @@ class _Deck:
                     Run(self.label(_("First action")), size, True),
                     Run(rec.actions[0] if rec.actions else "–", size),
                 ],
-                [Run(self.label(_("Owner role")), size, True), Run(owner, size)],
+                [Run(self.label(owner_label), size, True), Run(owner, size)],
                 [
                     Run(self.label(_("Measure to watch")), size, True),
                     Run(f"{watch.measure} — {watch.change}", size),

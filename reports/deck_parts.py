@@ -1,4 +1,5 @@
-"""The second half of the deck: key numbers, size of the prize, roadmap, next steps, method.
+"""The second half of the deck: key numbers, size of the prize, roadmap (or the action plan
+with owners and dates), next steps, method — and, in a follow-up, what moved.
 
 Functions of the deck builder (:class:`reports.deck._Deck`), kept here so each module stays
 readable; they add one slide each.
@@ -8,12 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from babel.numbers import format_compact_currency, format_compact_decimal
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches
 
-from assessment.core.placeholders import format_amount
-from assessment.core.prize import AT_TARGET, SELLING_TIME, TURNOVER, WIN_RATE, Figure, Prize
+from assessment.core.prize import Prize
 from assessment.core.results import KpiValue, TriggeredRecommendation
 from assessment.core.roadmap import (
     FAR_BELOW_TARGET,
@@ -33,10 +32,13 @@ from reports.decisions import (
     owner_text,
     watch_text,
 )
+from reports.plan import LoopView, PlanRow, PlanView, owner_line
+from reports.plan import planned_owner as plan_owner
 from reports.pptx_kit import (
     BODY_HEIGHT,
     BODY_TOP,
     CONTENT_WIDTH,
+    INK,
     MARGIN,
     MUTED,
     Para,
@@ -44,6 +46,7 @@ from reports.pptx_kit import (
     add_rect,
     add_table,
 )
+from reports.prize_view import money_range, omitted_sentence, prize_view
 
 if TYPE_CHECKING:
     from reports.deck import _Deck
@@ -230,86 +233,24 @@ def key_numbers_slide(deck: _Deck) -> None:
 
 
 # -- size of the prize ------------------------------------------------------------------
-def _lever_name(deck: _Deck, lever: str) -> str:
-    _ = deck._
-    return {
-        TURNOVER: _("Lower seller turnover"),
-        WIN_RATE: _("Higher win rate"),
-        SELLING_TIME: _("More selling time"),
-    }.get(lever, lever)
-
-
-def _input_name(deck: _Deck, name: str) -> str:
-    _ = deck._
-    return {
-        "headcount": _("sales headcount"),
-        "revenue_target": _("annual revenue target"),
-        "ramp_months": _("ramp-up time of a new seller"),
-        "turnover": _("annual seller turnover"),
-        "turnover_target": _("turnover target"),
-        "win_rate": _("win rate"),
-        "win_rate_target": _("win-rate target"),
-        "open_pipeline": _("open pipeline"),
-        "selling_time": _("share of time spent selling"),
-        "selling_time_target": _("selling-time target"),
-    }.get(name, name)
-
-
-def _figure_source(deck: _Deck, figure: Figure) -> str:
-    _ = deck._
-    return {
-        "profile": _("organization profile"),
-        "fact": _("organization fact"),
-        "crm": _("CRM"),
-        "answers": _("answers (median)"),
-        "band": _("next better band"),
-    }.get(figure.source, figure.source)
-
-
-def money(deck: _Deck, value: float, currency: str) -> str:
-    """An estimated amount as the locale writes it, to about two significant figures
-    ("PLN2.2M", "2,2 mln zł"): an estimate printed to the last zloty claims a precision
-    it does not have."""
-    if abs(value) < 10_000:
-        if not currency:
-            return deck.f.number(value)
-        return format_amount(value, currency, deck.f.locale)
-    if not currency:
-        return str(format_compact_decimal(value, locale=deck.f.locale, fraction_digits=1))
-    return str(format_compact_currency(value, currency, locale=deck.f.locale, fraction_digits=1))
-
-
-def money_range(deck: _Deck, low: float, high: float, currency: str) -> str:
-    """A low–high range of amounts."""
-    return deck._("%(lo)s–%(hi)s", lo=money(deck, low, currency), hi=money(deck, high, currency))
-
-
 def prize_slide(deck: _Deck, prize: Prize) -> None:
-    """What closing the biggest gaps is worth: each lever's range, formula and inputs."""
-    _, f = deck._, deck.f
-    if prize.levers:
-        total = money_range(deck, prize.low, prize.high, prize.currency)
-        headline = _("Closing the biggest gaps is worth an estimated %(range)s", range=total)
-    else:
-        headline = _("The size of the prize cannot be estimated from the figures given")
+    """What closing the biggest gaps is worth: each lever's range, formula and inputs (the
+    words are the PDF's: :func:`reports.prize_view.prize_view`)."""
+    _ = deck._
+    view = prize_view(prize, deck.f)
     notes = [
         _(
             "Every figure is computed from the client's own inputs, shown with its formula "
             "and sources, and given as a range rather than a point. A lever with a missing "
             "input is not estimated; nothing is filled in from a benchmark."
-        )
+        ),
+        *view.notes,
+        *(f"{lv.title}: {lv.formula}." for lv in view.levers),
     ]
-    if any(lv.id == TURNOVER for lv in prize.levers):
-        notes.append(
-            _(
-                "Recruiting fees and managers' time are not known and are left out, so the "
-                "turnover range is a floor."
-            )
-        )
-    slide = deck.content_slide(_("Size of the prize"), headline, notes)
+    slide = deck.content_slide(view.heading, view.headline, notes)
     size = 11
     top: int = BODY_TOP
-    if prize.levers:
+    if view.levers:
         rows: list[list[Para]] = [
             [
                 Run(_("Lever"), size),
@@ -318,20 +259,17 @@ def prize_slide(deck: _Deck, prize: Prize) -> None:
                 Run(_("Inputs"), size),
             ]
         ]
-        for lv in prize.levers:
-            inputs = "; ".join(
-                f"{symbol} = {f.measure(fig.value, fig.unit)} ({_figure_source(deck, fig)})"
-                for symbol, fig in lv.inputs
-            )
+        for lv in view.levers:
+            inputs = "; ".join(f"{i.symbol} = {i.value} ({i.source})" for i in lv.inputs)
             rows.append(
                 [
-                    Run(_lever_name(deck, lv.id), size, True),
-                    Run(money_range(deck, lv.low, lv.high, lv.currency), size, True),
-                    Run(lv.formula, size - 1),
+                    Run(lv.title, size, True),
+                    Run(lv.range, size, True),
+                    Run(lv.symbols, size - 1),
                     Run(inputs, size - 1, color=MUTED),
                 ]
             )
-        height = Inches(0.45) + Inches(0.85) * len(prize.levers)
+        height = Inches(0.45) + Inches(0.85) * len(view.levers)
         add_table(
             slide,
             (MARGIN, top, CONTENT_WIDTH, height),
@@ -342,24 +280,7 @@ def prize_slide(deck: _Deck, prize: Prize) -> None:
             max_height=BODY_HEIGHT - Inches(0.8),
         )
         top += height + Inches(0.3)
-    lines: list[Para] = []
-    for om in prize.omitted:
-        reason = (
-            _("already at its target")
-            if om.reason == AT_TARGET
-            else _("missing %(inputs)s", inputs=", ".join(_input_name(deck, m) for m in om.missing))
-        )
-        lines.append(
-            Run(
-                _(
-                    "Not estimated — %(lever)s: %(reason)s",
-                    lever=_lever_name(deck, om.id),
-                    reason=reason,
-                ),
-                12,
-                color=MUTED,
-            )
-        )
+    lines: list[Para] = [Run(om.sentence, 12, color=MUTED) for om in view.omitted]
     if lines:
         deck.text(
             slide,
@@ -539,12 +460,279 @@ def first_month_slide(deck: _Deck) -> None:
     )
 
 
+# -- the action plan (once one exists) and what moved since the last round --------------
+MAX_CARDS = 4
+"""Plan items shown per phase column; the rest are counted under it and listed in the notes."""
+MAX_PLAN_ROWS = 7
+"""Rows of the plan and follow-through tables; the notes list every item."""
+
+
+def _owner_line(deck: _Deck, row: PlanRow) -> str:
+    """The owner (a proposed role is marked as such) and the due date."""
+    return owner_line(row, deck.f)
+
+
+def _measure_line(deck: _Deck, row: PlanRow) -> str:
+    """The measure to watch with its target ("" without a measure)."""
+    _ = deck._
+    if not row.measure:
+        return ""
+    if row.target == "–":
+        change = _("baseline %(value)s", value=row.baseline)
+    else:
+        change = _("from %(baseline)s to %(target)s", baseline=row.baseline, target=row.target)
+    return f"{row.measure}: {change}"
+
+
+def _plan_note(deck: _Deck, row: PlanRow) -> str:
+    parts = [row.title, _owner_line(deck, row), row.status]
+    measure = _measure_line(deck, row)
+    if measure:
+        parts.append(measure)
+    return " — ".join(parts)
+
+
+def planned_owner(deck: _Deck, recommendation: str) -> str:
+    """The owner and due date the plan gives a recommendation ("" when it is not in the
+    plan): what a priority card shows instead of the roadmap's owner role."""
+    return plan_owner(deck.meta.optional.plan, recommendation, deck.q, deck.f)
+
+
+def plan_slide(deck: _Deck, plan: PlanView) -> None:
+    """The action plan instead of the roadmap: each item with its owner and due date, in
+    the phase its due date falls in."""
+    _, f = deck._, deck.f
+    headline = f.ngettext(
+        "The action plan: %(num)s item with its owner and due date",
+        "The action plan: %(num)s items with their owners and due dates",
+        len(plan.rows),
+    )
+    notes = [plan.lead, plan.summary]
+    for phase in plan.phases:
+        notes.append(phase.title + "\n" + "\n".join(_plan_note(deck, r) for r in phase.rows))
+    slide = deck.content_slide(_("Action plan"), headline, notes)
+    phases = plan.phases[:4]
+    gap = Inches(0.25)
+    width = int((CONTENT_WIDTH - (len(phases) - 1) * gap) / max(1, len(phases)))
+    head = Inches(0.5)
+    more = any(len(p.rows) > MAX_CARDS for p in phases)
+    bottom = BODY_TOP + BODY_HEIGHT - (Inches(0.35) if more else 0)
+    most = max(1, *(min(MAX_CARDS, len(p.rows)) for p in phases))
+    card_gap = Inches(0.1)
+    card = int((bottom - BODY_TOP - head - card_gap * most) / most)
+    on_brand = deck.palette.on_tints[-1].lstrip("#")
+    for col, phase in enumerate(phases):
+        left = MARGIN + col * (width + gap)
+        add_rect(slide, left, BODY_TOP, width, head, deck.palette.primary)
+        deck.text(
+            slide,
+            (left + Inches(0.1), BODY_TOP, width - Inches(0.2), head),
+            [Run(phase.title, 14, True, on_brand)],
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+        for i, row in enumerate(phase.rows[:MAX_CARDS]):
+            top = BODY_TOP + head + card_gap + i * (card + card_gap)
+            add_rect(slide, left, top, width, card, deck.palette.light.lstrip("#"))
+            lines: list[Para] = [
+                Run(row.title, 12.5, True),
+                Run(_owner_line(deck, row), 10.5, color=deck.ink),
+                Run(row.status, 10.5, color=MUTED),
+            ]
+            measure = _measure_line(deck, row)
+            if measure:
+                lines.append(Run(measure, 10))
+            deck.text(
+                slide,
+                (left + Inches(0.1), top + Inches(0.04), width - Inches(0.2), card - Inches(0.08)),
+                lines,
+                space_after=3,
+            )
+        hidden = len(phase.rows) - MAX_CARDS
+        if hidden > 0:
+            deck.text(
+                slide,
+                (left, bottom + Inches(0.05), width, Inches(0.3)),
+                [
+                    Run(
+                        f.ngettext(
+                            "%(num)s more item (listed in the speaker notes)",
+                            "%(num)s more items (listed in the speaker notes)",
+                            hidden,
+                        ),
+                        10.5,
+                        color=MUTED,
+                    )
+                ],
+            )
+
+
+def plan_first_month_slide(deck: _Deck, first: PlanView | None) -> None:
+    """The plan's first 30 days in detail: what, who, by when, and what to watch."""
+    _, f = deck._, deck.f
+    notes = [
+        _(
+            "The first phase of the action plan in detail: each item with the person who "
+            "owns it and its due date. A role is shown only where nobody has been named yet."
+        )
+    ]
+    rows_all = first.rows if first is not None else ()
+    notes += [_plan_note(deck, r) for r in rows_all]
+    slide = deck.content_slide(_("Days 1–30"), _("The first 30 days: who does what by when"), notes)
+    if not rows_all:
+        deck.text(
+            slide,
+            (MARGIN, BODY_TOP, CONTENT_WIDTH, Inches(1)),
+            [Run(_("Nothing is planned for the first 30 days."), 16)],
+        )
+        return
+    shown = rows_all[:MAX_PLAN_ROWS]
+    size = 11
+    rows: list[list[Para]] = [
+        [
+            Run(_("What is to be done"), size),
+            Run(_("Owned by"), size),
+            Run(_("Due date"), size),
+            Run(_("Status"), size),
+            Run(_("KPI to watch"), size),
+        ]
+    ]
+    for r in shown:
+        owner: list[Run] = [Run(r.owner or _("Nobody named yet"), size, bool(r.owner))]
+        if r.owner_is_role:
+            owner.append(Run(" (" + _("proposed role") + ")", size - 1, color=MUTED))
+        measure = _measure_line(deck, r)
+        rows.append(
+            [
+                Run(r.title, size, True),
+                owner,
+                Run(r.due or "–", size),
+                Run(r.status, size),
+                Run(measure or "–", size - 1, color=INK if measure else MUTED),
+            ]
+        )
+    height = min(BODY_HEIGHT, Inches(0.45) + Inches(0.8) * len(shown))
+    add_table(
+        slide,
+        (MARGIN, BODY_TOP, CONTENT_WIDTH, height),
+        rows,
+        (3.6, 2.2, 1.7, 1.3, 3.4),
+        deck.lang,
+        header_fill=deck.palette.ink.lstrip("#"),
+        max_height=BODY_HEIGHT - (Inches(0.4) if len(rows_all) > len(shown) else 0),
+    )
+    if len(rows_all) > len(shown):
+        deck.text(
+            slide,
+            (MARGIN, BODY_TOP + BODY_HEIGHT - Inches(0.35), CONTENT_WIDTH, Inches(0.3)),
+            [
+                Run(
+                    f.ngettext(
+                        "%(num)s more item (listed in the speaker notes)",
+                        "%(num)s more items (listed in the speaker notes)",
+                        len(rows_all) - len(shown),
+                    ),
+                    10.5,
+                    color=MUTED,
+                )
+            ],
+        )
+
+
+def loop_slide(deck: _Deck, loop: LoopView, done: int) -> None:
+    """In a follow-up: what the previous round committed, what was done, what moved."""
+    _, f = deck._, deck.f
+    headline = f.ngettext(
+        "%(done)s of %(num)s committed item is done",
+        "%(done)s of %(num)s committed items are done",
+        len(loop.rows),
+        done=f.integer(done),
+    )
+    notes = [loop.lead]
+    for r in loop.rows:
+        parts = [r.title, r.owner, r.status, r.element, r.element_change or r.element_note]
+        if r.kpi:
+            parts += [r.kpi, r.kpi_change, r.kpi_note]
+        notes.append(" — ".join(p for p in parts if p))
+    slide = deck.content_slide(_("What we committed, what was done, what moved"), headline, notes)
+    shown = loop.rows[:MAX_PLAN_ROWS]
+    size = 11
+    rows: list[list[Para]] = [
+        [
+            Run(_("What is to be done"), size),
+            Run(_("Status"), size),
+            Run(_("Element"), size),
+            Run(_("KPI to watch"), size),
+        ]
+    ]
+    for r in shown:
+        who = " · ".join(x for x in (r.owner, r.due) if x)
+        status: list[Run] = [Run(r.status, size, True)]
+        if r.carried:
+            status.append(Run(" — " + _("continues in the new plan"), size - 1, color=MUTED))
+        element: list[Run] = [Run(r.element, size)]
+        if r.element_change:
+            element.append(Run("  " + r.element_change, size, r.significant, deck.ink))
+        if r.significant:
+            element.append(Run(" " + _("significant"), size - 1, True))
+        elif r.element_note:
+            element.append(Run(" — " + r.element_note, size - 1, color=MUTED))
+        kpi: list[Run] = [Run("–", size - 1, color=MUTED)]
+        if r.kpi:
+            kpi = [Run(r.kpi_change or "–", size - 1)]
+            if r.kpi_note:
+                kpi.append(Run(" — " + r.kpi_note, size - 1, color=MUTED))
+        rows.append(
+            [
+                [Run(r.title, size, True)]
+                + ([Run("  " + who, size - 1, color=MUTED)] if who else []),
+                status,
+                element,
+                kpi,
+            ]
+        )
+    height = min(BODY_HEIGHT, Inches(0.45) + Inches(0.75) * len(shown))
+    add_table(
+        slide,
+        (MARGIN, BODY_TOP, CONTENT_WIDTH, height),
+        rows,
+        (3.8, 1.9, 3.1, 3.4),
+        deck.lang,
+        header_fill=deck.palette.ink.lstrip("#"),
+        max_height=BODY_HEIGHT - (Inches(0.4) if len(loop.rows) > len(shown) else 0),
+    )
+    if len(loop.rows) > len(shown):
+        deck.text(
+            slide,
+            (MARGIN, BODY_TOP + BODY_HEIGHT - Inches(0.35), CONTENT_WIDTH, Inches(0.3)),
+            [
+                Run(
+                    f.ngettext(
+                        "%(num)s more item (listed in the speaker notes)",
+                        "%(num)s more items (listed in the speaker notes)",
+                        len(loop.rows) - len(shown),
+                    ),
+                    10.5,
+                    color=MUTED,
+                )
+            ],
+        )
+
+
 # -- next steps and method --------------------------------------------------------------
 def next_steps_slide(deck: _Deck) -> None:
     """The decisions the board is asked to take."""
     _, f, rm = deck._, deck.f, deck.roadmap
     steps: list[str] = []
-    if deck.priorities:
+    plan = deck.meta.optional.plan
+    unnamed = [i.title for i in plan if i.is_open and not i.owner]
+    if plan and unnamed:
+        steps.append(
+            _(
+                "Name an owner for each plan item that has none yet: %(items)s.",
+                items="; ".join(unnamed),
+            )
+        )
+    elif deck.priorities and not plan:
         steps.append(
             _(
                 "Confirm the priorities and name an owner for each: %(items)s.",
@@ -558,7 +746,10 @@ def next_steps_slide(deck: _Deck) -> None:
                 "initiative starts."
             )
         )
-    first = [initiative_title(i, deck.r, f) for i in rm.phases[0]]
+    if plan:
+        first = [i.title for i in plan if i.phase == 0 and i.is_open and i.title]
+    else:
+        first = [initiative_title(i, deck.r, f) for i in rm.phases[0]]
     if first:
         steps.append(
             _("Approve the plan for the first 30 days: %(items)s.", items="; ".join(first))
@@ -569,7 +760,7 @@ def next_steps_slide(deck: _Deck) -> None:
         steps.append(
             _(
                 "Track the value at stake (%(range)s) in the monthly review.",
-                range=money_range(deck, deck.prize.low, deck.prize.high, deck.prize.currency),
+                range=money_range(deck.f, deck.prize.low, deck.prize.high, deck.prize.currency),
             )
         )
     steps.append(_("Repeat this assessment in six months to measure the change."))
@@ -656,7 +847,7 @@ def method_slide(deck: _Deck) -> None:
             share=f.percent(r.kpi_share),
         )
     )
-    if deck.prize is None:
+    if deck.prize is None or not deck.prize.levers:
         lines.append(
             _(
                 "The size of the prize is not estimated in this deck: the figures it needs "
@@ -670,6 +861,8 @@ def method_slide(deck: _Deck) -> None:
             groups=groups_defined(deck),
         )
     ]
+    if deck.prize is not None and not deck.prize.levers:  # what the consultant could add
+        notes += [omitted_sentence(f, om) for om in deck.prize.omitted]
     headline = f.ngettext(
         "Based on the answers of %(num)s person",
         "Based on the answers of %(num)s people",

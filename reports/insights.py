@@ -1,4 +1,7 @@
-"""Findings derived from the results: strengths, gaps, the key message and the roadmap.
+"""Findings derived from the results: strengths, gaps to target and the key points.
+
+The key message and the roadmap are decided in :mod:`assessment.core.roadmap` (worded in
+:mod:`reports.decisions`).
 
 These are the judgements a consultant would write by hand, made reproducible: the rules are
 simple, stated here, and use only element scores, targets, visible (unsuppressed) group
@@ -7,16 +10,8 @@ scores and the ranked recommendations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from assessment.core.results import FLAG_LARGE_GAP, ElementResult, Results
-from assessment.core.scoring import LARGE_GAP
+from assessment.core.results import ElementResult, Results
 from reports.i18n import Formatter
-
-FAR_BELOW_TARGET = 20.0
-"""An element this many points under its target counts as far below it."""
-ROADMAP_PER_PHASE = 6
-"""At most this many recommendations per roadmap phase (the highest-priority ones)."""
 
 
 def scored(results: Results) -> list[ElementResult]:
@@ -45,60 +40,6 @@ def visible_gaps(results: Results) -> list[ElementResult]:
     """Elements where both leadership and frontline are visible, largest gap first."""
     both = [el for el in results.elements if el.gap is not None]
     return sorted(both, key=lambda el: (-abs(el.gap or 0.0), el.id))
-
-
-def key_message(results: Results, fmt: Formatter) -> str:
-    """One message for leadership, chosen from the strongest signal in the data.
-
-    1. A perception gap: leadership sees the organization much more favourably than the
-       frontline overall, or on at least three elements (visible groups only).
-    2. Otherwise, focus: the two elements furthest below target.
-    3. Otherwise the organization is at or near target everywhere: protect and refine.
-    """
-    _ = fmt._
-    gaps = visible_gaps(results)
-    flagged = [el for el in gaps if FLAG_LARGE_GAP in el.flags and (el.gap or 0) > 0]
-    o = results.overall
-    overall_gap = (
-        o.leadership - o.frontline if o.leadership is not None and o.frontline is not None else None
-    )
-    if flagged and (len(flagged) >= 3 or (overall_gap or 0) >= LARGE_GAP * 2 / 3):
-        worst = flagged[0]
-        return _(
-            "Leadership sees the sales organization more favourably than the people who sell: "
-            "on average %(gap)s points higher, and most of all in %(element)s. Share these "
-            "results with the front line before launching initiatives, and let their view of "
-            "the gaps set the first 30 days.",
-            gap=fmt.number(overall_gap if overall_gap is not None else worst.gap),
-            element=worst.title,
-        )
-    far = [
-        el
-        for el in biggest_gaps(results, len(results.elements))
-        if shortfall(el) >= FAR_BELOW_TARGET
-    ]
-    if len(far) >= 2:
-        return _(
-            "%(n)s of %(total)s elements are %(points)s or more points below target. Put the "
-            "next 90 days into %(first)s and %(second)s rather than spreading effort: the "
-            "prioritized recommendations start there.",
-            n=fmt.integer(len(far)),
-            total=fmt.integer(len(results.elements)),
-            points=fmt.number(FAR_BELOW_TARGET),
-            first=far[0].title,
-            second=far[1].title,
-        )
-    gap_list = biggest_gaps(results, 1)
-    if gap_list:
-        return _(
-            "The organization is close to its targets. Protect the routines that got it here "
-            "and close the remaining distance in %(element)s.",
-            element=gap_list[0].title,
-        )
-    return _(
-        "Every element meets its target. Raise the targets where the team is ready, and keep "
-        "measuring so that strengths stay strengths."
-    )
 
 
 def key_points(results: Results, fmt: Formatter, quick_wins: int) -> list[str]:
@@ -162,13 +103,3 @@ def key_points(results: Results, fmt: Formatter, quick_wins: int) -> list[str]:
         )
     )
     return points
-
-
-def phases(recs: Sequence[tuple[int, int]]) -> list[list[int]]:
-    """Split (index, horizon_days) pairs into 30/60/90-day phases, capped per phase."""
-    out: list[list[int]] = [[], [], []]
-    for index, horizon in recs:
-        phase = 0 if horizon <= 30 else 1 if horizon <= 60 else 2
-        if len(out[phase]) < ROADMAP_PER_PHASE:
-            out[phase].append(index)
-    return out

@@ -285,3 +285,25 @@ def build_loop_view(
         ),
         rows=tuple(_loop_row(fmt, r, q) for r in loop.rows),
     )
+
+
+def owner_line(row: PlanRow, f: Formatter) -> str:
+    """The owner (a proposed role is marked as such) and the due date, in one line."""
+    _ = f._
+    if row.owner:
+        owner = f"{row.owner} ({_('proposed role')})" if row.owner_is_role else row.owner
+    else:
+        owner = _("Nobody named yet")
+    return f"{owner} · {row.due}" if row.due else owner
+
+
+def planned_owner(
+    plan: Sequence[core.PlanItem], recommendation: str, q: Questionnaire, f: Formatter
+) -> str:
+    """The owner and due date the plan gives a recommendation ("" when it is not in the
+    plan): what a priority shows instead of the roadmap's owner role once a plan exists."""
+    item = next((i for i in plan if i.recommendation == recommendation), None)
+    if item is None:
+        return ""
+    view = build_plan_view((item,), q, f)
+    return owner_line(view.rows[0], f) if view is not None else ""

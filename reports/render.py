@@ -20,7 +20,7 @@ from reports.assets import ASSET_ROOT
 from reports.build import build_view
 from reports.i18n import Formatter, Translator
 from reports.typeset import font_configuration, render_html, stylesheet, tune_allocator, warm_up
-from reports.viewmodel import ReportMeta, ReportView
+from reports.viewmodel import BOARD, ReportMeta, ReportView
 
 if TYPE_CHECKING:
     from reports.fetcher import ReportURLFetcher
@@ -116,7 +116,7 @@ def html_from_view(view: ReportView, translations: Translator | None = None) -> 
 
     return (
         environment()
-        .get_template("report.html")
+        .get_template("board.html" if view.edition == BOARD else "report.html")
         .render(
             view=view,
             css=stylesheet(),

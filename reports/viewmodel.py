@@ -17,7 +17,9 @@ from markupsafe import Markup
 
 from assessment.core.forecast_methods import MonthAccuracy
 from assessment.core.plans import FollowThrough, PlanItem
+from assessment.core.prize import Prize
 from assessment.core.profile import OrganizationProfile
+from assessment.core.roadmap import DEFAULT_PER_PHASE
 from assessment.core.trends import Trend
 from reports.branding import Branding
 
@@ -25,12 +27,22 @@ if TYPE_CHECKING:
     from assessment.core.cut_results import TeamCuts
     from reports.evidence import EvidenceView
     from reports.plan import LoopView, PlanView
+    from reports.prize_view import PrizeView
     from reports.teams import TeamsSection
     from reports.trends import TrendSection
 
 
+FULL = "full"
+BOARD = "board"
+EDITIONS = (FULL, BOARD)
+"""The report editions: ``full`` (every section, the question appendix) and ``board`` (6–16
+pages that decide: priorities, key numbers, prize, scorecard, significant gaps, roadmap,
+voices, method and limitations)."""
+
 NUMBERED_SECTIONS = (
     "summary",
+    "dashboard",
+    "prize",
     "method",
     "scorecard",
     "radar",
@@ -38,14 +50,36 @@ NUMBERED_SECTIONS = (
     "gaps",
     "recommendations",
     "roadmap",
+    "voices",
 )
-"""The sections headed "Section n", in the order they are printed (the optional evidence
-and trend sections are not numbered)."""
+"""The full edition's sections headed "Section n", in the order they are printed (the
+optional evidence, trend, team and plan sections are not numbered)."""
+
+BOARD_SECTIONS = (
+    "summary",
+    "dashboard",
+    "prize",
+    "scorecard",
+    "radar",
+    "gaps",
+    "roadmap",
+    "voices",
+    "method",
+)
+"""The board edition's numbered sections, in print order."""
+
+TOP_RECOMMENDATIONS = 10
+"""The full edition's body details this many recommendations; the rest go to an appendix."""
 
 
 def section_numbers(sections: tuple[str, ...] = NUMBERED_SECTIONS) -> dict[str, int]:
     """Each numbered section's number, from 1 in print order (``ReportView.numbers``)."""
     return {name: number for number, name in enumerate(sections, start=1)}
+
+
+def edition_sections(edition: str) -> tuple[str, ...]:
+    """The numbered sections of an edition, in print order."""
+    return BOARD_SECTIONS if edition == BOARD else NUMBERED_SECTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +106,12 @@ class OptionalSections:
     as :attr:`ReportView.plan` (owners and dates instead of the roadmap's roles)."""
     follow_through: FollowThrough | None = None
     """In a follow-up: what the previous round committed, what was done, what moved."""
+    prize: Prize | None = None
+    """The size of the prize (:mod:`assessment.core.prize`); None: not computed."""
+    per_phase: int = DEFAULT_PER_PHASE
+    """At most this many initiatives per roadmap phase (set per assessment)."""
+    invited: int | None = None
+    """How many live respondents were invited (the response rate); None when unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +125,8 @@ class ReportMeta:
     language: str = "en"
     branding: Branding = field(default_factory=Branding)
     optional: OptionalSections = field(default_factory=OptionalSections)
+    edition: str = FULL
+    """Which edition to build (:data:`EDITIONS`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +317,46 @@ class RecView:
     evidence: str = ""
     """The recommendation's evidence sentence with the client's figures ("" when it has
     none, or a figure it cites is missing)."""
+    tie: str = ""
+    """Why it follows the one before at the same priority ("" when its priority is lower)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityView:
+    """One of the top priorities on the first page: why, first action, owner, measure."""
+
+    number: int
+    title: str
+    element: str
+    element_anchor: str
+    why: str
+    first_action: str
+    owner: str
+    measure: str
+    change: str
+    effort: str
+    impact: str
+    horizon: str
+    rec_number: int
+    """Its place in the ranked list of recommendations."""
+    owner_label: str = ""
+    """"Owner role", or "Owned by" once the action plan names an owner and a date."""
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeView:
+    """One roadmap entry: a recommendation, or sharing the results with the front line."""
+
+    title: str
+    element: str
+    element_anchor: str
+    first_action: str
+    owner: str
+    measure: str
+    change: str
+    effort: str
+    rec_number: int | None
+    """Its place in the ranked list (None for sharing the results)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +365,31 @@ class RoadmapPhase:
 
     title: str
     subtitle: str
-    items: tuple[RecView, ...]
+    items: tuple[InitiativeView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardRow:
+    """A key number: a KPI's value against its bands, and where both come from."""
+
+    element: str
+    element_anchor: str
+    measure: str
+    value: str
+    band: str
+    status: str
+    """``strong``, ``middle`` or ``weak``: where the band sits among the KPI's bands."""
+    source: str
+    band_source: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceView:
+    """A verbatim comment quoted for the board, with its element."""
+
+    element: str
+    text: str
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,3 +538,23 @@ class ReportView:
     terms: tuple[tuple[str, str], ...] = ()
     """The report's terms and what they mean (leadership, frontline, target, response
     coverage, agreement, gap), for the methodology (``BuilderBase.terms``)."""
+    edition: str = FULL
+    priorities: tuple[PriorityView, ...] = ()
+    """The top three priorities (page one)."""
+    decisions: tuple[str, ...] = ()
+    """The decisions the board is asked to take, one sentence each."""
+    dashboard: tuple[DashboardRow, ...] = ()
+    """One key figure per element (``reports.board.DASHBOARD_RULE``)."""
+    kpi_count: int = 0
+    """How many key figures have a value in all."""
+    prize: PrizeView | None = None
+    voices: tuple[VoiceView, ...] = ()
+    limitations: tuple[str, ...] = ()
+    """Method and limitations in sentences: response rate, group sizes, intervals, what was
+    suppressed and why."""
+    significant_gaps: tuple[GapRow, ...] = ()
+    """Leadership–frontline gaps that are large and statistically significant."""
+    more_recommendations: tuple[RecView, ...] = ()
+    """The full edition's recommendations after the first :data:`TOP_RECOMMENDATIONS`."""
+    solo: bool = False
+    """A self-assessment: one respondent, no groups to compare."""

@@ -16,6 +16,7 @@ import click
 from assessment.cli.common import fail
 from assessment.core.model import Questionnaire
 from assessment.core.prize import Prize
+from assessment.core.prize_inputs import prize_of_results
 from assessment.core.profile import OrganizationProfile
 from assessment.core.results import Results
 from assessment.messages import Message
@@ -24,15 +25,11 @@ from assessment.messages import Message
 def prize_for(
     results: Results, q: Questionnaire, profile: OrganizationProfile | None
 ) -> Prize | None:
-    """The size of the prize for the deck, or None (the deck then leaves the slide out and
-    says so on its method slide).
-
-    Hook: the assembly of :class:`assessment.core.prize.Inputs` from the organization
-    profile, the KPI values and CRM evidence is being written on the "board" branch; once it
-    is there, call it here (and in :mod:`assessment.services.deck`) and pass the result of
-    :func:`assessment.core.prize.size_of_the_prize`.
-    """
-    return None
+    """The size of the prize for the deck from the organization profile (``--profile``) and
+    the KPI values of the answers (an answers file has no CRM evidence, so the win-rate
+    lever, which needs the open pipeline, is omitted).  A prize without any estimated lever
+    is passed too: the deck leaves the slide out and its method notes name what is missing."""
+    return prize_of_results(results, q, profile)
 
 
 def write_deck(params: Mapping[str, Any]) -> None:

@@ -78,6 +78,20 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @min_group_size_option
 @profile_option
 @click.option(
+    "--edition",
+    type=click.Choice(["board", "full"]),
+    default="full",
+    show_default=True,
+    help="board: 6–16 pages that decide; full: every section and the question appendix.",
+)
+@click.option(
+    "--per-phase",
+    type=click.IntRange(1, 6),
+    default=3,
+    show_default=True,
+    help="At most this many initiatives in each phase of the 30/60/90-day roadmap.",
+)
+@click.option(
     "--team",
     default="",
     help="Report one team against the organization (it must meet the minimum group size).",
@@ -106,6 +120,8 @@ def report_command(
     html_out: str | None,
     min_group_size: int | None,
     profile: tuple[str, ...],
+    edition: str,
+    per_phase: int,
     team: str,
     timeout: float,
 ) -> None:
@@ -160,15 +176,20 @@ def report_command(
         chosen = cuts.team(team.strip()) if team.strip() else None
         if team.strip() and (chosen is None or not chosen.shown):
             known = ", ".join(t.name for t in cuts.shown_teams) or "none"
-            problem = "no such team" if chosen is None else (
-                f"fewer than {results.min_group_size} respondents with answers, or showing it "
-                "would reveal a smaller team"
+            problem = (
+                "no such team"
+                if chosen is None
+                else (
+                    f"fewer than {results.min_group_size} respondents with answers, or showing it "
+                    "would reveal a smaller team"
+                )
             )
             fail(f"error: --team {team!r}: {problem}; teams that can be reported: {known}")
 
         from assessment.catalogues import translations_for
         from reports import ReportMeta, build_html
         from reports.teams import build_team_html
+        from assessment.core.prize_inputs import prize_of_results
         from reports.viewmodel import OptionalSections
 
         language = lang or q.language
@@ -179,7 +200,13 @@ def report_command(
             prepared_by=prepared_by,
             language=language,
             branding=branding,
-            optional=OptionalSections(profile=organization, teams=cuts),
+            optional=OptionalSections(
+                profile=organization,
+                teams=cuts,
+                prize=prize_of_results(results, q, organization),
+                per_phase=per_phase,
+            ),
+            edition=edition,
         )
         translations = translations_for(language)
         if chosen is not None:

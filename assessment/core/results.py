@@ -145,6 +145,9 @@ class Comment:
 
     text: str
     language: str = ""
+    role: str = ""
+    """The author's role id, used only to keep comments of a group under the minimum size
+    out of selections (:func:`assessment.core.voices.pick_voices`); never shown."""
 
 
 @dataclass(frozen=True, slots=True)

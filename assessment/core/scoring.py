@@ -174,7 +174,7 @@ def _tally(
             elif kind is AnswerKind.TEXT:
                 text = str(answer.value).strip()
                 if text:
-                    t.comments[p.element].append(Comment(text, resp.language))
+                    t.comments[p.element].append(Comment(text, resp.language, resp.role))
             elif kind is AnswerKind.NA:
                 acc.na += 1
             elif kind is AnswerKind.DK:
@@ -185,7 +185,7 @@ def _tally(
             if ei_comment is None:
                 raise ScoringError(f"respondent {resp.id!r}: unknown element {element_id!r}")
             if text.strip():
-                t.comments[ei_comment].append(Comment(text.strip(), resp.language))
+                t.comments[ei_comment].append(Comment(text.strip(), resp.language, resp.role))
     return t, cells, row_roles
 
 

@@ -182,6 +182,8 @@ class Assessment(WorkspaceScoped, Base):
     """Days without an answer after which a respondent is reminded by e-mail (with SMTP)."""
     reminder_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     """Automatic reminders each respondent gets at most; 0 turns them off."""
+    roadmap_per_phase: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    """At most this many initiatives in each phase of the 30/60/90-day roadmap (1–6)."""
     client: Mapped[Client] = relationship(back_populates="assessments")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     respondents: WriteOnlyMapped[Respondent] = relationship(

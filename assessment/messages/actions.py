@@ -77,6 +77,9 @@ define(
         # Assessments and their settings.
         "assessment.title_required": N_("a title is required"),
         "assessment.group_size": N_("minimum group size must be between %(min)s and %(max)s"),
+        "assessment.per_phase": N_(
+            "initiatives per roadmap phase must be between %(min)s and %(max)s"
+        ),
         "assessment.unknown_status": N_("unknown status '%(status)s'"),
         "assessment.transition": N_("cannot go from %(current)s to %(new)s"),
         "status.draft": N_("draft"),

@@ -15,6 +15,7 @@ from assessment.core.answers import AnswerKind
 from assessment.core.answers import Respondent as CoreRespondent
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
+from assessment.core.roadmap import DEFAULT_PER_PHASE, MAX_PER_PHASE
 from assessment.core.scoring import ElementOverride, score
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
@@ -44,6 +45,7 @@ class AssessmentSettings:
     language: str = "en"
     min_group_size: int = 3
     overrides: dict[str, dict[str, float]] = field(default_factory=dict)
+    roadmap_per_phase: int = DEFAULT_PER_PHASE
 
 
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
@@ -67,6 +69,8 @@ def validate_settings(settings: AssessmentSettings, q: Questionnaire, languages:
         raise Invalid("form.language", field="language", languages=languages)
     if not 1 <= settings.min_group_size <= 50:
         raise Invalid("assessment.group_size", field="min_group_size", min=1, max=50)
+    if not 1 <= settings.roadmap_per_phase <= MAX_PER_PHASE:
+        raise Invalid("assessment.per_phase", field="roadmap_per_phase", min=1, max=MAX_PER_PHASE)
     _raise_all(override_problems(settings.overrides, q), "overrides")
 
 
@@ -168,6 +172,7 @@ def add_assessment(
         language=settings.language,
         min_group_size=settings.min_group_size,
         overrides=settings.overrides,
+        roadmap_per_phase=settings.roadmap_per_phase,
         is_self_assessment=self_assessment,
         is_demo=demo,
     )
@@ -188,6 +193,7 @@ def update_settings(
         assessment.language = settings.language
         assessment.min_group_size = settings.min_group_size
         assessment.overrides = settings.overrides
+        assessment.roadmap_per_phase = settings.roadmap_per_phase
     _refresh_summary(session, assessment.id)  # weights and group size change the scores
     return assessment
 

@@ -4,8 +4,9 @@ Unlike the PDF, the deck is not queued: scoring the assessment (what the results
 every view) and building the slides take a fraction of a second (``bench/bench_report.py
 --deck``; ``docs/report.md``, "The PowerPoint deck"), so a job, a progress page and a cache
 would cost more than they save.  The deck is read from the same data as the PDF: live
-results, the organization profile, the workspace's branding; a guest's deck follows the
-guest's rules (:mod:`assessment.core.disclosure`).
+results, the organization profile and CRM evidence (the size of the prize), the round's
+action plan and, in a follow-up, what the previous round committed, the workspace's
+branding; a guest's deck follows the guest's rules (:mod:`assessment.core.disclosure`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ from assessment.db.models import Assessment, Workspace
 from assessment.db.tenancy import unscoped
 from assessment.services.assessments import compute_results, questionnaire_of
 from assessment.services.errors import Invalid
+from assessment.services.guest import previous_is_closed
+from assessment.services.plans import follow_through, round_plan
+from assessment.services.prize import prize_of
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
+from assessment.services.trends import chain_sources
 from reports.branding import DEFAULT_PRIMARY, Branding, Logo
 
 
@@ -42,15 +47,11 @@ class Deck:
 def prize_for(
     session: Session, assessment: Assessment, results: Results, q: Questionnaire
 ) -> Prize | None:
-    """The size of the prize for the deck, or None (the deck then leaves the slide out and
-    says so on its method slide).
-
-    Hook: the service that assembles :class:`assessment.core.prize.Inputs` from the
-    organization profile, KPI facts and CRM evidence is being written on the "board"
-    branch; once it is there, return ``size_of_the_prize(inputs)`` here (the command line
-    has the same hook in :func:`assessment.cli.deck_cmd.prize_for`).
-    """
-    return None
+    """The size of the prize for the deck (:func:`assessment.services.prize.prize_of`: the
+    organization profile, the KPI values the results use and the stored CRM evidence).  A
+    prize without any estimated lever is passed too: the deck then leaves the slide out and
+    its method slide's notes name the missing inputs."""
+    return prize_of(session, assessment, results, q)
 
 
 def _branding(session: Session, workspace_id: int) -> Branding:
@@ -85,6 +86,10 @@ def build_assessment_deck(
         results, _withheld = for_guest(results)
     branding = _branding(session, assessment.workspace_id)
     profile = profile_of(session, assessment)
+    # The plan and the follow-through as the PDF gathers them (report_jobs._render): a
+    # guest compares with the previous round only when it is closed.
+    compare = not guest or previous_is_closed(session, assessment)
+    sources = chain_sources(session, assessment, results, language) if compare else None
     meta = ReportMeta(
         client_name=assessment.client.name,
         assessment_title=assessment.title,
@@ -92,7 +97,11 @@ def build_assessment_deck(
         prepared_by=branding.firm_name,
         language=language,
         branding=branding,
-        optional=OptionalSections(profile=profile),
+        optional=OptionalSections(
+            profile=profile,
+            plan=round_plan(session, assessment),
+            follow_through=follow_through(session, assessment, sources),
+        ),
     )
     data = build_deck(
         results,

@@ -26,7 +26,7 @@ from assessment.core import plans as core
 from assessment.core.kpi import is_kpi
 from assessment.core.model import Questionnaire
 from assessment.core.results import Results
-from assessment.core.roadmap import Roadmap, build_roadmap, watch_for
+from assessment.core.roadmap import DEFAULT_PER_PHASE, Roadmap, build_roadmap, watch_for
 from assessment.core.trends import TrendSource, compute_trend
 from assessment.db import write_transaction
 from assessment.db.models import Assessment, Client, Membership, PlanItem, PlanNote, User
@@ -319,9 +319,12 @@ def delete_item(session: Session, actor: Actor, item_id: int) -> None:
 # -- from the results -----------------------------------------------------------------------
 
 
-def assessment_roadmap(results: Results, q: Questionnaire) -> Roadmap:
-    """The roadmap the plan is seeded from: the report's (one call, so both agree)."""
-    return build_roadmap(results, q)
+def assessment_roadmap(
+    results: Results, q: Questionnaire, per_phase: int = DEFAULT_PER_PHASE
+) -> Roadmap:
+    """The roadmap the plan is seeded from: the report's (one call, same initiatives per
+    phase as the assessment's setting, so both agree)."""
+    return build_roadmap(results, q, per_phase)
 
 
 def _text(code: str, lang: str) -> str:
@@ -411,7 +414,9 @@ def seed_from_roadmap(
     results = compute_results(session, assessment, lang)
     if results.respondents == 0:
         raise Invalid("plan.no_results")
-    seeds = core.seeds_from_roadmap(assessment_roadmap(results, q), today)
+    seeds = core.seeds_from_roadmap(
+        assessment_roadmap(results, q, assessment.roadmap_per_phase), today
+    )
     return _seed_rows(session, actor, assessment, seeds, lang, "plan.seeded")
 
 
@@ -429,7 +434,7 @@ def add_recommendation(
     if rec is None:
         raise Invalid("plan.recommendation", field="recommendation")
     phase = {30: 0, 60: 1}.get(rec.horizon_days, 2)
-    roadmap = assessment_roadmap(results, q)
+    roadmap = assessment_roadmap(results, q, assessment.roadmap_per_phase)
     placed = next((i for i in roadmap.initiatives() if i.id == rec.id), None)
     watch = watch_for(rec, results, q)
     seed = core.Seed(

@@ -33,25 +33,28 @@ from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services import plans as plan_svc
 from assessment.services import report_timing
 from assessment.services.actor import Actor
-from assessment.services.assessments import get_assessment, questionnaire_of
+from assessment.services.assessments import get_assessment, progress_of, questionnaire_of
 from assessment.services.crm_evidence import current_evidence, forecast_accuracy
 from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.services.guest import previous_is_closed
+from assessment.services.prize import prize_of
 from assessment.services.profiles import profile_of
 from assessment.services.questionnaires import languages_of
 from assessment.services.report_cache import fingerprint
 from assessment.services.trends import chain_sources, report_trend
 from reports.bounded import BoundedRenderer
+from reports.viewmodel import EDITIONS as _EDITIONS
+from reports.viewmodel import FULL
 
 MAX_JOBS_IN_FLIGHT_PER_USER = 3
 """Reports one member may have queued or rendering at once (a viewer queued six in a row)."""
 
 IN_FLIGHT = ("queued", "running")
 
-EDITIONS = ("full",)
-"""The report editions there are.  A new edition (e.g. ``board``) is added here and read
-from ``job.edition`` in :func:`_render`; requests, the cache and the timings key on it."""
-DEFAULT_EDITION = EDITIONS[0]
+EDITIONS = _EDITIONS
+"""The report editions (``full``, ``board``: :data:`reports.viewmodel.EDITIONS`); requests,
+the cache and the timings key on the edition, and :func:`_render` builds the one asked for."""
+DEFAULT_EDITION = FULL
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,11 @@ guests read closed assessments only, whose results do not change while they stay
 
 
 def request_guest_report(
-    session: Session, link_id: int, assessment: Assessment, language: str
+    session: Session,
+    link_id: int,
+    assessment: Assessment,
+    language: str,
+    edition: str = DEFAULT_EDITION,
 ) -> Requested:
     """Queue a report for a client's guest (the caller checked the assessment is theirs).
 
@@ -187,14 +194,14 @@ def request_guest_report(
     :data:`GUEST_REUSE`, is reused; a link may have :data:`MAX_JOBS_IN_FLIGHT_PER_LINK`
     others in flight (:class:`Conflict`).
     """
-    if language not in languages_of(assessment.questionnaire_version):
-        raise Invalid("report.language", field="language", language=language)
+    _check(assessment, language, edition)
     with write_transaction(session):
         same = session.scalar(
             select(ReportJob)
             .where(
                 ReportJob.assessment_id == assessment.id,
                 ReportJob.language == language,
+                ReportJob.edition == edition,
                 ReportJob.guest_link_id.is_not(None),
                 ReportJob.team == "",
                 or_(
@@ -218,6 +225,7 @@ def request_guest_report(
         job = ReportJob(
             assessment_id=assessment.id,
             language=language,
+            edition=edition,
             status="queued",
             guest_link_id=link_id,
         )
@@ -415,7 +423,11 @@ def _render(
             teams=computed.teams,
             plan=plan_svc.round_plan(session, assessment),
             follow_through=plan_svc.follow_through(session, assessment, sources),
+            prize=prize_of(session, assessment, results, q),
+            per_phase=assessment.roadmap_per_phase,
+            invited=progress_of(session, assessment.id).invited or None,
         ),
+        edition=job.edition,
     )
     session.commit()  # no transaction stays open during a long render
     renderer = _renderer(timeout_s, memory_mb, workers)
@@ -426,7 +438,6 @@ def _render(
         html = build_team_html(results, q, meta, computed.teams, job.team, translations)
         team_pdf: bytes = renderer.render_html(html)
         return team_pdf, key
-    # One edition today: a second one selects its sections from ``job.edition`` here.
     pdf: bytes = renderer.render(results, q, meta, translations=translations)
     return pdf, key
 

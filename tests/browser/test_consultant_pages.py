@@ -17,6 +17,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from assessment.core.loader import find_questionnaire_dir, load_questionnaire
 from assessment.core.synthetic import synthetic_respondents
 from assessment.io.exports import ExportPerson, long_rows, to_csv
@@ -137,11 +139,10 @@ def test_consultant_lists_and_results(
     assert "Page 1 of 2" in page.locator("#respondents").inner_text()
     page.get_by_label("Search respondents").fill("South")
     page.get_by_role("button", name="Search").click()
-    assert "30 respondents match “South”" in page.content()
+    expect(page.locator("body")).to_contain_text("30 respondents match “South”")
     page.locator("#respondents").get_by_role("link", name="Role", exact=True).click()
     roles = [
-        row.locator("td").nth(2).inner_text()
-        for row in page.locator("#respondents tbody tr").all()
+        row.locator("td").nth(2).inner_text() for row in page.locator("#respondents tbody tr").all()
     ]
     assert roles == sorted(roles, key=str.casefold) and len(roles) == 30
     page.locator("#respondents").get_by_role("link", name=re.compile(r"^Submitted \(")).click()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from playwright.sync_api import expect
 
 DATA = Path(__file__).parent / "data"
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -204,7 +205,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     assert page.get_by_label("Title").input_value() == "Follow-up: Sales health check March"
     page.get_by_label("Title").fill("Sales health check September")
     page.get_by_role("button", name="Start the follow-up").click()
-    assert "Follow-up started: new personal links" in page.content()
+    expect(page.locator("body")).to_contain_text("Follow-up started: new personal links")
     links = [el.input_value() for el in page.locator("input.link-field").all()]
     assert len(links) == 6 and len(set(links)) == 6 and all("/r/" in x for x in links)
     snap(page, shots, "e05-followup-links")
@@ -234,7 +235,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     # 7. the client's trend
     page.goto(client_url)
     page.get_by_role("link", name="Compare the assessments").click()
-    assert "2 assessments with answers" in page.content()
+    expect(page.locator("body")).to_contain_text("2 assessments with answers")
     trend = page.locator("table.trend-table")
     heads = trend.locator("thead th").all_inner_texts()
     assert any("Sales health check March" in h for h in heads)
@@ -282,7 +283,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
         str(REPO_DATA / "custom" / "team-pulse.yaml")
     )
     page.get_by_role("button", name="Check the file").click()
-    assert "The questionnaire is valid." in page.content()
+    expect(page.locator("body")).to_contain_text("The questionnaire is valid.")
     page.get_by_role("button", name="Publish this version").click()
     assert "Published Team Pulse 1.0.0." in page.locator(".flash-success").inner_text()
     page.get_by_role("link", name="Questionnaires").first.click()

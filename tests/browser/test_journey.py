@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 PASSWORD = "a long enough password"
 EMAIL = "marta@baltic-advisory.eu"
 PHONE = {"width": 390, "height": 844}
@@ -121,7 +123,7 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     answer_all(r1, 3, shot=shots / "07-respondent-page.png")
     r1.screenshot(path=str(shots / "08-review.png"), full_page=True)
     r1.get_by_role("button", name="Submit my answers").click()
-    assert "Thank you" in r1.content()
+    expect(r1.locator("body")).to_contain_text("Thank you")
     r1.screenshot(path=str(shots / "09-thanks.png"), full_page=True)
 
     # respondent 2 on a phone
@@ -133,7 +135,7 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     r2.get_by_role("button", name="Start").click()
     answer_all(r2, 1, shot=shots / "10-phone-page.png")
     r2.get_by_role("button", name="Submit my answers").click()
-    assert "Thank you" in r2.content()
+    expect(r2.locator("body")).to_contain_text("Thank you")
     width = r2.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"page scrolls sideways on a phone ({width}px)"
 
@@ -152,7 +154,7 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     r3b.screenshot(path=str(shots / "11-resumed.png"), full_page=True)
     answer_all(r3b, 2)
     r3b.get_by_role("button", name="Submit my answers").click()
-    assert "Thank you" in r3b.content()
+    expect(r3b.locator("body")).to_contain_text("Thank you")
 
     # the consultant sees the results
     page.goto(server + "/")
@@ -175,7 +177,7 @@ def test_consultant_journey(server: str, browser: Any, shots: Path) -> None:
     page.get_by_role("button", name="Start").click()
     answer_all(page, 2)
     page.get_by_role("button", name="Submit my answers").click()
-    assert "self-assessment with you as the only respondent" in page.content()
+    expect(page.locator("body")).to_contain_text("self-assessment with you as the only respondent")
     assert "Grow into a full team assessment" not in page.content()  # already the full one
     page.screenshot(path=str(shots / "15-self-results.png"), full_page=True)
 

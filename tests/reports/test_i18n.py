@@ -37,7 +37,7 @@ def test_static_labels_go_through_gettext(
 ) -> None:
     html = build_html(standard_results, standard, meta, translations=Shouting())
     for label in (
-        "EXECUTIVE SUMMARY",
+        "WHAT WE RECOMMEND",
         "METHODOLOGY",
         "SCORECARD",
         "PERCEPTION GAPS",

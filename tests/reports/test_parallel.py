@@ -158,7 +158,7 @@ def test_cutting_the_report(standard_report: Rendered) -> None:
         == standard_report.html
     )
     links = parts.links()
-    assert links[:3] == ["summary", "method", "scorecard"]
+    assert links[:3] == ["summary", "dashboard", "method"]
     with pytest.raises(KeyError, match="#summary"):
         parts.front_document({})
     front = parts.front_document(dict.fromkeys(links, 7))

@@ -54,7 +54,7 @@ def test_text_has_titles_scores_and_sections(standard_report: Rendered) -> None:
         assert el.title in text
     assert f"{r.overall.score:.0f}/100" in text.replace(" ", "")
     for heading in (
-        "Executive summary",
+        "What we recommend",
         "Methodology",
         "Scorecard",
         "Perception gaps",
@@ -73,7 +73,7 @@ def test_text_has_titles_scores_and_sections(standard_report: Rendered) -> None:
 def test_text_extracts_with_pypdf(standard_report: Rendered) -> None:
     reader = PdfReader(io.BytesIO(standard_report.pdf))
     text = " ".join((page.extract_text() or "") for page in reader.pages[:6])
-    assert "Executive summary" in text
+    assert "What we recommend" in text
     assert reader.metadata is not None and reader.metadata.title
 
 

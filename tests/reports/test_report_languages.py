@@ -14,7 +14,7 @@ from assessment.cli import main
 from assessment.core.loader import find_questionnaire
 from assessment.core.synthetic import synthetic_respondents
 
-HEADINGS = ("Executive summary", "Methodology", "Prioritized recommendations")
+HEADINGS = ("What we recommend", "Methodology", "Prioritized recommendations")
 SCRIPT_SAMPLE = {"pl": "ą", "ro": "ș", "ru": "и", "zh": "的"}
 
 

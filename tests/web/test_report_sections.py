@@ -49,7 +49,7 @@ def test_pdf_has_evidence_and_trend_sections_with_contents_entries(chain: Chain)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "with-evidence-and-trend.pdf").write_bytes(pdf)  # looked at as page PNGs
     text = _text(pdf)
-    contents = text.split("Executive summary", 2)[1]  # the contents page comes first
+    contents = text.split("What we recommend", 2)[1]  # the contents page comes first
     assert "Evidence from CRM data" in contents
     assert "Progress since earlier assessments" in contents
     # The sections themselves, after the contents, with their source and figures.

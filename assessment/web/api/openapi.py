@@ -162,7 +162,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "pooled-variance t-test and Benjamini–Hochberg adjustment, and the team's own "
         "leadership–frontline gap. A team below the minimum group size is hidden, and so is "
         "whatever would let it (or any smaller group) be recovered from the other figures; "
-        "see docs/scoring.md, \"Team cuts\".",
+        'see docs/scoring.md, "Team cuts".',
         "results",
         response="TeamsOut",
         path_params=(ASSESSMENT_ID,),

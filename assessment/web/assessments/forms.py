@@ -19,6 +19,12 @@ class AssessmentForm(FlaskForm):
     min_group_size = IntegerField(
         _l("Minimum group size"), default=3, validators=[DataRequired(), NumberRange(1, 50)]
     )
+    roadmap_per_phase = IntegerField(
+        _l("Initiatives per roadmap phase"),
+        default=3,
+        description=_l("At most this many initiatives in each of the 30/60/90-day phases (1–6)."),
+        validators=[DataRequired(), NumberRange(1, 6)],
+    )
     overrides = TextAreaField(
         _l("Element weight and target overrides"),
         description=_l("One element per line, e.g. crm: weight=2 target=85"),

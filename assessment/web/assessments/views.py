@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from assessment.core.roadmap import DEFAULT_PER_PHASE
 from assessment.db.models import Assessment, QuestionnaireVersion
 from assessment.extensions import current_session
 from assessment.services import assessments as svc
@@ -39,6 +40,7 @@ def _settings(
         title=form.title.data or "",
         language=form.language.data or "en",
         min_group_size=form.min_group_size.data or 3,
+        roadmap_per_phase=form.roadmap_per_phase.data or DEFAULT_PER_PHASE,
         overrides=svc.parse_overrides(form.overrides.data or "", q),
     )
 

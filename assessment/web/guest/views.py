@@ -199,7 +199,11 @@ def report(assessment_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         raise Invalid("form.expired")
     requested = jobs.request_guest_report(
-        current_session(), scope().link_id, assessment, request.form.get("language", "en")
+        current_session(),
+        scope().link_id,
+        assessment,
+        request.form.get("language", "en"),
+        request.form.get("edition") or jobs.DEFAULT_EDITION,
     )
     if requested.new:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -266,7 +270,7 @@ def download(assessment_id: int, job_id: int) -> Response:
         {"assessment": assessment.id, "language": job.language, "share_link": scope().link_id},
         client_ip(),
     )
-    name = _filename(scope().client_name, assessment.title, job.language)
+    name = _filename(scope().client_name, assessment.title, job.language, edition=job.edition)
     return Response(
         job.pdf,
         mimetype="application/pdf",

@@ -28,10 +28,14 @@ from assessment.workers.reports import runner_for
 from reports.formats import MEDIA_TYPES, PPTX
 
 
-def _filename(client: str, title: str, language: str, extension: str = "pdf") -> str:
+def _filename(
+    client: str, title: str, language: str, extension: str = "pdf", edition: str = ""
+) -> str:
+    """``client-title[-board]-lang.ext`` in ASCII (the board edition says so in its name)."""
     text = unicodedata.normalize("NFKD", f"{client} {title}").encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80] or "report"
-    return f"{slug}-{language}.{extension}"
+    suffix = "-board" if edition == "board" else ""
+    return f"{slug}{suffix}-{language}.{extension}"
 
 
 def deck_response(built: Deck) -> Response:
@@ -151,7 +155,12 @@ def download(assessment_id: int, job_id: int) -> Response:
     pdf = job.pdf  # read once: the audit entry's commit expires the row
     if job.status != "done" or pdf is None:
         return redirect(url_for("reports.show", assessment_id=assessment_id, job_id=job_id))
-    name = _filename(assessment.client.name, f"{assessment.title} {job.team}", job.language)
+    name = _filename(
+        assessment.client.name,
+        f"{assessment.title} {job.team}",
+        job.language,
+        edition=job.edition,
+    )
     audit.record(
         current_session(),
         current_user.user_id,

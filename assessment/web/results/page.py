@@ -213,6 +213,7 @@ class ResultsPage:
     def more_recommendations(self) -> tuple[RecommendationRow, ...]:
         """The recommendations after the top ones (shown on request)."""
         return self.recommendations[TOP_RECOMMENDATIONS:]
+
     teams: TeamsCard | None = None
     """Results by team (None when no respondent has a team)."""
 
