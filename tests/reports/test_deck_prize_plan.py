@@ -120,8 +120,8 @@ def test_profile_and_kpi_answers_give_a_prize_slide_with_a_native_table(
     assert turnover[2] == "H · (t₀ − t₁)/100 · T/(12·H) · [R/2 … R]"
     assert "H = 24 (organization profile)" in turnover[3]
     assert "T = PLN60M (organization profile)" in turnover[3]
-    assert "t₁ = 20 % (next better band, set from practice)" in turnover[3]
-    assert "t₀ = 33.9 % (answers (median))" in turnover[3]
+    assert "t₁ = 20% (next better band, set from practice)" in turnover[3]  # English: 20%
+    assert "t₀ = 33.9% (answers (median))" in turnover[3]
     text = _texts(slide)
     assert "Closing the biggest gaps is worth an estimated PLN" in text
     # No CRM export with an answers file: the win rate is not estimated, and says why.
