@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import inspect
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -332,6 +333,19 @@ def test_self_assessment_is_written_for_one_person(reports: Reports, edition: st
     assert text.count("Get the full picture: invite your team") >= 2
     assert "1 people" not in text and "1 points" not in text
     assert "could not be compared" not in text  # key points speak of one view, not groups
+
+
+_HYPHEN_RANGE = re.compile(r"(?<![\d\-–./:])\d+(?:[.,]\d+)?-\d+(?![\d\-–])")
+_HYPHEN_DASH = re.compile(r"\S - \S")
+
+
+@pytest.mark.parametrize(("edition", "case"), PARAMS)
+def test_ranges_and_dashes_are_not_hyphens(reports: Reports, edition: str, case: str) -> None:
+    """ "2–4 hours", "40–50%": an en dash in a range; no hyphen standing in for a dash
+    (an ISO date such as 2024-07-01 is not a range)."""
+    text = " ".join(p.text(body_only=False) for p in reports.get(edition, case).pages)
+    assert not _HYPHEN_RANGE.findall(text), _HYPHEN_RANGE.findall(text)[:5]
+    assert not _HYPHEN_DASH.findall(text), _HYPHEN_DASH.findall(text)[:5]
 
 
 FULL_ONLY = [e for e in EDITIONS if e == "full"]
