@@ -79,9 +79,15 @@ def _walk(
     removal: Removal,
     *,
     apply: bool,
+    seen: dict[str, set[Any]],
 ) -> None:
     """Delete (or count) the rows of ``table`` whose key is in ``ids`` and all their
-    dependents, children first."""
+    dependents, children first.
+
+    A row can be reached on two paths (a plan item through its client and through its
+    assessment): deleted on the first, it is gone on the second; when only counting,
+    ``seen`` holds the keys counted so far, so it is counted once either way.
+    """
     for child, column, ondelete in _references(table):
         if ondelete == "SET NULL":
             if apply:
@@ -95,12 +101,15 @@ def _walk(
         if ondelete != "CASCADE":
             continue  # the database refuses the parent's deletion: all of it rolls back
         child_ids = select(_pk(child)).where(column.in_(ids), _in_workspace(child, workspace_id))
-        _walk(session, child, child_ids, workspace_id, removal, apply=apply)
+        _walk(session, child, child_ids, workspace_id, removal, apply=apply, seen=seen)
     where = (_pk(table).in_(ids), _in_workspace(table, workspace_id))
     if apply:
         count = session.execute(delete(table).where(*where)).rowcount  # type: ignore[attr-defined]
     else:
-        count = session.scalar(select(func.count()).select_from(table).where(*where)) or 0
+        counted = seen.setdefault(table.name, set())
+        new = set(session.scalars(select(_pk(table)).where(*where))) - counted
+        counted |= new
+        count = len(new)
     if count:
         removal.deleted[table.name] = removal.deleted.get(table.name, 0) + count
 
@@ -109,7 +118,7 @@ def _remove(
     session: Session, model: type[Base], ids: Select[Any], workspace_id: int, *, apply: bool
 ) -> Removal:
     removal = Removal(deleted={}, changed={})
-    _walk(session, model.__table__, ids, workspace_id, removal, apply=apply)  # type: ignore[arg-type]
+    _walk(session, model.__table__, ids, workspace_id, removal, apply=apply, seen={})  # type: ignore[arg-type]
     # Deleted rows must not come back from the identity map as if they still existed.
     if apply:
         session.expire_all()

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from assessment.db import write_transaction
-from assessment.db.models import Assessment, MemberRole, ReportJob, Respondent
+from assessment.db.models import Assessment, MemberRole, PlanItem, ReportJob, Respondent
 from assessment.db.tenancy import unscoped
 from assessment.services import erasure
 from assessment.services.assessments import compute_results, get_assessment
@@ -44,7 +44,8 @@ def test_delete_client_removes_exactly_its_rows(db: Any, world: Any) -> None:
     gone = diff(before, table_counts(db))
     assert gone.pop("audit_entry") == -1  # the deletion is recorded in the audit trail
     # Two assessments with 3 + 2 respondents, two answers and one comment each,
-    # one report and one CRM upload per assessment.
+    # one report and one CRM upload per assessment; the plan's 3 + 1 items (one carried
+    # from the first round into the follow-up) and their 2 notes.
     expected = {
         "client": 1,
         "assessment": 2,
@@ -53,11 +54,13 @@ def test_delete_client_removes_exactly_its_rows(db: Any, world: Any) -> None:
         "element_comment": 5,
         "report_job": 2,
         "crm_evidence": 2,
+        "plan_item": 4,
+        "plan_note": 2,
     }
     assert gone == expected
     assert removal.deleted == expected == preview.deleted
-    # The other client keeps everything.
-    assert erasure.preview_client_deletion(db, actor, world.other_client).total == 12
+    # The other client keeps everything (its plan item and note included).
+    assert erasure.preview_client_deletion(db, actor, world.other_client).total == 14
 
 
 def test_delete_assessment_keeps_the_follow_up(db: Any, world: Any) -> None:
@@ -73,9 +76,15 @@ def test_delete_assessment_keeps_the_follow_up(db: Any, world: Any) -> None:
         "element_comment": 3,
         "report_job": 1,
         "crm_evidence": 1,
+        "plan_item": 3,
+        "plan_note": 1,
     }
     followup = get_assessment(db, world.followup)
     assert followup.previous_id is None
+    # The item carried into the follow-up stays with its note and owner, and loses the link.
+    (carried,) = db.scalars(select(PlanItem).where(PlanItem.assessment_id == world.followup))
+    assert carried.carried_from_id is None
+    assert carried.owner_name == "Jane Planner" and len(carried.notes) == 1
 
 
 def test_erase_respondent_removes_their_rows_and_the_reports(db: Any, world: Any) -> None:
