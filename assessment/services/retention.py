@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
@@ -117,7 +117,7 @@ class Identities:
                 anonymize_in_transaction(session, assessment)
 
 
-def _report_items(session: Session, workspace_id: int, ids: Any) -> list[RetentionItem]:
+def _report_items(session: Session, workspace_id: int, ids: Select[Any]) -> list[RetentionItem]:
     """One ``reports`` item per report job whose id is in ``ids``."""
     rows = session.execute(
         select(ReportJob.id, ReportJob.assessment_id, ReportJob.language)
