@@ -28,6 +28,7 @@ from assessment.db.models import (
     Assessment,
     AssessmentStatus,
     Client,
+    PlanItem,
     ReportJob,
     Respondent,
 )
@@ -79,9 +80,15 @@ def _walk(
     removal: Removal,
     *,
     apply: bool,
+    seen: dict[str, set[Any]],
 ) -> None:
     """Delete (or count) the rows of ``table`` whose key is in ``ids`` and all their
-    dependents, children first."""
+    dependents, children first.
+
+    A row can be reached on two paths (a plan item through its client and through its
+    assessment): deleted on the first, it is gone on the second; when only counting,
+    ``seen`` holds the keys counted so far, so it is counted once either way.
+    """
     for child, column, ondelete in _references(table):
         if ondelete == "SET NULL":
             if apply:
@@ -95,12 +102,15 @@ def _walk(
         if ondelete != "CASCADE":
             continue  # the database refuses the parent's deletion: all of it rolls back
         child_ids = select(_pk(child)).where(column.in_(ids), _in_workspace(child, workspace_id))
-        _walk(session, child, child_ids, workspace_id, removal, apply=apply)
+        _walk(session, child, child_ids, workspace_id, removal, apply=apply, seen=seen)
     where = (_pk(table).in_(ids), _in_workspace(table, workspace_id))
     if apply:
         count = session.execute(delete(table).where(*where)).rowcount  # type: ignore[attr-defined]
     else:
-        count = session.scalar(select(func.count()).select_from(table).where(*where)) or 0
+        counted = seen.setdefault(table.name, set())
+        new = set(session.scalars(select(_pk(table)).where(*where))) - counted
+        counted |= new
+        count = len(new)
     if count:
         removal.deleted[table.name] = removal.deleted.get(table.name, 0) + count
 
@@ -109,7 +119,7 @@ def _remove(
     session: Session, model: type[Base], ids: Select[Any], workspace_id: int, *, apply: bool
 ) -> Removal:
     removal = Removal(deleted={}, changed={})
-    _walk(session, model.__table__, ids, workspace_id, removal, apply=apply)  # type: ignore[arg-type]
+    _walk(session, model.__table__, ids, workspace_id, removal, apply=apply, seen={})  # type: ignore[arg-type]
     # Deleted rows must not come back from the identity map as if they still existed.
     if apply:
         session.expire_all()
@@ -264,14 +274,44 @@ def _identified(assessment_id: int) -> Select[Any]:
     )
 
 
+def _named_owners(assessment_id: int) -> Select[Any]:
+    """Plan items the assessment committed whose owner is a named person at the client.
+
+    A copy carried into a later round is a row of that round: it keeps its owner until
+    that round is anonymized.  A member as owner (``owner_user_id``) is an account of the
+    workspace, not client staff, and stays.
+    """
+    return select(PlanItem).where(
+        PlanItem.assessment_id == assessment_id,
+        (PlanItem.owner_name != "") | (PlanItem.owner_email != ""),
+    )
+
+
+def plan_report_ids(assessment_id: int) -> Select[Any]:
+    """Report jobs whose PDF may show the owners of the plan items the assessment
+    committed: its own (the plan) and its follow-ups' (what the previous round committed)."""
+    followups = select(Assessment.id).where(Assessment.previous_id == assessment_id)
+    return select(ReportJob.id).where(
+        (ReportJob.assessment_id == assessment_id) | ReportJob.assessment_id.in_(followups)
+    )
+
+
 def _generated_code(code: str) -> bool:
     return code[:1] == "R" and code[1:].isdigit()
 
 
+def _count(session: Session, stmt: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
 def identified_count(session: Session, assessment_id: int) -> int:
     """How many respondents of the assessment still carry a name, e-mail or link."""
-    sub = _identified(assessment_id).subquery()
-    return session.scalar(select(func.count()).select_from(sub)) or 0
+    return _count(session, _identified(assessment_id))
+
+
+def named_owner_count(session: Session, assessment_id: int) -> int:
+    """How many plan items the assessment committed still name an owner at the client."""
+    return _count(session, _named_owners(assessment_id))
 
 
 def require_closed(assessment: Assessment) -> None:
@@ -280,12 +320,32 @@ def require_closed(assessment: Assessment) -> None:
         raise Conflict("erase.close_first")
 
 
-def anonymize_in_transaction(session: Session, assessment: Assessment) -> int:
-    """Drop the names, e-mails and links of a closed assessment's respondents in the
-    caller's write transaction; returns how many respondents changed.
+def preview_anonymization(session: Session, actor: Actor, assessment_id: int) -> Removal:
+    """What anonymizing the assessment would change and remove (nothing is changed)."""
+    assessment = get_assessment(session, assessment_id)
+    actor.require_editor()
+    owners = named_owner_count(session, assessment.id)
+    reports = Removal(deleted={}, changed={})
+    if owners:
+        reports = _remove(
+            session, ReportJob, plan_report_ids(assessment.id), actor.workspace_id, apply=False
+        )
+    return Removal(
+        deleted=reports.deleted,
+        changed={"respondent": identified_count(session, assessment.id), "plan_item": owners},
+    )
+
+
+def anonymize_in_transaction(session: Session, assessment: Assessment) -> Removal:
+    """Drop the names, e-mails and links of a closed assessment's respondents, and the
+    names and e-mails of the plan owners it committed, in the caller's write transaction;
+    returns how many respondents and plan items changed and which rows went.
 
     Answers and comments stay, under the respondents' codes.  An imported code that is not
     one of ours (``R0001``…) may be a person's identifier, so it is replaced by a new one.
+    Plan items keep their title, status, dates, measures, proposed role and member owner.
+    When an owner's name goes, so do the PDF reports that may show it
+    (:func:`plan_report_ids`); the next request renders them again.
     """
     require_closed(assessment)
     respondents = list(
@@ -305,24 +365,31 @@ def anonymize_in_transaction(session: Session, assessment: Assessment) -> int:
             r.code = f"R{next_number:04d}"
             next_number += 1
         changed += 1
-    return changed
+    owners = list(session.scalars(_named_owners(assessment.id)))
+    for item in owners:
+        item.owner_name = ""
+        item.owner_email = ""
+    session.flush()
+    reports = Removal(deleted={}, changed={})
+    if owners:
+        reports = _remove(
+            session, ReportJob, plan_report_ids(assessment.id), assessment.workspace_id, apply=True
+        )
+    return Removal(
+        deleted=reports.deleted, changed={"respondent": changed, "plan_item": len(owners)}
+    )
 
 
 def anonymize_assessment(
     session: Session, actor: Actor, assessment_id: int, *, confirmed: bool
 ) -> int:
-    """Anonymize a closed assessment (see :func:`anonymize_in_transaction`)."""
+    """Anonymize a closed assessment (see :func:`anonymize_in_transaction`); returns how
+    many respondents changed."""
     assessment = get_assessment(session, assessment_id)
     actor.require_editor()
     if not confirmed:
         raise Invalid("erase.confirm_box", field="confirm")
     with write_transaction(session):
-        changed = anonymize_in_transaction(session, assessment)
-        _record(
-            session,
-            actor,
-            "assessment.anonymize",
-            f"assessment:{assessment_id}",
-            Removal(deleted={}, changed={"respondent": changed}),
-        )
-    return changed
+        removal = anonymize_in_transaction(session, assessment)
+        _record(session, actor, "assessment.anonymize", f"assessment:{assessment_id}", removal)
+    return removal.changed["respondent"]

@@ -9,10 +9,16 @@ callers; nothing here runs by itself.
 Each kind of data is one :class:`RetentionStep` in :data:`STEPS`:
 
 * ``identities`` — closed assessments whose ``closed_at`` is older than the workspace's
-  ``retain_identities_days`` lose their respondents' names, e-mails and links (answers
-  stay under codes, as with a manual anonymization);
+  ``retain_identities_days`` are anonymized as by hand
+  (:func:`~assessment.services.erasure.anonymize_in_transaction`): their respondents lose
+  names, e-mails and links (answers stay under codes), listed as ``identities``; the plan
+  items they committed lose the names and e-mails of owners at the client, listed as
+  ``plan_owners``, and the PDF reports that may show those owners go, listed as
+  ``reports``.  An item carried into a later round is that round's row and waits for
+  that round's own period;
 * ``reports`` — finished PDF report jobs older than ``retain_files_days`` are deleted (the
-  PDF is stored on the job row; exports are streamed to the browser and never stored);
+  PDF is stored on the job row; exports are streamed to the browser and never stored).  A
+  report the identities step already lists is not listed again;
 * ``audit`` — see :class:`ExpiredRows` and :func:`register_step`.
 """
 
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
@@ -33,7 +39,12 @@ from assessment.db.tenancy import bind_workspace, current_workspace, unscoped
 from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.branding import load_workspace
-from assessment.services.erasure import anonymize_in_transaction, identified_count
+from assessment.services.erasure import (
+    anonymize_in_transaction,
+    identified_count,
+    named_owner_count,
+    plan_report_ids,
+)
 from assessment.services.errors import Invalid
 
 FINISHED = ("done", "failed")
@@ -65,14 +76,16 @@ class RetentionStep(Protocol):
 
 
 class Identities:
-    """Names, e-mails and links of closed assessments, ``retain_identities_days`` after
-    closing."""
+    """Names, e-mails and links of closed assessments' respondents, and names and e-mails
+    of the plan owners they committed, ``retain_identities_days`` after closing."""
 
     kind = "identities"
     setting = "retain_identities_days"
+    plan_owners = "plan_owners"
 
     def due(self, session: Session, workspace_id: int, cutoff: datetime) -> list[RetentionItem]:
-        """Closed assessments closed before ``cutoff`` that still identify someone."""
+        """Closed assessments closed before ``cutoff`` that still identify someone: their
+        respondents, their plan owners and the reports that may show those owners."""
         items = []
         closed = session.execute(
             select(Assessment.id, Assessment.title)
@@ -87,14 +100,36 @@ class Identities:
             n = identified_count(session, assessment_id)
             if n:
                 items.append(RetentionItem(workspace_id, self.kind, assessment_id, n, title))
+            owners = named_owner_count(session, assessment_id)
+            if owners:
+                items.append(
+                    RetentionItem(workspace_id, self.plan_owners, assessment_id, owners, title)
+                )
+                items.extend(_report_items(session, workspace_id, plan_report_ids(assessment_id)))
         return items
 
     def apply(self, session: Session, items: list[RetentionItem], cutoff: datetime) -> None:
-        """Anonymize each listed assessment."""
-        for item in items:
-            assessment = session.get(Assessment, item.target_id)
+        """Anonymize each listed assessment (which deletes the listed reports)."""
+        targets = [i.target_id for i in items if i.kind in (self.kind, self.plan_owners)]
+        for target in dict.fromkeys(targets):
+            assessment = session.get(Assessment, target)
             if assessment is not None:
                 anonymize_in_transaction(session, assessment)
+
+
+def _report_items(session: Session, workspace_id: int, ids: Select[Any]) -> list[RetentionItem]:
+    """One ``reports`` item per report job whose id is in ``ids``."""
+    rows = session.execute(
+        select(ReportJob.id, ReportJob.assessment_id, ReportJob.language)
+        .where(ReportJob.id.in_(ids))
+        .order_by(ReportJob.id)
+    ).all()
+    return [
+        RetentionItem(
+            workspace_id, "reports", job_id, 1, f"assessment {assessment_id} ({language})"
+        )
+        for job_id, assessment_id, language in rows
+    ]
 
 
 class ReportFiles:
@@ -105,20 +140,11 @@ class ReportFiles:
 
     def due(self, session: Session, workspace_id: int, cutoff: datetime) -> list[RetentionItem]:
         """Finished report jobs made before ``cutoff``."""
-        rows = session.execute(
-            select(ReportJob.id, ReportJob.assessment_id, ReportJob.language)
-            .where(
-                ReportJob.status.in_(FINISHED),
-                func.coalesce(ReportJob.finished_at, ReportJob.created_at) <= cutoff,
-            )
-            .order_by(ReportJob.id)
-        ).all()
-        return [
-            RetentionItem(
-                workspace_id, self.kind, job_id, 1, f"assessment {assessment_id} ({language})"
-            )
-            for job_id, assessment_id, language in rows
-        ]
+        old = select(ReportJob.id).where(
+            ReportJob.status.in_(FINISHED),
+            func.coalesce(ReportJob.finished_at, ReportJob.created_at) <= cutoff,
+        )
+        return _report_items(session, workspace_id, old)
 
     def apply(self, session: Session, items: list[RetentionItem], cutoff: datetime) -> None:
         """Delete the listed jobs with their PDFs."""
@@ -216,12 +242,27 @@ def _bound(session: Session, workspace_id: int) -> Iterator[None]:
         bind_workspace(session, previous)
 
 
+def _unlisted(items: list[RetentionItem], listed: set[tuple[str, int]]) -> list[RetentionItem]:
+    """The items not listed yet (a report may be due for its age and for the plan owners it
+    shows; an earlier step removes it, so it is listed there only), noting them as listed."""
+    out = []
+    for item in items:
+        if item.target_id is not None:
+            key = (item.kind, item.target_id)
+            if key in listed:
+                continue
+            listed.add(key)
+        out.append(item)
+    return out
+
+
 def _due(session: Session, workspace: Workspace, now: datetime) -> list[RetentionItem]:
     items: list[RetentionItem] = []
+    listed: set[tuple[str, int]] = set()
     for step in STEPS:
         cutoff = _cutoff(workspace, step, now)
         if cutoff is not None:
-            items.extend(step.due(session, workspace.id, cutoff))
+            items.extend(_unlisted(step.due(session, workspace.id, cutoff), listed))
     return items
 
 
@@ -241,11 +282,12 @@ def apply_retention(session: Session, now: datetime) -> list[RetentionItem]:
     done: list[RetentionItem] = []
     for workspace in _workspaces(session):
         with _bound(session, workspace.id), write_transaction(session):
+            listed: set[tuple[str, int]] = set()
             for step in STEPS:
                 cutoff = _cutoff(workspace, step, now)
                 if cutoff is None:
                     continue
-                items = step.due(session, workspace.id, cutoff)
+                items = _unlisted(step.due(session, workspace.id, cutoff), listed)
                 step.apply(session, items, cutoff)
                 done.extend(items)
     return done

@@ -1,5 +1,6 @@
 """Test data for erasure and retention: a workspace with two clients, follow-ups, answers,
-comments, reports and CRM evidence, plus a rival workspace that must never change."""
+comments, reports, CRM evidence and action plans (items with named owners, a member owner,
+an item carried into the follow-up, notes), plus a rival workspace that must never change."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from assessment.db.models import (
     ElementComment,
     MemberRole,
     Membership,
+    PlanItem,
+    PlanNote,
     ReportJob,
     Respondent,
     Workspace,
@@ -65,6 +68,8 @@ class Built:
     """An assessment of ``other_client``."""
     people: dict[int, list[int]] = field(default_factory=dict)
     """Respondent ids per assessment id."""
+    plan: dict[int, list[int]] = field(default_factory=dict)
+    """Plan item ids per assessment id (see :func:`add_plan`)."""
 
 
 def _assessment(session: Any, client_id: int, version_id: int, title: str, **kw: Any) -> int:
@@ -120,6 +125,82 @@ def add_person(
     return r.id
 
 
+def add_plan_item(
+    session: Any,
+    assessment_id: int,
+    title: str,
+    *,
+    owner_name: str = "",
+    owner_email: str = "",
+    owner_user_id: int | None = None,
+    carried_from_id: int | None = None,
+    note: str | None = None,
+) -> int:
+    """A plan item of the assessment's client (with a note when ``note`` is given)."""
+    client_id = session.scalar(select(Assessment.client_id).where(Assessment.id == assessment_id))
+    item = PlanItem(
+        client_id=client_id,
+        assessment_id=assessment_id,
+        carried_from_id=carried_from_id,
+        title=title,
+        owner_name=owner_name,
+        owner_email=owner_email,
+        owner_user_id=owner_user_id,
+        owner_role="sales_manager",
+        due_date=dt.date(2026, 12, 1),
+        status="in_progress",
+        kpi_question="onboarding.ramp_cycles",
+        kpi_unit="sales cycles",
+        baseline=3.0,
+        target=2.0,
+    )
+    session.add(item)
+    session.flush()
+    if note is not None:
+        session.add(PlanNote(item_id=item.id, text=note, author_label="Consultant"))
+    return item.id
+
+
+def add_plan(session: Any, built: Built, member_id: int | None) -> None:
+    """Plans of both clients.
+
+    ``first``: an item owned by a named person with an e-mail (one note), one by a member
+    (``member_id``) and one by a named person without e-mail.  ``followup``: the first item
+    carried over (its own row, same owner, one note).  ``other``: one named owner, one note.
+    Northwind then has 4 items and 2 notes, Contoso 1 and 1.
+    """
+    first = [
+        add_plan_item(
+            session,
+            built.first,
+            "Clean up the CRM pipeline stages",
+            owner_name="Jane Planner",
+            owner_email="jane.planner@client-example.eu",
+            note="Kick-off held",
+        ),
+        add_plan_item(session, built.first, "Weekly forecast call", owner_user_id=member_id),
+        add_plan_item(session, built.first, "Territory review", owner_name="Olaf Owner"),
+    ]
+    carried = add_plan_item(
+        session,
+        built.followup,
+        "Clean up the CRM pipeline stages",
+        owner_name="Jane Planner",
+        owner_email="jane.planner@client-example.eu",
+        carried_from_id=first[0],
+        note="Stages renamed",
+    )
+    other = add_plan_item(
+        session,
+        built.other,
+        "Qualification checklist",
+        owner_name="Carla Contoso",
+        owner_email="carla@contoso-example.eu",
+        note="Draft shared",
+    )
+    built.plan = {built.first: first, built.followup: [carried], built.other: [other]}
+
+
 def build(session: Any, workspace_id: int = 1) -> Built:
     """Two clients; the first has a closed assessment and its open follow-up."""
     version = publish_shipped(session)
@@ -149,6 +230,13 @@ def build(session: Any, workspace_id: int = 1) -> Built:
         for aid in (first, followup, other):
             session.add(ReportJob(assessment_id=aid, status="done", pdf=b"%PDF fake", pages=1))
             session.add(CrmEvidence(assessment_id=aid, filename="crm.csv", kpis=KPIS))
+        with unscoped(session):
+            member_id = session.scalar(
+                select(Membership.user_id)
+                .where(Membership.workspace_id == workspace_id)
+                .order_by(Membership.id)
+            )
+        add_plan(session, built, member_id)
     return built
 
 

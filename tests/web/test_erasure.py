@@ -11,7 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from assessment.db import write_transaction
-from assessment.db.models import Assessment, MemberRole, ReportJob, Respondent
+from assessment.db.models import (
+    Assessment,
+    AuditEntry,
+    MemberRole,
+    PlanItem,
+    ReportJob,
+    Respondent,
+)
 from assessment.db.tenancy import unscoped
 from assessment.services import erasure
 from assessment.services.assessments import compute_results, get_assessment
@@ -44,7 +51,8 @@ def test_delete_client_removes_exactly_its_rows(db: Any, world: Any) -> None:
     gone = diff(before, table_counts(db))
     assert gone.pop("audit_entry") == -1  # the deletion is recorded in the audit trail
     # Two assessments with 3 + 2 respondents, two answers and one comment each,
-    # one report and one CRM upload per assessment.
+    # one report and one CRM upload per assessment; the plan's 3 + 1 items (one carried
+    # from the first round into the follow-up) and their 2 notes.
     expected = {
         "client": 1,
         "assessment": 2,
@@ -53,11 +61,13 @@ def test_delete_client_removes_exactly_its_rows(db: Any, world: Any) -> None:
         "element_comment": 5,
         "report_job": 2,
         "crm_evidence": 2,
+        "plan_item": 4,
+        "plan_note": 2,
     }
     assert gone == expected
     assert removal.deleted == expected == preview.deleted
-    # The other client keeps everything.
-    assert erasure.preview_client_deletion(db, actor, world.other_client).total == 12
+    # The other client keeps everything (its plan item and note included).
+    assert erasure.preview_client_deletion(db, actor, world.other_client).total == 14
 
 
 def test_delete_assessment_keeps_the_follow_up(db: Any, world: Any) -> None:
@@ -73,9 +83,15 @@ def test_delete_assessment_keeps_the_follow_up(db: Any, world: Any) -> None:
         "element_comment": 3,
         "report_job": 1,
         "crm_evidence": 1,
+        "plan_item": 3,
+        "plan_note": 1,
     }
     followup = get_assessment(db, world.followup)
     assert followup.previous_id is None
+    # The item carried into the follow-up stays with its note and owner, and loses the link.
+    (carried,) = db.scalars(select(PlanItem).where(PlanItem.assessment_id == world.followup))
+    assert carried.carried_from_id is None
+    assert carried.owner_name == "Jane Planner" and len(carried.notes) == 1
 
 
 def test_erase_respondent_removes_their_rows_and_the_reports(db: Any, world: Any) -> None:
@@ -104,7 +120,9 @@ def test_anonymize_drops_identities_and_keeps_answers(db: Any, world: Any) -> No
     with pytest.raises(Conflict):
         erasure.anonymize_assessment(db, actor, world.followup, confirmed=True)
     assert erasure.anonymize_assessment(db, actor, world.first, confirmed=True) == 4
-    assert diff(before, table_counts(db)) == {"audit_entry": -1}  # only the audit record
+    # The audit record, and the PDFs that may show the round's plan owners (its own and
+    # its follow-up's); nothing else is deleted.
+    assert diff(before, table_counts(db)) == {"audit_entry": -1, "report_job": 2}
     people = db.scalars(select(Respondent).where(Respondent.assessment_id == world.first)).all()
     assert all(p.name == "" and p.email == "" and p.token_hash is None for p in people)
     codes = sorted(p.code for p in people)
@@ -116,6 +134,64 @@ def test_anonymize_drops_identities_and_keeps_answers(db: Any, world: Any) -> No
     # Other assessments keep their identities.
     assert erasure.identified_count(db, world.followup) == 2
     assert erasure.identified_count(db, world.first) == 0
+
+
+def _owners(db: Any, item_ids: list[int]) -> list[tuple[str, str, int | None]]:
+    rows = db.scalars(select(PlanItem).where(PlanItem.id.in_(item_ids)).order_by(PlanItem.id))
+    return [(r.owner_name, r.owner_email, r.owner_user_id) for r in rows]
+
+
+def test_anonymize_clears_the_plan_owners_of_that_round_only(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    first_items = world.plan[world.first]
+    kept_before = {
+        i.id: (i.title, i.status, i.due_date, i.owner_role, i.kpi_question, i.baseline, i.target)
+        for i in db.scalars(select(PlanItem).where(PlanItem.id.in_(first_items)))
+    }
+    member = _owners(db, first_items)[1][2]
+    assert member is not None
+    assert erasure.named_owner_count(db, world.first) == 2
+    preview = erasure.preview_anonymization(db, actor, world.first)
+    assert preview.changed == {"respondent": 3, "plan_item": 2}
+    assert preview.deleted == {"report_job": 2}
+    before = table_counts(db)
+    erasure.anonymize_assessment(db, actor, world.first, confirmed=True)
+    assert diff(before, table_counts(db)) == {"audit_entry": -1, **preview.deleted}
+    # Named people lose name and e-mail; the member owner and everything else stay.
+    assert _owners(db, first_items) == [("", "", None), ("", "", member), ("", "", None)]
+    kept_after = {
+        i.id: (i.title, i.status, i.due_date, i.owner_role, i.kpi_question, i.baseline, i.target)
+        for i in db.scalars(select(PlanItem).where(PlanItem.id.in_(first_items)))
+    }
+    assert kept_after == kept_before
+    assert erasure.named_owner_count(db, world.first) == 0
+    # The copy carried into the follow-up is a row of its own and keeps its owner, as does
+    # the other client's plan; so do the other client's reports.
+    assert _owners(db, world.plan[world.followup]) == [
+        ("Jane Planner", "jane.planner@client-example.eu", None)
+    ]
+    assert _owners(db, world.plan[world.other]) == [
+        ("Carla Contoso", "carla@contoso-example.eu", None)
+    ]
+    assert db.scalars(select(ReportJob.assessment_id)).all() == [world.other]
+    # Recorded by ids and counts, as the respondents are: no name or e-mail.
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.event == "assessment.anonymize")).one()
+    assert entry.target == f"assessment:{world.first}"
+    assert entry.details == {
+        "deleted": {"report_job": 2},
+        "changed": {"respondent": 3, "plan_item": 2},
+    }
+
+
+def test_anonymize_without_named_owners_keeps_the_reports(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    with write_transaction(db):
+        for item in db.scalars(select(PlanItem).where(PlanItem.assessment_id == world.first)):
+            item.owner_name = item.owner_email = ""
+    before = table_counts(db)
+    assert erasure.preview_anonymization(db, actor, world.first).deleted == {}
+    assert erasure.anonymize_assessment(db, actor, world.first, confirmed=True) == 3
+    assert diff(before, table_counts(db)) == {"audit_entry": -1}
 
 
 @pytest.mark.parametrize("operation", ["client", "assessment", "respondent"])

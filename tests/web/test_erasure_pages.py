@@ -19,6 +19,7 @@ def test_delete_client_needs_the_name(owner: FlaskClient, db: Any) -> None:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Northwind Traders" in html and "Respondents" in html
+    assert "Action plan items" in html and "Notes on action plan items" in html
     before = table_counts(db)
     res = post_form(owner, url, {"confirm": "Northwind"})
     assert res.status_code == 200 and "name" in res.get_data(as_text=True)
@@ -54,6 +55,9 @@ def test_anonymize_and_delete_assessment_pages(owner: FlaskClient, db: Any) -> N
     db.remove()
     show = owner.get(f"/assessments/{built.first}").get_data(as_text=True)
     assert f"/assessments/{built.first}/anonymize" in show
+    page = owner.get(f"/assessments/{built.first}/anonymize").get_data(as_text=True)
+    assert "who own 2 item(s) of this round&#39;s action plan" in page
+    assert "PDF reports" in page
     res = post_form(owner, f"/assessments/{built.first}/anonymize", {"confirm": "y"})
     assert res.status_code == 302
     assert "Person R0002" not in owner.get(f"/assessments/{built.first}").get_data(as_text=True)

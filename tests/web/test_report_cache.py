@@ -161,8 +161,7 @@ def test_new_respondent_branding_language_and_edition_each_make_a_new_render(
     assert _download(setup, "pl").new
     assert _download(setup, "pl").cached
     with pytest.raises(Invalid):
-        report_jobs.request_report(s, setup.actor, setup.aid, "en", "board")
-    monkeypatch.setattr(report_jobs, "EDITIONS", ("full", "board"))
+        report_jobs.request_report(s, setup.actor, setup.aid, "en", "poster")
     board = _download(setup, "en", "board")
     assert board.new and board.job.edition == "board"
     assert _download(setup, "en", "full").cached  # the full edition is still current
@@ -213,11 +212,16 @@ def test_closing_pre_renders_in_the_assessments_language(setup: Setup) -> None:
         assert assessment is not None
         assessment.language = "ro"
     jobs = report_jobs.prerender(s, setup.aid)
-    assert [(j.language, j.edition, j.requested_by_id) for j in jobs] == [("ro", "full", None)]
+    assert [(j.language, j.edition, j.requested_by_id) for j in jobs] == [
+        ("ro", "full", None),
+        ("ro", "board", None),
+    ]
     assert report_jobs.prerender(s, setup.aid) == []  # already queued
-    _run(jobs[0])
+    for job in jobs:
+        _run(job)
     assert report_jobs.prerender(s, setup.aid) == []  # already rendered
     assert report_jobs.request_report(s, setup.actor, setup.aid, "ro").cached
+    assert report_jobs.request_report(s, setup.actor, setup.aid, "ro", "board").cached
     empty = setup.baseline
     with write_transaction(s):
         for r in s.scalars(select(Respondent).where(Respondent.assessment_id == empty)):

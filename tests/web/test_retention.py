@@ -14,7 +14,16 @@ from sqlalchemy import select
 from assessment.cli import main
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
-from assessment.db.models import CrmEvidence, MemberRole, ReportJob, Respondent, Workspace
+from assessment.db.models import (
+    Assessment,
+    AssessmentStatus,
+    CrmEvidence,
+    MemberRole,
+    PlanItem,
+    ReportJob,
+    Respondent,
+    Workspace,
+)
 from assessment.db.tenancy import bind_workspace, unscoped
 from assessment.services import retention
 from assessment.services.errors import Invalid, PermissionDenied
@@ -47,22 +56,42 @@ def world(owner: FlaskClient, db: Any) -> Any:
     return built
 
 
+def _owners(db: Any, assessment_id: int) -> list[tuple[str, str]]:
+    rows = db.scalars(
+        select(PlanItem).where(PlanItem.assessment_id == assessment_id).order_by(PlanItem.id)
+    )
+    return [(r.owner_name, r.owner_email) for r in rows]
+
+
 def test_dry_run_lists_and_apply_removes_exactly_that(db: Any, world: Any) -> None:
     now = utcnow()
     before = table_counts(db)
     planned = plan_retention(db, now)
     assert table_counts(db) == before
-    kinds = sorted((i.kind, i.target_id) for i in planned)
+    kinds = [(i.kind, i.target_id, i.rows) for i in planned]
     old_jobs = sorted(
         db.scalars(select(ReportJob.id).where(ReportJob.finished_at <= now - dt.timedelta(days=7)))
     )
     assert len(old_jobs) == 3
-    assert kinds == sorted([("identities", world.first)] + [("reports", job) for job in old_jobs])
+    # The PDFs that may show the first round's plan owners: all of its own (old, new,
+    # queued) and its follow-up's; listed once even when also old enough to go.
+    plan_jobs = sorted(
+        db.scalars(
+            select(ReportJob.id).where(ReportJob.assessment_id.in_([world.first, world.followup]))
+        )
+    )
+    assert len(plan_jobs) == 4
+    other_old = sorted(set(old_jobs) - set(plan_jobs))
+    assert kinds == (
+        [("identities", world.first, 3), ("plan_owners", world.first, 2)]
+        + [("reports", job, 1) for job in plan_jobs]
+        + [("reports", job, 1) for job in other_old]
+    )
     # The rival workspace sets no periods: nothing of it is listed.
     assert {i.workspace_id for i in planned} == {1}
     applied = apply_retention(db, now)
     assert applied == planned
-    assert diff(before, table_counts(db)) == {"report_job": 3}
+    assert diff(before, table_counts(db)) == {"report_job": 5}
     bind_workspace(db, 1)
     people = db.scalars(select(Respondent).where(Respondent.assessment_id == world.first)).all()
     assert people and all(p.name == "" and p.email == "" and not p.token_hash for p in people)
@@ -70,7 +99,37 @@ def test_dry_run_lists_and_apply_removes_exactly_that(db: Any, world: Any) -> No
         select(Respondent).where(Respondent.assessment_id == world.followup)
     ).all()
     assert all(p.name for p in followup)  # still open: identities stay
+    # The first round's named owners go (the member owner stays); the item carried into
+    # the follow-up and the other client's plan keep theirs.
+    assert _owners(db, world.first) == [("", ""), ("", ""), ("", "")]
+    assert db.scalar(
+        select(PlanItem.owner_user_id).where(PlanItem.id == world.plan[world.first][1])
+    )
+    assert _owners(db, world.followup) == [("Jane Planner", "jane.planner@client-example.eu")]
+    assert _owners(db, world.other) == [("Carla Contoso", "carla@contoso-example.eu")]
     assert plan_retention(db, now) == []
+
+
+def test_a_carried_item_keeps_its_owner_until_its_own_round_is_due(db: Any, world: Any) -> None:
+    now = utcnow()
+    bind_workspace(db, 1)
+    with write_transaction(db):
+        followup = db.get(Assessment, world.followup)
+        followup.status = AssessmentStatus.CLOSED
+        followup.closed_at = now - dt.timedelta(days=10)
+    apply_retention(db, now)
+    bind_workspace(db, 1)
+    assert _owners(db, world.first)[0] == ("", "")
+    assert _owners(db, world.followup) == [("Jane Planner", "jane.planner@client-example.eu")]
+    # Thirty days after the follow-up closed, its own copy is due.
+    later = now + dt.timedelta(days=21)
+    planned = [(i.kind, i.target_id, i.rows) for i in plan_retention(db, later)]
+    assert ("plan_owners", world.followup, 1) in planned
+    assert ("plan_owners", world.first, 2) not in planned
+    apply_retention(db, later)
+    bind_workspace(db, 1)
+    assert _owners(db, world.followup) == [("", "")]
+    assert _owners(db, world.other) == [("Carla Contoso", "carla@contoso-example.eu")]
 
 
 def test_nothing_is_due_without_periods(db: Any, world: Any) -> None:
@@ -121,17 +180,18 @@ def test_command_dry_run_and_apply(
     runner = CliRunner()
     dry = runner.invoke(main, ["retention", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "would remove: 4 item(s)" in dry.output
+    assert "would remove: 7 item(s), 10 row(s)" in dry.output
+    assert "\tplan_owners\t" in dry.output
     db.rollback()
     assert table_counts(db) == before
     done = runner.invoke(main, ["retention", "--apply"])
     assert done.exit_code == 0, done.output
-    assert "removed: 4 item(s)" in done.output
+    assert "removed: 7 item(s), 10 row(s)" in done.output
     assert [line.split("\t")[:3] for line in done.output.splitlines()[:-1]] == [
         line.split("\t")[:3] for line in dry.output.splitlines()[:-1]
     ]
     db.rollback()  # end this session's read snapshot before counting again
-    assert diff(before, table_counts(db)) == {"report_job": 3}
+    assert diff(before, table_counts(db)) == {"report_job": 5}
 
 
 def test_worker_entry_point_applies_retention(app: Flask, db: Any, world: Any) -> None:
@@ -140,6 +200,6 @@ def test_worker_entry_point_applies_retention(app: Flask, db: Any, world: Any) -
     db.remove()
     before = table_counts(db)
     items = run_retention({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    assert sorted(i.kind for i in items) == ["identities", "reports", "reports", "reports"]
+    assert sorted(i.kind for i in items) == ["identities", "plan_owners"] + ["reports"] * 5
     db.rollback()
-    assert diff(before, table_counts(db)) == {"report_job": 3}
+    assert diff(before, table_counts(db)) == {"report_job": 5}

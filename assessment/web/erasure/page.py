@@ -19,6 +19,8 @@ def _labels() -> dict[str, str]:
         "report_job": _("PDF reports"),
         "crm_evidence": _("CRM evidence uploads"),
         "share_link": _("Share links"),
+        "plan_item": _("Action plan items"),
+        "plan_note": _("Notes on action plan items"),
     }
 
 

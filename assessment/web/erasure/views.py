@@ -106,7 +106,7 @@ def anonymize(assessment_id: int) -> str | BaseResponse:
     assessment = get_assessment(session, assessment_id)
     actor().require_editor()
     svc.require_closed(assessment)
-    identified = svc.identified_count(session, assessment_id)
+    preview = svc.preview_anonymization(session, actor(), assessment_id)
     form = ConfirmBoxForm()
     if form.validate_on_submit():
         try:
@@ -116,16 +116,24 @@ def anonymize(assessment_id: int) -> str | BaseResponse:
         else:
             flash(_("%(n)d respondent(s) anonymized.", n=n), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment_id))
+    lead = _(
+        "The names, e-mail addresses and links of %(n)d respondent(s) are erased. Answers "
+        "and comments stay under the respondents' codes, so the results do not change. "
+        "It cannot be undone.",
+        n=preview.changed["respondent"],
+    )
+    if preview.changed["plan_item"]:
+        lead += " " + _(
+            "The names and e-mail addresses of the people at the client who own %(n)d item(s) "
+            "of this round's action plan are erased too, with the PDF reports that may show "
+            "them; the items keep their role, dates, status and measures.",
+            n=preview.changed["plan_item"],
+        )
     page = ConfirmPage(
         title=_("Anonymize %(title)s", title=assessment.title),
-        lead=_(
-            "The names, e-mail addresses and links of %(n)d respondent(s) are erased. Answers "
-            "and comments stay under the respondents' codes, so the results do not change. "
-            "It cannot be undone.",
-            n=identified,
-        ),
+        lead=lead,
         name="",
-        removed=(),
+        removed=removed_rows(preview),
         cancel_url=url_for("assessments.show", assessment_id=assessment_id),
         danger_label=_("Anonymize"),
     )

@@ -37,6 +37,7 @@ from assessment.web.evidence.page import EvidenceCard, results_card
 from assessment.web.i18n import shown_questionnaire
 from assessment.web.plans.page import LoopCard, PlanCard, loop_card, plan_card
 from assessment.web.results.kpis import KpiRow, kpi_rows
+from assessment.web.results.roadmap import DecidingCards, deciding_cards
 from assessment.web.results.teams import TeamsCard, teams_card
 from assessment.web.trends.page import TrendCard, benchmark_card, trend_card
 
@@ -216,6 +217,9 @@ class ResultsPage:
 
     teams: TeamsCard | None = None
     """Results by team (None when no respondent has a team)."""
+    deciding: DecidingCards | None = None
+    """What we recommend, the 30/60/90-day roadmap and the size of the prize, worded as the
+    PDF words them (None without answers)."""
 
 
 def results_page(
@@ -251,6 +255,18 @@ def results_page(
     # Both rounds' results, computed once for the change card and the follow-through.
     sources = trends_svc.chain_sources(session, assessment, results, lang) if compare else None
     loop = plans_svc.follow_through(session, assessment, sources)
+    evidence = results_card(session, assessment, results, q, lang) if answered else None
+    deciding = deciding_cards(
+        results,
+        q,
+        lang,
+        profile=profile,
+        # The CRM import the evidence card loaded: the prize reads the same one.
+        crm_kpis=evidence.current.kpis if evidence and evidence.current else None,
+        per_phase=assessment.roadmap_per_phase,
+        # Once this round has a plan, its owners and due dates (what the PDF shows).
+        plan=plans_svc.round_plan(session, assessment) if answered else (),
+    )
     return ResultsPage(
         assessment=AssessmentHeader.of(assessment),
         q=q,
@@ -265,7 +281,7 @@ def results_page(
             if answered and not guest
             else None
         ),
-        evidence=results_card(session, assessment, results, q, lang) if answered else None,
+        evidence=evidence,
         trend=trend_card(session, assessment, results, lang, sources) if compare else None,
         kpis=kpi_rows(results, questions),
         can_edit=can_edit and not guest,
@@ -279,4 +295,5 @@ def results_page(
         teams=teams_card(q, results, computed.teams, team) if answered else None,
         plan=None if guest else plan_card(session, assessment, results, can_edit),
         loop=loop_card(loop, sources[0].questionnaire if sources else None, q),
+        deciding=deciding,
     )
