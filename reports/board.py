@@ -263,10 +263,11 @@ class BoardParts(BuilderBase):
         if o.ci is not None and o.score is not None:
             out.append(
                 _(
-                    "The overall score is %(score)s, with a 90 %% interval of %(low)s–"
+                    "The overall score is %(score)s, with a %(level)s interval of %(low)s–"
                     "%(high)s: read differences of a few points between elements as within "
                     "this uncertainty.",
                     score=self.score(o.score),
+                    level=f.percent(0.9),
                     low=self.score(o.ci[0]),
                     high=self.score(o.ci[1]),
                 )

@@ -201,8 +201,8 @@ class _Builder(BoardParts):
                 "whether it is larger than chance would explain."
             ),
             _(
-                "Flags: coverage below %(coverage)s, agreement below %(agreement)s (1 means "
-                "everyone gave the same answer), and a gap of %(gap)s points or more that is "
+                "Flags: response coverage below %(coverage)s, agreement below %(agreement)s "
+                "(1 means everyone gave the same answer), and a gap of %(gap)s points or more that is "
                 "statistically significant (p < 0.05).",
                 coverage=f.percent(LOW_COVERAGE),
                 agreement=f.number(LOW_AGREEMENT, 2),
@@ -430,13 +430,18 @@ class _Builder(BoardParts):
                 "groups has fewer than %(n)s respondents.",
                 n=self.r.min_group_size,
             )
-        return _(
+        gap = o.leadership - o.frontline
+        return self.f.ngettext(
+            "On average, leadership scores the organization %(lead)s and the frontline "
+            "%(front)s: a difference of %(gap)s point. Differences of %(large)s points or "
+            "more that are statistically significant (p < 0.05) are flagged.",
             "On average, leadership scores the organization %(lead)s and the frontline "
             "%(front)s: a difference of %(gap)s points. Differences of %(large)s points or "
             "more that are statistically significant (p < 0.05) are flagged.",
+            round(abs(gap)),
             lead=self.score(o.leadership),
             front=self.score(o.frontline),
-            gap=self.f.signed(o.leadership - o.frontline),
+            gap=self.f.signed(gap),
             large=self.f.number(LARGE_GAP),
         )
 

@@ -187,9 +187,9 @@ def report_command(
             fail(f"error: --team {team!r}: {problem}; teams that can be reported: {known}")
 
         from assessment.catalogues import translations_for
+        from assessment.core.prize_inputs import prize_of_results
         from reports import ReportMeta, build_html
         from reports.teams import build_team_html
-        from assessment.core.prize_inputs import prize_of_results
         from reports.viewmodel import OptionalSections
 
         language = lang or q.language
