@@ -202,8 +202,8 @@ class _Builder(BoardParts):
             ),
             _(
                 "Flags: response coverage below %(coverage)s, agreement below %(agreement)s "
-                "(1 means everyone gave the same answer), and a gap of %(gap)s points or more that is "
-                "statistically significant (p < 0.05).",
+                "(1 means everyone gave the same answer), and a gap of %(gap)s points or more "
+                "that is statistically significant (p < 0.05).",
                 coverage=f.percent(LOW_COVERAGE),
                 agreement=f.number(LOW_AGREEMENT, 2),
                 gap=f.number(LARGE_GAP),
