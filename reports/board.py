@@ -35,6 +35,7 @@ from reports.decisions import (
     watch_text,
 )
 from reports.plan import planned_owner
+from reports.prize_view import money_range
 from reports.sections import BuilderBase, anchor
 from reports.viewmodel import (
     DashboardRow,
@@ -104,11 +105,21 @@ class BoardParts(BuilderBase):
         return tuple(out)
 
     def decisions(self, has_plan: bool) -> tuple[str, ...]:
-        """The decisions the board is asked to take, one sentence each."""
+        """The decisions the board is asked to take, one sentence each (the same list the
+        results page and the deck's last slide show)."""
+        extra = self.meta.optional
+        prize = extra.prize
+        value = ""
+        if prize is not None and prize.levers:
+            value = money_range(self.f, prize.low, prize.high, prize.currency)
         chosen = board_decisions(
-            self.core_roadmap.message, top_priorities(self.r, TOP_PRIORITIES), has_plan
+            self.core_roadmap.message,
+            top_priorities(self.r, TOP_PRIORITIES),
+            has_plan,
+            unowned=[i.title for i in extra.plan if i.is_open and not i.owner],
+            value_at_stake=bool(value),
         )
-        return tuple(decision_text(d, self.r, self.element_title, self.f) for d in chosen)
+        return tuple(decision_text(d, self.r, self.element_title, self.f, value) for d in chosen)
 
     def ties(self) -> tuple[str, ...]:
         """For each ranked recommendation, why it follows the one before at equal priority."""

@@ -134,9 +134,10 @@ def watch_text(
 
 
 def decision_text(
-    decision: Decision, results: Results, titles: dict[str, str], f: Formatter
+    decision: Decision, results: Results, titles: dict[str, str], f: Formatter, value: str = ""
 ) -> str:
-    """A decision the board is asked to take (:mod:`assessment.core.decisions`), in words."""
+    """A decision the board is asked to take (:mod:`assessment.core.decisions`), in words;
+    ``value`` is the size of the prize as a formatted range (for ``track_value``)."""
     _ = f._
     element = titles.get(decision.element, decision.element)
     if decision.kind == decisions.SHARE_RESULTS:
@@ -151,6 +152,13 @@ def decision_text(
             "Approve the %(num)s priorities above and name one accountable owner for each.",
             decision.count,
         )
+    if decision.kind == decisions.NAME_OWNERS:
+        return _(
+            "Name an owner for each plan item that has none yet: %(items)s.",
+            items="; ".join(decision.items),
+        )
+    if decision.kind == decisions.TRACK_VALUE:
+        return _("Track the value at stake (%(range)s) in the monthly review.", range=value)
     if decision.kind == decisions.CONFIRM_PLAN:
         return _("Confirm the action plan's owners and due dates, and review it every month.")
     if decision.kind == decisions.FUND:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches
 
+from assessment.core.decisions import board_decisions
 from assessment.core.prize import Prize
 from assessment.core.results import KpiValue, TriggeredRecommendation
 from assessment.core.roadmap import (
@@ -26,6 +27,7 @@ from assessment.core.roadmap import (
 )
 from assessment.core.scoring import LARGE_GAP
 from reports.decisions import (
+    decision_text,
     initiative_action,
     initiative_title,
     level_word,
@@ -720,50 +722,21 @@ def loop_slide(deck: _Deck, loop: LoopView, done: int) -> None:
 
 # -- next steps and method --------------------------------------------------------------
 def next_steps_slide(deck: _Deck) -> None:
-    """The decisions the board is asked to take."""
+    """The decisions the board is asked to take: the same list as the PDF's first page and
+    the results page (:func:`assessment.core.decisions.board_decisions`)."""
     _, f, rm = deck._, deck.f, deck.roadmap
-    steps: list[str] = []
     plan = deck.meta.optional.plan
-    unnamed = [i.title for i in plan if i.is_open and not i.owner]
-    if plan and unnamed:
-        steps.append(
-            _(
-                "Name an owner for each plan item that has none yet: %(items)s.",
-                items="; ".join(unnamed),
-            )
-        )
-    elif deck.priorities and not plan:
-        steps.append(
-            _(
-                "Confirm the priorities and name an owner for each: %(items)s.",
-                items="; ".join(rec.title for rec in deck.priorities),
-            )
-        )
-    if rm.message.kind is MessageKind.PERCEPTION_GAP:
-        steps.append(
-            _(
-                "Share these results with the front line within two weeks, before any "
-                "initiative starts."
-            )
-        )
-    if plan:
-        first = [i.title for i in plan if i.phase == 0 and i.is_open and i.title]
-    else:
-        first = [initiative_title(i, deck.r, f) for i in rm.phases[0]]
-    if first:
-        steps.append(
-            _("Approve the plan for the first 30 days: %(items)s.", items="; ".join(first))
-        )
-    if rm.initiatives():
-        steps.append(_("Adopt the 90-day targets and review them every month."))
+    value = ""
     if deck.prize is not None and deck.prize.levers:
-        steps.append(
-            _(
-                "Track the value at stake (%(range)s) in the monthly review.",
-                range=money_range(deck.f, deck.prize.low, deck.prize.high, deck.prize.currency),
-            )
-        )
-    steps.append(_("Repeat this assessment in six months to measure the change."))
+        value = money_range(deck.f, deck.prize.low, deck.prize.high, deck.prize.currency)
+    chosen = board_decisions(
+        rm.message,
+        deck.priorities,
+        bool(plan),
+        unowned=[i.title for i in plan if i.is_open and not i.owner],
+        value_at_stake=bool(value),
+    )
+    steps = [decision_text(d, deck.r, deck.titles, f, value) for d in chosen]
     notes = [
         _(
             "These decisions turn the findings into commitments: owners, a plan for the first "

@@ -77,3 +77,22 @@ def test_a_plan_is_confirmed_instead_of_approved_and_on_target_raises_targets() 
     assert kinds[0] == decisions.CONFIRM_PLAN
     on_target = board_decisions(KeyMessage(MessageKind.ON_TARGET), [])
     assert [d.kind for d in on_target] == [decisions.RAISE_TARGETS, decisions.REASSESS]
+
+
+def test_owners_still_to_name_and_the_value_at_stake_are_decisions() -> None:
+    focus = KeyMessage(MessageKind.FOCUS, ("a", "b"), far_below=2)
+    chosen = board_decisions(
+        focus,
+        [rec("r1", "a", 5.0)],
+        has_plan=True,
+        unowned=["Coaching rhythm"],
+        value_at_stake=True,
+    )
+    kinds = [d.kind for d in chosen]
+    assert kinds == [
+        decisions.NAME_OWNERS,
+        decisions.ADOPT_TARGETS,
+        decisions.TRACK_VALUE,
+        decisions.REASSESS,
+    ]
+    assert chosen[0].items == ("Coaching rhythm",)

@@ -173,7 +173,6 @@ def test_a_plan_shows_owners_and_due_dates_instead_of_roles(
     # Next steps: owners to name, and the plan's first 30 days.
     steps = _texts(_slide(deck, "NEXT STEPS"))
     assert "Name an owner for each plan item that has none yet: Coaching rhythm." in steps
-    assert "Approve the plan for the first 30 days: Weekly pipeline review; Coaching" in steps
     # Polish: the same slides, worded in Polish.
     pl = _build(results, q, "pl", plan=_items(results))
     plan_pl = _texts(_slide(pl, "PLAN DZIAŁAŃ"))

@@ -202,7 +202,11 @@ def test_a_plan_gives_the_priorities_their_owners_as_in_the_pdf(
     assert view.priorities[0].owner_label == "Owned by"
     recommend = visible_text(card(page, "recommend"))
     assert "Owned by" in recommend and view.priorities[0].owner in recommend
-    assert "Confirm the action plan's owners and due dates" in recommend
+    # The seeded items carry the roadmap's roles, not yet people: the board is asked to
+    # name them (the same decision the PDF and the deck show).
+    assert "Name an owner for each plan item that has none yet" in recommend
+    for decision in view.decisions:
+        assert decision in recommend, decision
     assert "Open the plan" in card(page, "roadmap")
 
 

@@ -133,12 +133,15 @@ def deciding_cards(
     from reports.prize_view import prize_view
     from reports.viewmodel import OptionalSections, ReportMeta
 
+    prize = prize_of_results(results, q, profile, crm_kpis)
     meta = ReportMeta(
         client_name="",
         assessment_title="",
         date=dt.date.today(),
         language=lang,
-        optional=OptionalSections(profile=profile, plan=tuple(plan), per_phase=per_phase),
+        optional=OptionalSections(
+            profile=profile, plan=tuple(plan), per_phase=per_phase, prize=prize
+        ),
     )
     parts = BoardParts(results, q, meta, translations_for(lang))
     ranked = top_priorities(results, TOP_PRIORITIES)  # what parts.priorities() words, in order
@@ -171,7 +174,6 @@ def deciding_cards(
         deferred=len(parts.core_roadmap.deferred),
         note=parts.roadmap_note(),
     )
-    prize = prize_of_results(results, q, profile, crm_kpis)
     return DecidingCards(
         recommend=recommend,
         roadmap=roadmap,
