@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from assessment.core.disclosure import withhold_small_questions
 from assessment.core.model import Questionnaire
 from assessment.core.placeholders import EvidenceFigures, render_evidence
 from assessment.core.results import (
@@ -507,5 +508,8 @@ def build_view(
     meta: ReportMeta,
     translations: Translator | None = None,
 ) -> ReportView:
-    """Turn core results into the plain, translated, formatted report view-model."""
-    return _Builder(results, questionnaire, meta, translations).build()
+    """Turn core results into the plain, translated, formatted report view-model (answers
+    of questions a small group answered withheld:
+    :func:`assessment.core.disclosure.withhold_small_questions`)."""
+    shown = withhold_small_questions(results)
+    return _Builder(shown, questionnaire, meta, translations).build()

@@ -30,6 +30,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Inches
 
+from assessment.core.disclosure import withhold_small_questions
 from assessment.core.model import Questionnaire
 from assessment.core.placeholders import EvidenceFigures, render_evidence
 from assessment.core.plans import Status
@@ -94,7 +95,8 @@ def build_deck(
     assembled (the slide is left out, with a sentence on the method slide, when None or
     when no lever could be estimated; the method slide's notes then name what is missing).
     The plan and the follow-through come with ``meta.optional`` as for the PDF."""
-    deck = _Deck(results, questionnaire, meta, translations, prize, per_phase, owners)
+    shown = withhold_small_questions(results)  # evidence figures never cite a small group
+    deck = _Deck(shown, questionnaire, meta, translations, prize, per_phase, owners)
     return deck.build()
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from babel import Locale, UnknownLocaleError
+from markupsafe import Markup
 
 from assessment.core.model import Question, Questionnaire, SourceKind
 from assessment.core.qtypes import Kind
@@ -484,6 +485,9 @@ class BuilderBase:
             shares=[item.share for item in legend],
         )
         extra = []
+        if qx.withheld:
+            extra.append(self.withheld_text())
+            chart, legend = Markup(""), ()
         if qx.na:
             extra.append(_("not applicable: %(n)s", n=qx.na))
         if qx.dk:
@@ -498,6 +502,13 @@ class BuilderBase:
             legend,
             is_shared,
             " · ".join(extra),
+        )
+
+    def withheld_text(self) -> str:
+        """Why a question's answers are not shown (a group under the minimum size)."""
+        return self._(
+            "not shown: fewer than %(n)s people answered this question",
+            n=self.f.integer(self.r.min_group_size),
         )
 
     def appendix(self, el: ElementResult) -> AppendixElement:
@@ -534,7 +545,9 @@ class BuilderBase:
                     score=self.score(None if qx.mean is None else 100 * qx.mean),
                     contribution=self.f.number(qx.contribution, 1, missing="–"),
                     options=options,
-                    distribution="  ·  ".join(
+                    distribution=self.withheld_text()
+                    if qx.withheld
+                    else "  ·  ".join(
                         f"{o.label}\u00a0{o.count}\u00a0({o.share})".replace(" ", "\u00a0")
                         if len(o.label) < 40
                         else f"{o.label}\u00a0{o.count}\u00a0({o.share})"

@@ -118,6 +118,10 @@ class QuestionExplanation:
     median: float | None = None
     median_band: str | None = None
     agreement: float | None = None
+    withheld: bool = False
+    """A practice question fewer people answered than the minimum group size: its answers
+    (distribution, mean, points, agreement) are not shown; it still counts in the element's
+    score (:func:`assessment.core.disclosure.withhold_small_questions`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data view."""
@@ -136,6 +140,7 @@ class QuestionExplanation:
             "median": self.median,
             "median_band": self.median_band,
             "agreement": self.agreement,
+            "withheld": self.withheld,
         }
 
 

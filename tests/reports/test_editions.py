@@ -164,3 +164,32 @@ def test_a_self_assessment_is_written_for_one_person(
         assert 'id="gaps"' not in html and 'id="voices"' not in html
         assert 'id="invite"' in html and "Decisions to take" in html
         assert "Decisions for the board" not in html
+
+
+def test_a_question_only_one_person_answered_shows_no_answers_in_any_edition(
+    standard: Questionnaire, meta: ReportMeta
+) -> None:
+    """One sales director and one sales-operations person: the questions put only to them
+    would show the director's answers as a group of one."""
+    from assessment.core.scoring import score
+    from assessment.core.synthetic import synthetic_respondents
+
+    mix = {"executive": 1, "sales_manager": 4, "sales_rep": 12}
+    results = score(standard, synthetic_respondents(standard, mix=mix))
+    small = [
+        qx
+        for el in results.elements
+        for qx in el.questions
+        if qx.type != "number" and 0 < qx.answered < results.min_group_size
+    ]
+    assert small, "the mix should leave questions only the director answered"
+    view = build_view(results, standard, dataclasses.replace(meta, edition=FULL))
+    shown = {qv.id: qv for e in view.elements for qv in e.questions}
+    appendix = {aq.id: aq for a in view.appendix for aq in a.questions}
+    for qx in small:
+        assert "not shown: fewer than 3 people answered" in shown[qx.id].extra
+        assert not shown[qx.id].legend and not str(shown[qx.id].chart)
+        assert shown[qx.id].score == "–"
+        assert appendix[qx.id].distribution.startswith("not shown")
+    # KPI figures the director gave stay: they are the organization's, not an opinion.
+    assert any(k.median != "–" for e in view.elements for k in e.kpis)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from assessment.core.disclosure import for_guest
+from assessment.core.disclosure import for_guest, withhold_small_questions
 from assessment.core.model import Question, Questionnaire
 from assessment.core.placeholders import EvidenceFigures, evidence_by_recommendation
 from assessment.core.profile import OrganizationProfile
@@ -247,6 +247,7 @@ def results_page(
     withheld = False
     if guest:
         results, withheld = for_guest(results)
+    results = withhold_small_questions(results)
     answered = results.respondents > 0
     questions = q.questions()
     compare = answered and (not guest or guest_svc.previous_is_closed(session, assessment))
