@@ -19,6 +19,7 @@ from assessment.core.prize import Prize
 from assessment.core.prize_inputs import prize_of_results
 from assessment.core.profile import OrganizationProfile
 from assessment.core.results import Results
+from assessment.core.roadmap import DEFAULT_PER_PHASE
 from assessment.messages import Message
 
 
@@ -82,6 +83,7 @@ def write_deck(params: Mapping[str, Any]) -> None:
         meta,
         translations=translations_for(language),
         prize=prize_for(results, q, organization),
+        per_phase=params.get("per_phase") or DEFAULT_PER_PHASE,
     )
     output = Path(params["output"])
     _write_atomically(output, data)

@@ -109,5 +109,6 @@ def build_assessment_deck(
         meta,
         translations=translations_for(language),
         prize=prize_for(session, assessment, results, q),
+        per_phase=assessment.roadmap_per_phase,  # the same roadmap as the PDF and the page
     )
     return Deck(data, assessment.client.name, assessment.title, language)

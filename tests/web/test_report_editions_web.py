@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
@@ -106,3 +107,28 @@ def test_the_setting_is_edited_on_the_settings_page(owner: FlaskClient, app: Fla
         a = db.session.get(Assessment, aid)
         assert a is not None and a.roadmap_per_phase == 2
         db.session.remove()
+
+
+def test_the_deck_follows_the_roadmap_setting_too(
+    owner: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reports.deck as deck_module
+
+    seen: dict[str, object] = {}
+    real = deck_module.build_deck
+
+    def spy(*args: object, **kwargs: object) -> bytes:
+        seen.update(kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(deck_module, "build_deck", spy)
+    aid = closed_assessment(app, "Northwind", 0.25)
+    _per_phase(app, aid, 2)
+    res = post_form(
+        owner,
+        f"/assessments/{aid}/deck",
+        {"language": "en"},
+        form_url=f"/assessments/{aid}/results",
+    )
+    assert res.status_code == 200 and res.data[:2] == b"PK"
+    assert seen["per_phase"] == 2
