@@ -93,12 +93,14 @@ def test_consultant_lists_and_results(
     new_client(page, server, "Carpathian Oil", "Energy", "inside")
     page.goto(server + "/clients/")
     page.get_by_role("link", name="Industry").click()
+    page.wait_for_url(re.compile(r"sort=industry"))
     names = [a.inner_text() for a in page.locator("tbody td:first-child a").all()]
     assert names == ["Carpathian Oil", "Baltic Timber", "Northwind Distribution"]
     assert "Hybrid" in page.content() and ">hybrid<" not in page.content()
     page.get_by_label("Search clients").fill("timber")
     page.get_by_role("button", name="Search").click()
-    assert "sort=industry" in page.url and "q=timber" in page.url
+    page.wait_for_url(re.compile(r"q=timber"))
+    assert "sort=industry" in page.url
     assert [a.inner_text() for a in page.locator("tbody td:first-child a").all()] == [
         "Baltic Timber"
     ]
@@ -131,7 +133,7 @@ def test_consultant_lists_and_results(
     page.get_by_role("link", name="Import answers").click()
     page.get_by_label("Answers file (CSV)").set_input_files(str(answers_csv(tmp_path)))
     page.get_by_role("button", name="Check and import").click()
-    assert "Imported 12 respondents" in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("Imported 12 respondents")
 
     # Respondents: 72 in pages of 50, searched, sorted by role, the next page.
     page.goto(assessment_url)
@@ -141,16 +143,19 @@ def test_consultant_lists_and_results(
     page.get_by_role("button", name="Search").click()
     expect(page.locator("body")).to_contain_text("30 respondents match “South”")
     page.locator("#respondents").get_by_role("link", name="Role", exact=True).click()
+    page.wait_for_url(re.compile(r"sort=role"))
     roles = [
         row.locator("td").nth(2).inner_text() for row in page.locator("#respondents tbody tr").all()
     ]
     assert roles == sorted(roles, key=str.casefold) and len(roles) == 30
     page.locator("#respondents").get_by_role("link", name=re.compile(r"^Submitted \(")).click()
+    page.wait_for_url(re.compile(r"state=submitted"))
     assert "q=South" in page.url and "sort=role" in page.url and "state=submitted" in page.url
     assert "No respondent matches this search." in page.content()  # workshop teams differ
     page.goto(assessment_url + "#respondents")
     page.locator("#respondents").get_by_role("link", name="Next page").click()
-    assert "page=2" in page.url and len(codes(page)) == 22
+    page.wait_for_url(re.compile(r"page=2"))
+    assert len(codes(page)) == 22
     snap(page, shots, "c03-respondents-page-2")
 
     # Every assessment of the workspace, newest first, then by client.
@@ -160,9 +165,11 @@ def test_consultant_lists_and_results(
     page.get_by_label("Title").fill("Baseline")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Assessments").click()
+    page.wait_for_url(re.compile(r"/assessments/?$"))
     titles = [a.inner_text() for a in page.locator("tbody td:first-child > a").all()]
     assert titles == ["Baseline", "Q1 health check"]
     page.get_by_role("link", name="Client", exact=True).click()
+    page.wait_for_url(re.compile(r"sort=client"))
     titles = [a.inner_text() for a in page.locator("tbody td:first-child > a").all()]
     assert titles == ["Baseline", "Q1 health check"]  # Baltic before Northwind
     snap(page, shots, "c04-assessments")

@@ -58,6 +58,10 @@ def import_wide(page: Any, csv_file: Path, mapping: Path, shot: Path | None = No
 
 def open_then_close(page: Any) -> None:
     """Draft → open → closed, with the buttons on the assessment page."""
+    # The assessment page may still be loading: wait for one of its status buttons.
+    page.get_by_role(
+        "button", name=re.compile(r"^(Open for answers|Close and freeze answers)$")
+    ).first.wait_for()
     if page.get_by_role("button", name="Open for answers").count():
         page.get_by_role("button", name="Open for answers").click()
     page.get_by_role("button", name="Close and freeze answers").click()
@@ -79,7 +83,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     page.get_by_role("button", name="Create workspace").click()
     page.wait_for_url(server + "/")
     page.get_by_role("button", name="Sign out").click()
-    assert "/login" in page.url
+    page.wait_for_url(re.compile(r"/login"))
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -98,7 +102,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     page.get_by_role("link", name="New assessment").click()
     page.get_by_label("Title").fill("Sales health check March")
     page.get_by_role("button", name="Save").click()
-    assert re.search(r"/assessments/\d+$", page.url), page.url
+    page.wait_for_url(re.compile(r"/assessments/\d+$"))
     assert "No respondents yet." in page.content()  # they come from the survey tool
     first_url = page.url
     first_id = int(first_url.rstrip("/").split("/")[-1])
@@ -285,7 +289,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator("body")).to_contain_text("The questionnaire is valid.")
     page.get_by_role("button", name="Publish this version").click()
-    assert "Published Team Pulse 1.0.0." in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("Published Team Pulse 1.0.0.")
     page.get_by_role("link", name="Questionnaires").first.click()
     row = page.locator("tbody tr", has_text="Team Pulse").inner_text()
     assert "team-pulse" in row and "1.0.0" in row and "This workspace" in row

@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SALESHEALTH, serve, server_env
 
@@ -529,7 +530,7 @@ def test_confirmation_before_open_close_revoke_delete(site: Site, browser: Any, 
     answer(True)
     page.get_by_role("button", name="Open for answers").click()
     page.wait_for_load_state()
-    assert "The assessment is open" in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("The assessment is open")
     answer(False)
     row_of(page, codes[0]).get_by_role("button", name="Revoke").click()
     page.wait_for_timeout(300)
@@ -538,7 +539,7 @@ def test_confirmation_before_open_close_revoke_delete(site: Site, browser: Any, 
     answer(True)
     row_of(page, codes[0]).get_by_role("button", name="Revoke").click()
     page.wait_for_load_state()
-    assert "Link revoked" in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("Link revoked")
     answer(True)
     row_of(page, codes[1]).get_by_role("button", name="Delete").click()
     page.wait_for_load_state()

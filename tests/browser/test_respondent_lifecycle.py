@@ -72,6 +72,7 @@ def setup(server: str, browser: Any) -> dict[str, Any]:
         "Ewa Nowak, , sales_manager\nIon Popa, , sales_rep\nLena Chen, , sales_rep"
     )
     page.get_by_role("button", name="Add all").click()
+    page.wait_for_url(re.compile(r"/links"))
     links = [el.input_value() for el in page.locator("input.link-field").all()]
     assert len(links) == 3
     page.get_by_role("link", name="Done").click()
@@ -157,7 +158,7 @@ def test_refused_values_are_explained_next_to_the_field(
     lang = "pl"
     page = respondent(browser, setup["manager"], DESKTOP, lang)
     page.locator("form[action$='/respond/start'] button").click()
-    assert page.url.endswith("/respond/page/1")
+    page.wait_for_url(re.compile(r"/respond/page/1$"))
     status = page.locator(".autosave-status")
     failed = str(status.get_attribute("data-failed"))
     invalid = tr(

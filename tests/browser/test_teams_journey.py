@@ -14,6 +14,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from assessment.core.loader import find_questionnaire
 from assessment.io.exports import ExportPerson, long_rows, to_csv
 from tests.web.test_teams_page import team_people
@@ -82,7 +84,7 @@ def test_teams_journey(server: str, browser: Any, shots: Path, tmp_path: Path) -
     page.get_by_label("Answers file (CSV)").set_input_files(str(answers))
     page.get_by_label("Long: respondent, role, question, value[, comment] per row").check()
     page.get_by_role("button", name="Check and import").click()
-    assert "Imported 25 respondents" in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("Imported 25 respondents")
 
     page.goto(assessment_url + "/results#teams")
     teams = page.locator("#teams")
