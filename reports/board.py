@@ -11,6 +11,7 @@ which decisions the board is asked to take — is decided once in the core
 from __future__ import annotations
 
 from assessment.core.decisions import board_decisions
+from assessment.core.key_figures import key_figures
 from assessment.core.placeholders import EvidenceFigures, render_evidence
 from assessment.core.results import FLAG_LARGE_GAP
 from assessment.core.roadmap import (
@@ -46,10 +47,6 @@ from reports.viewmodel import (
 )
 
 TOP_PRIORITIES = 3
-DASHBOARD_RULE = (
-    "one KPI per element: a measured one (CRM or organization fact) before the respondents' "
-    "estimate, then the one in the weakest band, then the questionnaire's order"
-)
 
 
 class BoardParts(BuilderBase):
@@ -171,36 +168,20 @@ class BoardParts(BuilderBase):
         )
 
     def dashboard(self) -> tuple[DashboardRow, ...]:
-        """One key figure per element (:data:`DASHBOARD_RULE`), against its bands."""
-        questions = self.q.questions()
-        rows = []
-        for el in self.r.elements:
-            candidates = []
-            for order, kpi in enumerate(el.kpis):
-                qu = questions.get(kpi.question)
-                if qu is None or kpi.value is None or kpi.band is None:
-                    continue
-                bands = sorted(qu.bands or (), key=lambda b: b.score)
-                place = next((i for i, b in enumerate(bands) if b.id == kpi.band), 0)
-                measured = kpi.source in ("crm", "fact")
-                candidates.append((not measured, place, order, kpi, qu, bands, place))
-            if not candidates:
-                continue
-            *_, kpi, qu, bands, place = min(candidates, key=lambda c: c[:3])
-            status = "strong" if place == len(bands) - 1 else "weak" if place == 0 else "middle"
-            rows.append(
-                DashboardRow(
-                    element=el.title,
-                    element_anchor=anchor(el.id),
-                    measure=qu.text,
-                    value=self.f.measure(kpi.value, qu.unit or ""),
-                    band=next((b.label or b.id for b in bands if b.id == kpi.band), "–"),
-                    status=status,
-                    source=self.kpi_source(kpi),
-                    band_source=self.band_source_kind(qu),
-                )
+        """One key figure per element (:func:`assessment.core.key_figures.key_figures`)."""
+        return tuple(
+            DashboardRow(
+                element=self.element_title.get(fig.element, fig.element),
+                element_anchor=anchor(fig.element),
+                measure=fig.question.text,
+                value=self.f.measure(fig.kpi.value, fig.question.unit or ""),
+                band=fig.band.label or fig.band.id,
+                status=fig.status,
+                source=self.kpi_source(fig.kpi),
+                band_source=self.band_source_kind(fig.question),
             )
-        return tuple(rows)
+            for fig in key_figures(self.r, self.q)
+        )
 
     def kpi_count(self) -> int:
         """How many KPIs have a value (the dashboard shows one per element)."""

@@ -13,6 +13,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches
 
 from assessment.core.decisions import board_decisions
+from assessment.core.key_figures import key_figures
 from assessment.core.prize import Prize
 from assessment.core.results import KpiValue, TriggeredRecommendation
 from assessment.core.roadmap import (
@@ -49,6 +50,7 @@ from reports.pptx_kit import (
     add_table,
 )
 from reports.prize_view import money_range, omitted_sentence, prize_view
+from reports.sections import kpi_source_text
 
 if TYPE_CHECKING:
     from reports.deck import _Deck
@@ -134,14 +136,6 @@ def short_watch(deck: _Deck, kind: str, question: str | None, change: str) -> st
 
 
 # -- key numbers ------------------------------------------------------------------------
-def _band_label(deck: _Deck, kpi: KpiValue) -> str:
-    question = deck.q.questions().get(kpi.question)
-    for band in (question.bands if question is not None else None) or ():
-        if band.id == kpi.band:
-            return band.label or band.id
-    return "–"
-
-
 def _weakest(deck: _Deck, kpi: KpiValue) -> bool:
     question = deck.q.questions().get(kpi.question)
     bands = (question.bands if question is not None else None) or ()
@@ -150,22 +144,16 @@ def _weakest(deck: _Deck, kpi: KpiValue) -> bool:
     return kpi.band == min(bands, key=lambda b: b.score).id
 
 
-def _source(deck: _Deck, kpi: KpiValue) -> str:
-    _ = deck._
-    label = {
-        "crm": _("CRM"),
-        "fact": _("organization fact"),
-        "answers": _("answers (median)"),
-    }.get(kpi.source or "", kpi.source or "–")
-    return f"{label} · {kpi.reference}" if kpi.reference else label
-
-
 def key_numbers_slide(deck: _Deck) -> None:
-    """The weakest key figures (KPIs) against their bands, with their sources."""
+    """The board edition's key figures (one per element,
+    :func:`assessment.core.key_figures.key_figures`), weakest band first, with sources."""
     _, f = deck._, deck.f
     kpis = [k for el in deck.r.elements for k in el.kpis if k.value is not None]
-    kpis.sort(key=lambda k: (k.score if k.score is not None else 101.0, k.question))
-    shown = kpis[:MAX_KEY_NUMBERS]
+    figures = sorted(
+        key_figures(deck.r, deck.q),
+        key=lambda fig: (fig.place / max(1, len(fig.question.bands or ()) - 1), fig.element),
+    )
+    shown = figures[:MAX_KEY_NUMBERS]
     weakest = sum(1 for k in kpis if _weakest(deck, k))
     if not kpis:
         headline = _("No key figures were given")
@@ -184,13 +172,13 @@ def key_numbers_slide(deck: _Deck) -> None:
             "on the questionnaire's reference bands, which name their source."
         )
     ]
-    if len(kpis) > len(shown):
+    if len(figures) > len(shown):
         notes.append(
             _(
                 "Shown: the %(shown)s weakest of %(total)s key figures; the full report lists "
                 "them all.",
                 shown=f.integer(len(shown)),
-                total=f.integer(len(kpis)),
+                total=f.integer(len(figures)),
             )
         )
     slide = deck.content_slide(_("Key numbers"), headline, notes)
@@ -210,16 +198,13 @@ def key_numbers_slide(deck: _Deck) -> None:
             Run(_("Source"), size),
         ]
     ]
-    for k in shown:
-        question = deck.q.questions().get(k.question)
-        text = question.text if question is not None else k.question
-        unit = getattr(question, "unit", "") or ""
+    for fig in shown:
         rows.append(
             [
-                Run(text, size),
-                Run(f.measure(k.value, unit), size, True),
-                Run(_band_label(deck, k), size),
-                Run(_source(deck, k), size - 1, color=MUTED),
+                Run(fig.question.text, size),
+                Run(f.measure(fig.kpi.value, fig.question.unit or ""), size, True),
+                Run(fig.band.label or fig.band.id, size),
+                Run(kpi_source_text(fig.kpi, f), size - 1, color=MUTED),
             ]
         )
     height = min(BODY_HEIGHT, Inches(0.5) * len(rows))

@@ -52,6 +52,21 @@ def anchor(element_id: str) -> str:
     return "el-" + element_id.replace(".", "-").replace("_", "-")
 
 
+def kpi_source_text(value: KpiValue | None, f: Formatter, solo: bool = False) -> str:
+    """Where a KPI value comes from, in words, with the fact's source or the CRM metric
+    ("" without a value; "your answer" for a one-person assessment's estimate).  The PDF
+    and the deck word it alike."""
+    _ = f._
+    if value is None or value.source is None:
+        return ""
+    label = {
+        "crm": _("CRM"),
+        "fact": _("organization fact"),
+        "answers": _("your answer") if solo else _("answers (median)"),
+    }.get(value.source, value.source)
+    return f"{label} · {value.reference}" if value.reference else label
+
+
 class BuilderBase:
     """Formatting helpers and the element sections; :mod:`reports.build` adds the rest."""
 
@@ -398,15 +413,7 @@ class BuilderBase:
 
     def kpi_source(self, value: KpiValue | None) -> str:
         """Where a KPI value comes from, in words (with the fact's source or CRM metric)."""
-        _ = self._
-        if value is None or value.source is None:
-            return ""
-        label = {
-            "crm": _("CRM"),
-            "fact": _("organization fact"),
-            "answers": _("your answer") if self.solo else _("answers (median)"),
-        }.get(value.source, value.source)
-        return f"{label} · {value.reference}" if value.reference else label
+        return kpi_source_text(value, self.f, self.solo)
 
     def band_source_kind(self, qu: Question) -> str:
         """Where a KPI's bands come from, in a few words ("" when the question does not say)."""

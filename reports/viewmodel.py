@@ -544,7 +544,7 @@ class ReportView:
     decisions: tuple[str, ...] = ()
     """The decisions the board is asked to take, one sentence each."""
     dashboard: tuple[DashboardRow, ...] = ()
-    """One key figure per element (``reports.board.DASHBOARD_RULE``)."""
+    """One key figure per element (:func:`assessment.core.key_figures.key_figures`)."""
     kpi_count: int = 0
     """How many key figures have a value in all."""
     prize: PrizeView | None = None

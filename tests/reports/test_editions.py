@@ -193,3 +193,25 @@ def test_a_question_only_one_person_answered_shows_no_answers_in_any_edition(
         assert appendix[qx.id].distribution.startswith("not shown")
     # KPI figures the director gave stay: they are the organization's, not an opinion.
     assert any(k.median != "–" for e in view.elements for k in e.kpis)
+
+
+def test_the_deck_shows_the_board_editions_key_figures(
+    standard: Questionnaire,
+    standard_results: Results,
+    views: dict[str, ReportView],
+    meta: ReportMeta,
+) -> None:
+    """The deck's key-numbers slide and the board's key-numbers page show the same figures
+    (one per element, by assessment.core.key_figures), the deck its weakest ones."""
+    from pptx import Presentation
+
+    from reports.deck import build_deck
+    from tests.reports.test_deck_prize_plan import _slide, _table
+
+    deck = Presentation(io.BytesIO(build_deck(standard_results, standard, meta)))
+    rows = _table(_slide(deck, "KEY NUMBERS"))[1:]
+    board = {row.measure: row for row in views[BOARD].dashboard}
+    assert rows and len(rows) <= len(board)
+    for measure, value, band, _source in rows:
+        assert measure in board, measure
+        assert (value, band) == (board[measure].value, board[measure].band)
