@@ -26,6 +26,7 @@ _init_lock = threading.Lock()
 _render_lock = threading.Lock()
 _font_config: Any = None
 _css: Markup | None = None
+_warm = False
 
 
 _M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
@@ -78,10 +79,15 @@ def warm_up() -> None:
 
     Typesets a one-page document with the report stylesheet and throws the PDF away, so
     the first real render does not pay for loading fonts and shaping tables.  Nothing of
-    the output is kept; a long-lived child calls this once when it starts.
+    the output is kept.  The renderer's forkserver calls it once (:mod:`reports.preload`),
+    so every child it forks inherits the warm state; a second call does nothing.
     """
+    global _warm
+    if _warm:
+        return
     head = f"<head><style>{stylesheet()}</style></head>"
     render_html(_WARM_UP_HTML.replace("<body>", head + "<body>", 1))
+    _warm = True
 
 
 def stylesheet() -> Markup:
@@ -114,11 +120,13 @@ def render_html(
     import_weasyprint()  # before anything below imports it the slow way
     from weasyprint import HTML
 
+    from reports.css_cache import install as parse_report_css_once
     from reports.fetcher import ReportURLFetcher
     from reports.paging import numbered_by
     from reports.svg_text import install as use_fast_svg_text
 
     use_fast_svg_text()
+    parse_report_css_once()
     font_config = font_configuration()
     with _render_lock:
         was_enabled = gc.isenabled()

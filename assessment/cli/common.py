@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from assessment.core.loader import QuestionnaireError, find_questionnaire, load_questionnaire
-from assessment.core.model import Questionnaire
+if TYPE_CHECKING:
+    from assessment.core.model import Questionnaire
 
 DEFAULT_QUESTIONNAIRE = "sales-org-health"
 EXIT_INVALID = 2
@@ -26,6 +26,10 @@ def resolve_questionnaire(
     ref: str, version: str | None = None, lang: str | None = None
 ) -> Questionnaire:
     """Load a questionnaire by id (searching the shipped folder) or by path, in ``lang``."""
+    # Imported here, not at the top: ``saleshealth report`` starts its renderer before it
+    # pays for the questionnaire model (pydantic), so both load on different cores.
+    from assessment.core.loader import QuestionnaireError, find_questionnaire, load_questionnaire
+
     try:
         if Path(ref).exists():
             return load_questionnaire(ref, lang)

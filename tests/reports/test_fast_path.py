@@ -1,7 +1,8 @@
 """The fast paths that reach into WeasyPrint are on for the WeasyPrint the project pins.
 
 Typesetting in parts (:mod:`reports.paging`) and drawing SVG text in runs
-(:mod:`reports.svg_text`) switch themselves off for a WeasyPrint version they do not know,
+(:mod:`reports.svg_text`), and parsing the report stylesheet once (:mod:`reports.css_cache`)
+switch themselves off for a WeasyPrint version they do not know,
 and the report is then typeset the slow way without any error.  These tests make that
 visible: they fail when the installed WeasyPrint is outside the supported versions, or
 when the pin in ``pyproject.toml`` allows a version the hooks were not written for.
@@ -18,7 +19,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from reports import paging, render_html, svg_text
+from reports import css_cache, paging, render_html, svg_text
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
@@ -65,4 +66,5 @@ def test_the_hooks_are_installed_by_a_render() -> None:
     assert svg_text.install()
     assert weasy_svg.TAGS["text"] is svg_text._plain_text
     assert layout.make_margin_boxes is paging._make_margin_boxes
+    assert css_cache.installed()
     assert seen == [1]  # the numbering hook ran once, after pagination
