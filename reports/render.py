@@ -11,7 +11,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from assessment.core.model import Questionnaire
@@ -45,12 +51,27 @@ _env: Environment | None = None
 _PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's cache of compiled templates, in a private folder beside the questionnaires'.
+
+    Compiling the report's templates costs a one-shot ``saleshealth report`` about a tenth
+    of its own work before the HTML exists; Jinja keys each entry by the template's source
+    checksum, so an edited template is compiled afresh.  ``None`` (compile every time) when
+    caching is off (``SALESHEALTH_CACHE_DIR=off``).
+    """
+    from assessment.core.loader import private_cache_dir
+
+    folder = private_cache_dir("templates")
+    return None if folder is None else FileSystemBytecodeCache(str(folder))
+
+
 def environment() -> Environment:
     """The report's Jinja environment: autoescaping, strict, with the i18n extension."""
     global _env
     if _env is None:
         env = Environment(
             loader=FileSystemLoader(str(ASSET_ROOT)),
+            bytecode_cache=_bytecode_cache(),
             autoescape=select_autoescape(enabled_extensions=("html", "xml", "svg"), default=True),
             extensions=["jinja2.ext.i18n"],
             undefined=StrictUndefined,

@@ -232,6 +232,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "saleshealth" / "questionnaires"
 
 
+def private_cache_dir(name: str) -> Path | None:
+    """``name`` beside the questionnaire cache, created private to this user; ``None`` when
+    caching is off or the folder is not private (owned by this user, writable by nobody else).
+
+    Other caches of the process use it (the report templates' compiled code): whatever is
+    loaded from there is code, so a folder another user could write to is never used.
+    """
+    d = cache_dir()
+    if d is None:
+        return None
+    folder = d.parent / name
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder if _private_dir(folder) else None
+    except OSError:
+        return None
+
+
 def _cache_key(p: Path, lang: str | None) -> str | None:
     """A digest of everything the result depends on, or ``None`` (no caching).
 

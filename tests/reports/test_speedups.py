@@ -90,6 +90,40 @@ def test_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert load_questionnaire(MINI).id
 
 
+def test_compiled_report_templates_are_cached_privately(cache: Path) -> None:
+    from jinja2 import Environment, FileSystemLoader
+
+    from reports import render
+    from reports.assets import ASSET_ROOT
+
+    bytecode = render._bytecode_cache()
+    assert bytecode is not None
+    folder = cache.parent / "templates"
+    assert (folder.stat().st_mode & 0o777) == 0o700
+    env = Environment(loader=FileSystemLoader(str(ASSET_ROOT)), bytecode_cache=bytecode)
+    env.get_template("_cover.html")
+    assert len(list(folder.iterdir())) == 1  # compiled once, stored
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again instead of read from the cache")
+
+    fresh = Environment(loader=FileSystemLoader(str(ASSET_ROOT)), bytecode_cache=bytecode)
+    fresh.compile = no_compiling  # type: ignore[method-assign,assignment]
+    assert "cover" in str(fresh.get_template("_cover.html").filename)
+    folder.chmod(0o770)  # writable by the group: compiled code is never loaded from it
+    assert render._bytecode_cache() is None
+    folder.chmod(0o700)
+
+
+def test_compiled_templates_are_not_cached_when_caching_is_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reports import render
+
+    monkeypatch.setenv("SALESHEALTH_CACHE_DIR", "off")
+    assert render._bytecode_cache() is None
+
+
 def _imported(code: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
