@@ -17,6 +17,13 @@ Matching rules (see ``docs/trends.md``):
   substantially and the change is flagged, not computed.
 * The overall score is comparable when every weighted element is comparable and the
   effective element weights are the same.
+* A matched element that fails the :data:`MIN_SHARED` rule (a quick check followed by the
+  full questionnaire) gets its *shared items* compared one by one instead
+  (:attr:`TrendCell.items`): every scored question with a counterpart in the other
+  element (same id or mapped id, never one listed as not comparable), its 0-100 score
+  before and after and the change.  The results hold no interval per question, so an item
+  change is never called significant; answers withheld from the results pages (a practice
+  question fewer people answered than the minimum group size) stay withheld here.
 
 Nothing is dropped silently: every element or scored question without a counterpart is
 listed in :attr:`Trend.not_comparable` with the reason.
@@ -30,8 +37,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from assessment.core.disclosure import withhold_small_questions
 from assessment.core.model import Element, Questionnaire
-from assessment.core.results import Interval, Results
+from assessment.core.results import ElementResult, Interval, Results
 
 MIN_SHARED = 0.75
 """Share of an element's scored question weight that must have a counterpart (both ways)."""
@@ -139,6 +147,30 @@ class Transition:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemChange:
+    """A scored item both elements of a step share, compared on its own.
+
+    Scores are 0-100: a practice item's mean normalized answer × 100 (the "Mean" of the
+    results page), a KPI item's score of its one value.  ``before``/``after`` are None when
+    that assessment has no score for the item or withholds its answers (``withheld``).
+    There is no significance: the results hold no interval per item.
+    """
+
+    before_id: str
+    after_id: str
+    text: str
+    """The item's text in the later assessment, in the language the questionnaire was
+    loaded in (the viewer's)."""
+    before: float | None
+    after: float | None
+    change: float | None
+    """Whole points, as for elements (:func:`_change`); None unless both scores exist."""
+    withheld: int = 0
+    """When one side withholds the item's answers: that side's minimum group size (fewer
+    people answered it); 0 when nothing is withheld."""
+
+
+@dataclass(frozen=True, slots=True)
 class TrendCell:
     """A row's value in one assessment.
 
@@ -158,6 +190,9 @@ class TrendCell:
     significant: bool | None = None
     """With a change: True when the two rounds' 90 % intervals do not overlap, False when
     they do, None when either round has no interval (too few respondents)."""
+    items: tuple[ItemChange, ...] = ()
+    """For ``questions_changed``: the shared scored items compared one by one, in the
+    later element's order (empty otherwise, and when the element shares no scored item)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +258,9 @@ class _Edge:
     comparable: bool
     reason: str | None
     shared: float | None
+    pairs: tuple[tuple[str, str], ...] = ()
+    """For ``questions_changed``: the scored questions (old id, new id) the two elements
+    share, in the new element's order."""
 
 
 def compute_trend(sources: Sequence[TrendSource], mappings: MappingIndex | None = None) -> Trend:
@@ -312,6 +350,18 @@ def _shared(old_el: Element, new_el: Element, question_map: Mapping[str, str]) -
     return min(old_share, new_share)
 
 
+def _pairs(
+    old_el: Element, new_el: Element, question_map: Mapping[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """The scored questions the two elements share: (old id, new id), new element's order."""
+    back = {
+        new: old
+        for old, new in question_map.items()
+        if old in _scored_weights(old_el) and new in _scored_weights(new_el)
+    }
+    return tuple((back[q.id], q.id) for q in new_el.scored_questions if q.id in back)
+
+
 def _match(
     a: TrendSource, b: TrendSource, vmap: VersionMap | None, same: bool
 ) -> tuple[dict[str, _Edge], list[NotComparable]]:
@@ -355,7 +405,8 @@ def _match(
     for old, new in el_map.items():
         shared = _shared(qa.element(old), qb.element(new), q_map)
         ok = shared >= MIN_SHARED
-        edges[old] = _Edge(new, ok, None if ok else QUESTIONS_CHANGED, shared)
+        pairs = () if ok else _pairs(qa.element(old), qb.element(new), q_map)
+        edges[old] = _Edge(new, ok, None if ok else QUESTIONS_CHANGED, shared, pairs)
         if not ok:
             problems.append(
                 NotComparable(
@@ -426,6 +477,14 @@ def _element_rows(
                 chain.append((j, current))
             lineages.append(chain)
     last = len(sources) - 1
+    shown: dict[int, Results] = {}
+
+    def shown_results(i: int) -> Results:
+        """The results as their pages show them (small questions' answers withheld)."""
+        if i not in shown:
+            shown[i] = withhold_small_questions(sources[i].results)
+        return shown[i]
+
     latest_order = {el.id: n for n, el in enumerate(sources[-1].questionnaire.elements)}
 
     def order(chain: list[tuple[int, str]]) -> tuple[int, int, int]:
@@ -454,7 +513,20 @@ def _element_rows(
             edge = edges[i - 1][by_index[i - 1]]
             before = _scores(sources[i - 1].results).get(by_index[i - 1])
             if not edge.comparable:
-                cells.append(TrendCell(element_id, score, True, False, None, edge.reason))
+                items = (
+                    _item_changes(
+                        shown_results(i - 1),
+                        shown_results(i),
+                        by_index[i - 1],
+                        source.questionnaire.element(element_id),
+                        edge.pairs,
+                    )
+                    if edge.pairs
+                    else ()
+                )
+                cells.append(
+                    TrendCell(element_id, score, True, False, None, edge.reason, items=items)
+                )
             elif score is None or before is None:
                 cells.append(TrendCell(element_id, score, True, True, None, NO_SCORE))
             else:
@@ -470,6 +542,67 @@ def _element_rows(
         end_index, end_id = chain[-1]
         rows.append(TrendRow(end_id, _titles(sources[end_index]).get(end_id, end_id), tuple(cells)))
     return tuple(rows)
+
+
+def _element_result(results: Results, element_id: str) -> ElementResult | None:
+    return next((el for el in results.elements if el.id == element_id), None)
+
+
+def _item_score(el: ElementResult | None, question_id: str) -> tuple[float | None, bool]:
+    """An item's 0-100 score in one element's results, and whether its answers are withheld.
+
+    A KPI item scores its one value (the score of its band), a practice item its mean
+    normalized answer × 100.
+    """
+    if el is None:
+        return None, False
+    kpi = next((k for k in el.kpis if k.question == question_id), None)
+    if kpi is not None:
+        return kpi.score, False
+    qx = next((x for x in el.questions if x.id == question_id), None)
+    if qx is None:
+        return None, False
+    if qx.withheld:
+        return None, True
+    return (None if qx.mean is None else qx.mean * 100.0), False
+
+
+def _item_changes(
+    before: Results,
+    after: Results,
+    before_element: str,
+    after_element: Element,
+    pairs: Sequence[tuple[str, str]],
+) -> tuple[ItemChange, ...]:
+    """The shared items of a ``questions_changed`` step, compared one by one."""
+    old_el = _element_result(before, before_element)
+    new_el = _element_result(after, after_element.id)
+    texts = {q.id: q.text for q in after_element.scored_questions}
+    out: list[ItemChange] = []
+    for old_id, new_id in pairs:
+        score_before, hidden_before = _item_score(old_el, old_id)
+        score_after, hidden_after = _item_score(new_el, new_id)
+        change = (
+            _change(score_after, score_before)
+            if score_before is not None and score_after is not None
+            else None
+        )
+        withheld = max(
+            before.min_group_size if hidden_before else 0,
+            after.min_group_size if hidden_after else 0,
+        )
+        out.append(
+            ItemChange(
+                old_id,
+                new_id,
+                texts.get(new_id, new_id),
+                score_before,
+                score_after,
+                change,
+                withheld,
+            )
+        )
+    return tuple(out)
 
 
 def _position(source: TrendSource, element_id: str) -> int:
