@@ -152,7 +152,7 @@ class ItemChange:
 
     Scores are 0-100: a practice item's mean normalized answer × 100 (the "Mean" of the
     results page), a KPI item's score of its one value.  ``before``/``after`` are None when
-    that assessment has no score for the item or withholds its answers (``withheld``).
+    that assessment has no score for the item or withholds its answers (``withheld_*``).
     There is no significance: the results hold no interval per item.
     """
 
@@ -165,9 +165,11 @@ class ItemChange:
     after: float | None
     change: float | None
     """Whole points, as for elements (:func:`_change`); None unless both scores exist."""
-    withheld: int = 0
-    """When one side withholds the item's answers: that side's minimum group size (fewer
-    people answered it); 0 when nothing is withheld."""
+    withheld_before: int = 0
+    """When the earlier assessment withholds the item's answers (fewer people answered it
+    than its minimum group size): that minimum group size; else 0."""
+    withheld_after: int = 0
+    """The same for the later assessment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +250,11 @@ class Trend:
     def has_version_change(self) -> bool:
         """True when at least one step crosses questionnaire versions."""
         return any(not t.same_version for t in self.transitions)
+
+    @property
+    def has_item_changes(self) -> bool:
+        """True when some element's shared items are compared one by one."""
+        return any(c.items for row in self.elements for c in row.cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,10 +594,6 @@ def _item_changes(
             if score_before is not None and score_after is not None
             else None
         )
-        withheld = max(
-            before.min_group_size if hidden_before else 0,
-            after.min_group_size if hidden_after else 0,
-        )
         out.append(
             ItemChange(
                 old_id,
@@ -599,7 +602,8 @@ def _item_changes(
                 score_before,
                 score_after,
                 change,
-                withheld,
+                withheld_before=before.min_group_size if hidden_before else 0,
+                withheld_after=after.min_group_size if hidden_after else 0,
             )
         )
     return tuple(out)

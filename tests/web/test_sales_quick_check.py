@@ -104,10 +104,11 @@ def test_answer_alone_see_recommendations_and_grow(owner: FlaskClient, app: Flas
         db.session.remove()
 
 
-def test_the_trend_shows_both_and_computes_no_change(owner: FlaskClient, app: Flask) -> None:
+def test_the_trend_compares_no_element_but_the_shared_items(owner: FlaskClient, app: Flask) -> None:
     """Shared items are matched by the shipped mapping, but two or three shared items of
     eight to eleven are below MIN_SHARED: no element change, no overall change; nothing is
-    dropped."""
+    dropped.  The shared items are compared one by one instead, under each element, in the
+    viewer's language."""
     quick_model = shipped_model(QUICK)
     results_url = answer_as_leader(owner, quick_model)
     quick_id = int(results_url.split("/")[-2])
@@ -117,6 +118,7 @@ def test_the_trend_shows_both_and_computes_no_change(owner: FlaskClient, app: Fl
         grown = self_assessment.grow_into_full(s, actor, quick_id, "Team").assessment
         set_status(s, actor, grown.id, "open")
         full_model = model_of(grown.questionnaire_version)
+        polish = model_of(grown.questionnaire_version, "pl")
         rows = "".join(
             f"m{i},sales_manager,{qid},{weakest(question)}\n"
             for i in range(3)
@@ -139,7 +141,18 @@ def test_the_trend_shows_both_and_computes_no_change(owner: FlaskClient, app: Fl
             assert before.score is not None and after.score is not None, row.key
             assert after.comparable is False and after.reason == QUESTIONS_CHANGED
             assert after.change is None
+            # item by item: exactly the quick check's items of the element
+            shared = {q.id for q in quick_model.element(row.key).scored_questions}
+            assert {i.after_id for i in after.items} == shared, row.key
         assert trend.overall.cells[-1].reason == ELEMENTS_CHANGED
+        assert trend.overall.cells[-1].change is None
+        items = {i.after_id: i for row in trend.elements for i in row.cells[-1].items}
+        # the weakest answer on both sides: 0 before, 0 after, no change
+        safe = items["mgmt_rep.safe_bad_news"]
+        assert (safe.before, safe.after, safe.change) == (0.0, 0.0, 0.0)
+        # asked of executives and sales operations only: the managers did not answer it
+        assert items["top_performers.pay_for_results"].after is None
+        assert items["top_performers.pay_for_results"].change is None
         listed = {(n.kind, n.item_id): n for n in trend.not_comparable}
         shares = {
             n.item_id: n.shared for n in trend.not_comparable if n.reason == QUESTIONS_CHANGED
@@ -153,7 +166,59 @@ def test_the_trend_shows_both_and_computes_no_change(owner: FlaskClient, app: Fl
             if full_model.questions()[qid].scored:
                 assert listed[("question", qid)].reason == NEW
         client_id = grown.client_id
+        quick_title = trend.points[0].title
+        texts = {qid: full_model.questions()[qid].text for qid in items}
+        polish_texts = {qid: polish.questions()[qid].text for qid in items}
         db.session.remove()
-    page = htmllib.unescape(owner.get(f"/clients/{client_id}/trend").get_data(as_text=True))
+    url = f"/clients/{client_id}/trend"
+    page = htmllib.unescape(owner.get(url).get_data(as_text=True))
     assert "Question set changed substantially (" in page
     assert "shipped with the questionnaire" in page
+    tables = shared_tables(page)
+    assert len(tables) == len(quick_model.elements)  # one under each element
+    assert all(f"Shared items: {quick_title} → Team" in t for t in tables)
+    assert "Change in points" in page and "the items both assessments ask" in page
+    safe_row = row_of(page, texts["mgmt_rep.safe_bad_news"])
+    assert cells_of(safe_row) == ["0", "0", "±0"]
+    assert cells_of(row_of(page, texts["top_performers.pay_for_results"]))[1:] == ["–", "–"]
+    only_full_text = next(
+        full_model.questions()[qid].text
+        for qid in sorted(only_full)
+        if full_model.questions()[qid].scored
+    )
+    assert not any(only_full_text in t for t in tables)  # unshared items never appear
+    # the same table in Polish: interface texts translated, items in the Polish questionnaire
+    res = owner.post(
+        "/language", data={"csrf_token": csrf_token(owner, "/"), "lang": "pl", "next": "/"}
+    )
+    assert res.status_code == 302
+    page = htmllib.unescape(owner.get(url).get_data(as_text=True))
+    assert '<html lang="pl">' in page
+    tables = shared_tables(page)
+    assert len(tables) == len(quick_model.elements)
+    assert all(f"Wspólne pytania: {quick_title} → Team" in t for t in tables)
+    assert "Zmiana (pkt)" in page and "Change in points" not in page
+    assert polish_texts["mgmt_rep.safe_bad_news"] != texts["mgmt_rep.safe_bad_news"]
+    assert cells_of(row_of(page, polish_texts["mgmt_rep.safe_bad_news"])) == ["0", "0", "±0"]
+    assert not any(texts["mgmt_rep.safe_bad_news"] in t for t in tables)
+
+
+def shared_tables(page: str) -> list[str]:
+    """The shared-items tables of the trend page."""
+    tables: list[str] = re.findall(
+        r'<table class="compact shared-items-table">.*?</table>', page, re.S
+    )
+    return tables
+
+
+def row_of(page: str, text: str) -> str:
+    """The shared-items row of the item with this text."""
+    rows: list[str] = [r for t in shared_tables(page) for r in re.findall(r"<tr>.*?</tr>", t, re.S)]
+    (row,) = [r for r in rows if f"<td>{text}</td>" in r]
+    return row
+
+
+def cells_of(row: str) -> list[str]:
+    """Before, after and change of a shared-items row, as shown."""
+    cells: list[str] = re.findall(r'<td class="num" data-label="[^"]*">(.*?)</td>', row, re.S)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
