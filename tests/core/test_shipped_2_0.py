@@ -424,3 +424,40 @@ def test_the_quick_check_asks_only_ids_of_2_0_0(full: Questionnaire) -> None:
     vmap = load_version_mapping(path)
     assert (vmap.to_id, vmap.to_version) == (full.id, full.version)
     assert set(vmap.questions.values()) <= set(full.questions())
+
+
+# -- CRM links ----------------------------------------------------------------------------
+
+CRM_LINKS = {
+    "win_loss.win_rate": ("crm.win_rate", True),
+    "pipeline.coverage_ratio": ("crm.pipeline_coverage", True),
+    # issue 14: "Link the median cycle and the average deal size to questions as well";
+    # asked for context (weight 0), so linking them changes no score
+    "pipeline.sales_cycle_days": ("crm.median_won_cycle_days", False),
+    "pipeline.average_deal_size": ("crm.average_deal_size", False),
+}
+
+
+def test_crm_metrics_are_linked_to_questions(full: Questionnaire) -> None:
+    linked = {qid: q.evidence for qid, q in full.questions().items() if q.evidence}
+    assert linked == {qid: metric for qid, (metric, _scored) in CRM_LINKS.items()}
+    for qid, (_metric, scored) in CRM_LINKS.items():
+        question = full.questions()[qid]
+        assert (question.weight > 0) == scored, qid
+        # the team's figure, offered to those who own it; never to frontline reps
+        assert "sales_rep" not in question.roles and "executive" in question.roles, qid
+
+
+def test_the_cycle_and_deal_size_are_prefilled_from_the_crm(full: Questionnaire) -> None:
+    from assessment.services.crm_evidence import linked_values
+
+    kpis = {
+        "definitions": 2,
+        "metrics": {"crm.median_won_cycle_days": 41.0, "crm.average_deal_size": 12500.0},
+    }
+    for q in (full, *(load_questionnaire(FULL, lang) for lang in LANGUAGES)):
+        values = {qid: v.value for qid, v in linked_values(q, kpis).items()}
+        assert values == {
+            "pipeline.sales_cycle_days": 41.0,
+            "pipeline.average_deal_size": 12500.0,
+        }, q.language
