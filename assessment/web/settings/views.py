@@ -260,6 +260,7 @@ def privacy() -> str | Response:
                 RetentionSettings(
                     form.identities_days.data, form.files_days.data, form.audit_days.data
                 ),
+                ip=client_ip(),
             )
         except Invalid as exc:
             getattr(form, exc.field or "identities_days").errors = [localize(exc)]
