@@ -81,6 +81,14 @@ def test_data_access_download(owner: FlaskClient, db: Any) -> None:
     data = res.get_json()
     assert data["person"]["name"] == "Person R0002"
     assert data["client"] == "Contoso"
+    db.rollback()
+    bind_workspace(db, 1)
+    (entry,) = db.scalars(select(AuditEntry).where(AuditEntry.event == "export.identified"))
+    assert (entry.target, entry.actor_label, entry.ip) == (
+        f"respondent:{rid}",
+        OWNER["email"],
+        "127.0.0.1",
+    )
 
 
 def test_retention_settings_page(owner: FlaskClient, db: Any) -> None:
