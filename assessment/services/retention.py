@@ -3,8 +3,9 @@ are kept (``Workspace.retain_*_days``; null keeps them as long as the workspace)
 
 :func:`plan_retention` lists what is due and changes nothing (``saleshealth retention
 --dry-run``); :func:`apply_retention` removes exactly what that list names for the same
-moment, one write transaction per workspace.  The worker and the command line are the
-callers; nothing here runs by itself.
+moment, one write transaction per workspace, and records each run in the workspace's audit
+trail (``retention.applied``).  The worker and the command line are the callers; nothing
+here runs by itself.  Saving the periods is recorded too (``settings.retention``).
 
 Each kind of data is one :class:`RetentionStep` in :data:`STEPS`:
 
