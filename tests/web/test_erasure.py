@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from assessment.db import write_transaction
 from assessment.db.base import utcnow
@@ -250,7 +250,7 @@ def test_a_failure_midway_changes_nothing(
     db: Any, world: Any, operation: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     actor = owner_actor(db)
-    real_delete = erasure.delete
+    real_delete = delete  # what erasure.py imported
     calls = {"n": 0}
 
     def failing_delete(*args: Any, **kw: Any) -> Any:
