@@ -2,7 +2,8 @@
 
 Works on the app's database (``DATABASE_URL``, or the SQLite file in the instance folder).
 ``--dry-run`` (the default) lists what is due and changes nothing; ``--apply`` removes
-exactly that, one transaction per workspace.  Run it daily (cron) when no worker does.
+exactly that, one transaction per workspace, and records the run in each workspace's audit
+trail (``retention.applied``).  Run it daily (cron) when no worker does.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ def retention_command(apply: bool) -> None:
     with app.app_context():
         session = current_session()
         now = utcnow()
-        items = apply_retention(session, now) if apply else plan_retention(session, now)
+        items = (
+            apply_retention(session, now, source="command")
+            if apply
+            else plan_retention(session, now)
+        )
         verb = "removed" if apply else "would remove"
         for item in items:
             target = f"#{item.target_id}" if item.target_id is not None else "-"

@@ -36,6 +36,8 @@ define(
         "member.email_taken": N_("a user with this e-mail already exists"),
         "member.remove_self": N_("you cannot remove yourself"),
         "member.already_member": N_("this person is already a member of this workspace"),
+        "member.last_owner": N_("the workspace needs an owner: make another member an owner first"),
+        "member.role_choice": N_("choose one of the roles offered"),
         "invitation.not_found": N_("invitation not found"),
         "invitation.name_required": N_("enter your name"),
         "invitation.sign_in": N_(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from assessment.db.models import MemberRole, Membership, User, Workspace
 from assessment.db.tenancy import unscoped
 from assessment.services import audit
 from assessment.services.actor import Actor
-from assessment.services.errors import Conflict, Invalid, NotFound
+from assessment.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 
 MIN_PASSWORD = 10
 # A hash to compare against when the e-mail is unknown, so both paths take the same time.
@@ -225,6 +226,76 @@ def remove_member(
             # The account belonged to this workspace alone; a member of other workspaces
             # (who joined through an invitation) keeps their account there.
             session.delete(user)
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """A member's role before and after a change, with their name (for the answer)."""
+
+    name: str
+    old: MemberRole
+    new: MemberRole
+
+
+def change_member_role(
+    session: Session, actor: Actor, user_id: int, role: str, *, ip: str | None = None
+) -> RoleChange:
+    """Give a member of the actor's workspace another role (owners only).
+
+    ``role`` is a :class:`MemberRole` value; another text is Invalid
+    (``member.role_choice``), once the member is found: someone outside the workspace is
+    not found whatever the role asked for.
+
+    An owner may change their own role too, but the workspace always keeps an owner: the
+    last one cannot be given another role (``member.last_owner``).  The workspace row is
+    locked first, so two owners demoting each other at once cannot leave it without one;
+    the actor's own role is checked again under that lock.  A change is recorded in the
+    audit trail (``member.role_changed``, with the role before and after); choosing the
+    role the member already has changes and records nothing.  The member's next request
+    works with the new role (the role is read at every request).
+    """
+    actor.require_owner()
+    with unscoped(session), write_transaction(session):
+        session.execute(
+            select(Workspace.id).where(Workspace.id == actor.workspace_id).with_for_update()
+        )
+        members = {
+            m.user_id: m
+            for m in session.scalars(
+                select(Membership)
+                .where(Membership.workspace_id == actor.workspace_id)
+                .execution_options(populate_existing=True)
+            )
+        }
+        me = members.get(actor.user_id)
+        if me is None or me.role is not MemberRole.OWNER:
+            raise PermissionDenied("permission.owner_only")
+        membership = members.get(user_id)
+        if membership is None:
+            raise NotFound("member.not_found")
+        try:
+            new = MemberRole(role)
+        except ValueError:
+            raise Invalid("member.role_choice", field="role") from None
+        old = membership.role
+        user = session.get(User, user_id)
+        change = RoleChange(user.name if user else "", old, new)
+        if old is new:
+            return change
+        owners = sum(1 for m in members.values() if m.role is MemberRole.OWNER)
+        if old is MemberRole.OWNER and owners <= 1:
+            raise Conflict("member.last_owner")
+        membership.role = new
+        audit.record(
+            session,
+            actor.user_id,
+            "member.role_changed",
+            f"user:{user_id}",
+            {"email": user.email if user else "", "old": old.value, "new": new.value},
+            ip,
+            workspace_id=actor.workspace_id,
+        )
+    return change
 
 
 def workspaces_of(session: Session, user_id: int) -> int:

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from assessment.db import write_transaction
@@ -266,12 +266,45 @@ def erase_respondent(
 # -- anonymizing a closed assessment --------------------------------------------------------
 
 
-def _identified(assessment_id: int) -> Select[Any]:
-    """Respondents of the assessment who still carry a name, e-mail or link."""
-    return select(Respondent).where(
-        Respondent.assessment_id == assessment_id,
-        (Respondent.name != "") | (Respondent.email != "") | Respondent.token_hash.is_not(None),
+_TRACES = (
+    "token_encrypted",
+    "token_issued_at",
+    "invited_at",
+    "reminded_at",
+    "last_active_at",
+    "page_reached",
+)
+"""Nullable respondent columns that anonymizing clears besides name, e-mail and the link's
+fingerprint: the link's encrypted copy and issue time, and the traces of contacting the
+person and of their progress (invited, reminded, last active, page reached)."""
+
+
+def _traced() -> ColumnElement[bool]:
+    """Respondents who still carry a name, e-mail, link or trace (what anonymizing clears;
+    ``reminder_count`` is a trace too)."""
+    return or_(
+        Respondent.name != "",
+        Respondent.email != "",
+        Respondent.token_hash.is_not(None),
+        *(getattr(Respondent, column).is_not(None) for column in _TRACES),
+        Respondent.reminder_count != 0,
     )
+
+
+def _has_traces(r: Respondent) -> bool:
+    """Whether one respondent row still matches :func:`_traced`."""
+    return bool(
+        r.name
+        or r.email
+        or r.token_hash is not None
+        or any(getattr(r, column) is not None for column in _TRACES)
+        or r.reminder_count
+    )
+
+
+def _identified(assessment_id: int) -> Select[Any]:
+    """Respondents of the assessment who still carry a name, e-mail, link or trace."""
+    return select(Respondent).where(Respondent.assessment_id == assessment_id, _traced())
 
 
 def _named_owners(assessment_id: int) -> Select[Any]:
@@ -305,7 +338,8 @@ def _count(session: Session, stmt: Select[Any]) -> int:
 
 
 def identified_count(session: Session, assessment_id: int) -> int:
-    """How many respondents of the assessment still carry a name, e-mail or link."""
+    """How many respondents of the assessment still carry a name, e-mail, link or trace
+    (what anonymizing clears)."""
     return _count(session, _identified(assessment_id))
 
 
@@ -341,6 +375,11 @@ def anonymize_in_transaction(session: Session, assessment: Assessment) -> Remova
     names and e-mails of the plan owners it committed, in the caller's write transaction;
     returns how many respondents and plan items changed and which rows went.
 
+    A respondent's link goes whole: its fingerprint, its encrypted copy and when it was
+    issued.  So do the traces of contacting the person and of their progress (invited and
+    reminded when, how many automatic reminders, last active, page reached).  The start
+    and submission times stay: they say which answers count.
+
     Answers and comments stay, under the respondents' codes.  An imported code that is not
     one of ours (``R0001``…) may be a person's identifier, so it is replaced by a new one.
     Plan items keep their title, status, dates, measures, proposed role and member owner.
@@ -356,11 +395,14 @@ def anonymize_in_transaction(session: Session, assessment: Assessment) -> Remova
     changed = 0
     for r in respondents:
         foreign_code = not _generated_code(r.code)
-        if not (r.name or r.email or r.token_hash or foreign_code):
+        if not (_has_traces(r) or foreign_code):
             continue
         r.name = ""
         r.email = ""
         r.token_hash = None
+        for column in _TRACES:
+            setattr(r, column, None)
+        r.reminder_count = 0
         if foreign_code:
             r.code = f"R{next_number:04d}"
             next_number += 1

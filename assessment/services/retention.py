@@ -3,8 +3,9 @@ are kept (``Workspace.retain_*_days``; null keeps them as long as the workspace)
 
 :func:`plan_retention` lists what is due and changes nothing (``saleshealth retention
 --dry-run``); :func:`apply_retention` removes exactly what that list names for the same
-moment, one write transaction per workspace.  The worker and the command line are the
-callers; nothing here runs by itself.
+moment, one write transaction per workspace, and records each run in the workspace's audit
+trail (``retention.applied``).  The worker and the command line are the callers; nothing
+here runs by itself.  Saving the periods is recorded too (``settings.retention``).
 
 Each kind of data is one :class:`RetentionStep` in :data:`STEPS`:
 
@@ -48,6 +49,8 @@ from assessment.services.erasure import (
 from assessment.services.errors import Invalid
 
 FINISHED = ("done", "failed")
+SETTINGS = ("retain_identities_days", "retain_files_days", "retain_audit_days")
+"""The ``Workspace`` columns holding the periods, as named in audit entries."""
 
 
 @dataclass(frozen=True)
@@ -276,20 +279,61 @@ def plan_retention(session: Session, now: datetime) -> list[RetentionItem]:
     return items
 
 
-def apply_retention(session: Session, now: datetime) -> list[RetentionItem]:
+def _periods(workspace: Workspace) -> dict[str, int | None]:
+    """The workspace's retention periods by setting name (None: kept)."""
+    return {name: getattr(workspace, name) for name in SETTINGS}
+
+
+def _record_run(
+    session: Session, workspace: Workspace, items: list[RetentionItem], source: str
+) -> None:
+    """Record the run in the workspace's audit trail (``retention.applied``).
+
+    Called after the steps have removed their rows, in the same transaction: the entry is
+    newer than any cutoff, so the audit step of this run (or a shortened audit period) can
+    never remove the record that the run happened, what it removed and under which periods.
+    Rows are counted per kind; no name, e-mail or title is recorded.
+    """
+    removed: dict[str, int] = {}
+    for item in items:
+        removed[item.kind] = removed.get(item.kind, 0) + item.rows
+    details: dict[str, Any] = {"removed": removed, "periods": _periods(workspace)}
+    if source:
+        details["source"] = source
+    audit.record(
+        session,
+        None,
+        "retention.applied",
+        f"workspace:{workspace.id}",
+        details,
+        workspace_id=workspace.id,
+    )
+
+
+def apply_retention(session: Session, now: datetime, *, source: str = "") -> list[RetentionItem]:
     """Remove everything due at ``now``; one transaction per workspace.  Returns what went
-    (the same list :func:`plan_retention` gives for the same ``now``)."""
+    (the same list :func:`plan_retention` gives for the same ``now``).
+
+    Every workspace with at least one period gets a ``retention.applied`` audit entry per
+    run, written after the removal in the same transaction, with the rows removed per kind
+    (none is a valid answer), the periods applied and ``source`` (``command``, ``worker``).
+    """
     done: list[RetentionItem] = []
     for workspace in _workspaces(session):
+        if all(days is None for days in _periods(workspace).values()):
+            continue
         with _bound(session, workspace.id), write_transaction(session):
             listed: set[tuple[str, int]] = set()
+            removed: list[RetentionItem] = []
             for step in STEPS:
                 cutoff = _cutoff(workspace, step, now)
                 if cutoff is None:
                     continue
                 items = _unlisted(step.due(session, workspace.id, cutoff), listed)
                 step.apply(session, items, cutoff)
-                done.extend(items)
+                removed.extend(items)
+            _record_run(session, workspace, removed, source)
+        done.extend(removed)
     return done
 
 
@@ -320,12 +364,25 @@ def retention_settings(session: Session, actor: Actor) -> RetentionSettings:
     )
 
 
-def save_retention_settings(session: Session, actor: Actor, data: RetentionSettings) -> None:
-    """Set the workspace's retention periods (owners only)."""
+def save_retention_settings(
+    session: Session, actor: Actor, data: RetentionSettings, *, ip: str | None = None
+) -> None:
+    """Set the workspace's retention periods (owners only); recorded in the audit trail
+    (``settings.retention``, the periods before and after) in the same transaction."""
     actor.require_owner()
     data.validate()
     workspace = load_workspace(session, actor)
     with write_transaction(session), unscoped(session):
+        old = _periods(workspace)
         workspace.retain_identities_days = data.identities_days
         workspace.retain_files_days = data.files_days
         workspace.retain_audit_days = data.audit_days
+        audit.record(
+            session,
+            actor.user_id,
+            "settings.retention",
+            f"workspace:{actor.workspace_id}",
+            {"old": old, "new": _periods(workspace)},
+            ip,
+            workspace_id=actor.workspace_id,
+        )

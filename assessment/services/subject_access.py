@@ -1,9 +1,12 @@
 """A data-access export: everything the workspace holds about one respondent.
 
 The consultant hands it to the person who asked (GDPR art. 15).  It is plain data, built
-from that respondent's rows only: identity, link state, timestamps, answers with their
-question texts, and comments.  The link itself is never in it (only its fingerprint is
-stored, and that is not the person's data).
+from that respondent's rows only: identity, link state, timestamps, activity (last active,
+page reached, reminders sent), answers with their question texts, and comments.  The link
+itself is never in it (its fingerprint and encrypted copy are not the person's data).
+
+Each export is an identified export and is recorded in the audit trail
+(``export.identified``, by ids: no name or e-mail).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from assessment.db.base import utcnow
 from assessment.db.models import Answer, ElementComment
+from assessment.services import audit
 from assessment.services.actor import Actor
 from assessment.services.assessments import get_assessment, questionnaire_of
 from assessment.services.respondents import get_respondent
@@ -28,10 +32,15 @@ def _when(value: datetime | None) -> str | None:
 
 
 def respondent_record(
-    session: Session, actor: Actor, assessment_id: int, respondent_id: int
+    session: Session,
+    actor: Actor,
+    assessment_id: int,
+    respondent_id: int,
+    *,
+    ip: str | None = None,
 ) -> dict[str, Any]:
     """What we hold about one respondent, as JSON-ready data (owners and consultants:
-    it identifies the person)."""
+    it identifies the person).  Recorded as an identified export, from ``ip``."""
     assessment = get_assessment(session, assessment_id)
     r = get_respondent(session, assessment_id, respondent_id)
     actor.require_editor()
@@ -46,7 +55,7 @@ def respondent_record(
         .where(ElementComment.respondent_id == r.id)
         .order_by(ElementComment.element_id)
     )
-    return {
+    record = {
         "format": FORMAT,
         "generated_at": utcnow().isoformat(),
         "client": assessment.client.name,
@@ -71,7 +80,11 @@ def respondent_record(
             "link_issued_at": _when(r.token_issued_at),
             "invited_at": _when(r.invited_at),
             "reminded_at": _when(r.reminded_at),
+            "reminders_sent": r.reminder_count,
             "started_at": _when(r.started_at),
+            "last_active_at": _when(r.last_active_at),
+            "page_reached": r.page_reached,
+            "answers_changed_at": _when(r.answered_at),
             "submitted_at": _when(r.submitted_at),
             "added_at": _when(r.created_at),
         },
@@ -97,3 +110,13 @@ def respondent_record(
             for c in comments
         ],
     }
+    audit.record(
+        session,
+        actor.user_id,
+        "export.identified",
+        f"respondent:{r.id}",
+        {"format": "json", "kind": "data_access", "assessment": assessment.id, "people": 1},
+        ip,
+        workspace_id=assessment.workspace_id,
+    )
+    return record

@@ -23,7 +23,7 @@ def run_retention(config: dict[str, Any]) -> list[RetentionItem]:
     from assessment.workers import session_factory
 
     with session_factory(config)() as session:
-        return apply_retention(session, utcnow())
+        return apply_retention(session, utcnow(), source="worker")
 
 
 def start_daily(config: dict[str, Any], interval_s: float = DAY_S) -> threading.Event:

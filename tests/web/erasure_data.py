@@ -70,6 +70,8 @@ class Built:
     """Respondent ids per assessment id."""
     plan: dict[int, list[int]] = field(default_factory=dict)
     """Plan item ids per assessment id (see :func:`add_plan`)."""
+    rival: int = 0
+    """The rival workspace's id, when a test made one (:func:`rival_workspace`)."""
 
 
 def _assessment(session: Any, client_id: int, version_id: int, title: str, **kw: Any) -> int:

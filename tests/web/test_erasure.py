@@ -3,14 +3,16 @@ over every table, all-or-nothing, suppression after an erasure, and the data-acc
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from assessment.db import write_transaction
+from assessment.db.base import utcnow
 from assessment.db.models import (
     Assessment,
     AuditEntry,
@@ -110,10 +112,47 @@ def test_erase_respondent_removes_their_rows_and_the_reports(db: Any, world: Any
         erasure.erase_respondent(db, actor, world.first, rid, confirmed=True)
 
 
+def _leave_traces(db: Any, assessment_id: int) -> None:
+    """Give every respondent of the assessment an encrypted link copy and activity."""
+    now = utcnow()
+    with write_transaction(db):
+        for r in db.scalars(select(Respondent).where(Respondent.assessment_id == assessment_id)):
+            r.token_encrypted = f"gAAAA-encrypted-{r.code}"
+            r.token_issued_at = now - dt.timedelta(days=50)
+            r.invited_at = now - dt.timedelta(days=50)
+            r.reminded_at = now - dt.timedelta(days=45)
+            r.reminder_count = 2
+            r.last_active_at = now - dt.timedelta(days=42)
+            r.page_reached = 3
+
+
+TRACES = (
+    "name",
+    "email",
+    "token_hash",
+    "token_encrypted",
+    "token_issued_at",
+    "invited_at",
+    "reminded_at",
+    "reminder_count",
+    "last_active_at",
+    "page_reached",
+)
+
+
+def _traces(r: Respondent) -> tuple[Any, ...]:
+    return tuple(getattr(r, column) for column in TRACES)
+
+
 def test_anonymize_drops_identities_and_keeps_answers(db: Any, world: Any) -> None:
     actor = owner_actor(db)
     with write_transaction(db):
         add_person(db, world.first, "jane.doe", name="Jane Doe")
+    _leave_traces(db, world.first)
+    submitted = {
+        r.id: (r.started_at, r.submitted_at)
+        for r in db.scalars(select(Respondent).where(Respondent.assessment_id == world.first))
+    }
     first = get_assessment(db, world.first)
     results_before = compute_results(db, first).to_dict()
     before = table_counts(db)
@@ -124,7 +163,19 @@ def test_anonymize_drops_identities_and_keeps_answers(db: Any, world: Any) -> No
     # its follow-up's); nothing else is deleted.
     assert diff(before, table_counts(db)) == {"audit_entry": -1, "report_job": 2}
     people = db.scalars(select(Respondent).where(Respondent.assessment_id == world.first)).all()
-    assert all(p.name == "" and p.email == "" and p.token_hash is None for p in people)
+    # Name, e-mail, the link whole (fingerprint, encrypted copy, issue time), and the traces
+    # of contacting the person and of their progress go; start and submission times stay.
+    empty = ("", "", None, None, None, None, None, 0, None, None)
+    assert [_traces(p) for p in people] == [empty] * 4
+    assert {p.id: (p.started_at, p.submitted_at) for p in people} == submitted
+    # The data-access export shows the activity fields while they exist, and then no more.
+    record = respondent_record(db, actor, world.first, people[0].id)["person"]
+    assert (record["last_active_at"], record["page_reached"], record["reminders_sent"]) == (
+        None,
+        None,
+        0,
+    )
+    assert record["reminded_at"] is None and record["link_issued_at"] is None
     codes = sorted(p.code for p in people)
     assert codes == ["R0001", "R0002", "R0003", "R0004"]
     first = get_assessment(db, world.first)
@@ -199,7 +250,7 @@ def test_a_failure_midway_changes_nothing(
     db: Any, world: Any, operation: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     actor = owner_actor(db)
-    real_delete = erasure.delete
+    real_delete = delete  # what erasure.py imported
     calls = {"n": 0}
 
     def failing_delete(*args: Any, **kw: Any) -> Any:
@@ -222,6 +273,35 @@ def test_a_failure_midway_changes_nothing(
     assert table_counts(db) == before
     db.rollback()
     assert get_assessment(db, world.followup).previous_id == world.first
+
+
+def test_a_failure_while_anonymizing_changes_nothing(
+    db: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Respondents and plan owners are cleared before the reports go: a failure at that
+    point leaves every name, e-mail, link and trace as it was."""
+    actor = owner_actor(db)
+    _leave_traces(db, world.first)
+
+    def failing_delete(*args: Any, **kw: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    def state() -> tuple[Any, ...]:
+        people = db.scalars(
+            select(Respondent)
+            .where(Respondent.assessment_id == world.first)
+            .order_by(Respondent.id)
+        )
+        return tuple(_traces(p) for p in people), tuple(_owners(db, world.plan[world.first]))
+
+    before, rows = state(), table_counts(db)
+    monkeypatch.setattr(erasure, "delete", failing_delete)
+    with pytest.raises(RuntimeError):
+        erasure.anonymize_assessment(db, actor, world.first, confirmed=True)
+    db.rollback()
+    assert state() == before
+    assert table_counts(db) == rows
+    assert erasure.identified_count(db, world.first) == 3
 
 
 def test_confirmation_and_roles_are_required(db: Any, world: Any) -> None:
@@ -283,8 +363,31 @@ def _crm_index(db: Any, assessment: Assessment) -> int:
 def test_data_access_export_holds_exactly_that_persons_data(db: Any, world: Any) -> None:
     actor = owner_actor(db)
     rid = world.people[world.first][1]
-    record = respondent_record(db, actor, world.first, rid)
+    _leave_traces(db, world.first)
+    with write_transaction(db):
+        db.get(Respondent, rid).answered_at = utcnow() - dt.timedelta(days=41)
+    before = table_counts(db)
+    record = respondent_record(db, actor, world.first, rid, ip="198.51.100.7")
     assert record["person"]["code"] == "R0002"
+    # The activity the product holds about the person.
+    person = record["person"]
+    assert person["page_reached"] == 3 and person["reminders_sent"] == 2
+    for field in ("last_active_at", "reminded_at", "invited_at", "answers_changed_at"):
+        assert person[field] and person[field][:4].isdigit(), field
+    # An identified export: recorded by ids, with who and from where, no name or e-mail.
+    assert diff(before, table_counts(db)) == {"audit_entry": -1}
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.event == "export.identified")).one()
+    assert (entry.actor_id, entry.target, entry.ip) == (
+        actor.user_id,
+        f"respondent:{rid}",
+        "198.51.100.7",
+    )
+    assert entry.details == {
+        "format": "json",
+        "kind": "data_access",
+        "assessment": world.first,
+        "people": 1,
+    }
     assert record["person"]["name"] == "Person R0002"
     assert record["person"]["email"] == "r0002@client-example.eu"
     assert record["person"]["link_active"] is True
@@ -295,8 +398,10 @@ def test_data_access_export_holds_exactly_that_persons_data(db: Any, world: Any)
     text = json.dumps(record)
     for other in ("R0001", "R0003", "r0001@", f"comment {world.first}-1", "Contoso"):
         assert other not in text
-    token = db.scalar(select(Respondent.token_hash).where(Respondent.id == rid))
-    assert token not in text
+    token, encrypted = db.execute(
+        select(Respondent.token_hash, Respondent.token_encrypted).where(Respondent.id == rid)
+    ).one()
+    assert token not in text and encrypted not in text
 
 
 def test_report_job_rows_of_other_assessments_stay(db: Any, world: Any) -> None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from tests.web.conftest import post_form
+from assessment.db.models import AuditEntry
+from assessment.db.tenancy import bind_workspace
+from tests.web.conftest import OWNER, post_form
 from tests.web.erasure_data import build, diff, table_counts
 
 
@@ -78,6 +81,14 @@ def test_data_access_download(owner: FlaskClient, db: Any) -> None:
     data = res.get_json()
     assert data["person"]["name"] == "Person R0002"
     assert data["client"] == "Contoso"
+    db.rollback()
+    bind_workspace(db, 1)
+    (entry,) = db.scalars(select(AuditEntry).where(AuditEntry.event == "export.identified"))
+    assert (entry.target, entry.actor_label, entry.ip) == (
+        f"respondent:{rid}",
+        OWNER["email"],
+        "127.0.0.1",
+    )
 
 
 def test_retention_settings_page(owner: FlaskClient, db: Any) -> None:
@@ -91,3 +102,17 @@ def test_retention_settings_page(owner: FlaskClient, db: Any) -> None:
     assert 'value="90"' in page and 'value="30"' in page
     res = post_form(owner, "/settings/privacy", {"identities_days": "0"})
     assert res.status_code == 200
+    # The saved change is in the audit trail: who, from where, the periods before and after;
+    # the refused one is not.
+    db.rollback()
+    bind_workspace(db, 1)
+    (entry,) = db.scalars(select(AuditEntry).where(AuditEntry.event == "settings.retention"))
+    assert entry.actor_label == OWNER["email"] and entry.ip == "127.0.0.1"
+    assert entry.details["old"]["retain_identities_days"] is None
+    assert entry.details["new"] == {
+        "retain_identities_days": 90,
+        "retain_files_days": 30,
+        "retain_audit_days": None,
+    }
+    filtered = owner.get("/settings/audit?event=settings.retention").get_data(as_text=True)
+    assert "1 entry" in filtered and "<code>settings.retention</code>" in filtered

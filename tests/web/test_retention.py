@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessment.cli import main
 from assessment.db import write_transaction
@@ -17,6 +17,7 @@ from assessment.db.base import utcnow
 from assessment.db.models import (
     Assessment,
     AssessmentStatus,
+    AuditEntry,
     CrmEvidence,
     MemberRole,
     PlanItem,
@@ -56,6 +57,18 @@ def world(owner: FlaskClient, db: Any) -> Any:
     return built
 
 
+def _runs(db: Any, workspace_id: int = 1) -> list[AuditEntry]:
+    """The workspace's ``retention.applied`` entries, oldest first."""
+    bind_workspace(db, workspace_id)
+    return list(
+        db.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.event == "retention.applied")
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
 def _owners(db: Any, assessment_id: int) -> list[tuple[str, str]]:
     rows = db.scalars(
         select(PlanItem).where(PlanItem.assessment_id == assessment_id).order_by(PlanItem.id)
@@ -91,7 +104,18 @@ def test_dry_run_lists_and_apply_removes_exactly_that(db: Any, world: Any) -> No
     assert {i.workspace_id for i in planned} == {1}
     applied = apply_retention(db, now)
     assert applied == planned
-    assert diff(before, table_counts(db)) == {"report_job": 5}
+    # The PDFs go, and one audit entry records the run.
+    assert diff(before, table_counts(db)) == {"report_job": 5, "audit_entry": -1}
+    run = _runs(db)
+    assert [(e.actor_id, e.target) for e in run] == [(None, "workspace:1")]
+    assert run[0].details == {
+        "removed": {"identities": 3, "plan_owners": 2, "reports": 5},
+        "periods": {
+            "retain_identities_days": 30,
+            "retain_files_days": 7,
+            "retain_audit_days": None,
+        },
+    }
     bind_workspace(db, 1)
     people = db.scalars(select(Respondent).where(Respondent.assessment_id == world.first)).all()
     assert people and all(p.name == "" and p.email == "" and not p.token_hash for p in people)
@@ -167,7 +191,7 @@ def test_expired_rows_step_for_the_audit_trail(
     planned = plan_retention(db, now)
     assert [(i.kind, i.rows) for i in planned] == [("audit", 2)]
     assert apply_retention(db, now) == planned
-    assert diff(before, table_counts(db)) == {"crm_evidence": 2}
+    assert diff(before, table_counts(db)) == {"crm_evidence": 2, "audit_entry": -1}
 
 
 def test_command_dry_run_and_apply(
@@ -191,7 +215,10 @@ def test_command_dry_run_and_apply(
         line.split("\t")[:3] for line in dry.output.splitlines()[:-1]
     ]
     db.rollback()  # end this session's read snapshot before counting again
-    assert diff(before, table_counts(db)) == {"report_job": 5}
+    assert diff(before, table_counts(db)) == {"report_job": 5, "audit_entry": -1}
+    (run,) = _runs(db)
+    assert run.details["source"] == "command"
+    assert run.details["removed"] == {"identities": 3, "plan_owners": 2, "reports": 5}
 
 
 def test_worker_entry_point_applies_retention(app: Flask, db: Any, world: Any) -> None:
@@ -202,4 +229,84 @@ def test_worker_entry_point_applies_retention(app: Flask, db: Any, world: Any) -
     items = run_retention({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     assert sorted(i.kind for i in items) == ["identities", "plan_owners"] + ["reports"] * 5
     db.rollback()
-    assert diff(before, table_counts(db)) == {"report_job": 5}
+    assert diff(before, table_counts(db)) == {"report_job": 5, "audit_entry": -1}
+    (run,) = _runs(db)
+    assert run.details["source"] == "worker"
+    assert run.details["removed"] == {"identities": 3, "plan_owners": 2, "reports": 5}
+
+
+def test_saving_the_periods_is_recorded_with_old_and_new(db: Any, world: Any) -> None:
+    actor = owner_actor(db)
+    save_retention_settings(
+        db,
+        actor,
+        RetentionSettings(identities_days=30, files_days=7, audit_days=400),
+        ip="203.0.113.9",
+    )
+    bind_workspace(db, 1)
+    entries = db.scalars(
+        select(AuditEntry).where(AuditEntry.event == "settings.retention").order_by(AuditEntry.id)
+    ).all()
+    # The world fixture set the first periods; this is the second change.
+    assert len(entries) == 2
+    first, second = entries
+    assert first.details == {
+        "old": {
+            "retain_identities_days": None,
+            "retain_files_days": None,
+            "retain_audit_days": None,
+        },
+        "new": {"retain_identities_days": 30, "retain_files_days": 7, "retain_audit_days": None},
+    }
+    assert second.details == {
+        "old": {"retain_identities_days": 30, "retain_files_days": 7, "retain_audit_days": None},
+        "new": {"retain_identities_days": 30, "retain_files_days": 7, "retain_audit_days": 400},
+    }
+    assert (second.actor_id, second.target, second.ip) == (
+        actor.user_id,
+        "workspace:1",
+        "203.0.113.9",
+    )
+    # A refused change records nothing.
+    with pytest.raises(Invalid):
+        save_retention_settings(db, actor, RetentionSettings(audit_days=0))
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.event == "settings.retention")
+        )
+        == 2
+    )
+
+
+def test_a_shortened_audit_period_leaves_the_run_on_record(db: Any, world: Any) -> None:
+    """The real audit step through apply_retention: shortening the audit period to one day
+    purges the trail (the entry of that change too, once a day has passed), but never the
+    entry of the run that purged it, which says what went and under which periods."""
+    with unscoped(db), write_transaction(db):
+        db.add(AuditEntry(workspace_id=world.rival, event="auth.sign_in", target="user:99"))
+    save_retention_settings(
+        db, owner_actor(db), RetentionSettings(identities_days=30, files_days=7, audit_days=1)
+    )
+    bind_workspace(db, 1)
+    trail = db.scalar(select(func.count()).select_from(AuditEntry))
+    # The two changes of the periods (the fixture's and this one).
+    assert db.scalars(select(AuditEntry.event)).all() == ["settings.retention"] * 2
+    later = utcnow() + dt.timedelta(days=2)
+    planned = plan_retention(db, later)
+    assert [(i.kind, i.rows) for i in planned if i.kind == "audit"] == [("audit", trail)]
+    assert trail == 2
+    apply_retention(db, later)
+    (run,) = _runs(db)
+    bind_workspace(db, 1)
+    assert db.scalars(select(AuditEntry.event)).all() == ["retention.applied"]
+    assert run.details["removed"] == {"audit": 2, "identities": 3, "plan_owners": 2, "reports": 5}
+    assert run.details["periods"]["retain_audit_days"] == 1
+    # The rival workspace sets no period: its trail stays.
+    bind_workspace(db, world.rival)
+    assert db.scalars(select(AuditEntry.event)).all() == ["auth.sign_in"]
+    # The next run removes the previous run's entry and records itself.
+    apply_retention(db, later + dt.timedelta(days=2))
+    (second,) = _runs(db)
+    assert second.details["removed"] == {"audit": 1}

@@ -26,7 +26,7 @@ from assessment.web.erasure import bp
 from assessment.web.erasure.forms import ConfirmBoxForm, ConfirmNameForm
 from assessment.web.erasure.page import ConfirmPage, removed_rows
 from assessment.web.messages import localize
-from assessment.web.tenancy import actor
+from assessment.web.tenancy import actor, client_ip
 
 PAGE = "web/erasure/confirm.html"
 
@@ -181,7 +181,9 @@ def erase_respondent(assessment_id: int, respondent_id: int) -> str | BaseRespon
 @login_required
 def respondent_data(assessment_id: int, respondent_id: int) -> BaseResponse:
     """Everything held about one respondent, as a JSON download (data-access request)."""
-    record = respondent_record(current_session(), actor(), assessment_id, respondent_id)
+    record = respondent_record(
+        current_session(), actor(), assessment_id, respondent_id, ip=client_ip()
+    )
     body = json.dumps(record, ensure_ascii=False, indent=2)
     filename = f"respondent-{assessment_id}-{record['person']['code']}.json"
     return Response(

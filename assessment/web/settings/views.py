@@ -30,7 +30,7 @@ from assessment.extensions import current_session
 from assessment.services import accounts, member_invites
 from assessment.services.actor import Actor
 from assessment.services.branding import BrandingData, load_workspace, save_branding
-from assessment.services.errors import Invalid
+from assessment.services.errors import Conflict, Invalid
 from assessment.services.mailer import Mail, SmtpSettings, send_all
 from assessment.services.retention import (
     MAX_DAYS,
@@ -226,6 +226,44 @@ def remove_member(user_id: int) -> Response:
     return redirect(url_for("settings.members"))
 
 
+def _role_changed(name: str, role: MemberRole) -> str:
+    """The success message, one sentence per role (the role's word is inflected)."""
+    if role is MemberRole.OWNER:
+        return _("%(name)s is now an owner.", name=name)
+    if role is MemberRole.CONSULTANT:
+        return _("%(name)s is now a consultant.", name=name)
+    return _("%(name)s is now a viewer.", name=name)
+
+
+class RoleForm(FlaskForm):
+    """A member's new role (one such form per member on the members page); the service
+    checks the value, after it has found the member."""
+
+    role = StringField(_l("Role"))
+
+
+@bp.route("/members/<int:user_id>/role", methods=["POST"])
+@login_required
+def change_role(user_id: int) -> Response:
+    """Give a member another role; the workspace keeps at least one owner."""
+    me = actor()
+    me.require_owner()
+    form = RoleForm()
+    if not form.validate_on_submit():
+        raise Invalid("form.expired")
+    try:
+        change = accounts.change_member_role(
+            current_session(), me, user_id, form.role.data or "", ip=client_ip()
+        )
+    except (Conflict, Invalid) as exc:
+        flash(localize(exc), "error")
+        return redirect(url_for("settings.members"))
+    flash(_role_changed(change.name, change.new), "success")
+    if user_id == me.user_id and change.new is not MemberRole.OWNER:
+        return redirect(url_for("dashboard.index"))  # the members page is for owners
+    return redirect(url_for("settings.members"))
+
+
 class RetentionForm(FlaskForm):
     """Retention periods; an empty field keeps the data."""
 
@@ -260,6 +298,7 @@ def privacy() -> str | Response:
                 RetentionSettings(
                     form.identities_days.data, form.files_days.data, form.audit_days.data
                 ),
+                ip=client_ip(),
             )
         except Invalid as exc:
             getattr(form, exc.field or "identities_days").errors = [localize(exc)]
