@@ -2,8 +2,10 @@
 
 One server with the demo data (``saleshealth demo``, 30 answered respondents), a second round
 imported from the demo's answers (closed), a client of our own with a draft waiting for four
-people, a second member and an API token. For each consultant page and each page a respondent
-sees, at 390 px and at 1280 px, in English and Russian:
+people, a second member, an API token and an item in the action plan; a second server on a fresh
+database for the sign-in pages (setup, sign-in, the two-factor code step). For each consultant
+page, each sign-in page and each page a respondent sees, at 390 px and at 1280 px, in English
+and Russian:
 
 - the page does not scroll sideways (``scrollWidth <= clientWidth``) and, on the phone, no box
   inside it does either (tables become stacked rows);
@@ -231,7 +233,14 @@ def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Sit
         page.fill("input[name=password]", PASSWORD)
         page.fill("input[name=confirm]", PASSWORD)
         page.locator("main form [type=submit].primary").first.click()
+        page.wait_for_url(re.compile(r"/share-links/\d+/created$"))  # post/redirect/get
         links["share"] = page.locator("#share-url").input_value()
+        # an item of our own in the demo client's action plan
+        page.goto(f"{base}/assessments/{ids['round2']}/plan/new")
+        page.fill("input[name=title]", "Weekly pipeline review with every sales representative")
+        page.locator("main form [type=submit].primary").first.click()
+        page.wait_for_url(re.compile(r"/clients/\d+/plan#item-\d+$"))
+        ids["plan_item"] = int(page.url.rsplit("#item-", 1)[1])
         page.goto(base + "/settings/api-tokens")
         page.fill("form[action$='/settings/api-tokens'] input[name=name]", "Power BI nightly")
         page.locator("form[action$='/settings/api-tokens'] [type=submit]").first.click()
@@ -265,6 +274,8 @@ def consultant_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("evidence", f"/assessments/{demo}/evidence"),
         ("results", f"/assessments/{round2}/results"),  # the demo's answers and the change card
         ("follow-up", f"/assessments/{demo}/follow-up"),
+        ("plan-item-new", f"/assessments/{round2}/plan/new"),
+        ("plan-item", f"/plan/items/{ids['plan_item']}"),
         ("data-export", f"/assessments/{demo}/data"),
         ("data-import", f"/assessments/{draft}/data/import"),
         ("erase-client", f"/clients/{client}/delete"),
@@ -276,6 +287,7 @@ def consultant_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("questionnaire-upload", "/questionnaires/upload"),
         ("questionnaire-clone", f"/questionnaires/{ids['questionnaire']}/clone"),
         ("questionnaire-write", "/questionnaires/write"),
+        ("questionnaire-edit", f"/questionnaires/{ids['questionnaire']}/edit"),
         ("members", "/settings/members"),
         ("branding", "/settings/branding"),
         ("privacy", "/settings/privacy"),
@@ -634,4 +646,61 @@ def test_guest_and_public_pages(site: Site, browser: Any, out: Path) -> None:
         check(page, findings, "not-found", lang)
         ctx.close()
     findings.write("guest")
+    assert not findings.problems, "\n".join(findings.problems)
+
+
+def test_sign_in_pages_fit_a_phone_and_pass_axe(
+    tmp_path_factory: pytest.TempPathFactory, browser: Any, out: Path
+) -> None:
+    """/setup (on a fresh database), /login and /login/verify (the code step of an owner with
+    two-factor sign-in), in English and Russian."""
+    import pyotp
+
+    findings = Findings(out)
+    with serve(tmp_path_factory.mktemp("sign-in-server")) as base:
+        for lang in LANGS:
+            ctx = browser.new_context(viewport=PHONE, locale=lang)
+            ctx.add_init_script(AXE_SCRIPT)
+            page = ctx.new_page()
+            page.goto(base + "/")
+            page.wait_for_url(base + "/setup")
+            assert page.locator("html").get_attribute("lang") == lang
+            check(page, findings, "setup", lang)
+            ctx.close()
+
+        # the workspace, its owner with two-factor sign-in
+        ctx = browser.new_context(viewport=DESKTOP)
+        page = ctx.new_page()
+        page.goto(base + "/setup")
+        page.get_by_label("Workspace or firm name").fill("Dnipro Sales Advisory")
+        page.get_by_label("Your name").fill("Olena Kravets")
+        page.get_by_label("E-mail").fill(EMAIL)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("Repeat password").fill(PASSWORD)
+        page.get_by_role("button", name="Create workspace").click()
+        page.wait_for_url(base + "/")
+        page.goto(base + "/account/two-factor")
+        secret = page.locator("#mfa-secret").inner_text().strip()
+        page.fill("input[name=code]", pyotp.TOTP(secret).now())
+        page.locator("main form [type=submit].primary").click()
+        expect(page.locator("main")).to_contain_text("recovery")
+        ctx.close()
+
+        for lang in LANGS:
+            ctx = browser.new_context(viewport=PHONE, locale=lang)
+            ctx.add_init_script(AXE_SCRIPT)
+            page = ctx.new_page()
+            page.goto(base + "/clients/")
+            page.wait_for_url(re.compile(r"/login(\?.*)?$"))
+            assert page.locator("html").get_attribute("lang") == lang
+            check(page, findings, "login", lang)
+            page.set_viewport_size(PHONE)
+            page.fill("input[name=email]", EMAIL)
+            page.fill("input[name=password]", PASSWORD)
+            page.locator("main form [type=submit].primary").click()
+            page.wait_for_url(base + "/login/verify")
+            expect(page.locator("input[name=code]")).to_be_visible()
+            check(page, findings, "login-verify", lang)
+            ctx.close()
+    findings.write("sign-in")
     assert not findings.problems, "\n".join(findings.problems)

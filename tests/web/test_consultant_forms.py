@@ -95,6 +95,8 @@ def test_every_form_page_has_cancel(owner: FlaskClient) -> None:
         f"/assessments/new?client_id={cid}": f"/clients/{cid}",
         "/assessments/new": "/",
         f"/assessments/{aid}/settings": f"/assessments/{aid}",
+        f"/assessments/{aid}/profile": f"/assessments/{aid}",
+        f"/clients/{cid}/share-links/new": f"/clients/{cid}",
         f"/assessments/{aid}/facts": f"/assessments/{aid}",
         f"/assessments/{aid}/evidence": f"/assessments/{aid}",
         f"/assessments/{aid}/data": f"/assessments/{aid}",
@@ -134,7 +136,7 @@ def test_add_respondent_comes_before_crm_and_data_on_a_draft(owner: FlaskClient)
     assert draft.index("Add a respondent") < draft.index("CRM evidence") < draft.index(">Data<")
     open_assessment(owner, aid)
     opened = owner.get(f"/assessments/{aid}").get_data(as_text=True)
-    assert opened.index(">Data<") < opened.index('id="respondents"') < opened.index(
-        "Add a respondent"
+    assert (
+        opened.index(">Data<") < opened.index('id="respondents"') < opened.index("Add a respondent")
     )
     assert opened.count("Add a respondent") == 1

@@ -101,7 +101,8 @@ def upload(
     if mapping is not None:
         data["mapping"] = (io.BytesIO(mapping), "mapping.yaml")
     url = f"/assessments/{aid}/data/import"
-    return post_form(client, url, data, content_type="multipart/form-data")
+    # A successful import redirects to the page showing its result (post/redirect/get).
+    return post_form(client, url, data, content_type="multipart/form-data", follow_redirects=True)
 
 
 def counts(app: Flask, aid: int) -> tuple[int, int]:

@@ -7,8 +7,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.conftest import csrf_token, post_form
-from tests.web.guests import enter_as_guest, share_link
+from tests.web.conftest import csrf_token
+from tests.web.guests import created_page, enter_as_guest, share_link
 from tests.web.invitations import invitation_link
 from tests.web.test_followups_trends import _chain
 from tests.web.test_i18n import LANGS, _english_phrases, catalogue
@@ -84,12 +84,8 @@ def test_sharing_and_invitation_pages_fully_translated(
     _check(owner, pages)
     _switch(owner, "/language", "/", lang)
     _translated(owner, pages, lang)
-    created = post_form(
-        owner,
-        f"/clients/{cid}/share-links/new",
-        {"password": "guest password 1", "confirm": "guest password 1", "days": 30},
-    )
-    assert catalogue(lang)["Share link created"] in created.get_data(as_text=True)
+    created = created_page(owner, cid)
+    assert catalogue(lang)["Share link created"] in created
 
     invitee = app.test_client()
     page = {invitation: "Join the workspace"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from typing import Any
+
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
@@ -20,6 +22,10 @@ from assessment.web.i18n import shown_questionnaire
 from assessment.web.tenancy import actor, client_ip
 
 MAX_SHOWN_PROBLEMS = 1000
+SHOWN_CODES = 50
+SHOWN_COLUMNS = 20
+REPORT_KEY = "import_report"
+"""Where the POST leaves what it imported for the page it redirects to (shown once)."""
 
 
 def download(file: svc.ExportFile) -> Response:
@@ -91,15 +97,40 @@ def _display_name(storage: FileStorage) -> str:
     return name[:120] or "upload.csv"
 
 
+def _shown_report(assessment_id: int, report: svc.ImportReport) -> dict[str, Any]:
+    """What the result page shows of an import, small enough for the session cookie."""
+    return {
+        "assessment": assessment_id,
+        "filename": report.filename,
+        "respondents": report.respondents,
+        "answers": report.answers,
+        "comments": report.comments,
+        "by_role": dict(report.by_role),
+        "codes": report.codes[:SHOWN_CODES],
+        "more_codes": len(report.codes) > SHOWN_CODES,
+        "ignored_columns": [c[:40] for c in report.ignored_columns[:SHOWN_COLUMNS]],
+        "more_columns": len(report.ignored_columns) > SHOWN_COLUMNS,
+    }
+
+
+def _taken_report(assessment_id: int) -> dict[str, Any] | None:
+    """The result of the import just made (post/redirect/get): shown once, then gone."""
+    kept = session.pop(REPORT_KEY, None)
+    if not isinstance(kept, dict) or kept.get("assessment") != assessment_id:
+        return None
+    return kept
+
+
 @bp.route("/assessments/<int:assessment_id>/data/import", methods=["GET", "POST"])
 @login_required
-def import_answers(assessment_id: int) -> tuple[str, int]:
-    """Upload a long or wide answers file; shows every problem or what was imported."""
+def import_answers(assessment_id: int) -> Response | tuple[str, int]:
+    """Upload a long or wide answers file; shows every problem, or redirects to a page that
+    shows what was imported (a reload sends nothing again)."""
     actor().require_editor()
     assessment = get_assessment(current_session(), assessment_id)
     form = ImportForm()
     problems: list[str] = []
-    report: svc.ImportReport | None = None
+    report: dict[str, Any] | None = None
     status = 200
     if form.validate_on_submit():
         storage = request.files["upload"]
@@ -119,7 +150,7 @@ def import_answers(assessment_id: int) -> tuple[str, int]:
             ]
         else:
             try:
-                report = svc.import_answers(
+                imported = svc.import_answers(
                     current_session(),
                     actor(),
                     assessment_id,
@@ -132,10 +163,14 @@ def import_answers(assessment_id: int) -> tuple[str, int]:
                 problems = exc.problems
             except Conflict as exc:
                 problems = [exc.message]
-        if report is None:
-            status = 400
+            else:
+                session[REPORT_KEY] = _shown_report(assessment_id, imported)
+                return redirect(url_for("data.import_answers", assessment_id=assessment_id))
+        status = 400
     elif request.method == "POST":
         status = 400
+    else:
+        report = _taken_report(assessment_id)
     q = shown_questionnaire(assessment)
     return render_template(
         "web/data/import.html",
