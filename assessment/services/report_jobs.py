@@ -133,7 +133,8 @@ def request_report(
     A finished job rendered from the same data is answered at once (``cached``); an
     identical request still queued or rendering is reused instead of rendering the same PDF
     twice; a member may have at most :data:`MAX_JOBS_IN_FLIGHT_PER_USER` other jobs in
-    flight (:class:`Conflict`).
+    flight (:class:`Conflict`).  The check and the insert hold the workspace row's lock
+    (:func:`_lock_workspace`), so both limits hold for requests sent at the same moment.
     """
     assessment = get_assessment(session, assessment_id)
     _check(assessment, language, edition)
@@ -148,6 +149,7 @@ def request_report(
         return Requested(done, new=False, cached=True)
     band = report_timing.size_band(report_timing.answered_count(session, assessment.id))
     with write_transaction(session):
+        _lock_workspace(session, actor.workspace_id)
         same = _in_flight(session, assessment.id, language, edition, key, team)
         if same is not None:
             return Requested(same, new=False)
@@ -171,6 +173,23 @@ def request_report(
     return Requested(job, new=True)
 
 
+def _lock_workspace(session: Session, workspace_id: int) -> None:
+    """Lock the workspace row until the transaction ends: report requests of one workspace
+    check for an identical job and count the jobs in flight one after another.
+
+    Without it, parallel requests at PostgreSQL's READ COMMITTED all checked before any of
+    them committed, and all inserted (six at once made six jobs).  ``FOR NO KEY UPDATE``
+    (``key_share``) still lets other transactions insert rows that refer to the workspace;
+    it queues behind the API-token lock (``FOR UPDATE``) like any other writer of the row.
+    SQLite has no row locks: its ``BEGIN IMMEDIATE`` (:func:`write_transaction`) already
+    serializes writers.
+    """
+    with unscoped(session):
+        session.execute(
+            select(Workspace.id).where(Workspace.id == workspace_id).with_for_update(key_share=True)
+        )
+
+
 MAX_JOBS_IN_FLIGHT_PER_LINK = 2
 """Reports the guests of one share link may have queued or rendering at once."""
 
@@ -192,10 +211,12 @@ def request_guest_report(
     The report follows the guest's rules (:mod:`assessment.core.disclosure`).  Any guest
     report of the same assessment and language in flight, or finished in the last
     :data:`GUEST_REUSE`, is reused; a link may have :data:`MAX_JOBS_IN_FLIGHT_PER_LINK`
-    others in flight (:class:`Conflict`).
+    others in flight (:class:`Conflict`); the workspace row is locked meanwhile, as for
+    members.
     """
     _check(assessment, language, edition)
     with write_transaction(session):
+        _lock_workspace(session, assessment.workspace_id)
         same = session.scalar(
             select(ReportJob)
             .where(
@@ -269,6 +290,7 @@ def prerender(session: Session, assessment_id: int) -> list[ReportJob]:
         if _finished(session, assessment.id, language, edition, key) is not None:
             continue
         with write_transaction(session):
+            _lock_workspace(session, assessment.workspace_id)
             if _in_flight(session, assessment.id, language, edition, key) is not None:
                 continue
             job = ReportJob(

@@ -252,3 +252,86 @@ def test_only_owners_read_the_trail(owner: FlaskClient, app: Flask, role: Member
     assert _sign_in(member, email, "member password 1").status_code == 302
     assert member.get("/settings/audit").status_code == 403
     assert member.get("/settings/audit.csv").status_code == 403
+
+
+def test_owner_filters_by_member_and_by_date(owner: FlaskClient, app: Flask) -> None:
+    """The member and the date fields of the filter, on the page and in the CSV export; the
+    'to' date includes that whole day."""
+    email = _member(app, MemberRole.CONSULTANT)
+    written = {
+        "owner-jan": (1, datetime(2026, 1, 10, 12, 0, tzinfo=UTC)),
+        "member-jan": (2, datetime(2026, 1, 31, 23, 59, tzinfo=UTC)),
+        "owner-feb": (1, datetime(2026, 2, 15, 0, 0, tzinfo=UTC)),
+        "member-mar": (2, datetime(2026, 3, 1, 8, 30, tzinfo=UTC)),
+    }
+    with app.app_context():
+        session = _db.session()
+        bind_workspace(session, 1)
+        with write_transaction(session):
+            for target, (user_id, when) in written.items():
+                session.add(
+                    AuditEntry(
+                        workspace_id=1,
+                        actor_id=user_id,
+                        actor_label=OWNER["email"] if user_id == 1 else email,
+                        event="report.downloaded",
+                        target=f"t:{target}",
+                        details={},
+                        created_at=when,
+                    )
+                )
+        _db.session.remove()
+
+    def shown(query: str) -> set[str]:
+        res = owner.get(f"/settings/audit?{query}")
+        assert res.status_code == 200
+        page = res.get_data(as_text=True)
+        return {t for t in written if f"t:{t}<" in page}
+
+    assert shown("") == set(written)
+    assert shown("user=2") == {"member-jan", "member-mar"}
+    assert shown("user=1") == {"owner-jan", "owner-feb"}
+    assert shown("since=2026-02-01") == {"owner-feb", "member-mar"}
+    assert shown("until=2026-01-31") == {"owner-jan", "member-jan"}
+    assert shown("since=2026-02-15&until=2026-02-15") == {"owner-feb"}
+    assert shown("user=2&since=2026-02-01&until=2026-03-01") == {"member-mar"}
+    assert shown("user=1&since=2026-03-01") == set()
+    res = owner.get("/settings/audit.csv?user=2&until=2026-02-28")
+    rows = list(csv.reader(io.StringIO(res.get_data().decode("utf-8-sig"))))
+    assert [(row[1], row[4]) for row in rows[1:]] == [(email, "t:member-jan")]
+
+
+def test_a_members_pdf_download_is_recorded(owner: FlaskClient, app: Flask) -> None:
+    """Who downloaded which report, from where; a report not ready yet is no download."""
+    from assessment.db.models import ReportJob
+    from tests.web.conftest import new_assessment, new_client
+
+    aid = new_assessment(owner, new_client(owner))
+    email = _member(app, MemberRole.VIEWER)
+    viewer = app.test_client()
+    viewer.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert _sign_in(viewer, email, "member password 1").status_code == 302
+    with app.app_context():
+        session = _db.session()
+        bind_workspace(session, 1)
+        with write_transaction(session):
+            done = ReportJob(
+                assessment_id=aid, language="pl", edition="board", status="done", pdf=b"%PDF-x"
+            )
+            waiting = ReportJob(assessment_id=aid, language="en", status="queued")
+            session.add_all([done, waiting])
+        ids = (done.id, waiting.id)
+        _db.session.remove()
+    before = len(_entries(app, "report.downloaded"))
+    res = viewer.get(f"/assessments/{aid}/report/{ids[1]}/download")
+    assert res.status_code == 302 and res.headers["Location"].endswith(f"/report/{ids[1]}")
+    assert len(_entries(app, "report.downloaded")) == before
+    res = viewer.get(f"/assessments/{aid}/report/{ids[0]}/download")
+    assert res.status_code == 200 and res.data == b"%PDF-x"
+    entries = _entries(app, "report.downloaded")
+    assert len(entries) == before + 1
+    entry = entries[-1]
+    assert (entry.actor_id, entry.actor_label) == (2, email)
+    assert entry.target == f"report_job:{ids[0]}"
+    assert entry.details == {"assessment": aid, "language": "pl", "edition": "board"}
+    assert entry.ip == "198.51.100.7"

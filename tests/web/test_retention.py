@@ -26,7 +26,7 @@ from assessment.db.models import (
     Workspace,
 )
 from assessment.db.tenancy import bind_workspace, unscoped
-from assessment.services import retention
+from assessment.services import audit, retention
 from assessment.services.errors import Invalid, PermissionDenied
 from assessment.services.retention import (
     ExpiredRows,
@@ -310,3 +310,106 @@ def test_a_shortened_audit_period_leaves_the_run_on_record(db: Any, world: Any) 
     apply_retention(db, later + dt.timedelta(days=2))
     (second,) = _runs(db)
     assert second.details["removed"] == {"audit": 1}
+
+
+def test_the_audit_step_removes_old_entries_and_keeps_recent_ones(
+    owner: FlaskClient, db: Any
+) -> None:
+    """The real audit-trail step through apply_retention: each workspace by its own period;
+    entries are written back-dated (the trail only takes inserts)."""
+    from assessment.db.models import AuditEntry
+
+    with unscoped(db), write_transaction(db):
+        rival = Workspace(name="Rival Partners")
+        db.add(rival)
+    now = utcnow()
+    ages = (100, 40, 20, 0)
+    ids: dict[tuple[int, int], int] = {}
+    with unscoped(db), write_transaction(db):
+        for ws in (1, rival.id):
+            for days in ages:
+                entry = AuditEntry(
+                    workspace_id=ws,
+                    event="settings.branding",
+                    target=f"aged:{days}",
+                    details={},
+                    created_at=now - dt.timedelta(days=days, minutes=1),
+                )
+                db.add(entry)
+                db.flush()
+                ids[ws, days] = entry.id
+        db.get(Workspace, 1).retain_audit_days = 30
+        db.get(Workspace, rival.id).retain_audit_days = 90
+
+    def every_id() -> set[int]:
+        db.rollback()
+        with unscoped(db):
+            return set(db.scalars(select(AuditEntry.id)))
+
+    def present() -> set[tuple[int, int]]:
+        left = every_id()
+        return {key for key, entry_id in ids.items() if entry_id in left}
+
+    bind_workspace(db, 1)
+    audit.record(db, None, "settings.branding", "workspace:1", {}, "")  # stamped by the database
+    others = every_id() - set(ids.values())
+    assert len(others) == 1
+
+    planned = plan_retention(db, now)
+    assert sorted((i.workspace_id, i.kind, i.rows) for i in planned) == [
+        (1, "audit", 2),
+        (rival.id, "audit", 1),
+    ]
+    assert present() == set(ids)  # the dry run removed nothing
+    done = apply_retention(db, now)
+    assert sorted((i.workspace_id, i.kind, i.rows) for i in done) == sorted(
+        (i.workspace_id, i.kind, i.rows) for i in planned
+    )
+    assert present() == {(1, 20), (1, 0), (rival.id, 40), (rival.id, 20), (rival.id, 0)}
+    assert others <= every_id()
+    assert plan_retention(db, now) == []
+
+
+def test_the_daily_loop_applies_retention_and_survives_a_failed_run(
+    app: Flask, db: Any, world: Any, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """``saleshealth worker`` starts start_daily: its thread runs run_retention at once and
+    then at each interval, which calls apply_retention on the configured database; a run
+    that fails is logged and the next one still comes."""
+    import threading
+
+    from assessment.workers import retention as worker
+
+    calls: list[dt.datetime] = []
+    ran = threading.Event()
+    real = retention.apply_retention
+
+    def spy(session: Any, now: dt.datetime, **kw: Any) -> list[retention.RetentionItem]:
+        calls.append(now)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        items = real(session, now, **kw)
+        if len(calls) >= 3:
+            ran.set()
+        return items
+
+    monkeypatch.setattr(worker, "apply_retention", spy)
+    db.remove()
+    before = table_counts(db)
+    stop = worker.start_daily(
+        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}, interval_s=0.05
+    )
+    try:
+        assert ran.wait(30), calls
+    finally:
+        stop.set()
+        for thread in threading.enumerate():
+            if thread.name == "retention":
+                thread.join(30)
+    assert "retention run failed" in caplog.text
+    assert calls == sorted(calls) and len(calls) >= 3
+    db.rollback()
+    gone = diff(before, table_counts(db))
+    assert gone.pop("report_job") == 5
+    assert gone.pop("audit_entry", 0) <= 0  # entries only added (a run may record itself)
+    assert gone == {}

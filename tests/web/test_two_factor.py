@@ -282,3 +282,35 @@ def test_code_guessing_is_rate_limited(limited_app: Flask, clock: list[datetime]
     ]
     assert statuses[:5] == [200] * 5
     assert statuses[5] == 429
+
+
+def test_recovery_codes_are_stored_hashed_and_nowhere_in_plain(
+    owner: FlaskClient, app: Flask, clock: list[datetime]
+) -> None:
+    """The ten codes shown at enrolment are in no column of any table, in any spelling; the
+    database holds their SHA-256 only (one row per code)."""
+    import hashlib
+
+    from assessment.db.base import Base
+    from assessment.db.models import MfaRecoveryCode
+
+    _secret, codes = enrol(owner, T0)
+    user_id = _user_id(app, OWNER["email"])
+    spellings = {c for code in codes for c in (code, code.replace("-", ""), code.upper())}
+    with app.app_context(), unscoped(_db.session()) as s:
+        stored = set(
+            s.scalars(select(MfaRecoveryCode.code_hash).where(MfaRecoveryCode.user_id == user_id))
+        )
+        every_value = [
+            str(value)
+            for table in Base.metadata.sorted_tables
+            for row in s.execute(table.select())
+            for value in row
+            if value is not None
+        ]
+        _db.session.remove()
+    expected = {hashlib.sha256(c.replace("-", "").encode()).hexdigest() for c in codes}
+    assert stored == expected
+    assert expected <= set(every_value)  # the scan read the table the codes live in
+    leaks = [v for v in every_value if any(c in v for c in spellings)]
+    assert leaks == []
