@@ -3,9 +3,7 @@
 Pure.  The board edition's *Key numbers* page, the deck's key-numbers slide and any other
 short view show the same figures, chosen here:
 
-1. Only scored KPIs (weight above 0) with a value and a band count: a figure asked for
-   context (``weight: 0``, e.g. the typical sales cycle or the commission rate) has bands
-   that only group answers, so it is never presented as strong or weak.
+1. Only KPIs with a value and a band count.
 2. One per element: a measured figure (CRM evidence or an organization fact) before the
    respondents' estimate (their median), then the one in the weakest band, then the
    questionnaire's order.
@@ -47,9 +45,7 @@ def key_figures(results: Results, q: Questionnaire) -> tuple[KeyFigure, ...]:
         candidates = []
         for order, kpi in enumerate(el.kpis):
             question = questions.get(kpi.question)
-            if question is None or question.weight == 0:
-                continue
-            if kpi.value is None or kpi.band is None:
+            if question is None or kpi.value is None or kpi.band is None:
                 continue
             bands = sorted(question.bands or (), key=lambda b: b.score)
             place = next((i for i, b in enumerate(bands) if b.id == kpi.band), None)

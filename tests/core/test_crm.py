@@ -458,9 +458,6 @@ def test_standard_questionnaire_links_matching_kpis(standard: Questionnaire) -> 
     assert linked == {
         "win_loss.win_rate": "crm.win_rate",
         "pipeline.coverage_ratio": "crm.pipeline_coverage",
-        # asked for context (weight 0): the team's estimate next to the CRM figure
-        "pipeline.sales_cycle_days": "crm.median_won_cycle_days",
-        "pipeline.average_deal_size": "crm.average_deal_size",
     }
 
 

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from assessment.core.key_figures import MIDDLE, STRONG, WEAK, key_figures
-from assessment.core.loader import load_questionnaire
 from assessment.core.model import Questionnaire
 from assessment.core.results import KpiValue
 from tests.core.test_roadmap import element, q, results  # noqa: F401  (q: the fixture)
@@ -42,25 +40,3 @@ def test_one_figure_per_element_measured_first_then_weakest(q: Questionnaire) ->
     ]
     assert [f.status for f in figures] == [WEAK, STRONG, MIDDLE]
     assert figures[0].band.id == "none" and figures[0].place == 0
-
-
-def test_a_figure_asked_for_context_is_never_a_key_figure() -> None:
-    """A ``weight: 0`` KPI (here the shipped typical sales cycle, measured from the CRM) has
-    bands that only group answers: even measured, it does not displace a scored KPI."""
-    shipped = load_questionnaire(
-        Path(__file__).resolve().parents[2] / "questionnaires" / "sales-org-health"
-    )
-    questions = shipped.questions()
-    assert questions["pipeline.sales_cycle_days"].weight == 0
-    assert questions["pipeline.coverage_ratio"].weight > 0
-    pipeline = replace(
-        element("pipeline", 50.0),
-        kpis=(
-            _kpi("pipeline.sales_cycle_days", 41.0, "months", source="crm"),
-            _kpi("pipeline.coverage_ratio", 2.5, "short"),
-        ),
-    )
-    (figure,) = key_figures(results([pipeline], []), shipped)
-    assert figure.kpi.question == "pipeline.coverage_ratio"
-    only_context = replace(pipeline, kpis=pipeline.kpis[:1])
-    assert key_figures(results([only_context], []), shipped) == ()
