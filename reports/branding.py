@@ -258,7 +258,7 @@ def _safe_css(text: str) -> bool:
     ``url()`` that is not a local ``#fragment``, and colour functions such as
     ``rgb(31, 78, 121)`` too — makes the whole ``<style>`` element or attribute go.  Colour
     functions cannot name a resource, but an allow-list of one form is easier to trust
-    than a parser of arguments; design tools can export colours as ``#1f4e79``.
+    than a parser of arguments; design tools can export colours as ``#336699``.
     """
     text = _CSS_COMMENT.sub(" ", text)
     lowered = text.lower()

@@ -37,6 +37,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SALESHEALTH, serve, server_env
+from tests.browser.pages import answer_by_mouse
 
 PASSWORD = "a long enough password"
 EMAIL = "olena@dnipro-advisory.eu"
@@ -413,22 +414,6 @@ def answer_by_keyboard(page: Any) -> None:
         else:
             low, high = float(focused["min"] or 0), float(focused["max"] or 100)
             page.keyboard.type(f"{round((low + high) / 2)}")
-
-
-def answer_by_mouse(page: Any) -> None:
-    """Click the second option of every choice question and fill numbers; then continue."""
-    for box in page.locator("fieldset.question[data-question]").all():
-        options = box.locator("label.option:not(.special)")
-        if options.count():
-            options.nth(min(1, options.count() - 1)).click()
-            continue
-        number = box.locator("input[type=number]")
-        if number.count():
-            low = float(number.get_attribute("min") or 0)
-            high = float(number.get_attribute("max") or 100)
-            number.fill(f"{round((low + high) / 2)}")
-    with page.expect_navigation():
-        page.locator("button[name=go][value=next]").click()
 
 
 def test_respondent_journey_by_keyboard_and_on_a_phone(site: Site, browser: Any, out: Path) -> None:

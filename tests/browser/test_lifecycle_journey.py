@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import answer_by_mouse
+
 PASSWORD = "a long enough password"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -73,22 +75,6 @@ def show_state(page: Any, label: str) -> None:
     """Click a filter above the respondents table and wait for its page."""
     page.locator("nav.filters a").filter(has_text=label).click()
     expect(page.locator("nav.filters a[aria-current=page]")).to_contain_text(label)
-
-
-def answer_page(page: Any) -> None:
-    """Choose the second option of every scale and fill numbers; go on to the next page."""
-    for box in page.locator("fieldset.question[data-question]").all():
-        options = box.locator("label.option:not(.special)")
-        if options.count():
-            options.nth(min(1, options.count() - 1)).click()
-            continue
-        number = box.locator("input[type=number]")
-        if number.count():
-            low = float(number.get_attribute("min") or 0)
-            high = float(number.get_attribute("max") or 100)
-            number.fill(f"{round((low + high) / 2)}")
-    with page.expect_navigation():
-        page.locator("button[name=go][value=next]").click()
 
 
 def test_correcting_mistakes_with_respondents(server: str, browser: Any, out: Path) -> None:
@@ -196,8 +182,8 @@ def test_correcting_mistakes_with_respondents(server: str, browser: Any, out: Pa
     expect(ann.locator("form[action$='/respond/start']")).to_be_visible()  # not an error page
     with ann.expect_navigation():
         ann.locator("form[action$='/respond/start'] [type=submit]").click()
-    answer_page(ann)
-    answer_page(ann)
+    answer_by_mouse(ann)
+    answer_by_mouse(ann)
     assert "/respond/page/" in ann.url, ann.url
 
     page.reload()
@@ -218,7 +204,7 @@ def test_correcting_mistakes_with_respondents(server: str, browser: Any, out: Pa
 
     # Ann finishes: the rest of the pages, the review, submit
     while "/respond/page/" in ann.url:
-        answer_page(ann)
+        answer_by_mouse(ann)
     assert ann.url.endswith("/respond/review"), ann.url
     with ann.expect_navigation():
         ann.locator("#submit-form [type=submit]").click()
