@@ -118,6 +118,16 @@ def template_databases(tmp_path_factory: pytest.TempPathFactory) -> None:
     databases.set_folder(tmp_path_factory.mktemp("databases"))
 
 
+@pytest.fixture(autouse=True)
+def worker_engines() -> Iterator[None]:
+    """Each test starts without the worker engines an earlier test cached (they are kept per
+    database address for the life of a process: a test database may be rebuilt in place)."""
+    yield
+    from assessment.workers import dispose_engines
+
+    dispose_engines()
+
+
 # The scrypt cost the tests hash passwords with (production: werkzeug's N=2**15).
 TEST_SCRYPT = "scrypt:1024:8:1"
 

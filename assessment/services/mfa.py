@@ -162,9 +162,16 @@ def enroll(
         raise Invalid("mfa.wrong_code_next", field="code")
     workspace_id = _workspace_of(session, user_id)
     with unscoped(session), write_transaction(session):
-        user.mfa_secret = _encrypt(secret, key)
-        user.mfa_enabled_at = utcnow()
-        user.mfa_last_step = step
+        # Only while it is still off: the same enrolment sent twice at once (a double
+        # click) turns it on once and makes one set of recovery codes.
+        turned_on = session.execute(
+            update(User)
+            .where(User.id == user_id, User.mfa_secret.is_(None))
+            .values(mfa_secret=_encrypt(secret, key), mfa_enabled_at=utcnow(), mfa_last_step=step)
+            .execution_options(synchronize_session="fetch")
+        )
+        if not getattr(turned_on, "rowcount", 0):
+            raise Conflict("mfa.already_on")
         codes = _new_recovery_codes(session, user_id)
         audit.record(
             session, user_id, "mfa.enrolled", f"user:{user_id}", ip=ip, workspace_id=workspace_id

@@ -245,6 +245,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Sit
         page.goto(base + "/settings/api-tokens")
         page.fill("form[action$='/settings/api-tokens'] input[name=name]", "Power BI nightly")
         page.locator("form[action$='/settings/api-tokens'] [type=submit]").first.click()
+        page.wait_for_url(re.compile(r"/settings/api-tokens/\d+/created$"))  # post/redirect/get
+        expect(page.locator("#new-token")).to_have_value(re.compile(r"^shk_"))
 
         state = ctx.storage_state()
         ctx.close()
@@ -668,7 +670,9 @@ def test_sign_in_pages_fit_a_phone_and_pass_axe(
         secret = page.locator("#mfa-secret").inner_text().strip()
         page.fill("input[name=code]", pyotp.TOTP(secret).now())
         page.locator("main form [type=submit].primary").click()
+        page.wait_for_url(base + "/account/two-factor/recovery-codes")  # post/redirect/get
         expect(page.locator("main")).to_contain_text("recovery")
+        expect(page.locator(".recovery-codes li")).to_have_count(10)
         ctx.close()
 
         for lang in LANGS:

@@ -68,12 +68,16 @@ def token_form(owner: FlaskClient, name: str) -> Any:
 
 
 def create_token(owner: FlaskClient, name: str = "BI dashboard") -> str:
-    """Create a token through the settings page; returns the secret shown once."""
+    """Create a token through the settings page; returns the secret shown once on the page
+    the form redirects to (post/redirect/get)."""
     res = token_form(owner, name)
-    assert res.status_code == 200, res.get_data(as_text=True)
-    assert res.headers["Cache-Control"] == "no-store"
-    match = SECRET.search(res.get_data(as_text=True))
-    assert match, res.get_data(as_text=True)
+    assert res.status_code == 302, res.get_data(as_text=True)
+    assert re.fullmatch(r"/settings/api-tokens/\d+/created", res.headers["Location"])
+    assert "shk_" not in res.get_data(as_text=True)
+    shown = owner.get(res.headers["Location"])
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    match = SECRET.search(shown.get_data(as_text=True))
+    assert match, shown.get_data(as_text=True)
     return match.group(1)
 
 
@@ -228,15 +232,15 @@ def test_token_name_is_required(owner: FlaskClient) -> None:
 
 
 def test_sending_the_form_again_creates_no_second_token(owner: FlaskClient) -> None:
-    """Reloading the page that shows a new token re-posts the form: no second token."""
+    """The same form sent twice (back button, double click): no second token."""
     page = owner.get("/settings/api-tokens").get_data(as_text=True)
     once, csrf = ONCE.search(page), CSRF.search(page)
     assert once and csrf
     data = {"name": "Quarterly board pack", "once": once.group(1)}
     data["csrf_token"] = csrf.group(1)
     first = owner.post("/settings/api-tokens", data=data)
-    assert first.status_code == 200 and SECRET.search(first.get_data(as_text=True))
-    again = owner.post("/settings/api-tokens", data=data)  # the browser's "resend"
+    assert first.status_code == 302 and "/created" in first.headers["Location"]
+    again = owner.post("/settings/api-tokens", data=data)  # back button, "Create" again
     assert again.status_code == 302
     listing = owner.get("/settings/api-tokens").get_data(as_text=True)
     assert "no second token was created" in listing

@@ -70,9 +70,13 @@ def enrol(client: FlaskClient, when: datetime) -> tuple[str, list[str]]:
     match = SECRET_ON_PAGE.search(html)
     assert match, html
     secret = match.group(1)
-    res = post_form(client, "/account/two-factor", {"code": code_at(secret, when)})
-    assert res.status_code == 200, res.get_data(as_text=True)
-    codes = RECOVERY_ON_PAGE.findall(res.get_data(as_text=True))
+    res = post_form(client, "/account/two-factor", {"code": code_at(secret, when), "step": "enrol"})
+    # post/redirect/get: the codes are on the page the POST redirects to, once
+    assert res.status_code == 302, res.get_data(as_text=True)
+    assert res.headers["Location"] == "/account/two-factor/recovery-codes"
+    shown = client.get(res.headers["Location"])
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    codes = RECOVERY_ON_PAGE.findall(shown.get_data(as_text=True))
     assert len(codes) == 10
     return secret, codes
 
@@ -124,6 +128,36 @@ def test_service_enrolment_replay_drift_and_recovery(owner: FlaskClient, app: Fl
     assert len(_events(app, "mfa.recovery_used")) == 1
     failed = _events(app, "auth.mfa_failed")
     assert {e.details["reason"] for e in failed} == {"replayed", "wrong"}
+
+
+def test_enrolment_sent_twice_at_once_turns_it_on_once(owner: FlaskClient, app: Flask) -> None:
+    """Two requests that both read "off" before either wrote: the second one finds it on when
+    it writes, and neither replaces the first one's recovery codes nor its secret."""
+    from sqlalchemy.orm import Session
+
+    from assessment.db.models import MfaRecoveryCode
+
+    user_id = _user_id(app, OWNER["email"])
+    secret, other = mfa.new_secret(), mfa.new_secret()
+    with app.app_context():
+        first = _db.session()
+        late = Session(bind=_db.engine)
+        with unscoped(late):
+            stale = late.get(User, user_id)  # the second request read the user: still off
+            assert stale is not None and stale.mfa_secret is None
+            codes = mfa.enroll(first, user_id, secret, code_at(secret, T0), KEY, now=T0)
+            assert len(codes) == 10
+            with pytest.raises(Conflict):
+                mfa.enroll(late, user_id, other, code_at(other, T0), KEY, now=T0)
+        late.close()
+        with unscoped(first):
+            hashes = set(first.scalars(select(MfaRecoveryCode.code_hash)))
+        assert hashes == {mfa._hash_recovery(c) for c in codes}
+        # the first enrolment's secret stands: its next code verifies
+        later = T0 + timedelta(seconds=30)
+        assert mfa.verify(first, user_id, code_at(secret, later), KEY, now=later)
+        _db.session.remove()
+    assert len(_events(app, "mfa.enrolled")) == 1
 
 
 def test_disable_needs_a_current_code(owner: FlaskClient, app: Flask) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,9 +17,10 @@ from wtforms.validators import DataRequired, Length
 from assessment.extensions import current_session
 from assessment.services import api_tokens
 from assessment.services.api_tokens import IssuedToken
-from assessment.services.errors import Conflict, Invalid
+from assessment.services.errors import Conflict, Invalid, NotFound
 from assessment.web.api import bp
 from assessment.web.messages import localize
+from assessment.web.once import give_back_once, issue_once, keep_secret, take_once, take_secret
 from assessment.web.tenancy import actor, client_ip
 
 
@@ -33,16 +33,18 @@ class TokenForm(FlaskForm):
         description=_l("Say where it is used, e.g. “BI dashboard” or “CRM sync”."),
     )
     once = HiddenField()
-    """A one-time value: reloading the page that shows a new token must not create another."""
+    """A one-time value: the same form sent twice creates one token (also kept with the
+    token, so parallel requests carrying one form create one token too)."""
     submit = SubmitField(_l("Create token"))
 
 
-ONCE_KEY = "api_token_form_once"
+FORM_KEY = "api_token_form"
+CREATED_KEY = "api_token_created"
 
 
-def _fresh_form(formdata: bool = True) -> TokenForm:
-    form = TokenForm() if formdata else TokenForm(formdata=None)
-    session[ONCE_KEY] = form.once.data = secrets.token_urlsafe(16)
+def _fresh_form() -> TokenForm:
+    form = TokenForm(formdata=None)
+    form.once.data = issue_once(FORM_KEY)
     return form
 
 
@@ -69,40 +71,67 @@ def _page(form: TokenForm, issued: IssuedToken | None = None, status: int = 200)
     return response
 
 
+def _already_used() -> Response:
+    flash(_("That form was already used; no second token was created."), "info")
+    return redirect(url_for("api.tokens"))
+
+
 @bp.route("/settings/api-tokens", methods=["GET", "POST"])
 @login_required
 def tokens() -> Response:
-    """List the workspace's tokens; owners create new ones (shown once)."""
+    """List the workspace's tokens; owners create new ones, then are redirected to the page
+    that shows the new token once (post/redirect/get)."""
     me = actor()
-    if request.method == "POST":
-        me.require_owner()
     if request.method == "GET":
-        return _page(_fresh_form(formdata=False))
+        return _page(_fresh_form())
+    me.require_owner()
     form = TokenForm()
-    if form.validate_on_submit():
-        if not form.once.data or form.once.data != session.pop(ONCE_KEY, None):
-            # The form was sent again (e.g. the page with the new token was reloaded).
-            flash(_("That form was already used; no second token was created."), "info")
-            return redirect(url_for("api.tokens"))
-        try:
-            issued = api_tokens.create_token(
-                current_session(),
-                me,
-                form.name.data or "",
-                form_key=form.once.data,
-                ip=client_ip(),
-            )
-        except Conflict:
-            flash(_("That form was already used; no second token was created."), "info")
-            return redirect(url_for("api.tokens"))
-        except Invalid as exc:
-            form.name.errors = [localize(exc)]
-            session[ONCE_KEY] = form.once.data
-            return _page(form, status=400)
-        return _page(_fresh_form(formdata=False), issued)
-    if form.once.data:
-        session[ONCE_KEY] = form.once.data
-    return _page(form, status=400)
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    once = form.once.data
+    if not take_once(FORM_KEY, once):
+        # The form was sent again (back button and "Create" again, a double click).
+        return _already_used()
+    try:
+        issued = api_tokens.create_token(
+            current_session(), me, form.name.data or "", form_key=once, ip=client_ip()
+        )
+    except Conflict:
+        # The same form committed by a parallel request: the server keeps one token.
+        return _already_used()
+    except Invalid as exc:
+        give_back_once(FORM_KEY, once)
+        form.name.errors = [localize(exc)]
+        return _page(form, status=400)
+    keep_secret(CREATED_KEY, {"token": issued.info.id, "secret": issued.secret})
+    return redirect(url_for("api.token_created", token_id=issued.info.id))
+
+
+@bp.route("/settings/api-tokens/<int:token_id>/created")
+@login_required
+def token_created(token_id: int) -> Response:
+    """The new token, shown this once: a reload finds it gone and says what to do instead."""
+    actor().require_owner()
+    info = next((t for t in api_tokens.list_tokens(current_session()) if t.id == token_id), None)
+    if info is None:  # no such token in this workspace (another workspace's id included)
+        raise NotFound("token.not_found")
+    kept = take_secret(CREATED_KEY)
+    secret = kept.get("secret") if kept is not None else None
+    if (
+        kept is None
+        or kept.get("token") != token_id
+        or not isinstance(secret, str)
+        or not info.active
+    ):
+        flash(
+            _(
+                "A token is shown only once, right after it is created. "
+                "If it was lost, revoke it and create a new one."
+            ),
+            "info",
+        )
+        return redirect(url_for("api.tokens"))
+    return _page(_fresh_form(), IssuedToken(info, secret))
 
 
 @bp.route("/settings/api-tokens/<int:token_id>/revoke", methods=["POST"])

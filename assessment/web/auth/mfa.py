@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 import segno
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
-from wtforms import StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from assessment.db.models import User
@@ -29,10 +29,13 @@ from assessment.extensions import current_session, limiter
 from assessment.services import accounts, mfa
 from assessment.services.errors import Conflict, Invalid
 from assessment.web.auth import bp
+from assessment.web.once import keep_secret, take_secret
 from assessment.web.tenancy import client_ip
 
 PENDING = "mfa_pending"
 SETUP_SECRET = "mfa_setup_secret"
+CODES_KEY = "mfa_recovery_codes"
+ENROL_STEP = "enrol"
 PENDING_SECONDS = 300
 CODE_LIMIT = "5 per minute; 30 per hour"
 
@@ -46,6 +49,13 @@ class CodeForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
     )
     submit = SubmitField(_l("Continue"))
+
+
+class EnrolForm(CodeForm):
+    """The code that turns two-factor sign-in on; ``step`` tells a re-sent enrolment form
+    (back button, double click) from the form that turns it off."""
+
+    step = HiddenField(default=ENROL_STEP)
 
 
 def mfa_key() -> bytes:
@@ -135,13 +145,19 @@ def _no_store(html: str, status: int = 200) -> Response:
 @login_required
 @limiter.limit(CODE_LIMIT, methods=["POST"], key_func=_code_key)
 def two_factor() -> Response:
-    """Turn two-factor sign-in on (QR code, confirm with a code) or off (needs a code)."""
+    """Turn two-factor sign-in on (QR code, confirm with a code) or off (needs a code).
+
+    A successful enrolment redirects to the page that shows the recovery codes once."""
     with unscoped(current_session()):
         user = current_session().get(User, current_user.user_id)
     assert user is not None
-    form = CodeForm()
     if user.mfa_secret is not None:
-        return _enrolled_page(user, form)
+        if request.method == "POST" and request.form.get("step") == ENROL_STEP:
+            # The enrolment form sent again: it is on already, and no new codes are made.
+            flash(_("Two-factor sign-in is already on; no new recovery codes were made."), "info")
+            return redirect(url_for("auth.two_factor"))
+        return _enrolled_page(user, CodeForm())
+    form = EnrolForm()
     secret = session.get(SETUP_SECRET) or mfa.new_secret()
     session[SETUP_SECRET] = secret
     if form.validate_on_submit():
@@ -156,9 +172,9 @@ def two_factor() -> Response:
             # Signing in again picks up the new state (and lifts the enrolment fence).
             from assessment.web.auth.views import _sign_in
 
-            _sign_in(user)
-            html = render_template("web/auth/mfa_codes.html", codes=codes)
-            return _no_store(html)
+            _sign_in(user)  # clears the session: the codes are kept after it
+            keep_secret(CODES_KEY, {"user": user.id, "codes": codes})
+            return redirect(url_for("auth.recovery_codes"))
     uri = mfa.provisioning_uri(secret, user.email)
     html = render_template(
         "web/auth/mfa_enroll.html",
@@ -168,6 +184,30 @@ def two_factor() -> Response:
         required=current_user.mfa_required,
     )
     return _no_store(html, 400 if form.errors else 200)
+
+
+@bp.route("/account/two-factor/recovery-codes")
+@login_required
+def recovery_codes() -> Response:
+    """The recovery codes made at enrolment, shown this once (a reload finds them gone)."""
+    kept = take_secret(CODES_KEY)
+    codes = kept.get("codes") if kept is not None else None
+    if (
+        kept is None
+        or kept.get("user") != current_user.user_id
+        or not isinstance(codes, list)
+        or not all(isinstance(c, str) for c in codes)
+    ):
+        flash(
+            _(
+                "Recovery codes are shown only once, right after two-factor sign-in is turned "
+                "on. If they were lost, turn two-factor sign-in off and set it up again to get "
+                "new ones."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.two_factor"))
+    return _no_store(render_template("web/auth/mfa_codes.html", codes=codes))
 
 
 def _enrolled_page(user: User, form: CodeForm) -> Response:
