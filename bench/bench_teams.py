@@ -84,7 +84,9 @@ def main() -> None:
     significant = sum(c.significant for t in cuts.teams for c in t.cells)
     gaps = sum(c.gap is not None for t in cuts.teams for c in t.cells)
     print(f"questionnaire: {q.id} {q.version}, {len(q.elements)} elements")
-    print(f"respondents: {args.respondents} in {args.teams} teams (sizes {min(sizes)}–{max(sizes)})")
+    print(
+        f"respondents: {args.respondents} in {args.teams} teams (sizes {min(sizes)}–{max(sizes)})"
+    )
     print(
         f"teams shown: {shown} of {len(cuts.teams)} (hidden because: {', '.join(sorted(hidden))});"
         f" team gaps shown: {gaps} cells; significant cells: {significant}"

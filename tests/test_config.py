@@ -173,6 +173,4 @@ def test_wsgi_entry_prints_one_line_and_exits_4(tmp_path: Path) -> None:
         tmp_path,
     )
     assert status == 4
-    assert lines == [
-        "saleshealth: configuration error: SECRET_KEY must be at least 32 characters"
-    ]
+    assert lines == ["saleshealth: configuration error: SECRET_KEY must be at least 32 characters"]

@@ -39,14 +39,19 @@ AGREE5_YAML = """scales:
     - {value: sa, label: Strongly agree, score: 5}
 """
 
-SIMULATION_YAML = """
+SIMULATION_YAML = (
+    """
 id: sim
 version: "1"
 title: Coverage simulation
-""" + ROLES_YAML + """levels:
+"""
+    + ROLES_YAML
+    + """levels:
   - {level: 1, name: Low, min: 0}
   - {level: 2, name: High, min: 50}
-""" + AGREE5_YAML + """elements:
+"""
+    + AGREE5_YAML
+    + """elements:
   - id: e1
     title: One
     weight: 2
@@ -71,6 +76,7 @@ title: Coverage simulation
           - {value: some, label: Some, score: 1}
           - {value: most, label: Most, score: 3}
 """
+)
 
 
 def simulation_questionnaire() -> Questionnaire:

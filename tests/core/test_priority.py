@@ -15,14 +15,19 @@ from assessment.core.scoring import KpiFact, score
 from tests.conftest import DATA
 from tests.core.populations import AGREE5_YAML, ROLES_YAML
 
-BASE = """
+BASE = (
+    """
 id: prio
 version: "1"
 title: Priorities
-""" + ROLES_YAML + """min_group_size: 1
+"""
+    + ROLES_YAML
+    + """min_group_size: 1
 levels:
   - {level: 1, name: Low, min: 0}
-""" + AGREE5_YAML + """elements:
+"""
+    + AGREE5_YAML
+    + """elements:
   - id: e
     title: E
     weight: 2
@@ -36,6 +41,7 @@ levels:
     recommendations:
 RECS
 """
+)
 
 
 def rec(rid: str, impact: str, effort: str, extra: str = "") -> str:

@@ -27,13 +27,18 @@ from assessment.core.scoring import score
 from assessment.io.exports import results_document
 from tests.core.populations import AGREE5_YAML, ROLES_YAML
 
-ATTACK_YAML = """
+ATTACK_YAML = (
+    """
 id: attack
 version: "1"
 title: Differencing attack
-""" + ROLES_YAML + """levels:
+"""
+    + ROLES_YAML
+    + """levels:
   - {level: 1, name: Low, min: 0}
-""" + AGREE5_YAML + """elements:
+"""
+    + AGREE5_YAML
+    + """elements:
   - id: one
     title: "One question (group scores are plain means, the best case for an attacker)"
     levels: {1: low}
@@ -59,6 +64,7 @@ title: Differencing attack
           - {id: low, max: 40, score: 0}
           - {id: high, min: 40, score: 1}
 """
+)
 
 LIKERT = ["sd", "d", "n", "a", "sa"]
 NORM = {v: i / 4 for i, v in enumerate(LIKERT)}

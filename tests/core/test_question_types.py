@@ -55,7 +55,9 @@ class Stars(QuestionType):
         if question.option(text) is None:
             # A type's own wording goes through the catalogue's pass-through code (a type
             # shipped with the product defines its own code in assessment/messages/).
-            raise AnswerError(question.id, "form.detail", detail=f"{value!r} is not one to five stars")
+            raise AnswerError(
+                question.id, "form.detail", detail=f"{value!r} is not one to five stars"
+            )
         return Answer(AnswerKind.OPTION, text)
 
     def check(self, question: Question) -> Iterator[tuple[Loc, str]]:

@@ -23,14 +23,19 @@ from assessment.core.stats import (
 )
 from tests.core.populations import AGREE5_YAML, POPULATIONS, ROLES_YAML, coverage
 
-TWO_LIKERT = """
+TWO_LIKERT = (
+    """
 id: two
 version: "1"
 title: Two likert items and a shared one
-""" + ROLES_YAML + """min_group_size: 2
+"""
+    + ROLES_YAML
+    + """min_group_size: 2
 levels:
   - {level: 1, name: Low, min: 0}
-""" + AGREE5_YAML + """elements:
+"""
+    + AGREE5_YAML
+    + """elements:
   - id: e
     title: E
     levels: {1: low}
@@ -38,6 +43,7 @@ levels:
       - {id: e.x, type: likert, scale: agree5, text: X}
       - {id: e.y, type: likert, scale: agree5, text: Y}
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,9 @@ def _owner_actor(app: Flask) -> Actor:
     return actor
 
 
-def _in_parallel(app: Flask, actor: Actor, calls: list[Callable[[Session], object]]) -> list[object]:
+def _in_parallel(
+    app: Flask, actor: Actor, calls: list[Callable[[Session], object]]
+) -> list[object]:
     """Run each call in its own thread and session, released together."""
     outcomes: list[object] = [None] * len(calls)
     barrier = threading.Barrier(len(calls))
@@ -104,7 +106,11 @@ def test_cap_of_fifty_holds_under_concurrency(owner: FlaskClient, app: Flask) ->
         app,
         actor,
         [
-            (lambda s, i=i: api_tokens.create_token(s, actor, f"p{i}", form_key=f"parallel-{i:04d}"))
+            (
+                lambda s, i=i: api_tokens.create_token(
+                    s, actor, f"p{i}", form_key=f"parallel-{i:04d}"
+                )
+            )
             for i in range(6)
         ],
     )

@@ -283,7 +283,9 @@ def test_recursive_alias_and_deep_nesting_are_refused(owner: FlaskClient) -> Non
     assert "loop.yaml: an alias refers to itself" in page
     page = upload(owner, b"[" * 20000 + b"]" * 20000, "deep.yaml").get_data(as_text=True)
     # refused on the event stream before anything is composed (see core/safe_yaml.py)
-    assert re.search(r"deep\.yaml: line 1, column \d+: the YAML is nested more than 64 levels", page)
+    assert re.search(
+        r"deep\.yaml: line 1, column \d+: the YAML is nested more than 64 levels", page
+    )
 
 
 def test_yaml_tags_that_build_objects_are_refused(owner: FlaskClient, app: Flask) -> None:

@@ -54,7 +54,9 @@ def _questions(page: str) -> dict[str, list[str]]:
     for name, value in re.findall(r'type="radio" name="([a-z0-9_.]+)" value="([a-z0-9_]+)"', page):
         if value not in ("na", "dk"):
             found.setdefault(name, []).append(value)
-    pattern = r'inputmode="decimal"[^>]*name="([a-z0-9_.]+)" data-min="([0-9.]+)" data-max="([0-9.]+)"'
+    pattern = (
+        r'inputmode="decimal"[^>]*name="([a-z0-9_.]+)" data-min="([0-9.]+)" data-max="([0-9.]+)"'
+    )
     for name, lo, hi in re.findall(pattern, page):
         found[name] = [f"number:{(float(lo) + float(hi)) / 2:g}"]
     return found

@@ -428,7 +428,10 @@ def test_benchmark_hidden_below_five_without_peer_names(owner: FlaskClient, app:
     closed_assessment(app, "Demo Peer", 1.0, demo=True)
     closed_assessment(app, "Open Peer", 1.0, close=False)
     html = _bench_section(owner, target)
-    assert "appears once 5 other closed assessments on this questionnaire can be compared (4 so far)" in html
+    assert (
+        "appears once 5 other closed assessments on this questionnaire can be compared (4 so far)"
+        in html
+    )
     assert "Secret Peer" not in html and "Demo Peer" not in html
 
     closed_assessment(app, "Secret Peer 4", 1.0, industry="Retail", size_band="11-50")

@@ -72,9 +72,9 @@ def test_invitations_sent_over_smtp(
     # a reminder carries the same link: the one from the first e-mail keeps working
     post_form(owner, f"/assessments/{aid}/invite", {}, form_url=f"/assessments/{aid}")
     assert len(handler.messages) == 4
-    assert link.group(1) in handler.messages[3].content.decode() + handler.messages[
-        2
-    ].content.decode()
+    assert (
+        link.group(1) in handler.messages[3].content.decode() + handler.messages[2].content.decode()
+    )
     assert owner.application.test_client().get(link.group(1)).status_code == 302
 
 

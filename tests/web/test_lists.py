@@ -61,9 +61,16 @@ def test_clients_search_sort_and_motion_in_words(
     assert "No client matches this search." in none and "Clear search" in none
     by_size = owner.get("/clients/?sort=size").get_data(as_text=True)
     assert _names(by_size) == ["Carpathian Oil", "acme 100% Steel", "Baltic Timber", "Zephyr Foods"]
-    assert 'aria-sort="ascending"><a class="sort" href="/clients/?sort=size&amp;dir=desc"' in by_size
+    assert (
+        'aria-sort="ascending"><a class="sort" href="/clients/?sort=size&amp;dir=desc"' in by_size
+    )
     by_industry = owner.get("/clients/?sort=industry&dir=desc").get_data(as_text=True)
-    assert _names(by_industry) == ["Baltic Timber", "acme 100% Steel", "Zephyr Foods", "Carpathian Oil"]
+    assert _names(by_industry) == [
+        "Baltic Timber",
+        "acme 100% Steel",
+        "Zephyr Foods",
+        "Carpathian Oil",
+    ]
     unknown = owner.get("/clients/?sort=password&dir=desc").get_data(as_text=True)
     assert _names(unknown) == _names(page)  # an unknown key falls back to the name
     shown = owner.get(f"/clients/{clients['acme 100% Steel']}").get_data(as_text=True)
@@ -106,7 +113,8 @@ def test_assessments_list(owner: FlaskClient, clients: dict[str, int]) -> None:
     assert order == [str(a3), str(a2), str(a1)]  # newest first
     assert "Assessments" in page and 'href="/assessments/"' in page  # in the main menu
     by_title = re.findall(
-        r'<td[^>]*><a href="/assessments/(\d+)">', owner.get("/assessments/?sort=title").get_data(True)
+        r'<td[^>]*><a href="/assessments/(\d+)">',
+        owner.get("/assessments/?sort=title").get_data(True),
     )
     assert by_title == [str(a2), str(a3), str(a1)]
     by_client = owner.get("/assessments/?q=zephyr&sort=status&dir=desc").get_data(as_text=True)

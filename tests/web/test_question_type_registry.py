@@ -97,9 +97,9 @@ def test_a_toy_type_is_asked_saved_scored_and_exported(
     )
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     question = rows[0].index("question")
-    assert [
-        r[question : question + 2] for r in rows[1:] if r[question] == "coaching.stars"
-    ] == [["coaching.stars", "4"]]
+    assert [r[question : question + 2] for r in rows[1:] if r[question] == "coaching.stars"] == [
+        ["coaching.stars", "4"]
+    ]
 
 
 def test_a_type_without_its_widget_template_fails_loudly(stars_app: Flask) -> None:

@@ -57,9 +57,7 @@ def test_priorities_add_up_as_explained(owner: FlaskClient, app: Flask) -> None:
         assert abs(product - float(priority)) <= 0.15, (weight, gap, impact, effort, priority)
 
 
-def test_empty_benchmark_is_one_line_saying_what_is_needed(
-    owner: FlaskClient, app: Flask
-) -> None:
+def test_empty_benchmark_is_one_line_saying_what_is_needed(owner: FlaskClient, app: Flask) -> None:
     benchmark.clear_cache()
     target = closed_assessment(app, "Target Corp", 0.5, close=False)
     closed_assessment(app, "Only Peer", 0.25)
@@ -80,9 +78,9 @@ def test_empty_benchmark_is_one_line_saying_what_is_needed(
 
 def test_results_recommendations_translated(owner: FlaskClient, app: Flask) -> None:
     aid = closed_assessment(app, "Lowly Ltd", 0.0, close=False)
-    html = owner.get(
-        f"/assessments/{aid}/results", headers={"Accept-Language": "pl"}
-    ).get_data(as_text=True)
+    html = owner.get(f"/assessments/{aid}/results", headers={"Accept-Language": "pl"}).get_data(
+        as_text=True
+    )
     shown, more = _recommendations(html)
     assert "Priorytet = waga obszaru" in shown and "przy celu" in shown
     assert "Pokaż wszystkie" in more
