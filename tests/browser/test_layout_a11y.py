@@ -640,7 +640,8 @@ def test_sign_in_pages_fit_a_phone_and_pass_axe(
     tmp_path_factory: pytest.TempPathFactory, browser: Any, out: Path
 ) -> None:
     """/setup (on a fresh database), /login and /login/verify (the code step of an owner with
-    two-factor sign-in), in English and Russian."""
+    two-factor sign-in), in English and Russian; the recovery codes and a new API token, each
+    shown once, in English."""
     import pyotp
 
     findings = Findings(out)
@@ -673,6 +674,14 @@ def test_sign_in_pages_fit_a_phone_and_pass_axe(
         page.wait_for_url(base + "/account/two-factor/recovery-codes")  # post/redirect/get
         expect(page.locator("main")).to_contain_text("recovery")
         expect(page.locator(".recovery-codes li")).to_have_count(10)
+        # the pages that show a secret once (post/redirect/get) are measured on that one view
+        check(page, findings, "recovery-codes", "en")
+        page.goto(base + "/settings/api-tokens")
+        page.fill("form[action$='/settings/api-tokens'] input[name=name]", "Power BI nightly")
+        page.locator("form[action$='/settings/api-tokens'] [type=submit]").first.click()
+        page.wait_for_url(re.compile(r"/settings/api-tokens/\d+/created$"))
+        expect(page.locator("#new-token")).to_have_value(re.compile(r"^shk_"))
+        check(page, findings, "api-token-created", "en")
         ctx.close()
 
         for lang in LANGS:
