@@ -340,7 +340,7 @@ def check(page: Any, findings: Findings, name: str, lang: str, shoot: bool = Tru
             findings.problems.append(
                 f"{where}: scrolls sideways ({m['scroll']} > {m['client']} px)"
             )
-        if w == PHONE["width"] and m["boxes"]:
+        if m["boxes"]:  # a table cut off inside its card is as hidden on a desktop
             findings.problems.append(f"{where}: a box scrolls sideways: {m['boxes']}")
         for v in bad:
             if v["impact"] in BAD_IMPACTS:
