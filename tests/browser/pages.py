@@ -19,3 +19,13 @@ def answer_by_mouse(page: Any) -> None:
             number.fill(f"{round((low + high) / 2)}")
     with page.expect_navigation():
         page.locator("button[name=go][value=next]").click()
+
+
+def create_workspace(page: Any, firm: str, name: str, email: str, password: str) -> None:
+    """Fill in the first-visit setup form (the page is on ``/setup``) and send it."""
+    page.get_by_label("Workspace or firm name").fill(firm)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat password").fill(password)
+    page.get_by_role("button", name="Create workspace").click()

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from assessment.core.loader import find_questionnaire_dir, load_questionnaire
 from assessment.core.synthetic import synthetic_respondents
 from assessment.io.exports import ExportPerson, long_rows, to_csv
+from tests.browser.pages import create_workspace
 
 PASSWORD = "a long enough password"
 PHONE = {"width": 390, "height": 844}
@@ -79,12 +80,7 @@ def test_consultant_lists_and_results(
     page.goto(server + "/")
     assert "/setup" in page.url
     assert "Please log in" not in page.content()
-    page.get_by_label("Workspace or firm name").fill("Vistula Sales Partners")
-    page.get_by_label("Your name").fill("Ola Lis")
-    page.get_by_label("E-mail").fill("ola@vistula-partners.eu")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create workspace").click()
+    create_workspace(page, "Vistula Sales Partners", "Ola Lis", "ola@vistula-partners.eu", PASSWORD)
     page.wait_for_url(server + "/")
 
     # Clients: search and sort in the address, without JavaScript.

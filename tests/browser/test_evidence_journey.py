@@ -20,6 +20,8 @@ from typing import Any
 import openpyxl
 from playwright.sync_api import expect
 
+from tests.browser.pages import create_workspace
+
 DATA = Path(__file__).parent / "data"
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 PASSWORD = "a long enough password"
@@ -75,12 +77,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     # sign up (first run creates the workspace), sign out, sign in again
     page.goto(server + "/")
     assert "/setup" in page.url
-    page.get_by_label("Workspace or firm name").fill("Carpathia Revenue Partners")
-    page.get_by_label("Your name").fill("Ilinca Radu")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create workspace").click()
+    create_workspace(page, "Carpathia Revenue Partners", "Ilinca Radu", EMAIL, PASSWORD)
     page.wait_for_url(server + "/")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/login"))

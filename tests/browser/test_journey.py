@@ -12,6 +12,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.pages import create_workspace
+
 PASSWORD = "a long enough password"
 EMAIL = "marta@baltic-advisory.eu"
 PHONE = {"width": 390, "height": 844}
@@ -23,12 +25,7 @@ def signed_in(page: Any, server: str) -> None:
     """Sign in as the workspace owner, setting the workspace up when this runs first."""
     page.goto(server + "/")
     if "/setup" in page.url:
-        page.get_by_label("Workspace or firm name").fill("Baltic Sales Advisory")
-        page.get_by_label("Your name").fill("Marta Nowak")
-        page.get_by_label("E-mail").fill(EMAIL)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_label("Repeat password").fill(PASSWORD)
-        page.get_by_role("button", name="Create workspace").click()
+        create_workspace(page, "Baltic Sales Advisory", "Marta Nowak", EMAIL, PASSWORD)
     elif "/login" in page.url:
         page.get_by_label("E-mail").fill(EMAIL)
         page.get_by_label("Password").fill(PASSWORD)

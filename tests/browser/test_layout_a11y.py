@@ -37,7 +37,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SALESHEALTH, serve, server_env
-from tests.browser.pages import answer_by_mouse
+from tests.browser.pages import answer_by_mouse, create_workspace
 
 PASSWORD = "a long enough password"
 EMAIL = "olena@dnipro-advisory.eu"
@@ -163,12 +163,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Sit
         ctx = browser.new_context(viewport=DESKTOP)
         page = ctx.new_page()
         page.goto(base + "/")
-        page.get_by_label("Workspace or firm name").fill("Dnipro Sales Advisory")
-        page.get_by_label("Your name").fill("Olena Kravets")
-        page.get_by_label("E-mail").fill(EMAIL)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_label("Repeat password").fill(PASSWORD)
-        page.get_by_role("button", name="Create workspace").click()
+        create_workspace(page, "Dnipro Sales Advisory", "Olena Kravets", EMAIL, PASSWORD)
         page.wait_for_url(base + "/")
         cli(folder, "demo")  # client 1, assessment 1: open, 30 answered respondents
         ids = {"demo_client": 1, "demo": 1}
@@ -660,12 +655,7 @@ def test_sign_in_pages_fit_a_phone_and_pass_axe(
         ctx = browser.new_context(viewport=DESKTOP)
         page = ctx.new_page()
         page.goto(base + "/setup")
-        page.get_by_label("Workspace or firm name").fill("Dnipro Sales Advisory")
-        page.get_by_label("Your name").fill("Olena Kravets")
-        page.get_by_label("E-mail").fill(EMAIL)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_label("Repeat password").fill(PASSWORD)
-        page.get_by_role("button", name="Create workspace").click()
+        create_workspace(page, "Dnipro Sales Advisory", "Olena Kravets", EMAIL, PASSWORD)
         page.wait_for_url(base + "/")
         page.goto(base + "/account/two-factor")
         secret = page.locator("#mfa-secret").inner_text().strip()

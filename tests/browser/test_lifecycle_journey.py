@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import answer_by_mouse
+from tests.browser.pages import answer_by_mouse, create_workspace
 
 PASSWORD = "a long enough password"
 DESKTOP = {"width": 1280, "height": 900}
@@ -81,12 +81,9 @@ def test_correcting_mistakes_with_respondents(server: str, browser: Any, out: Pa
     ctx = browser.new_context(viewport=DESKTOP)
     page = ctx.new_page()
     page.goto(server + "/")
-    page.get_by_label("Workspace or firm name").fill("Baltic Sales Partners")
-    page.get_by_label("Your name").fill("Marta Zielińska")
-    page.get_by_label("E-mail").fill("marta@baltic-sales.example")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create workspace").click()
+    create_workspace(
+        page, "Baltic Sales Partners", "Marta Zielińska", "marta@baltic-sales.example", PASSWORD
+    )
     page.wait_for_url(server + "/")
     page.get_by_role("link", name="New client").first.click()
     page.get_by_label("Name").fill("Hansa Freight")

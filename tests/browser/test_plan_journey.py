@@ -25,6 +25,7 @@ from pypdf import PdfReader
 
 from assessment.core.loader import find_questionnaire
 from assessment.core.synthetic import synthetic_respondents
+from tests.browser.pages import create_workspace
 from tests.browser.test_evidence_journey import open_then_close, snap
 from tests.reports.conftest import answers_csv
 
@@ -34,12 +35,7 @@ EMAIL = "ilinca@carpathia-advisory.eu"
 
 def _sign_up(page: Any, server: str) -> None:
     page.goto(server + "/")
-    page.get_by_label("Workspace or firm name").fill("Carpathia Revenue Partners")
-    page.get_by_label("Your name").fill("Ilinca Radu")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create workspace").click()
+    create_workspace(page, "Carpathia Revenue Partners", "Ilinca Radu", EMAIL, PASSWORD)
     page.wait_for_url(server + "/")
 
 

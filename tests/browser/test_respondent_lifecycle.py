@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 
 from assessment.catalogues import translations_for
 from assessment.messages import Message
+from tests.browser.pages import create_workspace
 
 PASSWORD = "a long enough password"
 PHONE = {"width": 390, "height": 844}
@@ -55,12 +56,9 @@ def setup(server: str, browser: Any) -> dict[str, Any]:
     ctx = browser.new_context(viewport=DESKTOP)
     page = ctx.new_page()
     page.goto(server + "/")
-    page.get_by_label("Workspace or firm name").fill("Vistula Sales Advisory")
-    page.get_by_label("Your name").fill("Agata Wiśniewska")
-    page.get_by_label("E-mail").fill("agata@vistula-advisory.eu")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create workspace").click()
+    create_workspace(
+        page, "Vistula Sales Advisory", "Agata Wiśniewska", "agata@vistula-advisory.eu", PASSWORD
+    )
     page.wait_for_url(server + "/")
     page.get_by_role("link", name="New client").first.click()
     page.get_by_label("Name").fill("Odra Logistics")

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from assessment.core.loader import find_questionnaire
 from assessment.io.exports import ExportPerson, long_rows, to_csv
+from tests.browser.pages import create_workspace
 from tests.web.test_teams_page import team_people
 
 PASSWORD = "a long enough password"
@@ -27,12 +28,7 @@ PHONE = {"width": 390, "height": 844}
 
 def _sign_up(page: Any, server: str) -> None:
     page.goto(server + "/")
-    page.get_by_label("Workspace or firm name").fill("Baltic Sales Advisory")
-    page.get_by_label("Your name").fill("Marta Kowalczyk")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create workspace").click()
+    create_workspace(page, "Baltic Sales Advisory", "Marta Kowalczyk", EMAIL, PASSWORD)
     page.wait_for_url(server + "/")
 
 
