@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -29,3 +30,21 @@ def create_workspace(page: Any, firm: str, name: str, email: str, password: str)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Repeat password").fill(password)
     page.get_by_role("button", name="Create workspace").click()
+
+
+def new_client(page: Any, name: str) -> str:
+    """From a page with a *New client* link, create a client; return its page's URL."""
+    page.get_by_role("link", name="New client").first.click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/clients/\d+$"))
+    return str(page.url)
+
+
+def new_assessment(page: Any, title: str) -> str:
+    """From a client's page, create an assessment; return its page's URL."""
+    page.get_by_role("link", name="New assessment").click()
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/assessments/\d+$"))
+    return str(page.url)

@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 from playwright.sync_api import expect
 
-from tests.browser.pages import create_workspace
+from tests.browser.pages import create_workspace, new_assessment
 
 DATA = Path(__file__).parent / "data"
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -96,10 +96,7 @@ def test_evidence_journey(server: str, browser: Any, shots: Path, tmp_path: Path
     page.get_by_role("button", name="Save").click()
     assert page.get_by_role("heading", name="Danube Industrial Supply").is_visible()
     client_url = page.url
-    page.get_by_role("link", name="New assessment").click()
-    page.get_by_label("Title").fill("Sales health check March")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/assessments/\d+$"))
+    new_assessment(page, "Sales health check March")
     assert "No respondents yet." in page.content()  # they come from the survey tool
     first_url = page.url
     first_id = int(first_url.rstrip("/").split("/")[-1])

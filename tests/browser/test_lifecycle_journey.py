@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import answer_by_mouse, create_workspace
+from tests.browser.pages import answer_by_mouse, create_workspace, new_assessment, new_client
 
 PASSWORD = "a long enough password"
 DESKTOP = {"width": 1280, "height": 900}
@@ -85,16 +85,8 @@ def test_correcting_mistakes_with_respondents(server: str, browser: Any, out: Pa
         page, "Baltic Sales Partners", "Marta Zielińska", "marta@baltic-sales.example", PASSWORD
     )
     page.wait_for_url(server + "/")
-    page.get_by_role("link", name="New client").first.click()
-    page.get_by_label("Name").fill("Hansa Freight")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/clients/\d+$"))
-    client_url = page.url
-    page.get_by_role("link", name="New assessment").click()
-    page.get_by_label("Title").fill("Sales health check, autumn")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/assessments/\d+$"))
-    assessment_url = page.url
+    client_url = new_client(page, "Hansa Freight")
+    assessment_url = new_assessment(page, "Sales health check, autumn")
 
     # --- item 5: a list with two bad lines keeps the text and names the lines ------------
     people = page.get_by_label("One per line: name, e-mail, role, team")

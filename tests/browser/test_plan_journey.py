@@ -25,7 +25,7 @@ from pypdf import PdfReader
 
 from assessment.core.loader import find_questionnaire
 from assessment.core.synthetic import synthetic_respondents
-from tests.browser.pages import create_workspace
+from tests.browser.pages import create_workspace, new_assessment, new_client
 from tests.browser.test_evidence_journey import open_then_close, snap
 from tests.reports.conftest import answers_csv
 
@@ -88,16 +88,8 @@ def test_plan_journey(server: str, browser: Any, shots: Path, tmp_path: Path) ->
     _sign_up(page, server)
 
     # a client and a first round with answers from a survey tool, closed
-    page.get_by_role("link", name="New client").first.click()
-    page.get_by_label("Name").fill("Danube Industrial Supply")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/clients/\d+$"))
-    client_url = page.url
-    page.get_by_role("link", name="New assessment").click()
-    page.get_by_label("Title").fill("Sales health check March")
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/assessments/\d+$"))
-    first_url = page.url
+    client_url = new_client(page, "Danube Industrial Supply")
+    first_url = new_assessment(page, "Sales health check March")
     summary = import_long(page, _answers(tmp_path, "march.csv", 7, "M"))
     assert "Imported 12 respondents" in summary
     page.get_by_role("link", name="Back to the assessment").click()

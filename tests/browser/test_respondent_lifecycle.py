@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from assessment.catalogues import translations_for
 from assessment.messages import Message
-from tests.browser.pages import create_workspace
+from tests.browser.pages import create_workspace, new_assessment, new_client
 
 PASSWORD = "a long enough password"
 PHONE = {"width": 390, "height": 844}
@@ -60,12 +60,8 @@ def setup(server: str, browser: Any) -> dict[str, Any]:
         page, "Vistula Sales Advisory", "Agata Wiśniewska", "agata@vistula-advisory.eu", PASSWORD
     )
     page.wait_for_url(server + "/")
-    page.get_by_role("link", name="New client").first.click()
-    page.get_by_label("Name").fill("Odra Logistics")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("link", name="New assessment").click()
-    page.get_by_label("Title").fill("Sales health check")
-    page.get_by_role("button", name="Save").click()
+    new_client(page, "Odra Logistics")
+    new_assessment(page, "Sales health check")
     page.get_by_label("One per line: name, e-mail, role, team").fill(
         "Ewa Nowak, , sales_manager\nIon Popa, , sales_rep\nLena Chen, , sales_rep"
     )

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from assessment.core.loader import find_questionnaire
 from assessment.io.exports import ExportPerson, long_rows, to_csv
-from tests.browser.pages import create_workspace
+from tests.browser.pages import create_workspace, new_assessment, new_client
 from tests.web.test_teams_page import team_people
 
 PASSWORD = "a long enough password"
@@ -63,13 +63,8 @@ def test_teams_journey(server: str, browser: Any, shots: Path, tmp_path: Path) -
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = ctx.new_page()
     _sign_up(page, server)
-    page.get_by_role("link", name="New client").first.click()
-    page.get_by_label("Name").fill("Nordwind Logistics")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("link", name="New assessment").click()
-    page.get_by_label("Title").fill("Sales health check Q1")
-    page.get_by_role("button", name="Save").click()
-    assessment_url = page.url
+    new_client(page, "Nordwind Logistics")
+    assessment_url = new_assessment(page, "Sales health check Q1")
 
     answers = tmp_path / "answers-with-teams.csv"
     q = find_questionnaire("sales-org-health")
