@@ -9,7 +9,6 @@ Runs on SQLite and, in the PostgreSQL phase, on PostgreSQL (``db`` marker).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -24,6 +23,7 @@ from assessment.extensions import db as _db
 from assessment.services import api_tokens
 from assessment.services.actor import Actor
 from assessment.services.errors import Conflict, Invalid
+from tests.web.parallel import in_parallel
 
 
 def _owner_actor(app: Flask) -> Actor:
@@ -38,28 +38,7 @@ def _owner_actor(app: Flask) -> Actor:
 def _in_parallel(
     app: Flask, actor: Actor, calls: list[Callable[[Session], object]]
 ) -> list[object]:
-    """Run each call in its own thread and session, released together."""
-    outcomes: list[object] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int) -> None:
-        with app.app_context():
-            session = Session(bind=_db.engine)
-            bind_workspace(session, actor.workspace_id)
-            barrier.wait()
-            try:
-                outcomes[i] = calls[i](session)
-            except Exception as exc:
-                outcomes[i] = exc
-            finally:
-                session.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
+    return in_parallel(app, actor.workspace_id, calls)
 
 
 def _active(app: Flask, actor: Actor) -> int:

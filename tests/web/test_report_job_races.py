@@ -13,7 +13,6 @@ SQLite and, with ``TEST_DATABASE_URL``, on PostgreSQL (``db`` marker).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -33,6 +32,7 @@ from assessment.services.assessments import get_assessment
 from assessment.services.errors import Conflict
 from tests.web.conftest import new_assessment, new_client
 from tests.web.guests import share_link
+from tests.web.parallel import in_parallel
 
 PARALLEL = 6
 WIDEN_S = 0.2
@@ -61,30 +61,17 @@ def slow_insert() -> Iterator[None]:
 
 
 def _in_parallel(app: Flask, workspace_id: int, calls: list[Callable[[Session], Any]]) -> list[Any]:
-    """Run each call in its own thread and session, released together."""
-    outcomes: list[Any] = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
+    """Each request's (job id, whether it is new), read in its own session, or the exception
+    it raised."""
 
-    def run(i: int) -> None:
-        with app.app_context():
-            session = Session(bind=_db.engine)
-            bind_workspace(session, workspace_id)
-            barrier.wait()
-            try:
-                result = calls[i](session)
-                outcomes[i] = (result.job.id, result.new)
-            except Exception as exc:
-                outcomes[i] = exc
-            finally:
-                session.close()
+    def summarised(call: Callable[[Session], Any]) -> Callable[[Session], Any]:
+        def run(session: Session) -> tuple[int, bool]:
+            result = call(session)
+            return result.job.id, result.new
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not any(t.is_alive() for t in threads), "a request never finished"
-    return outcomes
+        return run
+
+    return in_parallel(app, workspace_id, [summarised(call) for call in calls])
 
 
 def _jobs(app: Flask, workspace_id: int) -> list[tuple[int, int, str]]:
