@@ -1,5 +1,5 @@
 """``python -m assessment`` runs the saleshealth command line."""
 
-from assessment.cli import main
+from assessment.cli import run
 
-main()
+run()

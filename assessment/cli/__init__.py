@@ -72,3 +72,14 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="saleshealth")
 def main() -> None:
     """Assess the health of a sales organization against twelve elements."""
+
+
+def run() -> None:
+    """The ``saleshealth`` console script: :func:`main`, ending quickly when a command asks.
+
+    See :mod:`assessment.cli.quick_exit` (``saleshealth report`` asks once its output is
+    written).
+    """
+    from assessment.cli.quick_exit import run_console
+
+    run_console(main)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from assessment.cli import quick_exit
 from assessment.cli.common import (
     answers_option,
     fail,
@@ -142,6 +143,7 @@ def report_command(
             from assessment.cli.deck_cmd import write_deck
 
             write_deck(click.get_current_context().params)
+            quick_exit.request()
             return
     # The renderer's processes start first: their forkserver imports WeasyPrint on another
     # core while this process reads the answers and builds the HTML.  Nothing is imported
@@ -222,3 +224,4 @@ def report_command(
             raise SystemExit(EXIT_RENDER_FAILED) from exc
     _write_atomically(Path(output), pdf)
     click.echo(f"wrote {output} ({len(pdf) // 1024} KB)")
+    quick_exit.request()
