@@ -61,6 +61,18 @@ class ReportRenderError(RuntimeError):
         self.reason = reason
 
 
+FORKSERVER_PRELOAD = (
+    "reports.gc_pause",  # first: the collector is paused while the others are imported
+    "reports.weasy",
+    "reports.typeset",
+    "reports.fetcher",
+    "reports.paging",
+    "reports.child",
+    "reports.preload",  # last: warms up, freezes the imports' objects, resumes the collector
+)
+"""What the renderer's forkserver imports, in order, before it forks a rendering process."""
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
@@ -68,16 +80,7 @@ def _context() -> Any:
         # The children need WeasyPrint and the typesetting modules only (not Jinja or
         # pydantic): importing less in the forkserver makes the first render start sooner.
         # ``reports.preload`` then warms the forkserver, so every child starts warm.
-        ctx.set_forkserver_preload(
-            [
-                "reports.weasy",
-                "reports.typeset",
-                "reports.fetcher",
-                "reports.paging",
-                "reports.child",
-                "reports.preload",
-            ]
-        )
+        ctx.set_forkserver_preload(list(FORKSERVER_PRELOAD))
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 

@@ -71,6 +71,7 @@ def serve(conn: Connection, memory_mb: int, warm: bool) -> None:
     document, answer ``("measured", pages)`` and draw nothing.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    gc.enable()  # paused in the forkserver while it imported (reports.gc_pause)
     from reports.typeset import release_heap, render_html, warm_up
 
     _limit_memory(memory_mb)

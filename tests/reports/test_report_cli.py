@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,16 @@ def test_bad_rows_exit_2_with_row_numbers_and_no_pdf(runner: CliRunner, tmp_path
     assert "row 4: value:" in result.stderr
     assert "no report was written" in result.stderr
     assert not out.exists()
+    assert gc.isenabled()  # the command pauses the collector and resumes it on every exit
+
+
+def test_report_resumes_the_collector_after_a_report(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    args = ["report", "--answers", MINI_ANSWERS, "--questionnaire", MINI, "-o", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize(

@@ -164,3 +164,24 @@ def test_report_timeout_exits_1_without_a_pdf(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "error: the report took longer than 0.001 s and was stopped" in result.stderr
     assert not out.exists()
+
+
+def test_forkserver_preload_pauses_the_collector_then_freezes_and_resumes_it() -> None:
+    """The forkserver's preload order: GC paused for the imports, frozen and on before forks."""
+    from reports.bounded import FORKSERVER_PRELOAD
+
+    preload = list(FORKSERVER_PRELOAD)
+    assert preload[0] == "reports.gc_pause" and preload[-1] == "reports.preload"
+    script = (
+        "import gc, importlib, sys\n"
+        f"preload = {preload!r}\n"
+        "importlib.import_module(preload[0])\n"
+        "paused = not gc.isenabled()\n"
+        "for name in preload[1:]:\n"
+        "    importlib.import_module(name)\n"
+        "print(paused, gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == ["True", "True", "True"]
