@@ -79,4 +79,10 @@ if [[ -d assessment/translations ]]; then
     exit 1
   fi
 fi
+# Byte-compile the project's own modules.  pip does it for every package it installs, but an
+# editable install leaves ours to their first import, which writes nothing when
+# PYTHONDONTWRITEBYTECODE is set: every command would then compile them again (about 0.08 s
+# of `saleshealth report`).  Up-to-date files are skipped; Python ignores a stale one.
+.venv/bin/python -m compileall -q -j 0 assessment reports > .venv/compileall.log 2>&1 ||
+  { cat .venv/compileall.log >&2; exit 1; }
 echo "setup: ready ($mode)"
