@@ -123,10 +123,12 @@ def render_html(
     from reports.css_cache import install as parse_report_css_once
     from reports.fetcher import ReportURLFetcher
     from reports.paging import numbered_by
+    from reports.pango_layouts import install as keep_text_layouts
     from reports.svg_text import install as use_fast_svg_text
 
     use_fast_svg_text()
     parse_report_css_once()
+    keep_text_layouts()
     font_config = font_configuration()
     with _render_lock:
         was_enabled = gc.isenabled()
