@@ -5,8 +5,9 @@ WeasyPrint's make-it-again.  These tests typeset the same documents with the hoo
 WeasyPrint's own ``deactivate``/``reactivate`` and compare the PDFs byte for byte
 (WeasyPrint's output is deterministic for the same input): the board edition in Russian,
 the full edition in Chinese (CJK shaping, font fallback, SVG labels), and a document with
-the paths the hook hands back to WeasyPrint — justified lines, ``text-overflow:
-ellipsis``, letter spacing and SVG text.
+the paths the hook hands back to WeasyPrint or shares differently — justified lines,
+``text-overflow: ellipsis``, letter spacing, decoration lines, a language override, bold,
+italic and small sizes, other languages and directions, and SVG text.
 """
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ def test_lines_the_hook_hands_back_are_the_same(monkeypatch: pytest.MonkeyPatch)
         " overflow: hidden; text-overflow: ellipsis; } .s { letter-spacing: 0.2em; }"
         "</style></head><body>"
         f"<p class='j'>{words}</p><div class='e'>{words}</div><p class='s'>{words}</p>"
+        "<p><u>underlined</u> <b>bold</b> <i>italic</i> <small>small</small> "
+        "<span style='font-variant-caps: small-caps'>Small Caps</span> "
+        "<span style='font-language-override: \"TRK\"'>fi fl</span> "
+        "<span lang='ru'>Руководство</span> <span lang='zh'>销售管理</span> "
+        "<span dir='rtl'>abc</span></p>"
         f"{svg}</body></html>"
     )
     _compare(monkeypatch, html)
