@@ -44,6 +44,12 @@ def _run(
     return proc, marker
 
 
+def _python(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+
+
 def test_report_ends_quickly_with_its_pdf_written_and_atexit_handlers_run(tmp_path: Path) -> None:
     out = tmp_path / "r.pdf"
     args = ["report", "--answers", MINI_ANSWERS, "--questionnaire", MINI, "-o", str(out)]
@@ -101,9 +107,7 @@ def test_a_running_non_daemon_thread_gets_the_normal_exit(tmp_path: Path) -> Non
         "    print('normal exit', exc.code, flush=True)\n"
         "    raise\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
-    )
+    proc = _python(script)
     assert proc.returncode == 3
     assert proc.stdout.splitlines() == ["normal exit 3", "worker finished"]
 
@@ -116,8 +120,6 @@ def test_commands_that_do_not_ask_exit_normally(tmp_path: Path) -> None:
         f"sys.argv = ['saleshealth', 'questionnaire', 'validate', {MINI!r}]\n"
         "run()\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
-    )
+    proc = _python(script)
     assert proc.returncode == 0, proc.stderr
     assert "quick exit taken" not in proc.stdout
