@@ -335,3 +335,60 @@ def test_a_members_pdf_download_is_recorded(owner: FlaskClient, app: Flask) -> N
     assert entry.target == f"report_job:{ids[0]}"
     assert entry.details == {"assessment": aid, "language": "pl", "edition": "board"}
     assert entry.ip == "198.51.100.7"
+
+
+def test_every_event_has_a_label_in_every_language(app: Flask) -> None:
+    from assessment.web.settings.audit_labels import EVENT_LABELS, event_label
+
+    assert set(EVENT_LABELS) == set(audit.EVENTS)
+    by_lang: dict[str, list[str]] = {}
+    for lang in ("en", "pl", "ru", "zh", "ro"):
+        with app.test_request_context(headers={"Accept-Language": lang}):
+            labels = [event_label(code) for code in audit.EVENTS]
+            # An old entry's code that is no longer recorded reads as itself.
+            assert event_label("legacy.thing") == "legacy.thing"
+        pairs = zip(labels, audit.EVENTS, strict=True)
+        assert all(label and label != code for label, code in pairs), lang
+        assert len(set(labels)) == len(labels), lang  # no two events read the same
+        by_lang[lang] = labels
+    assert by_lang["en"][audit.EVENTS.index("member.role_changed")] == "Member's role changed"
+    for lang in ("pl", "ru", "zh", "ro"):
+        untranslated = set(by_lang["en"]) & set(by_lang[lang])
+        assert not untranslated, (lang, sorted(untranslated))
+
+
+def test_the_page_names_events_in_the_readers_language(owner: FlaskClient, app: Flask) -> None:
+    """The table and the filter show labels; the filter, the URL and the CSV keep the code."""
+    with app.app_context():
+        session = _db.session
+        bind_workspace(session, 1)
+        audit.record(session, None, "share_link.failed", "share_link:3", {"client": 1}, "")
+        audit.record(session, 1, "report.downloaded", "report_job:7", {"language": "en"}, "")
+        session.remove()
+    page = owner.get("/settings/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'Share link: wrong password <code class="muted small">share_link.failed</code>' in page
+    assert 'Report downloaded <code class="muted small">report.downloaded</code>' in page
+    assert '<option value="share_link.failed">Share link: wrong password</option>' in page
+    assert '<option value="member.invited">Member invited</option>' in page
+    page = owner.get("/settings/audit", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert '<html lang="pl">' in page
+    assert (
+        'Link udostępniania: błędne hasło <code class="muted small">share_link.failed</code>'
+        in page
+    )
+    assert 'Pobrano raport <code class="muted small">report.downloaded</code>' in page
+    assert '<option value="share_link.failed">Link udostępniania: błędne hasło</option>' in page
+    assert "Share link: wrong password" not in page
+    # The filter still filters by the code.
+    res = owner.get("/settings/audit?event=share_link.failed", headers={"Accept-Language": "pl"})
+    page = res.get_data(as_text=True)
+    assert "share_link:3" in page and "report_job:7" not in page
+    assert '<option selected value="share_link.failed">Link udostępniania: błędne hasło<' in page
+    # The export keeps the stable code, in whatever language the owner reads.
+    res = owner.get(
+        "/settings/audit.csv?event=share_link.failed", headers={"Accept-Language": "pl"}
+    )
+    rows = list(csv.reader(io.StringIO(res.get_data().decode("utf-8-sig"))))
+    assert rows[0][3] == "event"
+    assert [(row[3], row[4]) for row in rows[1:]] == [("share_link.failed", "share_link:3")]
+    assert "hasło" not in res.get_data().decode("utf-8-sig")

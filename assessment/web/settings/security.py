@@ -29,6 +29,7 @@ from assessment.services import accounts, audit, mfa
 from assessment.services.audit import EntryFilter, EntryView
 from assessment.services.errors import Invalid
 from assessment.web.settings import bp
+from assessment.web.settings.audit_labels import event_label
 from assessment.web.tenancy import actor, client_ip
 
 PER_PAGE = 50
@@ -50,9 +51,11 @@ class AuditFilterForm(FlaskForm):
 
 @dataclass(frozen=True)
 class AuditPage:
-    """Everything the audit page shows, as plain data."""
+    """Everything the audit page shows, as plain data; ``labels`` names each shown event
+    code in the reader's language."""
 
     entries: list[EntryView]
+    labels: dict[str, str]
     total: int
     page: int
     pages: int
@@ -62,7 +65,7 @@ class AuditPage:
 def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
     form.event.choices = [SelectChoice("", _("All events"))] + [
-        SelectChoice(e, e) for e in audit.EVENTS
+        SelectChoice(e, event_label(e)) for e in audit.EVENTS
     ]
     members = accounts.list_members(current_session(), actor().workspace_id)
     form.user.choices = [SelectChoice("", _("All members"))] + [
@@ -99,6 +102,7 @@ def audit_page() -> str:
     entries, total = audit.list_entries(current_session(), _entry_filter(form), page, PER_PAGE)
     view = AuditPage(
         entries=entries,
+        labels={e.event: event_label(e.event) for e in entries},
         total=total,
         page=page,
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
