@@ -392,3 +392,21 @@ def test_the_page_names_events_in_the_readers_language(owner: FlaskClient, app: 
     assert rows[0][3] == "event"
     assert [(row[3], row[4]) for row in rows[1:]] == [("share_link.failed", "share_link:3")]
     assert "hasło" not in res.get_data().decode("utf-8-sig")
+
+
+def test_the_date_filter_is_labelled_as_dates_in_every_language(owner: FlaskClient) -> None:
+    """ "From"/"To" are the trend page's version columns; the filter has labels of its own."""
+    expected = {
+        "en": ("From date", "To date"),
+        "pl": ("Od dnia", "Do dnia"),
+        "ru": ("Дата с", "Дата по"),
+        "zh": ("开始日期", "结束日期"),
+        "ro": ("De la data", "Până la data"),
+    }
+    for lang, (since, until) in expected.items():
+        page = owner.get("/settings/audit", headers={"Accept-Language": lang}).get_data(
+            as_text=True
+        )
+        assert f'<html lang="{lang}">' in page
+        assert since in page and until in page, lang
+        assert "версия" not in page  # Russian "version": the trend page's translation

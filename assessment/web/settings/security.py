@@ -44,8 +44,8 @@ class AuditFilterForm(FlaskForm):
 
     event = SelectField(_l("Event"), validators=[Optional()])
     user = SelectField(_l("Member"), validators=[Optional()])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    since = DateField(_l("From date"), validators=[Optional()])
+    until = DateField(_l("To date"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
 
 
