@@ -42,6 +42,10 @@ if ((${#missing[@]})); then
   fi
 fi
 
+if [[ $python == "$system_python" ]] && ! "$python" -c 'import ensurepip' 2>/dev/null; then
+  echo "setup: $system_python cannot make a virtualenv (python3-venv is missing); using python3" >&2
+  python=python3
+fi
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "setup: Python 3.11 or newer is required ($python is $("$python" --version 2>&1))" >&2
   exit 1
