@@ -53,6 +53,28 @@ def _session_cookie(app: Flask, client: FlaskClient) -> tuple[str, dict[str, obj
     return cookie.value, dict(serializer.loads(cookie.value))
 
 
+def _secret_shown_once(
+    app: Flask,
+    owner: FlaskClient,
+    shown_at: str,
+    pattern: re.Pattern[str],
+    heading: str,
+    prefix: str = "",
+) -> tuple[str, str]:
+    """Open the page a one-time secret is shown on: it is there (not cached, under
+    ``heading``) and the session cookie holds it only encrypted.  Returns the secret and the
+    cookie as stored in the browser."""
+    raw, held = _session_cookie(app, owner)
+    page = owner.get(shown_at)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    found = pattern.search(html)
+    assert found and heading in html
+    secret = found.group(1).removeprefix(prefix)
+    assert secret not in raw and secret not in repr(held) and secret not in shown_at
+    return secret, raw
+
+
 def test_a_new_share_link_redirects_and_its_address_is_shown_once(
     owner: FlaskClient, app: Flask
 ) -> None:
@@ -66,14 +88,9 @@ def test_a_new_share_link_redirects_and_its_address_is_shown_once(
     assert _links(app) == 1
 
     # the address waits in the session encrypted: neither the cookie nor what it holds reads it
-    raw, held = _session_cookie(app, owner)
-    page = owner.get(shown_at)
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    html = page.get_data(as_text=True)
-    found = SHARE_URL.search(html)
-    assert found and "Share link created" in html
-    token = found.group(1).removeprefix("/s/")
-    assert token not in raw and token not in repr(held) and token not in shown_at
+    token, _raw = _secret_shown_once(
+        app, owner, shown_at, SHARE_URL, "Share link created", prefix="/s/"
+    )
 
     # a reload of the result page: the address is gone, nothing is created
     again = owner.get(shown_at)
@@ -165,14 +182,9 @@ def test_a_new_api_token_redirects_and_is_shown_once(owner: FlaskClient, app: Fl
     assert len(_rows(app, ApiToken)) == 1
 
     # the token waits in the session encrypted: neither the cookie nor what it holds reads it
-    raw, held = _session_cookie(app, owner)
-    page = owner.get(shown_at)
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    html = page.get_data(as_text=True)
-    found = SECRET.search(html)
-    assert found and "Your new token “Power BI nightly”" in html
-    token = found.group(1)
-    assert token not in raw and token not in repr(held) and token not in shown_at
+    token, raw = _secret_shown_once(
+        app, owner, shown_at, SECRET, "Your new token “Power BI nightly”"
+    )
     assert token[4:20] not in raw  # not even a part of it
 
     # a reload of the page: the token is gone, the page says how to get a new one
